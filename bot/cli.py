@@ -1,0 +1,180 @@
+"""The `conciliazione-bot` command line (the contract of DESIGN.md section 3)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import tempfile
+from pathlib import Path
+
+from bot.knowledge import KnowledgeError, default_knowledge_dir, load_knowledge
+from bot.settings import Settings, SettingsError
+
+logger = logging.getLogger(__name__)
+
+
+def _configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=getattr(logging, level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # httpx logs every request URL, and the URL contains the bot token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="conciliazione-bot",
+        description="Assistant for Regione Lombardia's Conciliazione vita-lavoro programme "
+        "and maternity funds (NASKO, CRESCO, ...).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ask = sub.add_parser("ask", help="answer one question (or '-' for one per line on stdin)")
+    ask.add_argument("question", nargs="+", help="the question, or '-' to read lines from stdin")
+    ask.add_argument("--json", action="store_true", help="print JSON (one object per line)")
+    ask.add_argument("--lang", choices=["it", "en"], help="reply language (default: detected)")
+    ask.add_argument("--matcher", choices=["default", "baseline"], default="default")
+
+    sub.add_parser("chat", help="console conversation on the embedded defaults (no token)")
+
+    run = sub.add_parser("run", help="run the Telegram bot (long polling, or --webhook)")
+    run.add_argument("--webhook", action="store_true", help="serve a webhook (WEBHOOK_URL, PORT)")
+
+    validate = sub.add_parser("validate", help="validate the knowledge base")
+    validate.add_argument("directory", nargs="?", help="knowledge folder (default: embedded)")
+
+    report = sub.add_parser("report", help="editors' report from BOT_DATA_DIR")
+    report.add_argument("--html", metavar="FILE", help="write a self-contained HTML page")
+    report.add_argument("--json", action="store_true", help="print JSON for tools")
+
+    evaluate = sub.add_parser("eval", help="run an evaluation set (default: tests/eval/dev.yaml)")
+    evaluate.add_argument("file", nargs="?", help="evaluation YAML file")
+    evaluate.add_argument("--show-failures", action="store_true", help="list the failed cases")
+    return parser
+
+
+def _offline_brain(settings: Settings):  # type: ignore[no-untyped-def]
+    """A brain for the offline doors; `ask` and `eval` keep no state, so a temp store is used."""
+    from bot.brain import Brain
+    from bot.store import SQLiteStore
+
+    kb = load_knowledge(settings.knowledge_dir)
+    store = SQLiteStore(Path(tempfile.mkdtemp(prefix="conciliazione-")))
+    return Brain(kb, store, settings)
+
+
+def _reply_json(question: str, reply) -> str:  # type: ignore[no-untyped-def]
+    return json.dumps(
+        {
+            "question": question,
+            "status": reply.status,
+            "entry": reply.entry,
+            "score": round(float(reply.score), 2),
+            "lang": reply.lang,
+            "text": reply.plain_text,
+            "options": [{"id": oid, "title": title} for oid, title in reply.options],
+        },
+        ensure_ascii=False,
+    )
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    brain = _offline_brain(settings)
+    questions = args.question
+    if questions == ["-"]:
+        for line in sys.stdin:
+            question = line.rstrip("\r\n")
+            reply = brain.answer_question(question, args.lang, args.matcher)
+            if args.json:
+                sys.stdout.write(_reply_json(question, reply) + "\n")
+            else:
+                sys.stdout.write(reply.plain_text + "\n\n")
+            sys.stdout.flush()
+        return 0
+    question = " ".join(questions)
+    reply = brain.answer_question(question, args.lang, args.matcher)
+    if args.json:
+        print(_reply_json(question, reply))
+    else:
+        print(reply.plain_text)
+        for number, (_, title) in enumerate(reply.options, start=1):
+            print(f"  [{number}] {title}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    directory = Path(args.directory) if args.directory else default_knowledge_dir()
+    try:
+        kb = load_knowledge(directory)
+    except KnowledgeError as exc:
+        for problem in exc.problems:
+            print(problem)
+        print(f"{len(exc.problems)} problem(s) found in {directory}", file=sys.stderr)
+        return 1
+    print(
+        f"OK: {len(kb.entries)} entries, {len(kb.flows)} flows, {len(kb.texts.keys())} UI texts, "
+        f"{len(kb.synonyms)} synonym groups in {directory}"
+    )
+    return 0
+
+
+def cmd_chat(settings: Settings) -> int:
+    from bot.console import run_console
+
+    return run_console(settings)
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from handlers.app import run
+
+    return int(run(settings, webhook=args.webhook))
+
+
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.report import run_report
+
+    return run_report(settings, html_file=args.html, as_json=args.json)
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.evaluation import DEFAULT_EVAL_FILE, print_report, run_evaluation
+
+    path = Path(args.file) if args.file else DEFAULT_EVAL_FILE
+    brain = _offline_brain(settings)
+    results = run_evaluation(brain, path)
+    print_report(results, path, show_failures=args.show_failures)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings.from_env()
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    _configure_logging(settings.log_level if args.command == "run" else "WARNING")
+    try:
+        if args.command == "validate":
+            return cmd_validate(args)
+        if args.command == "ask":
+            return cmd_ask(args, settings)
+        if args.command == "chat":
+            return cmd_chat(settings)
+        if args.command == "run":
+            return cmd_run(args, settings)
+        if args.command == "report":
+            return cmd_report(args, settings)
+        if args.command == "eval":
+            return cmd_eval(args, settings)
+    except KnowledgeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print("Fix the knowledge base (conciliazione-bot validate lists the problems).", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+    return 2

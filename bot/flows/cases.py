@@ -1,0 +1,149 @@
+"""YAML test cases of the flows (tests/flow_cases/*.yaml), in the spirit of OpenFisca's tests.
+
+    flow: nasko
+    today: 2026-11-20            # the date the check runs (default for every case)
+    cases:
+      - name: ISEE exactly at the threshold
+        answers: {pregnant: yes, gave_up: yes, resident: yes, resident_years: 2, ...}
+        expect: "⚠️"               # the verdict's marker
+        failing: []              # ids of the conditions not met (exactly these)
+        unknown: []              # optional: ids of the conditions left unknown
+        today: 2015-01-20        # optional: run the check on another day
+        period: 2013-06-01       # optional: apply the rules in force on another date
+
+`evaluate_case` applies the rules directly; `play_case` drives the real dialogue (buttons and
+typed answers through FlowEngine) and returns the verdict Reply.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.flows.engine import SLOT, FlowEngine
+from bot.flows.render import RECAP, data_answer, data_ok, fmt_date, fmt_number
+from bot.flows.rules import Verdict, decide, evaluation_date, prune
+from bot.flows.schema import UNKNOWN, Flow, Step
+from bot.reply import Reply
+from bot.store import SQLiteStore
+
+
+@dataclass(frozen=True)
+class FlowCase:
+    flow: str
+    name: str
+    answers: dict[str, Any]
+    expect: str
+    failing: tuple[str, ...]
+    today: date
+    on: date | None = None
+    unknown: tuple[str, ...] | None = None
+    source: str = ""
+
+
+def load_cases(folder: Path) -> list[FlowCase]:
+    """Every case of every file in `folder`; a malformed file raises ValueError naming it."""
+    cases: list[FlowCase] = []
+    for path in sorted(Path(folder).glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
+            raise ValueError(f"{path}: expected 'flow:', 'today:' and 'cases:' with a list")
+        flow_id = str(data["flow"])
+        default_today = data.get("today", date.today())
+        for index, raw in enumerate(data["cases"]):
+            try:
+                cases.append(FlowCase(
+                    flow=flow_id, name=str(raw["name"]), answers=dict(raw["answers"]),
+                    expect=str(raw["expect"]), failing=tuple(raw.get("failing", ())),
+                    today=raw.get("today", default_today), on=raw.get("period"),
+                    unknown=tuple(raw["unknown"]) if "unknown" in raw else None,
+                    source=f"{path.name}#{index + 1}",
+                ))
+            except (KeyError, TypeError) as exc:
+                raise ValueError(f"{path}: case {index + 1}: missing or malformed {exc}") from exc
+    return cases
+
+
+def stored_answer(step: Step, value: Any) -> Any:
+    """A case's answer as the engine stores it (YAML yes/no are booleans)."""
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    if value == UNKNOWN:
+        return UNKNOWN
+    if step.type == "date" and isinstance(value, date):
+        return value.isoformat()
+    if step.type == "comune":
+        return value if isinstance(value, Mapping) else {"text": str(value)}
+    return value
+
+
+def evaluate_case(flow: Flow, case: FlowCase) -> Verdict:
+    """The verdict of the rules alone for the case's answers."""
+    answers = {}
+    for step_id, value in case.answers.items():
+        step = flow.step(step_id)
+        if step is None:
+            raise ValueError(f"{case.source}: '{step_id}' is not a step of flow '{flow.id}'")
+        answers[step_id] = stored_answer(step, value)
+    on = case.on or evaluation_date(flow, case.today)
+    return decide(flow, prune(flow, answers, case.today, on), case.today, on)
+
+
+def typed_answer(step: Step, value: Any) -> str:
+    """How a user would type the answer (Italian formats)."""
+    if isinstance(value, date):
+        return fmt_date(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return fmt_number(value, "it") if step.type == "money" else str(value).replace(".", ",")
+    if isinstance(value, Mapping):
+        return str(value.get("text", ""))
+    return str(value)
+
+
+def play_case(engine: FlowEngine, store: SQLiteStore, flow: Flow, case: FlowCase,
+              chat_id: int | str, lang: str = "it") -> Reply:
+    """Answer every question of the dialogue from the case; return the verdict Reply."""
+    engine.start(chat_id, flow.id, lang)
+    used: set[str] = set()
+    for _ in range(len(flow.steps) + 2):
+        state = (store.get_state(chat_id) or {}).get(SLOT)
+        if state is None:
+            raise AssertionError(f"{case.source}: the flow ended before the recap")
+        step_id = state["step"]
+        if step_id == RECAP:
+            break
+        step = flow.step(step_id)
+        assert step is not None
+        if step_id not in case.answers:
+            raise AssertionError(f"{case.source}: no answer for the question '{step_id}'")
+        used.add(step_id)
+        replies = _answer(engine, flow, step, case.answers[step_id], chat_id, lang)
+        if not replies or replies[-1].status != "flow":
+            raise AssertionError(f"{case.source}: unexpected reply to '{step_id}': {replies}")
+        if (store.get_state(chat_id) or {}).get(SLOT, {}).get("step") == step_id:
+            refused = replies[-1].text
+            raise AssertionError(f"{case.source}: answer to '{step_id}' refused: {refused}")
+    unused = set(case.answers) - used
+    if unused:
+        raise AssertionError(f"{case.source}: answers never asked: {sorted(unused)}")
+    replies = engine.handle_button(chat_id, data_ok(flow.id), lang)
+    if len(replies) != 1 or replies[0].status != "verdict":
+        raise AssertionError(f"{case.source}: no verdict after the recap: {replies}")
+    return replies[0]
+
+
+def _answer(engine: FlowEngine, flow: Flow, step: Step, value: Any, chat_id: int | str,
+            lang: str) -> list[Reply]:
+    stored = stored_answer(step, value)
+    if stored == UNKNOWN and step.unknown:
+        return engine.handle_button(chat_id, data_answer(flow.id, step.id, UNKNOWN), lang)
+    if step.type in ("yes_no", "choice"):
+        return engine.handle_button(chat_id, data_answer(flow.id, step.id, str(stored)), lang)
+    return engine.handle_text(chat_id, typed_answer(step, value), lang)

@@ -1,0 +1,426 @@
+"""The dialogue of an eligibility flow: one question at a time, state in the store per chat.
+
+The engine is a thin state machine around rules.py: it reads the "flow" slot of the chat's
+state, applies one user action (a typed answer, a button, back, edit, confirm, cancel), saves
+the slot again and returns the Replies to send. The answers are deleted with the verdict or on
+cancel. Nothing here imports telegram.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from bot.flows.parsing import (
+    Parsed,
+    is_back,
+    is_cancel,
+    is_confirm,
+    is_unknown,
+    parse_age,
+    parse_choice,
+    parse_date,
+    parse_money,
+    parse_number,
+    parse_text,
+    parse_years,
+    parse_yes_no,
+)
+from bot.flows.places import (
+    MAX_PICK,
+    PlacesLike,
+    ats_entries,
+    comune_answer,
+    comune_key,
+    province_answer,
+)
+from bot.flows.render import RECAP, Renderer, data_pick, fmt_date, fmt_number
+from bot.flows.rules import decide, evaluation_date, path, pending_step, prune
+from bot.flows.schema import UNKNOWN, Flow, Step
+from bot.flows.session import Session, flow_digest
+from bot.reply import Button, Reply
+from bot.store import SQLiteStore, StoreError
+from bot.texts import Texts
+
+logger = logging.getLogger(__name__)
+
+SLOT = "flow"  # the key of the chat state this feature owns
+# Parse errors for which a step's own `invalid:` text replaces the generic reason.
+FORMAT_ERRORS = frozenset(
+    f"flows.invalid.{k}" for k in ("money", "number", "years", "age", "date", "yes_no", "choice")
+)
+
+
+class FlowEngine:
+    """Runs the eligibility flows for every chat (see docs/flows.md)."""
+
+    def __init__(self, flows: dict[str, Flow], texts: Texts, store: SQLiteStore,
+                 places: PlacesLike | None = None, *,
+                 today: Callable[[], date] | None = None,
+                 evaluation_date: date | None = None) -> None:
+        self._flows = dict(sorted(flows.items(), key=lambda item: (item[1].menu_order, item[0])))
+        self._versions = {flow_id: flow_digest(flow) for flow_id, flow in self._flows.items()}
+        self._render = Renderer(texts)
+        self._store = store
+        self._places = places
+        self._today = today or date.today
+        self._on = evaluation_date  # tests and editors: evaluate the rules of another period
+
+    # -- public API --------------------------------------------------------------------------
+    def menu(self, lang: str) -> Reply:
+        """/verifica: the flows as buttons."""
+        return self._render.menu(list(self._flows.values()), lang)
+
+    def flow_ids(self) -> list[str]:
+        return list(self._flows)
+
+    def title(self, flow_id: str, lang: str) -> str:
+        flow = self._flows.get(flow_id)
+        return flow.title.get(lang) if flow else flow_id
+
+    def start(self, chat_id: int | str, flow_id: str, lang: str) -> list[Reply]:
+        flow = self._flows.get(flow_id)
+        if flow is None:
+            return [self._render.notice("flows.unknown_flow", lang), self.menu(lang)]
+        return [self._begin(chat_id, flow, lang)]
+
+    def _begin(self, chat_id: int | str, flow: Flow, lang: str,
+               apology: str | None = None) -> Reply:
+        """A new dialogue: one message with the intro and the first question."""
+        notices = [apology] if apology else []
+        previous = self.active(chat_id)
+        if previous and previous != flow.id:
+            title = self.title(previous, lang)
+            notices.append(self._render.t("flows.replaced", lang, title=title))
+        notices.append(self._render.intro(flow, lang))
+        first = pending_step(flow, {}, *self._dates(flow))
+        session = Session(flow.id, self._versions[flow.id], first.id if first else RECAP)
+        self._save(chat_id, session)
+        self._count("flow_start", flow.id)
+        return self._show(session, flow, lang, "\n\n".join(notices))
+
+    def active(self, chat_id: int | str) -> str | None:
+        session = Session.load((self._store.get_state(chat_id) or {}).get(SLOT))
+        return session.flow_id if session else None
+
+    def current(self, chat_id: int | str, lang: str) -> list[Reply]:
+        """Re-show the question on screen (after a restart); nothing when no flow is running."""
+        if self._store_slot(chat_id) is None:
+            return []
+        loaded = self._resume(chat_id, lang)
+        if isinstance(loaded, list):
+            return loaded
+        session, flow = loaded
+        return [self._show(session, flow, lang)]
+
+    def cancel(self, chat_id: int | str, lang: str) -> Reply:
+        flow_id = self.active(chat_id)
+        had_state = self._store_slot(chat_id) is not None
+        self._store.update_state(chat_id, SLOT, None)
+        if not had_state:
+            return self._render.notice("flows.nothing_to_cancel", lang)
+        self._count("flow_cancel", flow_id or "?")
+        title = self.title(flow_id, lang) if flow_id else self._render.t("flows.menu.title", lang)
+        reply = self._render.notice("flows.cancelled", lang, title=title)
+        menu_row = (Button(self._render.t("flows.btn.other", lang), "f:menu"),)
+        return Reply(reply.text, status="info", lang=lang, buttons=(menu_row,))
+
+    def handle_text(self, chat_id: int | str, text: str, lang: str) -> list[Reply]:
+        loaded = self._resume(chat_id, lang)
+        if isinstance(loaded, list):
+            return loaded
+        session, flow = loaded
+        if is_cancel(text):
+            return [self.cancel(chat_id, lang)]
+        if is_back(text):
+            return self._back(chat_id, session, flow, lang)
+        if session.step == RECAP:
+            if is_confirm(text):
+                return [self._verdict(chat_id, session, flow, lang)]
+            return [self._show(session, flow, lang, self._render.t("flows.recap.hint", lang))]
+        step = flow.step(session.step)
+        assert step is not None  # _resume guarantees it
+        if is_unknown(text) and step.type != "text":
+            if step.unknown:
+                return self._record(chat_id, session, flow, step, UNKNOWN, lang)
+            notice = self._render.t("flows.invalid.unknown_not_allowed", lang)
+            return [self._show(session, flow, lang, notice)]
+        if step.type == "comune":
+            return self._comune_text(chat_id, session, flow, step, text, lang)
+        parsed = self._parse(flow, step, text)
+        if not parsed.ok:
+            return [self._show(session, flow, lang, self._reason(step, parsed, lang))]
+        return self._record(chat_id, session, flow, step, parsed.value, lang)
+
+    def handle_button(self, chat_id: int | str, data: str, lang: str) -> list[Reply]:
+        parts = data.split(":") if isinstance(data, str) else []
+        if len(parts) < 2 or parts[0] != "f":
+            return self._stale(chat_id, lang)
+        action, args = parts[1], parts[2:]
+        if action == "cancel" and not args:
+            return [self.cancel(chat_id, lang)]
+        if action == "menu" and not args:
+            return [self.menu(lang)]
+        if action == "start" and len(args) == 1:
+            return self.start(chat_id, args[0], lang)
+        if self._store_slot(chat_id) is None:
+            return [self._render.notice("flows.no_active", lang), self.menu(lang)]
+        loaded = self._resume(chat_id, lang)
+        if isinstance(loaded, list):
+            return loaded
+        session, flow = loaded
+        if not args or args[0] != session.flow_id:
+            return self._stale(chat_id, lang)
+        handler = {
+            ("ok", 1): self._on_ok, ("back", 2): self._on_back, ("edit", 2): self._on_edit,
+            ("a", 3): self._on_answer, ("pick", 3): self._on_pick,
+        }.get((action, len(args)))
+        if handler is None:
+            return self._stale(chat_id, lang)
+        return handler(chat_id, session, flow, args[1:], lang)
+
+    # -- button actions ------------------------------------------------------------------------
+    def _on_ok(self, chat_id: int | str, session: Session, flow: Flow, args: list[str],
+               lang: str) -> list[Reply]:
+        if session.step != RECAP:
+            return self._stale(chat_id, lang)
+        return [self._verdict(chat_id, session, flow, lang)]
+
+    def _on_back(self, chat_id: int | str, session: Session, flow: Flow, args: list[str],
+                 lang: str) -> list[Reply]:
+        if args[0] != session.step:
+            return self._stale(chat_id, lang)
+        return self._back(chat_id, session, flow, lang)
+
+    def _on_edit(self, chat_id: int | str, session: Session, flow: Flow, args: list[str],
+                 lang: str) -> list[Reply]:
+        step = flow.step(args[0])
+        if session.step != RECAP or step is None or step.id not in session.answers:
+            return self._stale(chat_id, lang)
+        shown = self._render.answer(step, session.answers.pop(step.id), lang)
+        session.step = step.id
+        self._save(chat_id, session)
+        notice = self._render.t("flows.edit.current", lang, answer=shown)
+        return [self._show(session, flow, lang, notice)]
+
+    def _on_answer(self, chat_id: int | str, session: Session, flow: Flow, args: list[str],
+                   lang: str) -> list[Reply]:
+        step_id, value = args
+        step = flow.step(step_id)
+        if step is None or step_id != session.step:
+            return self._stale(chat_id, lang)
+        allowed = {o.id for o in step.options}
+        if step.type == "yes_no":
+            allowed |= {"yes", "no"}
+        if step.unknown:
+            allowed.add(UNKNOWN)
+        if value not in allowed:
+            return self._stale(chat_id, lang)
+        return self._record(chat_id, session, flow, step, value, lang)
+
+    def _on_pick(self, chat_id: int | str, session: Session, flow: Flow, args: list[str],
+                 lang: str) -> list[Reply]:
+        step_id, index = args
+        step = flow.step(step_id)
+        if step is None or step_id != session.step:
+            return self._stale(chat_id, lang)
+        if not index.isdigit() or int(index) >= len(session.pick):
+            return self._stale(chat_id, lang)
+        key = session.pick[int(index)][0]
+        comune = self._places.comune_by_key(key) if self._places else None
+        if comune is None:
+            return self._stale(chat_id, lang)
+        return self._record(chat_id, session, flow, step, comune_answer(comune), lang)
+
+    # -- dialogue steps ------------------------------------------------------------------------
+    def _record(self, chat_id: int | str, session: Session, flow: Flow, step: Step, value: Any,
+                lang: str) -> list[Reply]:
+        today, on = self._dates(flow)
+        answers = dict(session.answers)
+        answers[step.id] = value.isoformat() if isinstance(value, date) else value
+        session.answers = prune(flow, answers, today, on)
+        nxt = pending_step(flow, session.answers, today, on)
+        session.step = nxt.id if nxt else RECAP
+        on_path = path(flow, session.answers, today, on)
+        session.history = [s.id for s in on_path if s.id in session.answers]
+        session.tries.pop(step.id, None)
+        session.pick = []
+        self._save(chat_id, session)
+        return [self._show(session, flow, lang)]
+
+    def _back(self, chat_id: int | str, session: Session, flow: Flow, lang: str) -> list[Reply]:
+        today, on = self._dates(flow)
+        steps = path(flow, session.answers, today, on)
+        ids = [s.id for s in steps]
+        if session.step == RECAP:
+            before = ids
+        else:
+            before = ids[: ids.index(session.step)] if session.step in ids else []
+        answered = [step_id for step_id in before if step_id in session.answers]
+        if not answered:
+            return [self._show(session, flow, lang, self._render.t("flows.first_step", lang))]
+        session.answers.pop(answered[-1])
+        nxt = pending_step(flow, session.answers, today, on)
+        session.step = nxt.id if nxt else RECAP
+        session.history = [h for h in session.history if h in session.answers]
+        session.pick = []
+        self._save(chat_id, session)
+        return [self._show(session, flow, lang)]
+
+    def _comune_text(self, chat_id: int | str, session: Session, flow: Flow, step: Step, text: str,
+                     lang: str) -> list[Reply]:
+        parsed = parse_text(text)
+        if not parsed.ok:
+            return [self._show(session, flow, lang, self._reason(step, parsed, lang))]
+        if self._places is None:
+            return self._record(chat_id, session, flow, step, {"text": parsed.value}, lang)
+        match = self._places.resolve(parsed.value)
+        if match is not None and match.kind == "province":
+            value = province_answer(self._places, match, parsed.value)
+            return self._record(chat_id, session, flow, step, value, lang)
+        if match is None or not match.comuni:
+            if session.tries.get(step.id, 0) < 1:
+                session.tries[step.id] = 1
+                self._save(chat_id, session)
+                notice = self._render.t("flows.invalid.comune", lang, text=parsed.value)
+                return [self._show(session, flow, lang, notice)]
+            value = {"text": parsed.value, "not_found": True, "ats": []}
+            return self._record(chat_id, session, flow, step, value, lang)
+        if match.kind == "ambiguous" and len(match.comuni) > 1:
+            session.pick = [[comune_key(c), f"{c.name} ({c.province})"]
+                            for c in match.comuni[:MAX_PICK]]
+            self._save(chat_id, session)
+            return [self._show(session, flow, lang, self._render.t("flows.comune.pick", lang))]
+        value = comune_answer(match.comuni[0], parsed.value)
+        return self._record(chat_id, session, flow, step, value, lang)
+
+    def _verdict(self, chat_id: int | str, session: Session, flow: Flow, lang: str) -> Reply:
+        today, on = self._dates(flow)
+        verdict = decide(flow, session.answers, today, on)
+        ats_lines = self._ats_lines(flow, session, lang)
+        reply = self._render.verdict(flow, verdict, session.answers, lang, ats_lines)
+        self._store.update_state(chat_id, SLOT, None)  # the answers are not kept after the verdict
+        self._count("flow_done", flow.id)
+        return reply
+
+    def _ats_lines(self, flow: Flow, session: Session, lang: str) -> list[str]:
+        comune_steps = [s for s in flow.steps if s.type == "comune" and s.id in session.answers]
+        answer = session.answers[comune_steps[0].id] if comune_steps else None
+        entries = ats_entries(self._places, answer)
+        if not entries:
+            return [self._render.t("flows.verdict.ats_generic", lang)]
+        lines = [
+            self._render.t("flows.verdict.ats", lang, name=name, page=page or "-")
+            for name, page in entries
+        ]
+        if len(entries) > 1:
+            lines.insert(0, self._render.t("flows.verdict.ats_uncertain", lang))
+        return lines
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _dates(self, flow: Flow) -> tuple[date, date]:
+        today = self._today()
+        return today, self._on or evaluation_date(flow, today)
+
+    def _parse(self, flow: Flow, step: Step, text: str) -> Parsed:
+        today, _ = self._dates(flow)
+        low = step.min if step.min is not None else 0
+        if step.type == "yes_no":
+            return parse_yes_no(text)
+        if step.type == "choice":
+            options = [(o.id, [o.label.it, o.label.en]) for o in step.options]
+            return parse_choice(text, options)
+        if step.type == "money":
+            return parse_money(text, low, step.max)
+        if step.type == "number":
+            return parse_number(text, low, step.max)
+        if step.type == "years":
+            return parse_years(text, today, low, step.max if step.max is not None else 120)
+        if step.type == "age":
+            return parse_age(text, low, step.max if step.max is not None else 120)
+        if step.type == "date":
+            return parse_date(text, step.not_future, step.not_before, today)
+        return parse_text(text)
+
+    def _reason(self, step: Step, parsed: Parsed, lang: str) -> str:
+        """Why a typed answer was not accepted, in the user's language."""
+        assert parsed.error is not None
+        if parsed.error in FORMAT_ERRORS and step.invalid:
+            return step.invalid.get(lang).strip()
+        fields = dict(parsed.fields)
+        money = bool(fields.pop("money", False))
+        for name in ("min", "max", "value"):
+            value = fields.get(name)
+            if isinstance(value, (int, float)):
+                fields[name] = self._render.money(value, lang) if money else fmt_number(value, lang)
+        if isinstance(fields.get("date"), date):
+            fields["date"] = fmt_date(fields["date"])
+        if parsed.error == "flows.invalid.choice":
+            fields["options"] = ", ".join(o.label.get(lang) for o in step.options)
+        return self._render.t(parsed.error, lang, **fields)
+
+    def _show(self, session: Session, flow: Flow, lang: str, notice: str | None = None) -> Reply:
+        today, on = self._dates(flow)
+        if session.step == RECAP:
+            return self._render.recap(flow, path(flow, session.answers, today, on), session.answers,
+                                      lang, notice)
+        step = flow.step(session.step)
+        assert step is not None
+        steps = path(flow, session.answers, today, on, estimate=True)
+        ids = [s.id for s in steps]
+        position = (ids.index(step.id) + 1 if step.id in ids else 1, max(len(ids), 1))
+        if notice is None or session.step == flow.steps[0].id:
+            self._count("flow_step", f"{flow.id}:{step.id}")  # steps reached, for the report
+        picks = [(Button(shown, data_pick(flow.id, step.id, i)),)
+                 for i, (_, shown) in enumerate(session.pick)]
+        return self._render.question(flow, step, lang, position, first=position[0] == 1,
+                                     notice=notice, extra_rows=picks)
+
+    def _count(self, kind: str, key: str) -> None:
+        """Anonymous usage counters (no chat key) for the editors' report."""
+        try:
+            self._store.count_event(kind, key)
+        except StoreError:
+            logger.warning("could not count a flow event")
+
+    def _stale(self, chat_id: int | str, lang: str) -> list[Reply]:
+        if self._store_slot(chat_id) is None:
+            return [self._render.notice("flows.no_active", lang), self.menu(lang)]
+        loaded = self._resume(chat_id, lang)
+        if isinstance(loaded, list):
+            return loaded
+        session, flow = loaded
+        return [self._show(session, flow, lang, self._render.t("flows.stale", lang))]
+
+    def _store_slot(self, chat_id: int | str) -> Any:
+        return (self._store.get_state(chat_id) or {}).get(SLOT)
+
+    def _save(self, chat_id: int | str, session: Session) -> None:
+        self._store.update_state(chat_id, SLOT, session.dump())
+
+    def _resume(self, chat_id: int | str, lang: str) -> tuple[Session, Flow] | list[Reply]:
+        """The chat's session, or the replies that explain why there is none to continue."""
+        raw = self._store_slot(chat_id)
+        if raw is None:
+            return [self._render.notice("flows.no_active", lang), self.menu(lang)]
+        session = Session.load(raw)
+        flow = self._flows.get(session.flow_id) if session else None
+        if session is None or flow is None:
+            logger.info("discarding a saved flow state that no longer matches any flow")
+            self._store.update_state(chat_id, SLOT, None)
+            return [self._render.notice("flows.gone", lang), self.menu(lang)]
+        if session.version != self._versions[flow.id] or not self._consistent(session, flow):
+            logger.info("flow %s changed since the dialogue started: restarting it", flow.id)
+            self._store.update_state(chat_id, SLOT, None)
+            return [self._begin(chat_id, flow, lang, self._render.t("flows.changed", lang))]
+        return session, flow
+
+    def _consistent(self, session: Session, flow: Flow) -> bool:
+        """The saved step is where the answers lead (a hand-edited or stale state is not)."""
+        if any(flow.step(step_id) is None for step_id in session.answers):
+            return False
+        nxt = pending_step(flow, session.answers, *self._dates(flow))
+        return session.step == (nxt.id if nxt else RECAP)
+

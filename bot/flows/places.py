@@ -1,0 +1,71 @@
+"""What the flows need from the place directory (bot/places.py), as a structural interface.
+
+The directory is optional: without it the comune step records the text as typed and the
+verdict points to the ATS list in general.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+MAX_PICK = 8  # comuni offered as buttons when a name is ambiguous
+
+
+class ComuneLike(Protocol):
+    name: str
+    province: str
+    ats: tuple[str, ...]
+
+
+class PlaceMatchLike(Protocol):
+    kind: str  # "comune" | "province" | "ambiguous"
+    comuni: Sequence[ComuneLike]  # empty for a province (or an area such as Valle Camonica)
+    province: str | None
+
+
+class PlacesLike(Protocol):
+    ats: Mapping[str, Any]
+
+    def resolve(self, text: str) -> PlaceMatchLike | None: ...
+
+    def comune_by_key(self, key: str) -> ComuneLike | None: ...
+
+
+def comune_key(comune: ComuneLike) -> str:
+    return f"{comune.name}|{comune.province}"
+
+
+def comune_answer(comune: ComuneLike, text: str | None = None) -> dict[str, Any]:
+    """The JSON-safe answer stored for a comune."""
+    return {
+        "text": text or comune.name, "key": comune_key(comune), "name": comune.name,
+        "province": comune.province, "ats": list(dict.fromkeys(comune.ats)),
+    }
+
+
+def province_answer(places: PlacesLike, match: PlaceMatchLike, text: str) -> dict[str, Any]:
+    """A province or an area was named: keep every ATS it may belong to (Brescia: two)."""
+    by_match = getattr(places, "ats_for_match", None)
+    ats = list(by_match(match)) if callable(by_match) else [a for c in match.comuni for a in c.ats]
+    province = getattr(match, "province", None)
+    if province is None and match.comuni:
+        province = match.comuni[0].province
+    return {"text": text, "name": text.strip(), "province": province,
+            "ats": list(dict.fromkeys(ats))}
+
+
+def ats_entries(places: PlacesLike | None, answer: Any) -> list[tuple[str, str | None]]:
+    """(ATS name, first web page) for the ATS recorded with a comune answer."""
+    if places is None or not isinstance(answer, Mapping):
+        return []
+    entries = []
+    for ats_id in answer.get("ats") or []:
+        ats = places.ats.get(ats_id)
+        if ats is None:
+            continue
+        pages = list(getattr(ats, "pages", None) or [])
+        page = pages[0] if pages else None
+        url = page if isinstance(page, str) or page is None else getattr(page, "url", str(page))
+        entries.append((str(getattr(ats, "name", ats_id)), url))
+    return entries

@@ -1,0 +1,56 @@
+"""What the store keeps for a chat in the middle of a flow (the "flow" slot of its state)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.flows.schema import Flow
+
+STATE_FORMAT = 1
+
+
+def flow_digest(flow: Flow) -> str:
+    """A short hash of the flow's content: a saved dialogue on an older version is restarted."""
+    return hashlib.sha256(flow.model_dump_json(by_alias=True).encode()).hexdigest()[:16]
+
+
+@dataclass
+class Session:
+    """One chat's progress: the current step, the answers so far and the path taken."""
+
+    flow_id: str
+    version: str
+    step: str  # a step id, or render.RECAP
+    answers: dict[str, Any] = field(default_factory=dict)
+    history: list[str] = field(default_factory=list)  # answered step ids, in order
+    tries: dict[str, int] = field(default_factory=dict)  # failed comune look-ups per step
+    pick: list[list[str]] = field(default_factory=list)  # comune candidates: [key, shown]
+
+    def dump(self) -> dict[str, Any]:
+        return {
+            "format": STATE_FORMAT, "flow": self.flow_id, "v": self.version, "step": self.step,
+            "answers": self.answers, "history": self.history, "tries": self.tries,
+            "pick": self.pick,
+        }
+
+    @classmethod
+    def load(cls, raw: Any) -> Session | None:
+        """None when the saved state is malformed (it is then discarded, never trusted)."""
+        if not isinstance(raw, dict) or raw.get("format") != STATE_FORMAT:
+            return None
+        flow_id, version, step = raw.get("flow"), raw.get("v"), raw.get("step")
+        answers, history = raw.get("answers", {}), raw.get("history", [])
+        tries, pick = raw.get("tries", {}), raw.get("pick", [])
+        if not all(isinstance(v, str) for v in (flow_id, version, step)):
+            return None
+        if not isinstance(answers, dict) or not isinstance(history, list):
+            return None
+        if not isinstance(tries, dict) or not isinstance(pick, list):
+            return None
+        if not all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p)
+                   for p in pick):
+            return None
+        return cls(flow_id, version, step, dict(answers), [str(h) for h in history],
+                   {str(k): int(v) for k, v in tries.items() if isinstance(v, int)}, pick)

@@ -1,0 +1,303 @@
+"""Find the knowledge-base entry that answers a question: answer, clarify or fallback.
+
+The default `Matcher`:
+- indexes every phrasing (questions, titles, keywords) of every entry once, per language,
+  as Snowball-stemmed tokens after normalisation (bot.normalise);
+- weighs tokens by inverse entry frequency, so rare, telling words ("nasko", "capofila") count
+  more than common ones ("fondo", "regione"), and words the knowledge base has never seen
+  count against a match (they are what the question is really about);
+- scores a question against each phrasing by a weighted F-measure of the shared tokens
+  (how much of the question is explained, how much of the phrasing is covered), shortlists
+  with an inverted index (numpy), then blends in rapidfuzz's token_sort_ratio on the
+  shortlisted strings;
+- decides with the named thresholds below, tuned on tests/eval/dev.yaml.
+
+`BaselineMatcher` is the naive reference of the contract (rapidfuzz WRatio with
+`utils.default_process` over all stored phrasings, same thresholds policy), kept only so that
+`eval` can show the default matcher beats it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz, process, utils
+from wordfreq import zipf_frequency
+
+from bot.knowledge import Entry
+from bot.language import detect_language
+from bot.normalise import Normaliser, Vocabulary, acronyms, fold
+
+# --- thresholds and weights (tuned on tests/eval/dev.yaml; see docs/matching.md) ----------
+ANSWER_THRESHOLD = 56.0     # best score at or above: answer (if clearly ahead)
+CLARIFY_THRESHOLD = 48.0    # best score at or above (but not a clear answer): did-you-mean
+CLEAR_MARGIN = 0.0          # an answer must lead the next entry by more than this...
+SURE_SCORE = 85.0           # ...unless it scores this high
+CLARIFY_SPREAD = 8.0        # candidates offered must be within this of the best
+MAX_CLARIFY_OPTIONS = 3
+TOKEN_WEIGHT = 0.9         # share of the token F-measure in the final score
+FUZZ_WEIGHT = 1.0 - TOKEN_WEIGHT
+UNKNOWN_WORD_WEIGHT = 0.9  # weight of a never-seen word, as a share of the rarest word's...
+COMMON_ZIPF = 7.0           # ...scaled down for words common in everyday language (wordfreq
+ZIPF_SPAN = 4.0             # Zipf 3 or rarer: full weight; Zipf 6: a quarter; floor below)
+MIN_UNKNOWN_SHARE = 0.1
+TIE_SHARE = 0.25            # share of the phrasing score added back to the final score
+DOC_WEIGHT = 1.0            # a question fully explained by an entry's whole text scores this
+GENERAL_SHARE = 0.15         # known words keep this share of their weight however common
+SHORTLIST = 40              # phrasings rescored with rapidfuzz per language
+LANGS = ("it", "en")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    entry_id: str
+    score: float
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    status: str                      # "answer" | "clarify" | "fallback"
+    candidates: tuple[Candidate, ...] = field(default_factory=tuple)
+    norm: str = ""                   # the normalised question (for the editors' log)
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.candidates[0] if self.candidates else None
+
+    @property
+    def score(self) -> float:
+        return self.candidates[0].score if self.candidates else 0.0
+
+
+def decide(ranked: Sequence[Candidate], norm: str = "") -> MatchResult:
+    """The thresholds policy shared by both matchers."""
+    if not ranked or ranked[0].score < CLARIFY_THRESHOLD:
+        return MatchResult("fallback", tuple(ranked[:MAX_CLARIFY_OPTIONS]), norm)
+    best = ranked[0]
+    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+    if best.score >= ANSWER_THRESHOLD and (best.score - runner_up > CLEAR_MARGIN or best.score >= SURE_SCORE):
+        return MatchResult("answer", tuple(ranked[:MAX_CLARIFY_OPTIONS]), norm)
+    close = [c for c in ranked if c.score >= max(CLARIFY_THRESHOLD, best.score - CLARIFY_SPREAD)]
+    return MatchResult("clarify", tuple(close[:MAX_CLARIFY_OPTIONS]), norm)
+
+
+def specificity(word: str, lang: str) -> float:
+    """1.0 for rare or technical words, down to MIN_UNKNOWN_SHARE for everyday ones."""
+    zipf = zipf_frequency(word, lang, wordlist="small")
+    return min(1.0, max(MIN_UNKNOWN_SHARE, (COMMON_ZIPF - zipf) / ZIPF_SPAN))
+
+
+def _phrasings(entry: Entry, lang: str) -> list[str]:
+    return [*entry.questions.get(lang), entry.title.get(lang), *entry.keywords]
+
+
+class _LanguageIndex:
+    """Inverted index of one language's phrasings."""
+
+    def __init__(self, normaliser: Normaliser, phrasings: list[tuple[int, str]],
+                 documents: list[set[str]], weights: dict[str, float], unknown_weight: float,
+                 vocabulary: Vocabulary) -> None:
+        self.normaliser = normaliser
+        self.vocabulary = vocabulary
+        self.weights = weights
+        self.unknown_weight = unknown_weight
+        self.entry_of = np.array([entry_index for entry_index, _ in phrasings], dtype=np.int32)
+        self.texts: list[str] = []
+        totals = []
+        postings: dict[str, list[int]] = {}
+        for row, (_, text) in enumerate(phrasings):
+            tokens = normaliser.tokens(text)
+            self.texts.append(" ".join(sorted(tokens)))
+            totals.append(sum(weights.get(t, unknown_weight) for t in tokens) or 1.0)
+            for token in tokens:
+                postings.setdefault(token, []).append(row)
+        self.totals = np.array(totals, dtype=np.float64)
+        self.postings = {t: np.array(rows, dtype=np.int32) for t, rows in postings.items()}
+        self.size = len(phrasings)
+        # Whole-entry documents (all phrasings + the answer): token -> entry indices.
+        doc_postings: dict[str, list[int]] = {}
+        for entry_index, tokens in enumerate(documents):
+            for token in tokens:
+                doc_postings.setdefault(token, []).append(entry_index)
+        self.doc_postings = {t: np.array(rows, dtype=np.int32) for t, rows in doc_postings.items()}
+        self.entry_count = len(documents)
+
+    def _unknown_weight(self, word: str) -> float:
+        """A word the knowledge base never uses: informative unless it is everyday language."""
+        return self.unknown_weight * specificity(word, self.normaliser.lang)
+
+    def score(self, question: str) -> tuple[dict[int, float], str]:
+        """Best score per entry index for this question, and the normalised question."""
+        words = self.normaliser.words(question, self.vocabulary)
+        stems: dict[str, str] = {}
+        for word in words:
+            stems.setdefault(self.normaliser.stem(word), word)
+        tokens = list(stems)
+        norm = " ".join(tokens)
+        if not tokens or self.size == 0:
+            return {}, norm
+        query_total = sum(
+            self.weights[t] if t in self.weights else self._unknown_weight(stems[t]) for t in tokens
+        )
+        whole = self._whole_entry_scores(tokens, query_total)
+        phrasing = self._phrasing_scores(tokens, query_total)
+        # The whole-entry score rescues paraphrases; the phrasing score breaks its ties.
+        best = {
+            entry: (1 - TIE_SHARE) * max(phrasing.get(entry, 0.0), whole.get(entry, 0.0))
+            + TIE_SHARE * phrasing.get(entry, 0.0)
+            for entry in set(whole) | set(phrasing)
+        }
+        return best, norm
+
+    def _whole_entry_scores(self, tokens: list[str], query_total: float) -> dict[int, float]:
+        """How much of the question an entry's whole text (phrasings + answer) explains."""
+        rows = [(self.doc_postings[t], self.weights.get(t, 0.0)) for t in tokens if t in self.doc_postings]
+        if DOC_WEIGHT <= 0 or not rows:
+            return {}
+        ids = np.concatenate([r for r, _ in rows])
+        weights = np.concatenate([np.full(len(r), w) for r, w in rows])
+        recall = np.bincount(ids, weights=weights, minlength=self.entry_count) / query_total
+        return {i: 100.0 * DOC_WEIGHT * float(recall[i]) for i in np.flatnonzero(recall).tolist()}
+
+    def _phrasing_scores(self, tokens: list[str], query_total: float) -> dict[int, float]:
+        """Best phrasing per entry: weighted F-measure of shared tokens, blended with rapidfuzz."""
+        present = [t for t in tokens if t in self.postings]
+        if not present:
+            return {}
+        rows = np.concatenate([self.postings[t] for t in present])
+        weights = np.concatenate([np.full(len(self.postings[t]), self.weights[t]) for t in present])
+        overlap = np.bincount(rows, weights=weights, minlength=self.size)
+        candidates = np.unique(rows)
+        shared = overlap[candidates]
+        recall = shared / query_total                 # how much of the question is explained
+        precision = shared / self.totals[candidates]  # how much of the phrasing is covered
+        f_measure = 2 * recall * precision / (recall + precision)
+        if len(candidates) > SHORTLIST:
+            top = np.argpartition(-f_measure, SHORTLIST)[:SHORTLIST]
+            candidates, f_measure = candidates[top], f_measure[top]
+        query_text = " ".join(sorted(tokens))
+        best: dict[int, float] = {}
+        for row, f_value in zip(candidates.tolist(), f_measure.tolist(), strict=True):
+            fuzzy = fuzz.token_sort_ratio(query_text, self.texts[row]) / 100.0
+            combined = 100.0 * (TOKEN_WEIGHT * f_value + FUZZ_WEIGHT * fuzzy)
+            entry_index = int(self.entry_of[row])
+            if combined > best.get(entry_index, -1.0):
+                best[entry_index] = combined
+        return best
+
+
+class Matcher:
+    """The default matcher (see module docstring). Built once per knowledge base."""
+
+    name = "default"
+
+    def __init__(self, entries: Sequence[Entry], synonyms: dict[str, tuple[str, ...]]) -> None:
+        self.entries = list(entries)
+        protected = acronyms(
+            text for entry in self.entries for lang in LANGS
+            for text in (*_phrasings(entry, lang), entry.answer.get(lang))
+        )
+        normalisers = {lang: Normaliser(lang, synonyms, protected) for lang in LANGS}
+        phrasings: dict[str, list[tuple[int, str]]] = {lang: [] for lang in LANGS}
+        entry_tokens: list[set[str]] = [set() for _ in self.entries]
+        question_tokens: list[set[str]] = [set() for _ in self.entries]
+        documents: dict[str, list[set[str]]] = {lang: [set() for _ in self.entries] for lang in LANGS}
+        token_specificity: dict[str, float] = {}
+        vocab_words: dict[str, set[str]] = {lang: set() for lang in LANGS}
+        for canonical, variants in synonyms.items():
+            for lang in LANGS:
+                vocab_words[lang].update(w for text in (canonical, *variants) for w in fold(text).split())
+        for index, entry in enumerate(self.entries):
+            for lang in LANGS:
+                for text in _phrasings(entry, lang):
+                    phrasings[lang].append((index, text))
+                    vocab_words[lang].update(fold(text).split())
+                    for word in normalisers[lang].words(text):
+                        token = normalisers[lang].stem(word)
+                        entry_tokens[index].add(token)
+                        question_tokens[index].add(token)
+                        documents[lang][index].add(token)
+                        if token not in token_specificity:
+                            token_specificity[token] = specificity(word, lang)
+                for word in normalisers[lang].words(entry.answer.get(lang)):
+                    token = normalisers[lang].stem(word)
+                    documents[lang][index].add(token)
+                    entry_tokens[index].add(token)
+                    vocab_words[lang].add(word)
+                    if token not in token_specificity:
+                        token_specificity[token] = specificity(word, lang)
+        # Rarity comes from the questions people ask (phrasings); words found only in answers
+        # get their rarity from the answers.
+        question_df: dict[str, int] = {}
+        answer_df: dict[str, int] = {}
+        for index, tokens in enumerate(entry_tokens):
+            for token in tokens:
+                answer_df[token] = answer_df.get(token, 0) + 1
+            for token in question_tokens[index]:
+                question_df[token] = question_df.get(token, 0) + 1
+        count = max(len(self.entries), 1)
+        weights = {
+            t: math.log(1.0 + count / question_df.get(t, df))
+            * (GENERAL_SHARE + (1 - GENERAL_SHARE) * token_specificity[t])
+            for t, df in answer_df.items()
+        }
+        unknown = UNKNOWN_WORD_WEIGHT * math.log(1.0 + count)
+        stop_words = set().union(*(n.stop_words for n in normalisers.values()))
+        self.indexes = {}
+        for lang in LANGS:
+            other = set().union(*(vocab_words[o] for o in LANGS if o != lang))
+            self.indexes[lang] = _LanguageIndex(
+                normalisers[lang], phrasings[lang], documents[lang], weights, unknown,
+                Vocabulary(vocab_words[lang] - stop_words, other | stop_words, lang))
+
+    def rank(self, question: str) -> tuple[list[Candidate], str]:
+        best: dict[int, float] = {}
+        norms = {}
+        for lang, index in self.indexes.items():
+            scores, norms[lang] = index.score(question)
+            for entry_index, value in scores.items():
+                if value > best.get(entry_index, -1.0):
+                    best[entry_index] = value
+        ranked = sorted(best.items(), key=lambda item: -item[1])
+        norm = norms.get(detect_language(question), "")
+        return [Candidate(self.entries[i].id, round(s, 2)) for i, s in ranked], norm
+
+    def match(self, question: str) -> MatchResult:
+        ranked, norm = self.rank(question)
+        return decide(ranked, norm)
+
+    def content_words(self, text: str) -> list[str]:
+        """The words of `text` that are not stop words in either language."""
+        words = set(self.indexes["it"].normaliser.words(text))
+        return [w for w in self.indexes["en"].normaliser.words(text) if w in words]
+
+
+class BaselineMatcher:
+    """The contract's naive reference: WRatio over all stored phrasings."""
+
+    name = "baseline"
+
+    def __init__(self, entries: Sequence[Entry], synonyms: dict[str, tuple[str, ...]] | None = None) -> None:
+        self.entries = list(entries)
+        self.choices: list[str] = []
+        self.owner: list[int] = []
+        for index, entry in enumerate(self.entries):
+            for lang in LANGS:
+                for text in _phrasings(entry, lang):
+                    self.choices.append(text)
+                    self.owner.append(index)
+
+    def match(self, question: str) -> MatchResult:
+        results = process.extract(
+            question, self.choices, scorer=fuzz.WRatio, processor=utils.default_process, limit=20
+        )
+        best: dict[int, float] = {}
+        for _, score, row in results:
+            entry_index = self.owner[row]
+            best[entry_index] = max(best.get(entry_index, 0.0), float(score))
+        ranked = [Candidate(self.entries[i].id, round(s, 2))
+                  for i, s in sorted(best.items(), key=lambda item: -item[1])]
+        return decide(ranked, utils.default_process(question))

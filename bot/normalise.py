@@ -1,0 +1,166 @@
+"""Italian-aware text normalisation for matching: fold, correct typos, drop stop words, stem.
+
+Pipeline (the same for questions stored in the knowledge base and for what users type):
+1. fold: lower case, strip accents, apostrophes and punctuation become spaces, emoji and control
+   characters go away, digits stay ("3.000" and "3000" both become "3000");
+2. synonyms (knowledge/synonyms.yaml): variants are replaced by their canonical word;
+3. tokens: stop words of the language are dropped (question words such as "quanto", "chi",
+   "dove", "how", "who" are kept: they tell "how much" from "who can");
+4. typo correction (query side only, see Vocabulary): an unknown word close to a known one
+   is replaced by it;
+5. Snowball stemming in the text's language.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+
+import snowballstemmer
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+from stop_words import get_stop_words
+from wordfreq import zipf_frequency
+
+# Question words are meaningful for us (amount vs requirements vs where to apply).
+KEEP_WORDS = frozenset(
+    "chi come quando quanto quanti quanta quante dove cosa quale quali perche "
+    "who how when where what which much many why can "
+    # The English list is broad: keep words that carry meaning in our questions.
+    "amount member members number numbers million available system group groups necessary "
+    "needed longer latest recent opened open new example information problem".split()
+)
+# Extra stop words seen in chat messages (fillers, courtesy, texting abbreviations).
+EXTRA_STOP = {
+    "it": frozenset(
+        "ciao salve buongiorno buonasera per favore cortesia gentilmente vorrei sapere volevo "
+        "sapere chiedere informazioni info sa sai sapete potete potreste dirmi mi scusi scusate "
+        "grazie cmq comunque xke xche x ke k qualcuno ok po un una".split()
+    ),
+    "en": frozenset("hi hello please thanks thank tell me know would like could you i".split()),
+}
+MAX_QUERY_CHARS = 1000
+REAL_WORD_ZIPF = 3.0  # words at least this frequent in everyday language are never "corrected"
+
+_APOSTROPHES = str.maketrans({c: " " for c in "'’‘`´"})
+_NUMBER_SEPARATORS = re.compile(r"(?<=\d)[.,'’](?=\d{3}\b)")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,9}\b")
+
+
+def acronyms(texts: Iterable[str]) -> set[str]:
+    """Folded words written in capitals somewhere in `texts` (ATS, ISEE, NASKO, DGR ...)."""
+    return {fold(match) for text in texts for match in _ACRONYM.findall(text)}
+
+
+@lru_cache(maxsize=8192)
+def fold(text: str) -> str:
+    """Lower-case ASCII words separated by single spaces; thousands separators removed."""
+    text = text[:MAX_QUERY_CHARS]
+    text = _NUMBER_SEPARATORS.sub("", text)
+    text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return _NON_WORD.sub(" ", text).strip()
+
+
+class Normaliser:
+    """Normalises text in one language. Built once per knowledge base; thread-safe (read-only)."""
+
+    def __init__(self, lang: str, synonyms: Mapping[str, Iterable[str]],
+                 protected: Iterable[str] = ()) -> None:
+        self.lang = lang
+        # Acronyms and names (ATS, ASL, ISEE, NASKO) are not stemmed: English turns "ats" to "at".
+        self.protected = frozenset(protected)
+        self._stemmer = snowballstemmer.stemmer("english" if lang == "en" else "italian")
+        stops = {part for word in get_stop_words("english" if lang == "en" else "italian")
+                 for part in fold(word).split()}
+        self.stop_words = frozenset((stops | EXTRA_STOP[lang]) - KEEP_WORDS)
+        self._synonyms = self._compile_synonyms(synonyms)
+        self._stem_cache: dict[str, str] = {}
+
+    @staticmethod
+    def _compile_synonyms(synonyms: Mapping[str, Iterable[str]]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+        table: dict[str, str] = {}
+        for canonical, variants in synonyms.items():
+            target = fold(canonical)
+            for variant in variants:
+                key = fold(variant)
+                if key and key != target:
+                    table[key] = target
+        if not table:
+            return None, {}
+        # Longest variants first so "in attesa di un bambino" wins over "bambino".
+        alternatives = sorted(table, key=len, reverse=True)
+        pattern = re.compile(r"\b(" + "|".join(re.escape(a) for a in alternatives) + r")\b")
+        return pattern, table
+
+    def apply_synonyms(self, folded: str) -> str:
+        pattern, table = self._synonyms
+        if pattern is None:
+            return folded
+        return pattern.sub(lambda m: table[m.group(1)], folded)
+
+    def words(self, text: str, vocabulary: Vocabulary | None = None) -> list[str]:
+        """Folded, typo-corrected, synonym-mapped words without stop words (not stemmed)."""
+        folded = fold(text)
+        if vocabulary is not None:
+            folded = " ".join(vocabulary.correct(w) for w in folded.split())
+        folded = self.apply_synonyms(folded)
+        return [w for w in folded.split() if w not in self.stop_words and (len(w) > 1 or w.isdigit())]
+
+    def stem(self, word: str) -> str:
+        cached = self._stem_cache.get(word)
+        if cached is None:
+            cached = word if word.isdigit() or word in self.protected else self._stemmer.stemWord(word)
+            if len(self._stem_cache) < 50_000:
+                self._stem_cache[word] = cached
+        return cached
+
+    def tokens(self, text: str, vocabulary: Vocabulary | None = None) -> list[str]:
+        """Stemmed content tokens, in order, duplicates removed."""
+        seen: dict[str, None] = {}
+        for word in self.words(text, vocabulary):
+            seen.setdefault(self.stem(word), None)
+        return list(seen)
+
+
+class Vocabulary:
+    """The words the knowledge base knows, used to correct typos in users' questions.
+
+    An unknown word of 5+ letters is replaced by the closest known word when the edit distance
+    (with transpositions) is at most 1, or 2 for words of 8+ letters. `also_known` words (the
+    other language's vocabulary) are never corrected but are not correction targets either.
+    """
+
+    def __init__(self, words: Iterable[str], also_known: Iterable[str] = (),
+                 lang: str | None = None) -> None:
+        own = frozenset(w for w in words if w and not w.isdigit())
+        known = frozenset(also_known)
+        self._known = own | known
+        # Targets: this language's content words (callers pass stop words in `also_known`,
+        # so "lecco" never becomes the stop word "ecco").
+        self._choices = sorted(w for w in own if len(w) >= 4)
+        self._lang = lang
+        self._cache: dict[str, str] = {}
+
+    def __contains__(self, word: str) -> bool:
+        return word in self._known
+
+    def correct(self, word: str) -> str:
+        if word in self._known or len(word) < 5 or word.isdigit():
+            return word
+        cached = self._cache.get(word)
+        if cached is not None:
+            return cached
+        if self._lang and zipf_frequency(word, self._lang, wordlist="small") >= REAL_WORD_ZIPF:
+            # An everyday word ("abito", "Lecco") is not a typo of a word we know.
+            self._cache[word] = word
+            return word
+        max_distance = 1 if len(word) < 8 else 2
+        best = process.extractOne(word, self._choices, scorer=OSA.distance, score_cutoff=max_distance)
+        result = best[0] if best is not None else word
+        if len(self._cache) < 50_000:
+            self._cache[word] = result
+        return result

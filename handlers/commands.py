@@ -1,0 +1,38 @@
+"""Commands: every /command goes to the brain with its arguments (`/start nasko` deep links)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from handlers.chat import brain_of, chat_context, command_of, is_private, quote_in_groups
+from handlers.delivery import send_replies
+
+# The contract's commands (docs: DESIGN.md section 3), then the admin ones (the brain checks
+# ChatContext.is_admin). The menu shown by Telegram comes from Brain.command_menu.
+COMMANDS = (
+    "start", "help", "menu", "verifica", "contatti", "aderire", "annulla", "lingua", "privacy",
+    "cancellami",
+)
+ADMIN_COMMANDS = ("stats", "reload", "unanswered")
+
+
+async def answer_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Pass a /command and its arguments to the brain; unknown ones get its polite reply."""
+    message = update.effective_message
+    if message is None or not message.text:
+        return
+    command, target, arguments = command_of(message)
+    if target and target.lower() != (context.bot.username or "").lower():
+        return  # /cmd@otherbot in a group: not for us
+    known = command in COMMANDS or command in ADMIN_COMMANDS
+    if not known and target is None and not is_private(message):
+        return  # a bare unknown /cmd in a group is probably another bot's
+    replies = await asyncio.to_thread(
+        brain_of(context).handle_command, chat_context(update, context), command, arguments
+    )
+    await send_replies(
+        context.bot, message.chat_id, replies, quote_message_id=quote_in_groups(message)
+    )

@@ -1,0 +1,86 @@
+"""Getting replies out to Telegram: rendering, sending in order, and retrying what is transient.
+
+Flood limits and `RetryAfter` (HTTP 429) are handled by python-telegram-bot's `AIORateLimiter`;
+`RetryingRateLimiter` adds a few spaced retries for transient network failures (connection
+refused or reset, 5xx, timeouts), which PTB does not retry for ordinary requests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine, Iterable
+from typing import Any
+
+from telegram import Bot, ReplyParameters
+from telegram.error import BadRequest, NetworkError
+from telegram.ext import AIORateLimiter
+
+from bot.reply import Reply
+from handlers.render import render
+
+logger = logging.getLogger(__name__)
+
+# RetryAfter: how many times one request is retried after a 429 before giving up.
+RATE_LIMIT_RETRIES = 3
+# Transient network failures: retries of one request, and the pause before each one.
+NETWORK_RETRY_DELAYS: tuple[float, ...] = (0.5, 1.5, 3.0)
+
+
+async def send_replies(
+    bot: Bot, chat_id: int, replies: Iterable[Reply], *, quote_message_id: int | None = None
+) -> None:
+    """Send the brain's replies to a chat in order; in groups, quote the user's message."""
+    first = True
+    for reply in replies:
+        for message in render(reply):
+            reply_parameters = None
+            if first and quote_message_id is not None:
+                reply_parameters = ReplyParameters(
+                    quote_message_id, allow_sending_without_reply=True
+                )
+            await bot.send_message(
+                chat_id,
+                message.html,
+                reply_markup=message.keyboard,
+                reply_parameters=reply_parameters,
+            )
+            first = False
+
+
+class RetryingRateLimiter(AIORateLimiter):
+    """`AIORateLimiter` (flood limits, 429 retries) that also retries transient network errors.
+
+    `BadRequest` is a `NetworkError` subclass in PTB but means the request itself is wrong:
+    it is never retried. A timed-out `sendMessage` may have been delivered already; it is
+    retried anyway, because a rare duplicate is better than a family left without an answer.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(max_retries=RATE_LIMIT_RETRIES)
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        for attempt, delay in enumerate((*NETWORK_RETRY_DELAYS, None), start=1):
+            try:
+                return await super().process_request(
+                    callback, args, kwargs, endpoint, data, rate_limit_args
+                )
+            except BadRequest:
+                raise
+            except NetworkError as exc:
+                if delay is None:
+                    raise
+                logger.warning(
+                    "%s failed (%s), retry %d of %d in %.1fs",
+                    endpoint, type(exc).__name__, attempt, len(NETWORK_RETRY_DELAYS), delay,
+                )
+                await asyncio.sleep(delay)
+        raise AssertionError("unreachable")  # the loop always returns or raises

@@ -1,0 +1,100 @@
+"""Normalisation, language detection, the decision policy and the matcher on the real knowledge."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.language import detect_language
+from bot.matcher import (
+    ANSWER_THRESHOLD,
+    CLARIFY_THRESHOLD,
+    BaselineMatcher,
+    Candidate,
+    Matcher,
+    decide,
+)
+from bot.normalise import Normaliser, Vocabulary, fold
+from tests.support import real_kb
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    kb = real_kb()
+    return Matcher(kb.entries, kb.synonyms)
+
+
+def test_fold_handles_case_accents_apostrophes_and_numbers() -> None:
+    assert fold("Cos'è il FONDO Nasko?") == "cos e il fondo nasko"
+    assert fold("Perché l’ISEE…") == "perche l isee"
+    assert fold("3.000 € e 12.500,50") == "3000 e 12500 50"
+    assert fold("😀 \x00\x1f ¿¡") == ""
+
+
+def test_normaliser_drops_stop_words_keeps_question_words_and_stems() -> None:
+    norm = Normaliser("it", {"incinta": ["in attesa", "gestante"]})
+    assert norm.tokens("Quanto dà il fondo alle mamme in attesa?") == ["quant", "fond", "mamm", "incint"]
+    assert "chi" in norm.tokens("chi può essere capofila")
+
+
+def test_vocabulary_corrects_typos_but_not_short_or_far_words() -> None:
+    vocab = Vocabulary(["nasko", "cresco", "conciliazione", "capofila"])
+    assert vocab.correct("nasco") == "nasko"
+    assert vocab.correct("crescco") == "cresco"
+    assert vocab.correct("conciliazzione") == "conciliazione"
+    assert vocab.correct("capofial") == "capofila"  # transposition
+    assert vocab.correct("passaporto") == "passaporto"
+    assert vocab.correct("ats") == "ats"
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("ciao", "it"), ("quanto dà il nasko", "it"), ("what is nasko", "en"),
+    ("who can be capofila", "en"), ("a chi mi rivolgo a Lodi", "it"),
+    ("I am pregnant and have no money", "en"), ("grazie mille", "it"), ("thanks", "en"),
+])
+def test_language_detection(text: str, lang: str) -> None:
+    assert detect_language(text) == lang
+
+
+def test_language_detection_keeps_default_when_unsure() -> None:
+    assert detect_language("nasko", "en") == "en"
+    assert detect_language("🙂", "en") == "en"
+
+
+def test_decision_policy() -> None:
+    clear = [Candidate("a", ANSWER_THRESHOLD + 10), Candidate("b", ANSWER_THRESHOLD - 10)]
+    assert decide(clear).status == "answer"
+    close = [Candidate("a", ANSWER_THRESHOLD + 1), Candidate("b", ANSWER_THRESHOLD)]
+    result = decide(close)
+    assert result.status == "clarify" and [c.entry_id for c in result.candidates] == ["a", "b"]
+    assert decide([Candidate("a", CLARIFY_THRESHOLD - 1)]).status == "fallback"
+    assert decide([]).status == "fallback"
+
+
+@pytest.mark.parametrize("question", [
+    "Cos'è il fondo Nasko?", "nasko", "quanto dà il fondo nasco", "what is the CRESCO fund",
+    "come aderire a una rete di conciliazione", "who can be capofila of an alleanza locale",
+])
+def test_in_scope_questions_get_an_answer(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).status == "answer", matcher.rank(question)[0][:3]
+
+
+@pytest.mark.parametrize("question", [
+    "come si rinnova il passaporto", "orari della piscina comunale", "quando gioca l'inter",
+    "how do I renew my driving licence", "ricetta della torta di mele",
+])
+def test_out_of_scope_questions_fall_back(matcher: Matcher, question: str) -> None:
+    assert matcher.match(question).status == "fallback", matcher.rank(question)[0][:3]
+
+
+def test_rare_words_outweigh_common_ones(matcher: Matcher) -> None:
+    kb = real_kb()
+    best = matcher.match("fondo cresco").best
+    assert best is not None and kb.entry(best.entry_id).topic == "cresco"  # type: ignore[union-attr]
+    best = matcher.match("fondo nasko").best
+    assert best is not None and kb.entry(best.entry_id).topic == "nasko"  # type: ignore[union-attr]
+
+
+def test_baseline_is_available_for_comparison() -> None:
+    kb = real_kb()
+    baseline = BaselineMatcher(kb.entries)
+    assert baseline.match("Cos'è il fondo Nasko?").status in {"answer", "clarify", "fallback"}

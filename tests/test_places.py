@@ -1,0 +1,499 @@
+"""Place module: comuni and provinces of Lombardy -> ATS (bot/places.py, knowledge/ats.yaml)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.places import (
+    LOMBARD_PROVINCES,
+    TEXT_KEYS,
+    Comune,
+    PlaceDirectory,
+    PlaceMatch,
+    PlacesError,
+    button_data,
+    name_key,
+)
+from bot.texts import Texts, placeholders
+
+ROOT = Path(__file__).resolve().parents[1]
+KNOWLEDGE = ROOT / "knowledge"
+EVAL_FILE = ROOT / "tests" / "eval" / "places.yaml"
+FACTS = ROOT.parent / "shared" / "facts.md"
+MIN_ACCURACY = 0.90
+
+# The only phone numbers and e-mails an answer may contain: all come from facts.md / the seed.
+ALLOWED_PHONES = {"02 6765 4545", "02 6765 3570", "030 38381", "0382 4311"}
+ALLOWED_EMAILS = {"conciliazione@regione.lombardia.it", "protocollo@pec.ats-brescia.it"}
+
+
+@pytest.fixture(scope="module")
+def places() -> PlaceDirectory:
+    return PlaceDirectory.load(KNOWLEDGE)
+
+
+@pytest.fixture(scope="module")
+def texts() -> Texts:
+    data = yaml.safe_load((KNOWLEDGE / "ui" / "places.yaml").read_text(encoding="utf-8"))
+    return Texts(data["texts"])
+
+
+def ats_of(places: PlaceDirectory, text: str) -> tuple[str, ...]:
+    return places.ats_for_match(places.find(text))
+
+
+def only_comune(match: PlaceMatch | None) -> Comune:
+    assert match is not None, "no place found"
+    assert match.kind == "comune", match
+    return match.comuni[0]
+
+
+# --- the dataset ------------------------------------------------------------------------------
+
+
+def test_all_active_lombard_comuni_are_loaded(places: PlaceDirectory) -> None:
+    # ISTAT counts about 1,500 comuni in Lombardy; the dataset is python-codicefiscale's list.
+    assert 1450 <= len(places.comuni) <= 1550
+    per_province = Counter(c.province for c in places.comuni)
+    assert set(per_province) == set(LOMBARD_PROVINCES)
+    assert per_province["BG"] > 200 and per_province["MB"] > 50
+    keys = [c.key for c in places.comuni]
+    assert len(keys) == len(set(keys)), "a comune appears twice (merged comuni across time?)"
+
+
+def test_no_lombard_comune_name_is_shared_by_two_provinces(places: PlaceDirectory) -> None:
+    # Why ambiguity tests use short forms ("Cassano", "Sesto"): full names are unique.
+    names = Counter(name_key(c.name) for c in places.comuni)
+    assert [name for name, count in names.items() if count > 1] == []
+
+
+def test_official_names_are_written_as_istat_does(places: PlaceDirectory) -> None:
+    assert places.comune_by_key("Cassano d'Adda|MI") is not None
+    assert places.comune_by_key("Sesto ed Uniti|CR") is not None
+    assert places.comune_by_key("Sotto il Monte Giovanni XXIII|BG") is not None
+    assert places.comune_by_key("cantù|co") == places.comune_by_key("Cantù|CO")
+
+
+def test_merged_comuni_are_gone_and_their_successors_are_there(places: PlaceDirectory) -> None:
+    assert places.comune_by_key("Tremezzo|CO") is None
+    assert places.comune_by_key("Tremezzina|CO") is not None
+    successor = only_comune(places.find("abito a Bigarello"))
+    assert successor.name == "San Giorgio Bigarello"
+
+
+def test_load_is_fast() -> None:
+    PlaceDirectory.load(KNOWLEDGE)  # warm the dataset cache (the JSON of the package)
+    started = time.perf_counter()
+    PlaceDirectory.load(KNOWLEDGE)
+    assert time.perf_counter() - started < 0.5
+
+
+def test_find_is_fast(places: PlaceDirectory) -> None:
+    question = (
+        "Buongiorno, sono una mamma di due bambini, abito a Cassano d'Adda in provincia di "
+        "Milano e lavoro a Milano: per il centro estivo di luglio ci sono contributi?"
+    )
+    started = time.perf_counter()
+    for _ in range(50):
+        places.find(question)
+    assert (time.perf_counter() - started) / 50 < 0.02
+
+
+def test_the_brain_does_not_import_telegram() -> None:
+    code = "import sys, bot.places; print(any(m.startswith('telegram') for m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+# --- every province ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "comune", "ats"),
+    [
+        ("a chi mi rivolgo a Bergamo?", "Bergamo|BG", ("bergamo",)),
+        ("abito a Montichiari", "Montichiari|BS", ("brescia",)),
+        ("sono di Cantù", "Cantù|CO", ("insubria",)),
+        ("vivo a Crema", "Crema|CR", ("val-padana",)),
+        ("abito a Merate, chi è il referente?", "Merate|LC", ("brianza",)),
+        ("a chi mi rivolgo a Lodi?", "Lodi|LO", ("milano",)),
+        ("sono di Suzzara", "Suzzara|MN", ("val-padana",)),
+        ("abito a Rho", "Rho|MI", ("milano",)),
+        ("vivo a Seregno", "Seregno|MB", ("brianza",)),
+        ("abito a Voghera", "Voghera|PV", ("pavia",)),
+        ("sono di Morbegno", "Morbegno|SO", ("montagna",)),
+        ("residente a Gallarate", "Gallarate|VA", ("insubria",)),
+    ],
+)
+def test_a_comune_of_every_province(
+    places: PlaceDirectory, question: str, comune: str, ats: tuple[str, ...]
+) -> None:
+    found = only_comune(places.find(question))
+    assert found.key == comune
+    assert found.ats == ats and found.certain
+
+
+@pytest.mark.parametrize(
+    ("question", "province", "ats"),
+    [
+        ("provincia di Bergamo", "BG", ("bergamo",)),
+        ("provincia di Brescia", "BS", ("brescia", "montagna")),
+        ("in provincia di Como a chi mi rivolgo?", "CO", ("insubria", "montagna")),
+        ("provincia di Cremona", "CR", ("val-padana",)),
+        ("provincia di Lecco", "LC", ("brianza",)),
+        ("provincia di Lodi", "LO", ("milano",)),
+        ("provincia di Mantova", "MN", ("val-padana",)),
+        ("città metropolitana di Milano", "MI", ("milano",)),
+        ("provincia di Monza e della Brianza", "MB", ("brianza",)),
+        ("provincia di Pavia", "PV", ("pavia",)),
+        ("provincia di Sondrio", "SO", ("montagna",)),
+        ("province of Varese", "VA", ("insubria",)),
+    ],
+)
+def test_every_province_by_name(
+    places: PlaceDirectory, question: str, province: str, ats: tuple[str, ...]
+) -> None:
+    match = places.find(question)
+    assert match is not None and match.kind == "province" and match.province == province
+    assert places.ats_for_match(match) == ats
+    assert places.ats_for_province(province) == ats
+
+
+@pytest.mark.parametrize(
+    ("text", "province"), [("MI", "MI"), ("bg", "BG"), ("(LO)", "LO"), ("Mb", "MB")]
+)
+def test_province_codes_as_answers(places: PlaceDirectory, text: str, province: str) -> None:
+    match = places.resolve(text)
+    assert match is not None and match.kind == "province" and match.province == province
+
+
+def test_province_code_in_a_sentence(places: PlaceDirectory) -> None:
+    match = places.find("sono in provincia, BS, a chi chiedo?")
+    assert match is not None and match.province == "BS"
+    assert places.find("il documento pesa 1,44 MB") is None  # a file size, not Monza
+
+
+def test_adjectives_of_provinces(places: PlaceDirectory) -> None:
+    assert ats_of(places, "nel lodigiano chi è il referente?") == ("milano",)
+    assert ats_of(places, "nella bergamasca") == ("bergamo",)
+
+
+# --- the two exceptions -----------------------------------------------------------------------
+
+
+def test_valcamonica_comune_gets_an_honest_two_way_answer(
+    places: PlaceDirectory, texts: Texts
+) -> None:
+    comune = only_comune(places.find("abito a Darfo Boario Terme"))
+    assert comune.ats == ("brescia", "montagna") and not comune.certain
+    reply = places.describe(places.find("abito a Darfo Boario Terme"), texts, "it")
+    assert reply.status == "answer"
+    assert "ATS di Brescia" in reply.text and "ATS della Montagna" in reply.text
+    assert "Valle Camonica" in reply.text
+    assert "chiedi al tuo Comune" in reply.text
+    assert "https://ats-montagna.it/" in reply.text  # where to check
+
+
+def test_medio_alto_lario_comune_gets_an_honest_two_way_answer(
+    places: PlaceDirectory, texts: Texts
+) -> None:
+    match = places.find("vivo a Menaggio")
+    comune = only_comune(match)
+    assert comune.ats == ("insubria", "montagna")
+    reply = places.describe(match, texts, "en")
+    assert "ATS dell'Insubria" in reply.text and "ATS della Montagna" in reply.text
+    assert "Medio Alto Lario" in reply.text and "ask your Comune" in reply.text
+
+
+def test_certain_towns_outside_the_exceptions(places: PlaceDirectory) -> None:
+    assert only_comune(places.find("abito a Brescia")).ats == ("brescia",)
+    assert only_comune(places.find("vivo a Desenzano del Garda")).ats == ("brescia",)
+    assert only_comune(places.find("abito a Como")).ats == ("insubria",)
+    assert only_comune(places.find("sono di Erba")).ats == ("insubria",)
+
+
+def test_breno_is_in_valle_camonica(places: PlaceDirectory) -> None:
+    assert only_comune(places.find("abito a Breno")).ats == ("montagna",)
+
+
+def test_lecco_province_is_always_brianza_even_on_the_upper_lake(places: PlaceDirectory) -> None:
+    # A script found online lists Colico and Bellano as Medio Alto Lario: they are in LC.
+    for name in ("Colico", "Bellano", "Varenna", "Premana", "Casargo"):
+        assert only_comune(places.find(f"abito a {name}")).ats == ("brianza",), name
+
+
+def test_the_exception_areas_by_name(places: PlaceDirectory, texts: Texts) -> None:
+    match = places.find("vivo in Valcamonica, chi è la mia ATS?")
+    assert match is not None and match.area == "valcamonica" and match.province == "BS"
+    assert places.ats_for_match(match) == ("montagna",)
+    assert ats_of(places, "abito nell'Alto Lario") == ("montagna",)
+    assert ats_of(places, "vivo in Valtellina") == ("montagna",)
+    reply = places.describe(match, texts, "it")
+    assert "ATS della Montagna" in reply.title and "ATS di Brescia" not in reply.text
+
+
+def test_the_split_province_answer_names_the_exception(
+    places: PlaceDirectory, texts: Texts
+) -> None:
+    reply = places.describe(places.find("provincia di Brescia"), texts, "it")
+    assert "tranne la Valle Camonica" in reply.text
+    assert "ATS di Brescia" in reply.text and "ATS della Montagna" in reply.text
+
+
+def test_every_bs_and_co_comune_is_either_listed_or_two_way(places: PlaceDirectory) -> None:
+    for comune in places.comuni:
+        if comune.province == "BS":
+            assert comune.ats in {("brescia",), ("montagna",), ("brescia", "montagna")}
+        elif comune.province == "CO":
+            assert comune.ats in {("insubria",), ("insubria", "montagna")}
+        else:
+            assert comune.certain, comune
+    two_way = sum(not c.certain for c in places.comuni)
+    assert 200 < two_way < 300  # most of BS and CO: no official list, so no guess
+
+
+def test_an_unknown_name_in_the_certain_lists_is_an_error(tmp_path: Path) -> None:
+    data = yaml.safe_load((KNOWLEDGE / "ats.yaml").read_text(encoding="utf-8"))
+    data["exceptions"][0]["certainly_outside"].append("Atlantide")
+    data["ats"][0]["territory"] = {"it": "solo italiano"}
+    (tmp_path / "ats.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(PlacesError) as error:
+        PlaceDirectory.load(tmp_path)
+    problems = "\n".join(error.value.problems)
+    assert "exception 'valcamonica': field 'certainly_outside': 'Atlantide'" in problems
+    assert "ats 'milano': field 'territory'" in problems
+
+
+# --- ambiguous names --------------------------------------------------------------------------
+
+
+def test_a_short_name_shared_by_several_comuni_is_asked_back(
+    places: PlaceDirectory, texts: Texts
+) -> None:
+    match = places.find("a chi mi rivolgo a Cassano?")
+    assert match is not None and match.kind == "ambiguous"
+    assert {c.key for c in match.comuni} == {
+        "Cassano d'Adda|MI",
+        "Cassano Magnago|VA",
+        "Cassano Valcuvia|VA",
+    }
+    reply = places.describe(match, texts, "it")
+    assert reply.status == "answer"
+    assert "conciliazione@regione.lombardia.it" in reply.text
+    data = [button.data for button in reply.all_buttons()]
+    assert len(data) == 3
+    for item in data:
+        assert item.startswith("p:") and len(item.encode("utf-8")) <= 64
+        assert places.comune_by_key(item[2:]) in match.comuni
+
+
+@pytest.mark.parametrize(
+    ("question", "keys"),
+    [
+        ("abito a Castelnuovo", {"Castelnuovo Bocca d'Adda|LO", "Castelnuovo Bozzente|CO"}),
+        ("sono di Cologno", {"Cologno Monzese|MI", "Cologno al Serio|BG"}),
+        (
+            "vivo a San Giovanni",
+            {"San Giovanni Bianco|BG", "San Giovanni del Dosso|MN", "San Giovanni in Croce|CR"},
+        ),
+        ("abito a Sant'Angelo", {"Sant'Angelo Lodigiano|LO", "Sant'Angelo Lomellina|PV"}),
+    ],
+)
+def test_more_ambiguous_names(places: PlaceDirectory, question: str, keys: set[str]) -> None:
+    match = places.find(question)
+    assert match is not None and match.kind == "ambiguous"
+    assert {c.key for c in match.comuni} == keys
+
+
+def test_a_province_in_the_text_settles_the_ambiguity(places: PlaceDirectory) -> None:
+    assert only_comune(places.find("abito a Cassano (MI)")).key == "Cassano d'Adda|MI"
+    assert only_comune(places.find("sono di Sesto, provincia di Varese")).key == "Sesto Calende|VA"
+    assert only_comune(places.find("abito a Sesto, vicino a Milano")).key == "Sesto San Giovanni|MI"
+
+
+def test_every_button_fits_telegram(places: PlaceDirectory) -> None:
+    for comune in places.comuni:
+        data = button_data(comune)
+        assert len(data.encode("utf-8")) <= 64, data
+        assert places.comune_by_key(data[2:]) == comune
+
+
+# --- typos, abbreviations, prepositions, English ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "key"),
+    [
+        ("abito a Vigevno", "Vigevano|PV"),
+        ("Sesto S. Giovanni", "Sesto San Giovanni|MI"),
+        ("vivo a sesto s giovanni", "Sesto San Giovanni|MI"),
+        ("abito a Sesto San Giovani", "Sesto San Giovanni|MI"),
+        ("sono di cinisello", "Cinisello Balsamo|MI"),
+        ("Busto Arsizo", "Busto Arsizio|VA"),
+        ("abito a Bergammo", "Bergamo|BG"),
+        ("sono di Bresica", "Brescia|BS"),
+        ("abito a S. Angelo Lodigiano", "Sant'Angelo Lodigiano|LO"),
+        ("sono di Cantu", "Cantù|CO"),
+        ("abito a cassano dadda", "Cassano d'Adda|MI"),
+        ("vivo a Palazzolo sull Oglio", "Palazzolo sull'Oglio|BS"),
+        ("abito a Bovisio Masciago", "Bovisio-Masciago|MB"),
+    ],
+)
+def test_typos_and_abbreviations(places: PlaceDirectory, question: str, key: str) -> None:
+    assert only_comune(places.find(question)).key == key
+
+
+@pytest.mark.parametrize(
+    ("question", "key"),
+    [
+        ("a Rho", "Rho|MI"),
+        ("di Lodi", "Lodi|LO"),
+        ("ats di Lodi", "Lodi|LO"),
+        ("Lodi: a chi mi rivolgo?", "Lodi|LO"),
+        ("I live in Bergamo", "Bergamo|BG"),
+        ("near Pavia", "Pavia|PV"),
+        ("I'm from Sondrio, which ATS?", "Sondrio|SO"),
+        ("which ATS covers Cremona?", "Cremona|CR"),
+        ("I live in Milan", "Milano|MI"),
+        ("we moved to Mantua", "Mantova|MN"),
+    ],
+)
+def test_prepositions_and_english(places: PlaceDirectory, question: str, key: str) -> None:
+    assert only_comune(places.find(question)).key == key
+
+
+def test_comuni_named_like_ordinary_words_need_a_clear_cue(places: PlaceDirectory) -> None:
+    assert places.find("quanto dà il fondo cresco al mese") is None
+    assert places.find("di mese in mese quanto ricevo?") is None
+    assert only_comune(places.find("abito a Mese")).key == "Mese|SO"
+    assert places.find("una nave di aiuti") is None
+    assert only_comune(places.find("vivo a Nave")).key == "Nave|BS"
+    assert only_comune(places.find("comune di Opera")).key == "Opera|MI"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "come posso avere il nasko",
+        "ciao",
+        "quanto dà il fondo cresco al mese",
+        "cos'è una rete di conciliazione",
+        "who can be capofila",
+        "Como puedo pedir el bono?",
+        "sono al sesto mese di gravidanza",
+        "il bonus si prende una volta sola?",
+        "a maggio nasce il bambino",
+        "da luglio a settembre ci sono i centri estivi",
+        "I am pregnant, can I get help?",
+        "for a pregnant woman alone",
+        "dove trovo il modulo?",
+        "mia moglie è incinta",
+        "corsi di calcio nel centro estivo",
+        "sul serio non posso avere niente?",
+        "in parte lo paga la regione?",
+        "i requisiti sono chiari?",
+        "contatti dell'ATS della Montagna",
+        "vivo in Lombardia da 3 anni",
+        "abito in montagna",
+        "abito in Brianza",
+    ],
+)
+def test_no_place_in_ordinary_questions(places: PlaceDirectory, question: str) -> None:
+    assert places.find(question) is None
+
+
+def test_resolve_reads_a_bare_answer(places: PlaceDirectory) -> None:
+    assert only_comune(places.resolve("rho")).key == "Rho|MI"
+    assert only_comune(places.resolve("vigevno")).key == "Vigevano|PV"
+    assert only_comune(places.resolve("Mese")).key == "Mese|SO"
+    assert places.resolve("boh") is None
+    assert places.resolve("non lo so") is None
+    assert places.resolve("quanto dà il fondo al mese") is None
+
+
+# --- answers ----------------------------------------------------------------------------------
+
+
+def test_a_certain_answer(places: PlaceDirectory, texts: Texts) -> None:
+    reply = places.describe(places.find("abito a Rho"), texts, "it")
+    assert reply.status == "answer" and reply.lang == "it" and reply.entry == "ats:milano"
+    assert reply.title is not None and "ATS della Città Metropolitana di Milano" in reply.title
+    assert "Città metropolitana di Milano e provincia di Lodi" in reply.text
+    assert "https://www.ats-milano.it/" in reply.text
+    assert "conciliazione@regione.lombardia.it" in reply.text
+    assert "Aggiornato al" in reply.text
+
+
+def test_an_ats_without_a_conciliazione_page_says_so(places: PlaceDirectory, texts: Texts) -> None:
+    reply = places.describe(places.find("abito a Varese"), texts, "it")
+    assert "Non abbiamo trovato una pagina" in reply.text
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_answers_contain_no_invented_contact(
+    places: PlaceDirectory, texts: Texts, lang: str
+) -> None:
+    questions = [f"provincia di {p}" for p in ("Bergamo", "Brescia", "Como", "Pavia", "Mantova")]
+    questions += ["abito a Rho", "abito a Menaggio", "in Valcamonica", "abito a Cassano"]
+    questions += ["abito a Lecco", "abito a Bigarello", "vivo in Lomellina"]
+    for question in questions:
+        reply = places.describe(places.find(question), texts, lang)
+        text = reply.plain_text
+        for email in re.findall(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", text):
+            assert email in ALLOWED_EMAILS, (question, email)
+        for phone in ALLOWED_PHONES:
+            text = text.replace(phone, "")
+        assert not re.findall(r"\b0\d{1,3}[ ./]?\d{3,}", text), question
+
+
+def test_every_ui_text_exists_in_both_languages() -> None:
+    data = yaml.safe_load((KNOWLEDGE / "ui" / "places.yaml").read_text(encoding="utf-8"))["texts"]
+    for key in TEXT_KEYS:
+        assert key in data, key
+        assert set(data[key]) >= {"it", "en"}, key
+        assert placeholders(data[key]["it"]) == placeholders(data[key]["en"]), key
+    assert all(key.startswith("places.") for key in data)
+
+
+def test_ats_directory(places: PlaceDirectory) -> None:
+    assert set(places.ats) == {
+        "milano", "insubria", "montagna", "brianza", "bergamo", "brescia", "val-padana", "pavia"
+    }
+    assert places.ats["milano"].provinces == ("MI", "LO")
+    assert places.ats["insubria"].pages == ()
+    assert all(a.territory["it"] and a.territory["en"] for a in places.ats.values())
+
+
+@pytest.mark.skipif(not FACTS.exists(), reason="shared/facts.md is not beside the repository")
+def test_every_web_address_and_contact_comes_from_the_fact_sheet() -> None:
+    facts = FACTS.read_text(encoding="utf-8")
+    ats_yaml = (KNOWLEDGE / "ats.yaml").read_text(encoding="utf-8")
+    for url in re.findall(r"https?://[^\s\"'<>]+", ats_yaml):
+        assert url.rstrip(".,)") in facts, url
+    for email in re.findall(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", ats_yaml):
+        assert email in facts or email == "conciliazione@regione.lombardia.it", email
+
+
+# --- accuracy on the evaluation set -----------------------------------------------------------
+
+
+def test_accuracy_on_the_evaluation_set(places: PlaceDirectory) -> None:
+    cases = yaml.safe_load(EVAL_FILE.read_text(encoding="utf-8"))
+    assert len(cases) >= 120
+    wrong = []
+    for case in cases:
+        got = places.ats_for_match(places.find(case["q"]))
+        if sorted(got) != sorted(case["ats"]):
+            wrong.append((case["q"], case["ats"], got))
+    accuracy = 1 - len(wrong) / len(cases)
+    print(f"places accuracy: {accuracy:.1%} on {len(cases)} questions")
+    assert accuracy >= MIN_ACCURACY, wrong
