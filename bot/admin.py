@@ -60,11 +60,6 @@ class Admin:
 
     def __init__(self, brain: Brain) -> None:
         self.brain = brain
-        if controller_placeholder_present(brain):
-            logger.info(
-                "privacy.controller in knowledge/ui/admin.yaml still holds the placeholder: the "
-                "operator must name the data controller and a contact before going live"
-            )
 
     # Always read through the brain: /reload replaces the texts and the knowledge base.
     @property

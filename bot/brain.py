@@ -44,7 +44,7 @@ ADMIN_COMMANDS = ("stats", "reload", "unanswered")
 PLACE_TOPICS = frozenset({"ats", "contatti", "aderire", "aiuti-famiglie"})
 # The rest of a message naming a place must match a place topic this well to be about the place.
 # (the top 3 candidates are looked at, among the topics where an office is the answer).
-PLACE_INTENT_SCORE = 30.0
+PLACE_INTENT_SCORE = 45.0
 PLACE_INTENT_TOPICS = PLACE_TOPICS | {"reti", "alleanze"}
 MENU_TOPICS = {
     "families": ("nasko", "cresco", "bonus-famiglia", "aiuti-famiglie", "misure-nazionali"),
@@ -194,12 +194,19 @@ class Brain:
             return self._smalltalk_reply(intent, lang)
         if matcher == "baseline":
             return self._reply_for_match(self.baseline.match(text), lang)
-        result = self.matcher.match(text)
-        reply = self._reply_for_match(result, lang)
-        place = self.places.find(text) if self.places is not None and fold(text) else None
-        if place is not None:
-            return self._with_place(reply, place, text, lang)
+        reply, _, _ = self._answer(text, lang)
         return reply
+
+    def _answer(self, text: str, lang: str) -> tuple[Reply, MatchResult, Any]:
+        """The reply to a question: matcher outcome, adjusted for a place it names."""
+        place = self.places.find(text) if self.places is not None and fold(text) else None
+        if place is None:
+            result = self.matcher.match(text)
+            return self._reply_for_match(result, lang), result, None
+        # The place name must not steer the topic ("Bergamo" is in the per-ATS funding table).
+        residual = fold(text).replace(fold(place.matched_text), " ")
+        result = self.matcher.match(residual)
+        return self._with_place(self._reply_for_match(result, lang), place, residual, lang), result, place
 
     # -- text --------------------------------------------------------------------------------
     def _on_text(self, chat: ChatContext, text: str, lang: str) -> list[Reply]:
@@ -219,15 +226,11 @@ class Brain:
             return [self._menu(lang)]
         if intent is not None:
             return [self._smalltalk_reply(intent, lang)]
-        result = self.matcher.match(text)
-        reply = self._reply_for_match(result, lang)
-        replies = [reply]
-        place = self.places.find(text) if self.places is not None else None
+        reply, result, place = self._answer(text, lang)
         if place is not None:
             self._remember_place(chat, place)
-            replies = [self._with_place(reply, place, text, lang)]
-        self._record(text, result, replies[0], lang)
-        return replies
+        self._record(text, result, reply, lang)
+        return [reply]
 
     def _on_pending(self, chat: ChatContext, pending: dict[str, Any], text: str,
                     lang: str) -> list[Reply] | None:
@@ -336,15 +339,19 @@ class Brain:
         return Reply("\n\n".join(p for p in parts if p), status="fallback", lang=lang, score=score,
                      buttons=self._menu_buttons(lang))
 
-    def _with_place(self, reply: Reply, place: Any, text: str, lang: str) -> Reply:
+    def _with_place(self, reply: Reply, place: Any, residual: str, lang: str) -> Reply:
         """Add the ATS of a place named in the question, or answer with it outright.
 
-        The place decides the answer when the rest of the message is only the place ("sono di
-        Vigevano"), or asks something place-dependent ("a chi mi rivolgo a Lodi?"). A question
-        about something else that merely names a town ("che tempo fa a Milano") keeps the
-        matcher's outcome, so an out-of-scope question still gets the honest fallback.
+        `reply` answers the question without the place name (`residual`). The place decides the
+        answer when the rest is only the place ("sono di Vigevano"), or asks whom to contact
+        ("a chi mi rivolgo a Lodi?", knowledge/routing.yaml). A confident answer on another
+        topic gets the ATS appended ("nasko a Pavia"). A question about something else that
+        merely names a town ("che tempo fa a Milano?") keeps its fallback.
         """
-        if reply.status == "answer" and reply.entry and self._topic_of(reply.entry) not in PLACE_TOPICS:
+        words = self.matcher.content_words(residual)
+        asks_office = not words or any(w in self.kb.place_intent_words for w in words)
+        topic = self._topic_of(reply.entry) if reply.entry else None
+        if reply.status == "answer" and topic not in PLACE_TOPICS:
             described = self.places.describe(place, self.texts, lang)
             note = self.texts.get("answer.place_note", lang, place=place.matched_text)
             return Reply(
@@ -352,14 +359,11 @@ class Brain:
                 lang=lang, entry=reply.entry, score=reply.score, title=reply.title,
                 buttons=reply.buttons + described.buttons, options=reply.options,
             )
-        if reply.status == "answer" or self._asks_about_place(text, place):
+        if reply.status == "answer" or asks_office or self._near_place_topic(residual):
             return self.places.describe(place, self.texts, lang)
         return reply
 
-    def _asks_about_place(self, text: str, place: Any) -> bool:
-        residual = fold(text).replace(fold(place.matched_text), " ")
-        if not self.matcher.content_words(residual):
-            return True  # nothing but the place and filler words
+    def _near_place_topic(self, residual: str) -> bool:
         ranked, _ = self.matcher.rank(residual)
         return any(c.score >= PLACE_INTENT_SCORE and self._topic_of(c.entry_id) in PLACE_INTENT_TOPICS
                    for c in ranked[:3])
@@ -369,7 +373,7 @@ class Brain:
         return entry.topic if entry else None
 
     def _remember_place(self, chat: ChatContext, place: Any) -> None:
-        comuni = getattr(place, "comuni", ())
+        comuni: tuple[Any, ...] = tuple(getattr(place, "comuni", ()))
         if getattr(place, "kind", "") == "comune" and len(comuni) == 1:
             comune = comuni[0]
             try:

@@ -16,8 +16,11 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from bot.normalise import fold
 from bot.texts import LANGS, Texts, placeholders
 
+# libyaml's C parser when PyYAML has it (10x faster start-up), else the pure-Python one.
+SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,54}$")
 TAG_PATTERN = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 MAX_ANSWER_CHARS = 3000
@@ -175,6 +178,7 @@ class KnowledgeBase:
     places: Any = None
     smalltalk: dict[str, tuple[str, ...]] = field(default_factory=dict)
     fillers: tuple[str, ...] = ()
+    place_intent_words: frozenset[str] = frozenset()
 
     def entry(self, entry_id: str) -> Entry | None:
         return self._by_id.get(entry_id)
@@ -199,7 +203,7 @@ def _rel(path: Path, root: Path) -> str:
 def _read_yaml(path: Path, root: Path, problems: list[str]) -> Any:
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+            return yaml.load(handle, Loader=SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
@@ -360,6 +364,19 @@ def _load_smalltalk(root: Path, problems: list[str]) -> tuple[dict[str, tuple[st
     return intents, tuple(str(f) for f in fillers)
 
 
+def _load_routing(root: Path, problems: list[str]) -> frozenset[str]:
+    path = root / "routing.yaml"
+    if not path.exists():
+        return frozenset()
+    data = _read_yaml(path, root, problems)
+    words = data.get("place_intent_words") if isinstance(data, dict) else None
+    if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+        if data is not None:
+            problems.append(f"{_rel(path, root)}: -: 'place_intent_words': expected a list of words")
+        return frozenset()
+    return frozenset(fold(w) for w in words)
+
+
 REQUIRED_TEXTS = (
     "answer.sources", "answer.updated", "fallback.text", "clarify.text", "clarify.none",
     "smalltalk.greeting", "smalltalk.thanks", "menu.text",
@@ -391,6 +408,7 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     texts = _load_texts(root, problems)
     contacts = _load_contacts(root, problems)
     smalltalk, fillers = _load_smalltalk(root, problems)
+    place_intent_words = _load_routing(root, problems)
     for intent in smalltalk:
         if intent != "help" and f"smalltalk.{intent}" not in texts:
             problems.append(f"knowledge/smalltalk.yaml: intent '{intent}': -: UI text 'smalltalk.{intent}' is missing")
@@ -418,4 +436,5 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     return KnowledgeBase(
         directory=root, entries=tuple(entries), synonyms=synonyms, texts=texts,
         contacts=contacts, flows=flows, places=places, smalltalk=smalltalk, fillers=fillers,
+        place_intent_words=place_intent_words,
     )

@@ -32,20 +32,21 @@ from bot.language import detect_language
 from bot.normalise import Normaliser, Vocabulary, acronyms, fold
 
 # --- thresholds and weights (tuned on tests/eval/dev.yaml; see docs/matching.md) ----------
-ANSWER_THRESHOLD = 56.0     # best score at or above: answer (if clearly ahead)
-CLARIFY_THRESHOLD = 48.0    # best score at or above (but not a clear answer): did-you-mean
+ANSWER_THRESHOLD = 58.0     # best score at or above: answer (if clearly ahead)
+CLARIFY_THRESHOLD = 50.0    # best score at or above (but not a clear answer): did-you-mean
 CLEAR_MARGIN = 0.0          # an answer must lead the next entry by more than this...
 SURE_SCORE = 85.0           # ...unless it scores this high
 CLARIFY_SPREAD = 8.0        # candidates offered must be within this of the best
 MAX_CLARIFY_OPTIONS = 3
 TOKEN_WEIGHT = 0.9         # share of the token F-measure in the final score
 FUZZ_WEIGHT = 1.0 - TOKEN_WEIGHT
-UNKNOWN_WORD_WEIGHT = 0.9  # weight of a never-seen word, as a share of the rarest word's...
+UNKNOWN_WORD_WEIGHT = 1.2  # weight of a never-seen word, as a share of the rarest word's...
 COMMON_ZIPF = 7.0           # ...scaled down for words common in everyday language (wordfreq
 ZIPF_SPAN = 4.0             # Zipf 3 or rarer: full weight; Zipf 6: a quarter; floor below)
 MIN_UNKNOWN_SHARE = 0.1
 TIE_SHARE = 0.25            # share of the phrasing score added back to the final score
 DOC_WEIGHT = 1.0            # a question fully explained by an entry's whole text scores this
+IDF_SMOOTHING = 4.0         # added to document frequencies: tames words used by one entry only
 GENERAL_SHARE = 0.15         # known words keep this share of their weight however common
 SHORTLIST = 40              # phrasings rescored with rapidfuzz per language
 LANGS = ("it", "en")
@@ -97,7 +98,7 @@ def _phrasings(entry: Entry, lang: str) -> list[str]:
 class _LanguageIndex:
     """Inverted index of one language's phrasings."""
 
-    def __init__(self, normaliser: Normaliser, phrasings: list[tuple[int, str]],
+    def __init__(self, normaliser: Normaliser, phrasings: list[tuple[int, list[str]]],
                  documents: list[set[str]], weights: dict[str, float], unknown_weight: float,
                  vocabulary: Vocabulary) -> None:
         self.normaliser = normaliser
@@ -108,8 +109,7 @@ class _LanguageIndex:
         self.texts: list[str] = []
         totals = []
         postings: dict[str, list[int]] = {}
-        for row, (_, text) in enumerate(phrasings):
-            tokens = normaliser.tokens(text)
+        for row, (_, tokens) in enumerate(phrasings):
             self.texts.append(" ".join(sorted(tokens)))
             totals.append(sum(weights.get(t, unknown_weight) for t in tokens) or 1.0)
             for token in tokens:
@@ -119,8 +119,8 @@ class _LanguageIndex:
         self.size = len(phrasings)
         # Whole-entry documents (all phrasings + the answer): token -> entry indices.
         doc_postings: dict[str, list[int]] = {}
-        for entry_index, tokens in enumerate(documents):
-            for token in tokens:
+        for entry_index, document in enumerate(documents):
+            for token in document:
                 doc_postings.setdefault(token, []).append(entry_index)
         self.doc_postings = {t: np.array(rows, dtype=np.int32) for t, rows in doc_postings.items()}
         self.entry_count = len(documents)
@@ -201,7 +201,7 @@ class Matcher:
             for text in (*_phrasings(entry, lang), entry.answer.get(lang))
         )
         normalisers = {lang: Normaliser(lang, synonyms, protected) for lang in LANGS}
-        phrasings: dict[str, list[tuple[int, str]]] = {lang: [] for lang in LANGS}
+        phrasings: dict[str, list[tuple[int, list[str]]]] = {lang: [] for lang in LANGS}
         entry_tokens: list[set[str]] = [set() for _ in self.entries]
         question_tokens: list[set[str]] = [set() for _ in self.entries]
         documents: dict[str, list[set[str]]] = {lang: [set() for _ in self.entries] for lang in LANGS}
@@ -213,15 +213,17 @@ class Matcher:
         for index, entry in enumerate(self.entries):
             for lang in LANGS:
                 for text in _phrasings(entry, lang):
-                    phrasings[lang].append((index, text))
                     vocab_words[lang].update(fold(text).split())
+                    tokens: dict[str, None] = {}
                     for word in normalisers[lang].words(text):
                         token = normalisers[lang].stem(word)
+                        tokens[token] = None
                         entry_tokens[index].add(token)
                         question_tokens[index].add(token)
                         documents[lang][index].add(token)
                         if token not in token_specificity:
                             token_specificity[token] = specificity(word, lang)
+                    phrasings[lang].append((index, list(tokens)))
                 for word in normalisers[lang].words(entry.answer.get(lang)):
                     token = normalisers[lang].stem(word)
                     documents[lang][index].add(token)
@@ -233,14 +235,14 @@ class Matcher:
         # get their rarity from the answers.
         question_df: dict[str, int] = {}
         answer_df: dict[str, int] = {}
-        for index, tokens in enumerate(entry_tokens):
-            for token in tokens:
+        for index, all_tokens in enumerate(entry_tokens):
+            for token in all_tokens:
                 answer_df[token] = answer_df.get(token, 0) + 1
             for token in question_tokens[index]:
                 question_df[token] = question_df.get(token, 0) + 1
         count = max(len(self.entries), 1)
         weights = {
-            t: math.log(1.0 + count / question_df.get(t, df))
+            t: math.log(1.0 + count / (question_df.get(t, df) + IDF_SMOOTHING))
             * (GENERAL_SHARE + (1 - GENERAL_SHARE) * token_specificity[t])
             for t, df in answer_df.items()
         }

@@ -81,7 +81,8 @@ class Normaliser:
         self._stem_cache: dict[str, str] = {}
 
     @staticmethod
-    def _compile_synonyms(synonyms: Mapping[str, Iterable[str]]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    def _compile_synonyms(synonyms: Mapping[str, Iterable[str]]) -> tuple[int, dict[str, str]]:
+        """variant (folded, possibly several words) -> canonical; and the longest variant's length."""
         table: dict[str, str] = {}
         for canonical, variants in synonyms.items():
             target = fold(canonical)
@@ -89,18 +90,28 @@ class Normaliser:
                 key = fold(variant)
                 if key and key != target:
                     table[key] = target
-        if not table:
-            return None, {}
-        # Longest variants first so "in attesa di un bambino" wins over "bambino".
-        alternatives = sorted(table, key=len, reverse=True)
-        pattern = re.compile(r"\b(" + "|".join(re.escape(a) for a in alternatives) + r")\b")
-        return pattern, table
+        longest = max((key.count(" ") + 1 for key in table), default=0)
+        return longest, table
 
     def apply_synonyms(self, folded: str) -> str:
-        pattern, table = self._synonyms
-        if pattern is None:
+        """Replace variants by their canonical word, longest variants first."""
+        longest, table = self._synonyms
+        if not table:
             return folded
-        return pattern.sub(lambda m: table[m.group(1)], folded)
+        words = folded.split()
+        out: list[str] = []
+        position = 0
+        while position < len(words):
+            for size in range(min(longest, len(words) - position), 0, -1):
+                canonical = table.get(" ".join(words[position:position + size]))
+                if canonical is not None:
+                    out.append(canonical)
+                    position += size
+                    break
+            else:
+                out.append(words[position])
+                position += 1
+        return " ".join(out)
 
     def words(self, text: str, vocabulary: Vocabulary | None = None) -> list[str]:
         """Folded, typo-corrected, synonym-mapped words without stop words (not stemmed)."""

@@ -34,6 +34,7 @@ from rapidfuzz.distance import OSA
 
 from bot.reply import Button, Reply
 from bot.texts import Texts
+from bot.knowledge import SafeLoader
 
 logger = logging.getLogger(__name__)
 
@@ -476,6 +477,7 @@ class PlaceDirectory:
         self._no_fuzzy = _stop_words() | PLACE_CUES | AREA_CUES | RESIDENCE_WORDS | PROVINCE_WORDS
         self._name_words = frozenset(word for key in index for word in key.split())
         self._known_words = frozenset(known_words)
+        self._not_typos = self._no_fuzzy | self._known_words  # real words: never "misspelt names"
         self._fuzzy_by_len: dict[int, list[str]] = {}
         for key, entry in index.items():
             if _fuzzy_target(key, entry):
@@ -491,7 +493,7 @@ class PlaceDirectory:
         path = Path(knowledge_dir) / ATS_FILE
         where = f"{path.parent.name}/{path.name}"
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
         except (OSError, yaml.YAMLError) as exc:
             raise PlacesError([f"{where}: cannot read: {exc}"]) from exc
         directory = cls.from_data(data, where, _knowledge_words(Path(knowledge_dir), path))
@@ -747,7 +749,7 @@ class PlaceDirectory:
         if len(words) == 1:
             word = words[0].norm
             min_chars = FUZZY_MIN_CHARS_RELAXED if relaxed else FUZZY_MIN_CHARS
-            return len(word) >= min_chars and word not in self._no_fuzzy | self._known_words
+            return len(word) >= min_chars and word not in self._not_typos
         first = words[0]
         if first.key != SAINT and (first.norm in self._no_fuzzy or len(first.key) < 3):
             return False
@@ -755,8 +757,7 @@ class PlaceDirectory:
             return False
         # a stop word or a known word may be part of a name ("Brembate di Sopra"), if some
         # comune has it
-        known = self._no_fuzzy | self._known_words
-        return all(w.norm not in known or w.key in self._name_words for w in words)
+        return all(w.norm not in self._not_typos or w.key in self._name_words for w in words)
 
     def _window(self, length: int, max_dist: int) -> list[str]:
         """Fuzzy-searchable keys whose length is within `max_dist` of `length` (cached)."""

@@ -258,9 +258,9 @@ def _rated_answers(rows: Sequence[tuple[str, str, int, str | None]],
             comments[entry].append(Comment(day=day, text=redact_identifiers(comment.strip())))
     rated = []
     for entry_id in set(up) | set(down):
-        entry = kb.entry(entry_id) if kb is not None else None
+        found = kb.entry(entry_id) if kb is not None else None
         rated.append(RatedAnswer(
-            entry=entry_id, title=entry.title.get("it") if entry is not None else entry_id,
+            entry=entry_id, title=found.title.get("it") if found is not None else entry_id,
             up=up[entry_id], down=down[entry_id], net=down[entry_id] - up[entry_id],
             comments=list(reversed(comments[entry_id]))[:MAX_COMMENTS],
         ))

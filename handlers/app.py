@@ -29,6 +29,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest, HTTPXRequest
 
+from bot.admin import controller_placeholder_present
 from bot.brain import Brain
 from bot.knowledge import KnowledgeError
 from bot.settings import Settings, SettingsError
@@ -128,6 +129,9 @@ async def start_services(application: Application) -> None:
     await publish_command_menu(application, brain)
     removed = await asyncio.to_thread(brain.purge_expired)
     logger.info("started as @%s; %d expired records purged", application.bot.username, removed)
+    if controller_placeholder_present(brain):
+        logger.warning("/privacy does not name the data controller yet: "
+                       "complete the privacy texts in knowledge/ui/admin.yaml before going live")
     application.bot_data[PURGE_TASK] = asyncio.create_task(purge_daily(brain), name="purge")
 
 

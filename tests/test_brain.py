@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.brain import Brain
+from bot.matcher import ANSWER_THRESHOLD, Candidate, decide
 from bot.reply import Reply
 from tests.support import chat, make_brain
 
@@ -61,16 +62,16 @@ def test_out_of_scope_gets_honest_fallback_with_contacts(brain: Brain) -> None:
 
 
 def test_clarify_offers_candidates_and_none_of_these(brain: Brain) -> None:
-    # Find a question the matcher finds ambiguous, from the matcher itself, not hard-coded.
-    replies = [brain.answer_question(q) for q in ("fondo", "contributo", "progetti", "rete alleanza")]
-    clarify = next((r for r in replies if r.status == "clarify"), None)
-    if clarify is None:
-        pytest.skip("no ambiguous probe question with this knowledge base")
+    ids = [e.id for e in brain.kb.entries if e.topic == "nasko"][:2]
+    close = decide([Candidate(ids[0], ANSWER_THRESHOLD + 1), Candidate(ids[1], ANSWER_THRESHOLD + 1)])
+    assert close.status == "clarify"
+    clarify = brain._reply_for_match(close, "it")
     data = _buttons(clarify)
-    assert data[-1] == "n:" and all(d.startswith("e:") for d in data[:-1])
-    assert 1 <= len(clarify.options) <= 3
+    assert data == [f"e:{ids[0]}", f"e:{ids[1]}", "n:"]
+    assert [oid for oid, _ in clarify.options] == ids
+    assert all(title in clarify.text for _, title in clarify.options)
     [picked] = brain.handle_button(chat(), data[0])
-    assert picked.status == "answer" and picked.entry == clarify.options[0][0]
+    assert picked.status == "answer" and picked.entry == ids[0]
     [none] = brain.handle_button(chat(), "n:")
     assert none.status == "fallback"
 

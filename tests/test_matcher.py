@@ -8,6 +8,7 @@ from bot.language import detect_language
 from bot.matcher import (
     ANSWER_THRESHOLD,
     CLARIFY_THRESHOLD,
+    CLEAR_MARGIN,
     BaselineMatcher,
     Candidate,
     Matcher,
@@ -63,9 +64,11 @@ def test_language_detection_keeps_default_when_unsure() -> None:
 def test_decision_policy() -> None:
     clear = [Candidate("a", ANSWER_THRESHOLD + 10), Candidate("b", ANSWER_THRESHOLD - 10)]
     assert decide(clear).status == "answer"
-    close = [Candidate("a", ANSWER_THRESHOLD + 1), Candidate("b", ANSWER_THRESHOLD)]
-    result = decide(close)
+    tie = [Candidate("a", ANSWER_THRESHOLD + 1), Candidate("b", ANSWER_THRESHOLD + 1 - CLEAR_MARGIN)]
+    result = decide(tie)
     assert result.status == "clarify" and [c.entry_id for c in result.candidates] == ["a", "b"]
+    unsure = [Candidate("a", (ANSWER_THRESHOLD + CLARIFY_THRESHOLD) / 2)]
+    assert decide(unsure).status == "clarify"
     assert decide([Candidate("a", CLARIFY_THRESHOLD - 1)]).status == "fallback"
     assert decide([]).status == "fallback"
 

@@ -27,6 +27,7 @@ from bot.flows.places import MAX_PICK
 from bot.flows.rules import CLOSED_CONDITION, MARKERS
 from bot.flows.schema import NUMERIC_TYPES, UNKNOWN, Flow, LText, Parameter, Step
 from bot.texts import placeholders
+from bot.knowledge import SafeLoader
 
 MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback data
 UNIT_TYPES: dict[str, tuple[type, ...]] = {
@@ -64,7 +65,7 @@ def _where(path: Path, root: Path) -> str:
 
 def _load_file(path: Path, where: str, problems: list[str]) -> Flow | None:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" (line {mark.line + 1})" if mark else ""

@@ -33,6 +33,8 @@ RECAP = "_recap"
 # Telegram allows 4,096 characters per message; leave room for the door's formatting.
 MAX_VERDICT_CHARS = 3900  # the "step" of a session waiting for the user's confirmation
 
+_SWAP_SEPARATORS = str.maketrans(",.", ".,")  # 12,500.50 -> 12.500,50
+
 
 # --- callback data (all start with "f:", at most 64 bytes) ----------------------------------
 def data_start(flow_id: str) -> str:
@@ -68,7 +70,7 @@ def fmt_number(value: float, lang: str) -> str:
     """9000 -> '9.000' (it) / '9,000' (en); 9000.5 -> '9.000,50' / '9,000.50'."""
     number = float(value)
     text = f"{int(number):,}" if number.is_integer() else f"{number:,.2f}"
-    return text if lang == "en" else text.translate(str.maketrans({",": ".", ".": ","}))
+    return text if lang == "en" else text.translate(_SWAP_SEPARATORS)
 
 
 def fmt_date(value: date) -> str:
@@ -312,7 +314,8 @@ class Renderer:
         if kind != "unsure":
             names = self._names(flow, verdict, answers, lang, verdict.failing)
             return self.t(f"flows.verdict.reason.{kind}", lang, names=names, **fields)
-        by_answer, by_rule = [], []
+        by_answer: list[Any] = []
+        by_rule: list[Any] = []
         for result in verdict.results:
             if result.id not in verdict.unknown:
                 continue

@@ -43,7 +43,7 @@ class Session:
         flow_id, version, step = raw.get("flow"), raw.get("v"), raw.get("step")
         answers, history = raw.get("answers", {}), raw.get("history", [])
         tries, pick = raw.get("tries", {}), raw.get("pick", [])
-        if not all(isinstance(v, str) for v in (flow_id, version, step)):
+        if not (isinstance(flow_id, str) and isinstance(version, str) and isinstance(step, str)):
             return None
         if not isinstance(answers, dict) or not isinstance(history, list):
             return None

@@ -1,0 +1,69 @@
+"""Answer quality gates: the accuracy reached on the evaluation sets must not regress.
+
+dev.yaml is what the matcher was tuned on; holdout.yaml was never used for tuning, so its
+figures are the honest estimate for unseen questions. The floors are the levels reached
+(see the notes in README.md) minus one or two cases of slack, so an edit to the knowledge base
+or the matcher that loses answers fails here. Raise them when you improve the matcher.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.brain import Brain
+from bot.evaluation import MatcherResult, run_evaluation
+from tests.support import EVAL_DIR, make_brain
+
+# (in-scope answer accuracy, out-of-scope fallback accuracy) floors, in percent.
+FLOORS = {
+    "dev.yaml": (93.0, 87.0),
+    "holdout.yaml": (84.0, 89.0),
+}
+
+
+@pytest.fixture(scope="module")
+def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
+    return make_brain(tmp_path_factory.mktemp("eval"))
+
+
+def _pct(result: MatcherResult, expect: str) -> float:
+    ok, total = result.accuracy(expect)
+    assert total > 0
+    return 100.0 * ok / total
+
+
+@pytest.mark.parametrize("name", sorted(FLOORS))
+def test_accuracy_does_not_regress_and_beats_the_baseline(brain: Brain, name: str) -> None:
+    default, baseline = run_evaluation(brain, EVAL_DIR / name)
+    in_scope, out_of_scope = _pct(default, "answer"), _pct(default, "fallback")
+    floor_in, floor_out = FLOORS[name]
+    assert in_scope >= floor_in, f"{name}: in-scope accuracy {in_scope:.1f}% < {floor_in}%"
+    assert out_of_scope >= floor_out, f"{name}: out-of-scope accuracy {out_of_scope:.1f}% < {floor_out}%"
+    assert in_scope > _pct(baseline, "answer")
+    assert out_of_scope > _pct(baseline, "fallback")
+    assert _pct(default, "any") == 100.0
+
+
+def test_evaluation_sets_are_large_enough_and_well_formed() -> None:
+    from bot.evaluation import load_cases
+
+    cases = load_cases(EVAL_DIR / "dev.yaml") + load_cases(EVAL_DIR / "holdout.yaml")
+    assert len(cases) >= 200
+    assert sum(c.expect == "fallback" for c in cases) >= 40
+    assert len({c.q for c in cases}) == len(cases), "duplicate questions across the sets"
+    for case in cases:
+        assert case.expect in {"answer", "fallback", "any"}
+        if case.expect == "answer":
+            assert case.any or case.all, case.q
+
+
+def test_shared_sample_cases_pass(brain: Brain) -> None:
+    """The format examples shipped with the design (when shared/ is beside the repo)."""
+    sample = Path(__file__).resolve().parents[2] / "shared" / "eval" / "sample.yaml"
+    if not sample.exists():
+        pytest.skip("shared/eval/sample.yaml is not beside this checkout")
+    [default] = run_evaluation(brain, sample, ("default",))
+    failures = [o.case.q for o in default.outcomes if not o.ok]
+    assert not failures, failures
