@@ -20,12 +20,13 @@ from bot.knowledge import Entry, _load_entries, _load_synonyms
 
 ROOT = Path(__file__).resolve().parent.parent
 WEIGHT_GRID = {
-    "TOKEN_WEIGHT": [0.75, 0.9],
-    "UNKNOWN_WORD_WEIGHT": [0.9, 1.2],
-    "DOC_WEIGHT": [0.9, 1.0],
-    "TIE_SHARE": [0.15, 0.25, 0.35],
+    "TOKEN_WEIGHT": [0.9],
+    "UNKNOWN_WORD_WEIGHT": [0.9, 1.2, 1.5],
+    "DOC_WEIGHT": [1.0],
+    "TIE_SHARE": [0.25],
     "GENERAL_SHARE": [0.15, 0.3],
-    "IDF_SMOOTHING": [0.0, 2.0, 4.0],
+    "IDF_SMOOTHING": [2.0, 4.0],
+    "KNOWN_FLOOR": [0.0, 0.2, 0.35, 0.5],
 }
 THRESHOLD_GRID = {"ANSWER_THRESHOLD": range(40, 76, 2), "CLEAR_MARGIN": [0, 2, 4, 6]}
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from bot.knowledge import Entry, KnowledgeBase, load_knowledge
 from bot.language import detect_language
-from bot.matcher import BaselineMatcher, Matcher, MatchResult
+from bot.matcher import BaselineMatcher, Matcher, MatchResult, specificity
 from bot.normalise import fold
 from bot.privacy import redact_identifiers
 from bot.reply import Button, Reply
@@ -46,6 +46,8 @@ PLACE_TOPICS = frozenset({"ats", "contatti", "aderire", "aiuti-famiglie"})
 # (the top 3 candidates are looked at, among the topics where an office is the answer).
 PLACE_INTENT_SCORE = 45.0
 PLACE_INTENT_TOPICS = PLACE_TOPICS | {"reti", "alleanze"}
+# A word at least this specific (bot.matcher.specificity) names a topic of its own.
+TOPIC_SPECIFICITY = 0.5
 MENU_TOPICS = {
     "families": ("nasko", "cresco", "bonus-famiglia", "aiuti-famiglie", "misure-nazionali"),
     "orgs": ("aderire", "reti", "alleanze", "programmi", "conciliazione"),
@@ -348,8 +350,20 @@ class Brain:
         topic gets the ATS appended ("nasko a Pavia"). A question about something else that
         merely names a town ("che tempo fa a Milano?") keeps its fallback.
         """
-        words = self.matcher.content_words(residual)
-        asks_office = not words or any(w in self.kb.place_intent_words for w in words)
+        # Other place names ("Breno, Valcamonica") say nothing more than the place itself.
+        words = [w for w in self.matcher.content_words(residual) if self.places.resolve(w) is None]
+        unknown = sum(not self.matcher.known(w) for w in words)
+        asks_office = not words or (
+            any(w in self.kb.place_intent_words for w in words) and 2 * unknown < len(words)
+        )
+        # "abito a Varese, qual è la mia ATS?" is about the office; "dove chiedo il nasko a
+        # Pavia?" is about NASKO (a specific word besides the office words), with the ATS added.
+        other_topic = any(
+            w not in self.kb.place_intent_words and specificity(w, lang) >= TOPIC_SPECIFICITY
+            for w in words
+        )
+        if asks_office and not other_topic:
+            return self.places.describe(place, self.texts, lang)
         topic = self._topic_of(reply.entry) if reply.entry else None
         if reply.status == "answer" and topic not in PLACE_TOPICS:
             described = self.places.describe(place, self.texts, lang)

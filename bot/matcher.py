@@ -47,6 +47,7 @@ MIN_UNKNOWN_SHARE = 0.1
 TIE_SHARE = 0.25            # share of the phrasing score added back to the final score
 DOC_WEIGHT = 1.0            # a question fully explained by an entry's whole text scores this
 IDF_SMOOTHING = 4.0         # added to document frequencies: tames words used by one entry only
+KNOWN_FLOOR = 0.0           # minimum weight of a specific known word, as a share of the top
 GENERAL_SHARE = 0.15         # known words keep this share of their weight however common
 SHORTLIST = 40              # phrasings rescored with rapidfuzz per language
 LANGS = ("it", "en")
@@ -241,9 +242,13 @@ class Matcher:
             for token in question_tokens[index]:
                 question_df[token] = question_df.get(token, 0) + 1
         count = max(len(self.entries), 1)
+        # A specific word the knowledge base uses often ("conciliazione") has a low IDF, but it
+        # still says the question is in scope: it keeps at least KNOWN_FLOOR of the top weight.
+        floor = KNOWN_FLOOR * math.log(1.0 + count)
         weights = {
-            t: math.log(1.0 + count / (question_df.get(t, df) + IDF_SMOOTHING))
-            * (GENERAL_SHARE + (1 - GENERAL_SHARE) * token_specificity[t])
+            t: max(math.log(1.0 + count / (question_df.get(t, df) + IDF_SMOOTHING))
+                   * (GENERAL_SHARE + (1 - GENERAL_SHARE) * token_specificity[t]),
+                   floor * token_specificity[t] ** 2)
             for t, df in answer_df.items()
         }
         unknown = UNKNOWN_WORD_WEIGHT * math.log(1.0 + count)
@@ -275,6 +280,10 @@ class Matcher:
         """The words of `text` that are not stop words in either language."""
         words = set(self.indexes["it"].normaliser.words(text))
         return [w for w in self.indexes["en"].normaliser.words(text) if w in words]
+
+    def known(self, word: str) -> bool:
+        """Whether the knowledge base uses `word` (in either language)."""
+        return word in self.indexes["it"].vocabulary
 
 
 class BaselineMatcher:

@@ -46,6 +46,15 @@ REAL_WORD_ZIPF = 3.0  # words at least this frequent in everyday language are ne
 
 _APOSTROPHES = str.maketrans({c: " " for c in "'’‘`´"})
 _NUMBER_SEPARATORS = re.compile(r"(?<=\d)[.,'’](?=\d{3}\b)")
+# "2017-18", "17-18", "2017/2018" -> "2017 2018" (programme periods are written every way).
+_YEAR_RANGE = re.compile(r"\b(20)?([12]\d)\s*[-/–]\s*(20)?([12]\d)\b")
+
+
+def _expand_years(match: re.Match[str]) -> str:
+    first, second = int(match.group(2)), int(match.group(4))
+    if not 0 < second - first <= 4:
+        return match.group(0)
+    return f"20{first} 20{second}"
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,9}\b")
 
@@ -59,6 +68,7 @@ def acronyms(texts: Iterable[str]) -> set[str]:
 def fold(text: str) -> str:
     """Lower-case ASCII words separated by single spaces; thousands separators removed."""
     text = text[:MAX_QUERY_CHARS]
+    text = _YEAR_RANGE.sub(_expand_years, text)
     text = _NUMBER_SEPARATORS.sub("", text)
     text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()

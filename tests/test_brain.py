@@ -132,3 +132,33 @@ def test_unanswered_questions_are_logged_without_identifiers(brain: Brain) -> No
     assert records[0].status == "fallback"
     db = (brain.store.path).read_bytes()
     assert b"123456789" not in db
+
+
+@pytest.mark.parametrize(("question", "status", "entry_prefix"), [
+    ("sono di Vigevano", "answer", "ats:pavia"),
+    ("a chi mi rivolgo a Lodi?", "answer", "ats:milano"),
+    ("abito a Varese, qual è la mia ATS?", "answer", "ats:insubria"),
+    ("breno valcamonica ats", "answer", "ats:montagna"),
+    ("I live in Bergamo, who do I contact", "answer", "ats:bergamo"),
+    ("che tempo fa domani a Milano", "fallback", None),
+    ("voli economici milano londra", "fallback", None),
+    ("concorsi ats bergamo assunzioni infermieri", "fallback", None),
+])
+def test_place_questions_are_routed_by_what_they_ask(brain: Brain, question: str, status: str,
+                                                       entry_prefix: str | None) -> None:
+    reply = brain.answer_question(question)
+    assert reply.status == status, (reply.status, reply.entry)
+    if entry_prefix:
+        assert reply.entry == entry_prefix
+
+
+def test_topic_question_naming_a_place_gets_the_answer_plus_the_ats(brain: Brain) -> None:
+    reply = brain.answer_question("dove si fa domanda per il nasko a Pavia?")
+    assert reply.status == "answer" and reply.entry and reply.entry.startswith("nasko")
+    assert "ATS di Pavia" in reply.text
+
+
+def test_place_is_remembered_for_contacts(brain: Brain) -> None:
+    brain.handle_text(chat(42), "sono di Crema")
+    replies = brain.handle_command(chat(42), "contatti")
+    assert len(replies) == 2 and "Val Padana" in replies[1].plain_text
