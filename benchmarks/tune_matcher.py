@@ -1,10 +1,10 @@
 """Grid-search the matcher's weights and thresholds on the dev evaluation set.
 
-Usage: python benchmarks/tune_matcher.py [tests/eval/dev.yaml]
+Usage: python benchmarks/tune_matcher.py [FILE ...]   (default: tests/eval/dev.yaml dev2.yaml)
 
 For each combination of weights it ranks every question once, then tries every threshold
 setting on those rankings. It prints the best settings by in-scope + out-of-scope accuracy.
-Tune on dev.yaml only; report on the held-out set (never tuned on) with
+Tune on the dev sets only; report on the held-out set (never tuned on) with
 `conciliazione-bot eval tests/eval/holdout.yaml`.
 """
 
@@ -19,14 +19,16 @@ from bot.evaluation import Case, load_cases
 from bot.knowledge import Entry, _load_entries, _load_synonyms
 
 ROOT = Path(__file__).resolve().parent.parent
+DEV_SETS = ("dev.yaml", "dev2.yaml")
 WEIGHT_GRID = {
     "TOKEN_WEIGHT": [0.9],
-    "UNKNOWN_WORD_WEIGHT": [0.9, 1.2, 1.5],
+    "UNKNOWN_WORD_WEIGHT": [1.5, 1.8, 2.2],
     "DOC_WEIGHT": [1.0],
     "TIE_SHARE": [0.25],
-    "GENERAL_SHARE": [0.15, 0.3],
+    "GENERAL_SHARE": [0.15],
     "IDF_SMOOTHING": [2.0, 4.0],
-    "KNOWN_FLOOR": [0.0, 0.2, 0.35, 0.5],
+    "KNOWN_FLOOR": [0.7],
+    "LONG_QUESTION_TOKENS": [3, 4, 5],
 }
 THRESHOLD_GRID = {"ANSWER_THRESHOLD": range(40, 76, 2), "CLEAR_MARGIN": [0, 2, 4, 6]}
 
@@ -42,8 +44,8 @@ def entry_satisfies(case: Case, entry: Entry) -> bool:
 
 
 def main() -> None:
-    path = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "tests" / "eval" / "dev.yaml"
-    cases = [c for c in load_cases(path) if c.expect in ("answer", "fallback")]
+    paths = [Path(p) for p in sys.argv[1:]] or [ROOT / "tests" / "eval" / n for n in DEV_SETS]
+    cases = [c for p in paths for c in load_cases(p) if c.expect in ("answer", "fallback")]
     problems: list[str] = []
     entries = _load_entries(ROOT / "knowledge", problems)
     synonyms = _load_synonyms(ROOT / "knowledge", problems)

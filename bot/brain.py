@@ -15,6 +15,7 @@ Callback data namespaces (each <= 64 bytes):
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -61,6 +62,15 @@ class ChatContext:
     chat_id: int | str
     user_lang: str | None = None   # the channel's language hint, e.g. Telegram "en-GB"
     is_admin: bool = False
+
+
+# Lone UTF-16 surrogates (possible in decoded JSON) cannot be encoded: read as U+FFFD.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _clean(text: str | None) -> str:
+    """User input as the brain reads it: at most MAX_INPUT_CHARS, always encodable."""
+    return LONE_SURROGATE.sub("\ufffd", (text or "")[:MAX_INPUT_CHARS])
 
 
 def _lang_hint(code: str | None) -> str | None:
@@ -156,18 +166,18 @@ class Brain:
 
     # -- public entry points ----------------------------------------------------------------
     def handle_text(self, chat: ChatContext, text: str) -> list[Reply]:
-        text = (text or "")[:MAX_INPUT_CHARS]
+        text = _clean(text)
         lang = self._lang_for_text(chat, text) if fold(text) else self._remembered_lang(chat)
         return self._guard(lang, lambda: self._on_text(chat, text, lang))
 
     def handle_button(self, chat: ChatContext, data: str) -> list[Reply]:
         lang = self._remembered_lang(chat)
-        return self._guard(lang, lambda: self._on_button(chat, data or "", lang))
+        return self._guard(lang, lambda: self._on_button(chat, _clean(data), lang))
 
     def handle_command(self, chat: ChatContext, command: str, args: str = "") -> list[Reply]:
         lang = self._remembered_lang(chat)
         command = (command or "").lower().split("@", 1)[0]
-        return self._guard(lang, lambda: self._on_command(chat, command, (args or "").strip(), lang))
+        return self._guard(lang, lambda: self._on_command(chat, command, _clean(args).strip(), lang))
 
     def command_menu(self, lang: str) -> list[tuple[str, str]]:
         return [(name, self.texts.get(f"command.{name}", lang)) for name in PUBLIC_COMMANDS]
@@ -189,7 +199,7 @@ class Brain:
     # -- stateless question answering (ask, eval) -------------------------------------------
     def answer_question(self, text: str, lang: str | None = None, matcher: str = "default") -> Reply:
         """Answer one question with no conversation state (the `ask` contract)."""
-        text = (text or "")[:MAX_INPUT_CHARS]
+        text = _clean(text)
         lang = lang or detect_language(text, "it")
         intent = self.smalltalk.intent(text)
         if intent is not None:

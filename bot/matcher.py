@@ -32,22 +32,23 @@ from bot.language import detect_language
 from bot.normalise import Normaliser, Vocabulary, acronyms, fold
 
 # --- thresholds and weights (tuned on tests/eval/dev.yaml; see docs/matching.md) ----------
-ANSWER_THRESHOLD = 58.0     # best score at or above: answer (if clearly ahead)
-CLARIFY_THRESHOLD = 50.0    # best score at or above (but not a clear answer): did-you-mean
+ANSWER_THRESHOLD = 64.0     # best score at or above: answer (if clearly ahead)
+CLARIFY_THRESHOLD = 56.0    # best score at or above (but not a clear answer): did-you-mean
 CLEAR_MARGIN = 0.0          # an answer must lead the next entry by more than this...
 SURE_SCORE = 85.0           # ...unless it scores this high
 CLARIFY_SPREAD = 8.0        # candidates offered must be within this of the best
 MAX_CLARIFY_OPTIONS = 3
 TOKEN_WEIGHT = 0.9         # share of the token F-measure in the final score
 FUZZ_WEIGHT = 1.0 - TOKEN_WEIGHT
-UNKNOWN_WORD_WEIGHT = 1.2  # weight of a never-seen word, as a share of the rarest word's...
+UNKNOWN_WORD_WEIGHT = 1.5  # weight of a never-seen word, as a share of the rarest word's...
 COMMON_ZIPF = 7.0           # ...scaled down for words common in everyday language (wordfreq
 ZIPF_SPAN = 4.0             # Zipf 3 or rarer: full weight; Zipf 6: a quarter; floor below)
 MIN_UNKNOWN_SHARE = 0.1
 TIE_SHARE = 0.25            # share of the phrasing score added back to the final score
 DOC_WEIGHT = 1.0            # a question fully explained by an entry's whole text scores this
 IDF_SMOOTHING = 4.0         # added to document frequencies: tames words used by one entry only
-KNOWN_FLOOR = 0.0           # minimum weight of a specific known word, as a share of the top
+LONG_QUESTION_TOKENS = 4    # questions with more content words than this are length-normalised
+KNOWN_FLOOR = 0.7           # minimum weight of a specific known word, as a share of the top
 GENERAL_SHARE = 0.15         # known words keep this share of their weight however common
 SHORTLIST = 40              # phrasings rescored with rapidfuzz per language
 LANGS = ("it", "en")
@@ -143,6 +144,10 @@ class _LanguageIndex:
         query_total = sum(
             self.weights[t] if t in self.weights else self._unknown_weight(stems[t]) for t in tokens
         )
+        if len(tokens) > LONG_QUESTION_TOKENS:
+            # A long message (a person telling their story) is not expected to be explained word
+            # by word: as if only LONG_QUESTION_TOKENS average words had to be.
+            query_total *= LONG_QUESTION_TOKENS / len(tokens)
         whole = self._whole_entry_scores(tokens, query_total)
         phrasing = self._phrasing_scores(tokens, query_total)
         # The whole-entry score rescues paraphrases; the phrasing score breaks its ties.

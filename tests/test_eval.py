@@ -1,7 +1,8 @@
 """Answer quality gates: the accuracy reached on the evaluation sets must not regress.
 
-dev.yaml is what the matcher was tuned on; holdout.yaml was never used for tuning, so its
-figures are the honest estimate for unseen questions. The floors are the levels reached
+dev.yaml and dev2.yaml (written independently of each other and of the knowledge base) are
+what the matcher was tuned on; holdout.yaml was never used for tuning, so its figures are the
+honest estimate for unseen questions. The floors are the levels reached
 (see the notes in README.md) minus one or two cases of slack, so an edit to the knowledge base
 or the matcher that loses answers fails here. Raise them when you improve the matcher.
 """
@@ -18,8 +19,9 @@ from tests.support import EVAL_DIR, make_brain
 
 # (in-scope answer accuracy, out-of-scope fallback accuracy) floors, in percent.
 FLOORS = {
-    "dev.yaml": (93.0, 87.0),
-    "holdout.yaml": (84.0, 89.0),
+    "dev.yaml": (93.0, 95.0),      # reached 94.5 / 96.8
+    "dev2.yaml": (90.5, 85.5),     # reached 92.2 / 87.1
+    "holdout.yaml": (86.0, 85.0),  # reached 88.4 / 89.3 (never tuned on)
 }
 
 
@@ -49,7 +51,7 @@ def test_accuracy_does_not_regress_and_beats_the_baseline(brain: Brain, name: st
 def test_evaluation_sets_are_large_enough_and_well_formed() -> None:
     from bot.evaluation import load_cases
 
-    cases = load_cases(EVAL_DIR / "dev.yaml") + load_cases(EVAL_DIR / "holdout.yaml")
+    cases = [c for name in FLOORS for c in load_cases(EVAL_DIR / name)]
     assert len(cases) >= 200
     assert sum(c.expect == "fallback" for c in cases) >= 40
     assert len({c.q for c in cases}) == len(cases), "duplicate questions across the sets"
