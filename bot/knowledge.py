@@ -32,9 +32,10 @@ class KnowledgeError(Exception):
     """The knowledge base is invalid; `problems` holds one readable line per problem."""
 
     def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
+        # One line each, whatever the loaders quote (YAML errors and odd keys span lines).
+        self.problems = [" ".join(str(problem).split()) for problem in problems]
         super().__init__(
-            f"the knowledge base has {len(problems)} problem(s):\n" + "\n".join(problems)
+            f"the knowledge base has {len(self.problems)} problem(s):\n" + "\n".join(self.problems)
         )
 
 
@@ -214,7 +215,9 @@ def _read_yaml(path: Path, root: Path, problems: list[str]) -> Any:
     return None
 
 
-def _pydantic_problems(exc: ValidationError, where: str, item_id: str) -> list[str]:
+def validation_problems(exc: ValidationError, where: str, item_id: str,
+                        kind: str = "entry") -> list[str]:
+    """One readable line per pydantic error: file, entry (or flow) id, field, what is wrong."""
     lines = []
     for error in exc.errors():
         loc = ".".join(str(part) for part in error["loc"]) or "-"
@@ -223,7 +226,7 @@ def _pydantic_problems(exc: ValidationError, where: str, item_id: str) -> list[s
             message = "this field is required"
         elif error["type"] == "extra_forbidden":
             message = "unknown field (check the spelling)"
-        lines.append(f"{where}: entry '{item_id}': field '{loc}': {message}")
+        lines.append(f"{where}: {kind} '{item_id}': field '{loc}': {message}")
     return lines
 
 
@@ -250,7 +253,7 @@ def _load_entries(root: Path, problems: list[str]) -> list[Entry]:
             try:
                 entry = Entry.model_validate(raw)
             except ValidationError as exc:
-                problems.extend(_pydantic_problems(exc, where, item_id))
+                problems.extend(validation_problems(exc, where, item_id))
                 continue
             if entry.id in seen:
                 problems.append(
@@ -337,7 +340,7 @@ def _load_contacts(root: Path, problems: list[str]) -> RegionalOffice | None:
     try:
         return RegionalOffice.model_validate(raw)
     except ValidationError as exc:
-        problems.extend(_pydantic_problems(exc, _rel(path, root), "regional_office"))
+        problems.extend(validation_problems(exc, _rel(path, root), "regional_office"))
         return None
 
 
@@ -429,7 +432,9 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
         try:
             places = PlaceDirectory.load(root)
         except (ValueError, KeyError, TypeError, OSError, yaml.YAMLError, ValidationError) as exc:
-            problems.append(f"knowledge/ats.yaml: -: -: {exc}")
+            # A PlacesError lists several problems: one line each.
+            problems.extend(f"knowledge/ats.yaml: -: -: {problem}"
+                            for problem in getattr(exc, "problems", None) or [exc])
     _cross_checks(entries, flows, texts, root, problems)
     if problems:
         raise KnowledgeError(problems)

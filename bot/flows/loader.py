@@ -27,7 +27,7 @@ from bot.flows.places import MAX_PICK
 from bot.flows.rules import CLOSED_CONDITION, MARKERS
 from bot.flows.schema import NUMERIC_TYPES, UNKNOWN, Flow, LText, Parameter, Step
 from bot.texts import placeholders
-from bot.knowledge import SafeLoader
+from bot.knowledge import SafeLoader, validation_problems
 
 MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback data
 UNIT_TYPES: dict[str, tuple[type, ...]] = {
@@ -83,14 +83,7 @@ def _load_file(path: Path, where: str, problems: list[str]) -> Flow | None:
     try:
         return Flow.model_validate(data)
     except ValidationError as exc:
-        for error in exc.errors():
-            loc = ".".join(str(part) for part in error["loc"]) or "-"
-            message = error["msg"].removeprefix("Value error, ")
-            if error["type"] == "missing":
-                message = "this field is required"
-            elif error["type"] == "extra_forbidden":
-                message = "unknown field (check the spelling)"
-            problems.append(f"{where}: flow '{flow_id}': field '{loc}': {message}")
+        problems.extend(validation_problems(exc, where, flow_id, kind="flow"))
         return None
 
 

@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from bot.knowledge import Localized, Source
+
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
 STEP_ID_RULE = "use lower-case letters, digits and '_' (max 20), starting with a letter"
 FLOW_ID_PATTERN = re.compile(r"^[a-z][a-z0-9-]{1,15}$")
@@ -27,28 +29,8 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
-class LText(_Frozen):
-    """A user-facing text in Italian and English."""
-
-    it: str = Field(min_length=1)
-    en: str = Field(min_length=1)
-
-    def get(self, lang: str) -> str:
-        return self.en if lang == "en" else self.it
-
-
-class Source(_Frozen):
-    title: str = Field(min_length=3)
-    url: str | None = None
-    seed: str | None = None
-
-    @model_validator(mode="after")
-    def _has_target(self) -> Source:
-        if not (self.url or self.seed):
-            raise ValueError("a source needs a 'url' or a 'seed'")
-        if self.url and not self.url.startswith(("http://", "https://")):
-            raise ValueError(f"url must start with http:// or https:// (got {self.url!r})")
-        return self
+# The same bilingual text and source models as the Q&A entries.
+LText = Localized
 
 
 class Period(_Frozen):
