@@ -177,7 +177,8 @@ class Brain:
     def handle_command(self, chat: ChatContext, command: str, args: str = "") -> list[Reply]:
         lang = self._remembered_lang(chat)
         command = (command or "").lower().split("@", 1)[0]
-        return self._guard(lang, lambda: self._on_command(chat, command, _clean(args).strip(), lang))
+        args = _clean(args).strip()
+        return self._guard(lang, lambda: self._on_command(chat, command, args, lang))
 
     def command_menu(self, lang: str) -> list[tuple[str, str]]:
         return [(name, self.texts.get(f"command.{name}", lang)) for name in PUBLIC_COMMANDS]

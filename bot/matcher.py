@@ -51,6 +51,7 @@ LONG_QUESTION_TOKENS = 4    # questions with more content words than this are le
 KNOWN_FLOOR = 0.7           # minimum weight of a specific known word, as a share of the top
 GENERAL_SHARE = 0.15         # known words keep this share of their weight however common
 SHORTLIST = 40              # phrasings rescored with rapidfuzz per language
+RANK_LIMIT = 10             # candidates returned by Matcher.rank
 LANGS = ("it", "en")
 
 
@@ -131,8 +132,8 @@ class _LanguageIndex:
         """A word the knowledge base never uses: informative unless it is everyday language."""
         return self.unknown_weight * specificity(word, self.normaliser.lang)
 
-    def score(self, question: str) -> tuple[dict[int, float], str]:
-        """Best score per entry index for this question, and the normalised question."""
+    def score(self, question: str) -> tuple[np.ndarray | None, str]:
+        """Score per entry index (an array) for this question, and the normalised question."""
         words = self.normaliser.words(question, self.vocabulary)
         stems: dict[str, str] = {}
         for word in words:
@@ -140,7 +141,7 @@ class _LanguageIndex:
         tokens = list(stems)
         norm = " ".join(tokens)
         if not tokens or self.size == 0:
-            return {}, norm
+            return None, norm
         query_total = sum(
             self.weights[t] if t in self.weights else self._unknown_weight(stems[t]) for t in tokens
         )
@@ -151,32 +152,29 @@ class _LanguageIndex:
         whole = self._whole_entry_scores(tokens, query_total)
         phrasing = self._phrasing_scores(tokens, query_total)
         # The whole-entry score rescues paraphrases; the phrasing score breaks its ties.
-        best = {
-            entry: (1 - TIE_SHARE) * max(phrasing.get(entry, 0.0), whole.get(entry, 0.0))
-            + TIE_SHARE * phrasing.get(entry, 0.0)
-            for entry in set(whole) | set(phrasing)
-        }
+        best = (1 - TIE_SHARE) * np.maximum(phrasing, whole) + TIE_SHARE * phrasing
         return best, norm
 
-    def _whole_entry_scores(self, tokens: list[str], query_total: float) -> dict[int, float]:
+    def _whole_entry_scores(self, tokens: list[str], query_total: float) -> np.ndarray:
         """How much of the question an entry's whole text (phrasings + answer) explains."""
         rows = [(self.doc_postings[t], self.weights.get(t, 0.0)) for t in tokens if t in self.doc_postings]
         if DOC_WEIGHT <= 0 or not rows:
-            return {}
+            return np.zeros(self.entry_count)
         ids = np.concatenate([r for r, _ in rows])
         weights = np.concatenate([np.full(len(r), w) for r, w in rows])
         recall = np.bincount(ids, weights=weights, minlength=self.entry_count) / query_total
-        return {i: 100.0 * DOC_WEIGHT * float(recall[i]) for i in np.flatnonzero(recall).tolist()}
+        return 100.0 * DOC_WEIGHT * recall
 
-    def _phrasing_scores(self, tokens: list[str], query_total: float) -> dict[int, float]:
+    def _phrasing_scores(self, tokens: list[str], query_total: float) -> np.ndarray:
         """Best phrasing per entry: weighted F-measure of shared tokens, blended with rapidfuzz."""
+        best = np.zeros(self.entry_count)
         present = [t for t in tokens if t in self.postings]
         if not present:
-            return {}
+            return best
         rows = np.concatenate([self.postings[t] for t in present])
         weights = np.concatenate([np.full(len(self.postings[t]), self.weights[t]) for t in present])
         overlap = np.bincount(rows, weights=weights, minlength=self.size)
-        candidates = np.unique(rows)
+        candidates = np.flatnonzero(overlap)
         shared = overlap[candidates]
         recall = shared / query_total                 # how much of the question is explained
         precision = shared / self.totals[candidates]  # how much of the phrasing is covered
@@ -185,13 +183,10 @@ class _LanguageIndex:
             top = np.argpartition(-f_measure, SHORTLIST)[:SHORTLIST]
             candidates, f_measure = candidates[top], f_measure[top]
         query_text = " ".join(sorted(tokens))
-        best: dict[int, float] = {}
-        for row, f_value in zip(candidates.tolist(), f_measure.tolist(), strict=True):
-            fuzzy = fuzz.token_sort_ratio(query_text, self.texts[row]) / 100.0
-            combined = 100.0 * (TOKEN_WEIGHT * f_value + FUZZ_WEIGHT * fuzzy)
-            entry_index = int(self.entry_of[row])
-            if combined > best.get(entry_index, -1.0):
-                best[entry_index] = combined
+        fuzzy = np.array([fuzz.token_sort_ratio(query_text, self.texts[row]) / 100.0
+                          for row in candidates.tolist()])
+        combined = 100.0 * (TOKEN_WEIGHT * f_measure + FUZZ_WEIGHT * fuzzy)
+        np.maximum.at(best, self.entry_of[candidates], combined)
         return best
 
 
@@ -258,24 +253,29 @@ class Matcher:
         }
         unknown = UNKNOWN_WORD_WEIGHT * math.log(1.0 + count)
         stop_words = set().union(*(n.stop_words for n in normalisers.values()))
-        self.indexes = {}
-        for lang in LANGS:
-            other = set().union(*(vocab_words[o] for o in LANGS if o != lang))
-            self.indexes[lang] = _LanguageIndex(
-                normalisers[lang], phrasings[lang], documents[lang], weights, unknown,
-                Vocabulary(vocab_words[lang] - stop_words, other | stop_words, lang))
+        # One vocabulary for both languages: a word known in either is never "corrected", and
+        # a typo is corrected once (the question is normalised in both languages).
+        vocabulary = Vocabulary(set().union(*vocab_words.values()) - stop_words, stop_words, LANGS)
+        self.indexes = {
+            lang: _LanguageIndex(normalisers[lang], phrasings[lang], documents[lang], weights,
+                                 unknown, vocabulary)
+            for lang in LANGS
+        }
 
-    def rank(self, question: str) -> tuple[list[Candidate], str]:
-        best: dict[int, float] = {}
+    def rank(self, question: str, limit: int = RANK_LIMIT) -> tuple[list[Candidate], str]:
+        """The `limit` best entries with their scores (0-100), and the normalised question."""
+        best = np.zeros(len(self.entries))
         norms = {}
         for lang, index in self.indexes.items():
             scores, norms[lang] = index.score(question)
-            for entry_index, value in scores.items():
-                if value > best.get(entry_index, -1.0):
-                    best[entry_index] = value
-        ranked = sorted(best.items(), key=lambda item: -item[1])
+            if isinstance(scores, np.ndarray):
+                np.maximum(best, scores, out=best)
         norm = norms.get(detect_language(question), "")
-        return [Candidate(self.entries[i].id, round(s, 2)) for i, s in ranked], norm
+        found = np.flatnonzero(best)
+        if len(found) > limit:
+            found = found[np.argpartition(-best[found], limit)[:limit]]
+        order = found[np.argsort(-best[found], kind="stable")]
+        return [Candidate(self.entries[i].id, round(float(best[i]), 2)) for i in order.tolist()], norm
 
     def match(self, question: str) -> MatchResult:
         ranked, norm = self.rank(question)

@@ -156,14 +156,18 @@ class Vocabulary:
     """
 
     def __init__(self, words: Iterable[str], also_known: Iterable[str] = (),
-                 lang: str | None = None) -> None:
+                 langs: Iterable[str] = ()) -> None:
         own = frozenset(w for w in words if w and not w.isdigit())
         known = frozenset(also_known)
         self._known = own | known
         # Targets: this language's content words (callers pass stop words in `also_known`,
         # so "lecco" never becomes the stop word "ecco").
-        self._choices = sorted(w for w in own if len(w) >= 4)
-        self._lang = lang
+        # Bucketed by length: a word within 2 edits differs in length by 2 at most.
+        self._by_length: dict[int, list[str]] = {}
+        for w in sorted(own):
+            if len(w) >= 4:
+                self._by_length.setdefault(len(w), []).append(w)
+        self._langs = tuple(langs)
         self._cache: dict[str, str] = {}
 
     def __contains__(self, word: str) -> bool:
@@ -175,13 +179,20 @@ class Vocabulary:
         cached = self._cache.get(word)
         if cached is not None:
             return cached
-        if self._lang and zipf_frequency(word, self._lang, wordlist="small") >= REAL_WORD_ZIPF:
+        if any(zipf_frequency(word, lang, wordlist="small") >= REAL_WORD_ZIPF for lang in self._langs):
             # An everyday word ("abito", "Lecco") is not a typo of a word we know.
             self._cache[word] = word
             return word
         max_distance = 1 if len(word) < 8 else 2
-        best = process.extractOne(word, self._choices, scorer=OSA.distance, score_cutoff=max_distance)
-        result = best[0] if best is not None else word
+        result, result_distance = word, max_distance + 1
+        for size in range(len(word) - max_distance, len(word) + max_distance + 1):
+            bucket = self._by_length.get(size)
+            if not bucket:
+                continue
+            best = process.extractOne(word, bucket, scorer=OSA.distance,
+                                      score_cutoff=min(max_distance, result_distance - 1))
+            if best is not None and best[1] < result_distance:
+                result, result_distance = best[0], best[1]
         if len(self._cache) < 50_000:
             self._cache[word] = result
         return result

@@ -101,3 +101,16 @@ def test_baseline_is_available_for_comparison() -> None:
     kb = real_kb()
     baseline = BaselineMatcher(kb.entries)
     assert baseline.match("Cos'è il fondo Nasko?").status in {"answer", "clarify", "fallback"}
+
+
+def test_everyday_words_are_not_taken_for_typos() -> None:
+    assert Vocabulary(["ambito"]).correct("abito") == "ambito"
+    assert Vocabulary(["ambito"], langs=("it",)).correct("abito") == "abito"  # "I live"
+    assert Vocabulary(["network"], langs=("it", "en")).correct("networx") == "network"
+
+
+def test_rank_returns_the_best_few_sorted(matcher: Matcher) -> None:
+    ranked, norm = matcher.rank("quanto dà il fondo cresco")
+    assert 1 <= len(ranked) <= 10 and norm
+    scores = [c.score for c in ranked]
+    assert scores == sorted(scores, reverse=True)
