@@ -57,8 +57,12 @@ def build(token: str, base_url: str, concurrent: int = 1) -> Application:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--concurrent", type=int, default=1,
-                        help="updates processed at once (default 1, python-telegram-bot's default)")
+    parser.add_argument(
+        "--concurrent",
+        type=int,
+        default=1,
+        help="updates processed at once (default 1, python-telegram-bot's default)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     application = build(os.environ["BOT_TOKEN"], os.environ["BOT_API_BASE_URL"], args.concurrent)

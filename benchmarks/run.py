@@ -73,8 +73,15 @@ def say(text: str = "") -> None:
     print(text, flush=True)
 
 
-def figure(section: str, name: str, ours: str, reference: str = "", target: str = "",
-           met: bool | None = None, raw: dict[str, Any] | None = None) -> None:
+def figure(
+    section: str,
+    name: str,
+    ours: str,
+    reference: str = "",
+    target: str = "",
+    met: bool | None = None,
+    raw: dict[str, Any] | None = None,
+) -> None:
     verdict = "" if met is None else ("met" if met else "MISSED")
     FIGURES.append(Figure(section, name, ours, reference, target, verdict, raw or {}))
     line = f"  {name:<52} {ours:>22}"
@@ -149,8 +156,9 @@ print(json.dumps({"import_knowledge": t1 - t0, "load": t2 - t1, "import_brain": 
 def cold_start(runs: int) -> dict[str, float]:
     samples = []
     for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", COLD_START], cwd=ROOT, check=True,
-                             capture_output=True, text=True).stdout
+        out = subprocess.run(
+            [sys.executable, "-c", COLD_START], cwd=ROOT, check=True, capture_output=True, text=True
+        ).stdout
         samples.append(json.loads(out.strip().splitlines()[-1]))
     return {key: statistics.median(s[key] for s in samples) for key in samples[0]}
 
@@ -158,9 +166,14 @@ def cold_start(runs: int) -> dict[str, float]:
 def bot_env(api: Any, data_dir: Path) -> dict[str, str]:
     from tests.fakebotapi import DEFAULT_TOKEN
 
-    return {**os.environ, "PYTHONUNBUFFERED": "1", "LOG_LEVEL": "WARNING",
-            "BOT_TOKEN": DEFAULT_TOKEN, "BOT_API_BASE_URL": api.base_url,
-            "BOT_DATA_DIR": str(data_dir)}
+    return {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "LOG_LEVEL": "WARNING",
+        "BOT_TOKEN": DEFAULT_TOKEN,
+        "BOT_API_BASE_URL": api.base_url,
+        "BOT_DATA_DIR": str(data_dir),
+    }
 
 
 def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
@@ -191,9 +204,13 @@ def process_start(runs: int) -> dict[str, float]:
         with TrackingBotApi.serve_in_thread() as api, tempfile.TemporaryDirectory() as data:
             api.push_message(1, "/start")
             launched = time.monotonic()
-            process = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=ROOT,
-                                       env=bot_env(api, Path(data)), stdout=subprocess.DEVNULL,
-                                       stderr=subprocess.DEVNULL)
+            process = subprocess.Popen(
+                [sys.executable, "-m", "bot", "run"],
+                cwd=ROOT,
+                env=bot_env(api, Path(data)),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             try:
                 wait_for(lambda: api.sent_to(1), 60, "the bot did not answer /start")
                 ready.append(api.calls_to("getUpdates")[0].at - launched)
@@ -206,19 +223,35 @@ def process_start(runs: int) -> dict[str, float]:
 def bench_startup(runs: int) -> None:
     say("\n== 1. Start-up ==")
     cold = cold_start(runs)
-    figure("start-up", f"knowledge base load, real ({cold['entries']:.0f} entries), cold",
-           ms(cold["load"]), raw=cold)
+    figure(
+        "start-up",
+        f"knowledge base load, real ({cold['entries']:.0f} entries), cold",
+        ms(cold["load"]),
+        raw=cold,
+    )
     figure("start-up", "knowledge base load, real, warm (second load)", ms(cold["load_warm"]))
     figure("start-up", "brain build (matcher index, flows, places)", ms(cold["brain"]))
-    figure("start-up", "imports: knowledge / brain / Telegram door",
-           f"{ms(cold['import_knowledge'])} / {ms(cold['import_brain'])} / "
-           f"{ms(cold['import_telegram_door'])}")
+    figure(
+        "start-up",
+        "imports: knowledge / brain / Telegram door",
+        f"{ms(cold['import_knowledge'])} / {ms(cold['import_brain'])} / "
+        f"{ms(cold['import_telegram_door'])}",
+    )
     started = process_start(runs)
-    figure("start-up", "bot process: launch to first getUpdates", f"{started['ready']:.2f} s",
-           raw=started)
-    figure("start-up", "bot process: launch to first reply (/start)",
-           f"{started['first_reply']:.2f} s", target=f"< {TARGET_STARTUP_S:.0f} s",
-           met=started["first_reply"] < TARGET_STARTUP_S, raw=started)
+    figure(
+        "start-up",
+        "bot process: launch to first getUpdates",
+        f"{started['ready']:.2f} s",
+        raw=started,
+    )
+    figure(
+        "start-up",
+        "bot process: launch to first reply (/start)",
+        f"{started['first_reply']:.2f} s",
+        target=f"< {TARGET_STARTUP_S:.0f} s",
+        met=started["first_reply"] < TARGET_STARTUP_S,
+        raw=started,
+    )
 
 
 # -- 2. matching ---------------------------------------------------------------------------------
@@ -233,8 +266,9 @@ def time_queries(match: Callable[[str], Any], queries: Sequence[str]) -> list[fl
     return samples
 
 
-def bench_matching(sizes: Sequence[int], queries: int, baseline_queries: int,
-                   yaml_sizes: Sequence[int]) -> None:
+def bench_matching(
+    sizes: Sequence[int], queries: int, baseline_queries: int, yaml_sizes: Sequence[int]
+) -> None:
     from benchmarks.synthetic import (
         eval_questions,
         synthetic_entries,
@@ -247,11 +281,18 @@ def bench_matching(sizes: Sequence[int], queries: int, baseline_queries: int,
     say("\n== 2. Matching (one question, in process) ==")
     kb = load_knowledge()
     bases: list[tuple[str, Sequence[Any], list[str], int]] = [
-        (f"real KB ({len(kb.entries)} entries)", kb.entries, eval_questions(), 10**9)]
+        (f"real KB ({len(kb.entries)} entries)", kb.entries, eval_questions(), 10**9)
+    ]
     for size in sizes:
         synthetic = synthetic_entries(size)
-        bases.append((f"{size:,} entries", synthetic, synthetic_queries(synthetic, queries),
-                      baseline_queries))
+        bases.append(
+            (
+                f"{size:,} entries",
+                synthetic,
+                synthetic_queries(synthetic, queries),
+                baseline_queries,
+            )
+        )
     for label, entries, questions, baseline_limit in bases:
         started = time.perf_counter()
         matcher = Matcher(entries, kb.synonyms)
@@ -263,14 +304,25 @@ def bench_matching(sizes: Sequence[int], queries: int, baseline_queries: int,
         theirs = time_queries(baseline.match, questions[: min(baseline_limit, len(questions))])
         p99, base_p99 = pct(ours, 99), pct(theirs, 99)
         is_target = len(entries) >= 10_000
-        figure("matching", f"matcher p50 / p99, {label}",
-               f"{ms(pct(ours, 50))} / {ms(p99)}",
-               f"baseline {ms(pct(theirs, 50))} / {ms(base_p99)}",
-               target=f"p99 < {TARGET_MATCHER_P99_MS:.0f} ms and < baseline" if is_target else "",
-               met=(p99 < TARGET_MATCHER_P99_MS / 1000 and p99 < base_p99) if is_target else None,
-               raw={"entries": len(entries), "queries": len(ours), "baseline_queries": len(theirs),
-                    "p50": pct(ours, 50), "p99": p99, "baseline_p50": pct(theirs, 50),
-                    "baseline_p99": base_p99, "build": built, "baseline_build": baseline_built})
+        figure(
+            "matching",
+            f"matcher p50 / p99, {label}",
+            f"{ms(pct(ours, 50))} / {ms(p99)}",
+            f"baseline {ms(pct(theirs, 50))} / {ms(base_p99)}",
+            target=f"p99 < {TARGET_MATCHER_P99_MS:.0f} ms and < baseline" if is_target else "",
+            met=(p99 < TARGET_MATCHER_P99_MS / 1000 and p99 < base_p99) if is_target else None,
+            raw={
+                "entries": len(entries),
+                "queries": len(ours),
+                "baseline_queries": len(theirs),
+                "p50": pct(ours, 50),
+                "p99": p99,
+                "baseline_p50": pct(theirs, 50),
+                "baseline_p99": base_p99,
+                "build": built,
+                "baseline_build": baseline_built,
+            },
+        )
         figure("matching", f"index build, {label}", ms(built), f"baseline {ms(baseline_built)}")
     for size in yaml_sizes:
         with tempfile.TemporaryDirectory() as folder:
@@ -278,8 +330,12 @@ def bench_matching(sizes: Sequence[int], queries: int, baseline_queries: int,
             started = time.perf_counter()
             loaded = load_knowledge(directory)
             took = time.perf_counter() - started
-        figure("matching", f"knowledge base load from YAML, {len(loaded.entries):,} entries",
-               ms(took), raw={"seconds": took})
+        figure(
+            "matching",
+            f"knowledge base load from YAML, {len(loaded.entries):,} entries",
+            ms(took),
+            raw={"seconds": took},
+        )
 
 
 # -- 3. end to end -----------------------------------------------------------------------------
@@ -299,14 +355,17 @@ def serve_without_flood_limit() -> int:
     from handlers.delivery import RATE_LIMIT_RETRIES, RetryingRateLimiter
 
     if getattr(handlers.app, "RetryingRateLimiter", None) is not RetryingRateLimiter:
-        print("handlers.app no longer uses RetryingRateLimiter: update benchmarks/run.py",
-              file=sys.stderr)
+        print(
+            "handlers.app no longer uses RetryingRateLimiter: update benchmarks/run.py",
+            file=sys.stderr,
+        )
         return 2
 
     class NoFloodLimit(RetryingRateLimiter):
         def __init__(self) -> None:  # retries kept; overall and group limits off
-            AIORateLimiter.__init__(self, overall_max_rate=0, group_max_rate=0,
-                                    max_retries=RATE_LIMIT_RETRIES)
+            AIORateLimiter.__init__(
+                self, overall_max_rate=0, group_max_rate=0, max_retries=RATE_LIMIT_RETRIES
+            )
 
     handlers.app.RetryingRateLimiter = NoFloodLimit  # type: ignore[misc]
     from bot.cli import main
@@ -346,11 +405,19 @@ def run_bot(bot: Bot, loads: dict[str, tuple[list[Any], dict[int, Any], dict[str
     result = Run(bot.name)
     echo = EchoOracle()
     with TrackingBotApi.serve_in_thread() as api, tempfile.TemporaryDirectory() as data:
-        process = subprocess.Popen(bot.command, cwd=ROOT, env=bot_env(api, Path(data)),
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        process = subprocess.Popen(
+            bot.command,
+            cwd=ROOT,
+            env=bot_env(api, Path(data)),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         try:
-            wait_for(lambda: bool(api.calls_to("getUpdates")) or process.poll() is not None, 60,
-                     f"{bot.name} did not start")
+            wait_for(
+                lambda: bool(api.calls_to("getUpdates")) or process.poll() is not None,
+                60,
+                f"{bot.name} did not start",
+            )
             if process.poll() is not None:
                 error = process.stderr.read().decode() if process.stderr else ""
                 raise RuntimeError(f"{bot.name} exited: {error[-2000:]}")
@@ -371,44 +438,60 @@ def run_bot(bot: Bot, loads: dict[str, tuple[list[Any], dict[int, Any], dict[str
 
 
 def describe(report: Any) -> str:
-    return (f"{report.throughput:6.0f} upd/s, p50 {ms(report.percentile(50))}, "
-            f"p95 {ms(report.percentile(95))}, p99 {ms(report.percentile(99))}"
-            + (f", {len(report.problems)} PROBLEMS" if report.problems else ""))
+    return (
+        f"{report.throughput:6.0f} upd/s, p50 {ms(report.percentile(50))}, "
+        f"p95 {ms(report.percentile(95))}, p99 {ms(report.percentile(99))}"
+        + (f", {len(report.problems)} PROBLEMS" if report.problems else "")
+    )
 
 
-def bench_end_to_end(users: int, paced_think: tuple[float, float], paced_ramp: float,
-                     paced_echo: bool) -> None:
+def bench_end_to_end(
+    users: int, paced_think: tuple[float, float], paced_ramp: float, paced_echo: bool
+) -> None:
     from bot.brain import Brain
     from bot.knowledge import load_knowledge
     from bot.store import SQLiteStore
     from tests.loadgen import BrainOracle, build_users, expect_all
 
     say("\n== 3. End to end: python-telegram-bot + fake Bot API on 127.0.0.1 ==")
-    say(f"  burst: {users} users at once, each sending as soon as the previous reply is "
+    say(
+        f"  burst: {users} users at once, each sending as soon as the previous reply is "
         f"complete;\n  paced: {users} users arriving over {paced_ramp:.0f} s, pausing "
-        f"{paced_think[0]:.0f}-{paced_think[1]:.0f} s between steps (a person reading)")
+        f"{paced_think[0]:.0f}-{paced_think[1]:.0f} s between steps (a person reading)"
+    )
     here = Path(__file__).resolve().parent
     bots = [
         Bot("ours (conciliazione-bot run)", [sys.executable, "-m", "bot", "run"], True, True),
-        Bot("ours without the 30 msg/s flood limiter",
-            [sys.executable, str(Path(__file__).resolve()), SERVE_WITHOUT_FLOOD_LIMIT], True),
-        Bot("echo bot, PTB defaults", [sys.executable, str(here / "echo_bot.py")], False,
-            paced_echo),
-        Bot("echo bot, 32 updates at once",
-            [sys.executable, str(here / "echo_bot.py"), "--concurrent", "32"], False),
+        Bot(
+            "ours without the 30 msg/s flood limiter",
+            [sys.executable, str(Path(__file__).resolve()), SERVE_WITHOUT_FLOOD_LIMIT],
+            True,
+        ),
+        Bot(
+            "echo bot, PTB defaults", [sys.executable, str(here / "echo_bot.py")], False, paced_echo
+        ),
+        Bot(
+            "echo bot, 32 updates at once",
+            [sys.executable, str(here / "echo_bot.py"), "--concurrent", "32"],
+            False,
+        ),
     ]
     # The same users for every bot; what our bot must answer, from a reference brain.
     crowds: dict[str, tuple[list[Any], dict[str, Any]]] = {
         "warm-up": (build_users(20, seed=99, first_chat_id=900_000), {}),
         "burst": (build_users(users, seed=1, first_chat_id=100_000), {"step_timeout": 120}),
-        "paced": (build_users(users, seed=2, first_chat_id=300_000),
-                  {"ramp": paced_ramp, "think": paced_think, "step_timeout": 120, "seed": 3}),
+        "paced": (
+            build_users(users, seed=2, first_chat_id=300_000),
+            {"ramp": paced_ramp, "think": paced_think, "step_timeout": 120, "seed": 3},
+        ),
     }
     with tempfile.TemporaryDirectory() as reference_dir:
         reference = Brain(load_knowledge(), SQLiteStore(reference_dir))
         oracle = BrainOracle(reference)
-        loads = {name: (crowd, expect_all(oracle, crowd), options)
-                 for name, (crowd, options) in crowds.items()}
+        loads = {
+            name: (crowd, expect_all(oracle, crowd), options)
+            for name, (crowd, options) in crowds.items()
+        }
         reference.close()
     runs: dict[str, Run] = {}
     for bot in bots:
@@ -418,8 +501,10 @@ def bench_end_to_end(users: int, paced_think: tuple[float, float], paced_ramp: f
         say(f"      burst  {describe(run.burst)}")
         if run.paced is not None:
             say(f"      paced  {describe(run.paced)}")
-        say(f"      memory {run.rss_warm:.0f} MB after warm-up, {run.rss_after:.0f} MB "
-            f"after the load (peak {run.rss_peak:.0f} MB); exit code {run.exit_code}")
+        say(
+            f"      memory {run.rss_warm:.0f} MB after warm-up, {run.rss_after:.0f} MB "
+            f"after the load (peak {run.rss_peak:.0f} MB); exit code {run.exit_code}"
+        )
         for problem in (run.burst.problems + (run.paced.problems if run.paced else []))[:5]:
             say(f"      ! {problem}")
 
@@ -429,42 +514,75 @@ def bench_end_to_end(users: int, paced_think: tuple[float, float], paced_ramp: f
     ratio = ours.burst.throughput / ceiling.burst.throughput
     unlimited_ratio = unlimited.burst.throughput / ceiling.burst.throughput
     say("\n  side by side:")
-    figure("end to end", f"burst throughput, {users} users", f"{ours.burst.throughput:.0f} upd/s",
-           f"{ceiling.bot}: {ceiling.burst.throughput:.0f} upd/s",
-           target=f">= {TARGET_ECHO_RATIO:.0%} of echo", met=ratio >= TARGET_ECHO_RATIO,
-           raw={"ours": ours.burst.throughput, "echo": ceiling.burst.throughput, "ratio": ratio})
-    figure("end to end", "burst throughput without the flood limiter",
-           f"{unlimited.burst.throughput:.0f} upd/s",
-           f"{ceiling.bot}: {ceiling.burst.throughput:.0f} upd/s",
-           target=f">= {TARGET_ECHO_RATIO:.0%} of echo", met=unlimited_ratio >= TARGET_ECHO_RATIO,
-           raw={"ours": unlimited.burst.throughput, "ratio": unlimited_ratio})
-    figure("end to end", "ratio to the echo bot: production / without flood limiter",
-           f"{ratio:.0%} / {unlimited_ratio:.0%}",
-           f"echo: PTB defaults {echo.burst.throughput:.0f}, 32 at once "
-           f"{echo_concurrent.burst.throughput:.0f} upd/s")
+    figure(
+        "end to end",
+        f"burst throughput, {users} users",
+        f"{ours.burst.throughput:.0f} upd/s",
+        f"{ceiling.bot}: {ceiling.burst.throughput:.0f} upd/s",
+        target=f">= {TARGET_ECHO_RATIO:.0%} of echo",
+        met=ratio >= TARGET_ECHO_RATIO,
+        raw={"ours": ours.burst.throughput, "echo": ceiling.burst.throughput, "ratio": ratio},
+    )
+    figure(
+        "end to end",
+        "burst throughput without the flood limiter",
+        f"{unlimited.burst.throughput:.0f} upd/s",
+        f"{ceiling.bot}: {ceiling.burst.throughput:.0f} upd/s",
+        target=f">= {TARGET_ECHO_RATIO:.0%} of echo",
+        met=unlimited_ratio >= TARGET_ECHO_RATIO,
+        raw={"ours": unlimited.burst.throughput, "ratio": unlimited_ratio},
+    )
+    figure(
+        "end to end",
+        "ratio to the echo bot: production / without flood limiter",
+        f"{ratio:.0%} / {unlimited_ratio:.0%}",
+        f"echo: PTB defaults {echo.burst.throughput:.0f}, 32 at once "
+        f"{echo_concurrent.burst.throughput:.0f} upd/s",
+    )
     for run in (ours, unlimited, echo, echo_concurrent):
-        figure("end to end", f"burst p50 / p95, {run.bot}",
-               f"{ms(run.burst.percentile(50))} / {ms(run.burst.percentile(95))}",
-               raw={"p50": run.burst.percentile(50), "p95": run.burst.percentile(95),
-                    "throughput": run.burst.throughput, "problems": len(run.burst.problems)})
+        figure(
+            "end to end",
+            f"burst p50 / p95, {run.bot}",
+            f"{ms(run.burst.percentile(50))} / {ms(run.burst.percentile(95))}",
+            raw={
+                "p50": run.burst.percentile(50),
+                "p95": run.burst.percentile(95),
+                "throughput": run.burst.throughput,
+                "problems": len(run.burst.problems),
+            },
+        )
     if ours.paced is not None:
         p95 = ours.paced.percentile(95)
         reference_text = f"echo: {ms(echo.paced.percentile(95))}" if echo.paced else ""
-        figure("end to end", f"paced p95, {users} concurrent users "
-               f"({ours.paced.throughput:.0f} upd/s)", ms(p95), reference_text,
-               target=f"< {TARGET_P95_MS:.0f} ms", met=p95 < TARGET_P95_MS / 1000,
-               raw={"p50": ours.paced.percentile(50), "p95": p95,
-                    "throughput": ours.paced.throughput})
-    figure("end to end", "bot resident memory: after warm-up / after load / peak",
-           f"{ours.rss_warm:.0f} / {ours.rss_after:.0f} / {ours.rss_peak:.0f} MB",
-           f"echo {echo.rss_after:.0f} MB", target=f"< {TARGET_RSS_MB:.0f} MB",
-           met=max(ours.rss_after, ours.rss_peak) < TARGET_RSS_MB,
-           raw={"warm": ours.rss_warm, "after": ours.rss_after, "peak": ours.rss_peak})
-    problems = sum(len(r.burst.problems) + (len(r.paced.problems) if r.paced else 0)
-                   for r in runs.values())
+        figure(
+            "end to end",
+            f"paced p95, {users} concurrent users ({ours.paced.throughput:.0f} upd/s)",
+            ms(p95),
+            reference_text,
+            target=f"< {TARGET_P95_MS:.0f} ms",
+            met=p95 < TARGET_P95_MS / 1000,
+            raw={"p50": ours.paced.percentile(50), "p95": p95, "throughput": ours.paced.throughput},
+        )
+    figure(
+        "end to end",
+        "bot resident memory: after warm-up / after load / peak",
+        f"{ours.rss_warm:.0f} / {ours.rss_after:.0f} / {ours.rss_peak:.0f} MB",
+        f"echo {echo.rss_after:.0f} MB",
+        target=f"< {TARGET_RSS_MB:.0f} MB",
+        met=max(ours.rss_after, ours.rss_peak) < TARGET_RSS_MB,
+        raw={"warm": ours.rss_warm, "after": ours.rss_after, "peak": ours.rss_peak},
+    )
+    problems = sum(
+        len(r.burst.problems) + (len(r.paced.problems) if r.paced else 0) for r in runs.values()
+    )
     exits = sorted({r.exit_code for r in runs.values()})
-    figure("end to end", "replies wrong, missing or misdelivered; exit codes on SIGTERM",
-           f"{problems}; {exits}", target="0; [0]", met=problems == 0 and exits == [0])
+    figure(
+        "end to end",
+        "replies wrong, missing or misdelivered; exit codes on SIGTERM",
+        f"{problems}; {exits}",
+        target="0; [0]",
+        met=problems == 0 and exits == [0],
+    )
 
 
 # -- summary -----------------------------------------------------------------------------------
@@ -480,8 +598,10 @@ def markdown(info: dict[str, str], command: str) -> str:
         "|---|---|---|---|---|---|",
     ]
     for f in FIGURES:
-        lines.append(f"| {f.section} | {f.name.strip()} | {f.ours} | {f.reference} | {f.target} "
-                     f"| {f.verdict} |")
+        lines.append(
+            f"| {f.section} | {f.name.strip()} | {f.ours} | {f.reference} | {f.target} "
+            f"| {f.verdict} |"
+        )
     return "\n".join(lines)
 
 
@@ -501,11 +621,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer users, runs and queries")
     parser.add_argument("--users", type=int, help="simulated users (default 200; quick 100)")
-    parser.add_argument("--skip", action="append", default=[],
-                        choices=["startup", "matching", "e2e"], help="leave a section out")
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        choices=["startup", "matching", "e2e"],
+        help="leave a section out",
+    )
     parser.add_argument("--json", metavar="FILE", help="also write every figure as JSON")
-    parser.add_argument("--update-docs", action="store_true",
-                        help=f"write the table into {DOCS.relative_to(ROOT)}")
+    parser.add_argument(
+        "--update-docs", action="store_true", help=f"write the table into {DOCS.relative_to(ROOT)}"
+    )
     args = parser.parse_args(argv)
     users = args.users or (100 if args.quick else 200)
     command = "python benchmarks/run.py" + (" --quick" if args.quick else "")
@@ -517,21 +643,33 @@ def main(argv: list[str] | None = None) -> int:
     if "startup" not in args.skip:
         bench_startup(runs=2 if args.quick else 3)
     if "matching" not in args.skip:
-        bench_matching(sizes=(1_000, 10_000), queries=200 if args.quick else 400,
-                       baseline_queries=20 if args.quick else 50,
-                       yaml_sizes=(1_000,) if args.quick else (1_000, 10_000))
+        bench_matching(
+            sizes=(1_000, 10_000),
+            queries=200 if args.quick else 400,
+            baseline_queries=20 if args.quick else 50,
+            yaml_sizes=(1_000,) if args.quick else (1_000, 10_000),
+        )
     if "e2e" not in args.skip:
         # Paced: about 20 updates/s offered, under Telegram's 30 messages/s.
         think = (3.0, 7.0) if args.quick else (6.0, 14.0)
-        bench_end_to_end(users, paced_think=think, paced_ramp=5.0 if args.quick else 10.0,
-                         paced_echo=not args.quick)
+        bench_end_to_end(
+            users,
+            paced_think=think,
+            paced_ramp=5.0 if args.quick else 10.0,
+            paced_echo=not args.quick,
+        )
     table = markdown(info, command)
     say(f"\n== Summary ({time.monotonic() - started:.0f} s) ==\n")
     say(table)
     if args.json:
-        Path(args.json).write_text(json.dumps(
-            {"machine": info, "command": command, "figures": [asdict(f) for f in FIGURES]},
-            indent=2, default=str), encoding="utf-8")
+        Path(args.json).write_text(
+            json.dumps(
+                {"machine": info, "command": command, "figures": [asdict(f) for f in FIGURES]},
+                indent=2,
+                default=str,
+            ),
+            encoding="utf-8",
+        )
     if args.update_docs:
         update_docs(table)
         say(f"\n{DOCS.relative_to(ROOT)} updated.")

@@ -104,7 +104,7 @@ def synthetic_raw(n: int, seed: int = 0) -> list[dict[str, Any]]:
             ]
             title[lang] = f"{base.title.get(lang)}: {w1} ({comune})"
             tail = f"\n\n{comune}: {w1}, {w2}."
-            answer[lang] = base.answer.get(lang)[: 2900] + tail
+            answer[lang] = base.answer.get(lang)[:2900] + tail
         raw: dict[str, Any] = {
             "id": f"syn-{index:05d}",
             "topic": base.topic,
@@ -141,8 +141,9 @@ def write_synthetic_knowledge(n: int, directory: Path, seed: int = 0) -> Path:
     raws = synthetic_raw(n, seed)
     for number, start in enumerate(range(0, len(raws), ENTRIES_PER_FILE)):
         chunk = raws[start : start + ENTRIES_PER_FILE]
-        text = yaml.dump({"entries": chunk}, Dumper=DUMPER, allow_unicode=True, sort_keys=False,
-                         width=100)
+        text = yaml.dump(
+            {"entries": chunk}, Dumper=DUMPER, allow_unicode=True, sort_keys=False, width=100
+        )
         (faq / f"synthetic-{number:03d}.yaml").write_text(text, encoding="utf-8")
     return target
 

@@ -73,8 +73,16 @@ def main() -> None:
                 else:
                     n_out += 1
                     ok_out += status == "fallback"
-            results.append((ok_in / n_in + ok_out / n_out, ok_in / n_in, ok_out / n_out,
-                            *values, answer_t, margin))
+            results.append(
+                (
+                    ok_in / n_in + ok_out / n_out,
+                    ok_in / n_in,
+                    ok_out / n_out,
+                    *values,
+                    answer_t,
+                    margin,
+                )
+            )
     results.sort(reverse=True)
     print("sum    in     out    " + " ".join(names) + " ANSWER_THRESHOLD CLEAR_MARGIN")
     for row in results[:15]:

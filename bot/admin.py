@@ -78,8 +78,10 @@ class Admin:
         up, down = f"fb:+:{entry_id}", f"fb:-:{entry_id}"
         if len(down.encode()) > MAX_CALLBACK_BYTES:
             return ()
-        return (Button(self._t("feedback.button_up", "it"), up),
-                Button(self._t("feedback.button_down", "it"), down))
+        return (
+            Button(self._t("feedback.button_up", "it"), up),
+            Button(self._t("feedback.button_down", "it"), down),
+        )
 
     def handle_button(self, chat: ChatContext, data: str, lang: str) -> list[Reply]:
         """Buttons of the `fb:`, `x:` and `a:` namespaces. Stale or forged data: a polite reply."""
@@ -113,8 +115,9 @@ class Admin:
             return [self._info("feedback.thanks", lang)]
         # The only link between the chat and the vote, deleted as soon as the comment arrives,
         # on "skip", on /annulla or /cancellami, or by the 7-day purge of stale state.
-        self._store.update_state(chat.chat_id, "pending",
-                                 {"kind": "feedback", "id": feedback_id, "entry": entry_id})
+        self._store.update_state(
+            chat.chat_id, "pending", {"kind": "feedback", "id": feedback_id, "entry": entry_id}
+        )
         skip = ((Button(self._t("feedback.skip", lang), "fb:skip"),),)
         return [self._info("feedback.ask_comment", lang, buttons=skip)]
 
@@ -137,7 +140,8 @@ class Admin:
         if found.status == "answer" and entry is not None and entry.id != pending.get("entry"):
             self._store.count_event("topic", entry.topic)
             thanks = "\n\n".join(
-                (self._t("feedback.comment_thanks", lang), self._t("feedback.maybe_this", lang)))
+                (self._t("feedback.comment_thanks", lang), self._t("feedback.maybe_this", lang))
+            )
             return [Reply(thanks, status="info", lang=lang), found]
         return [self._info("feedback.comment_thanks", lang)]
 
@@ -155,8 +159,12 @@ class Admin:
         return [self._info("command.unknown", lang)]
 
     def _report(self) -> Report:
-        return build_report(self._store, self.brain.kb, matcher=self.brain.matcher,
-                            retention_days=self._store.retention_days)
+        return build_report(
+            self._store,
+            self.brain.kb,
+            matcher=self.brain.matcher,
+            retention_days=self._store.retention_days,
+        )
 
     def _stats(self, lang: str) -> Reply:
         report = self._report()
@@ -164,12 +172,22 @@ class Admin:
         top = report.per_topic[:TOP_TOPICS]
         topics = ", ".join(f"{row['topic']} {row['count']}" for row in top)
         text = self._t(
-            "admin.stats", lang, first=report.first_day or "–", last=report.last_day or "–",
-            answers=t["answers"], clarify=t["unclear"], fallback=t["unanswered"],
-            clusters=t["clusters"], up=t["feedback_up"], down=t["feedback_down"],
-            comments=t["comments"], flows_started=t["flows_started"],
-            flows_completed=t["flows_completed"], flows_abandoned=t["flows_abandoned"],
-            topics=topics or "–", days=report.retention_days,
+            "admin.stats",
+            lang,
+            first=report.first_day or "–",
+            last=report.last_day or "–",
+            answers=t["answers"],
+            clarify=t["unclear"],
+            fallback=t["unanswered"],
+            clusters=t["clusters"],
+            up=t["feedback_up"],
+            down=t["feedback_down"],
+            comments=t["comments"],
+            flows_started=t["flows_started"],
+            flows_completed=t["flows_completed"],
+            flows_abandoned=t["flows_abandoned"],
+            topics=topics or "–",
+            days=report.retention_days,
         )
         buttons = ((Button(self._t("admin.button_unanswered", lang), "a:unanswered"),),)
         return Reply(text, status="info", lang=lang, buttons=buttons)
@@ -181,22 +199,39 @@ class Admin:
         if not report.unanswered_clusters:
             return self._info("admin.unanswered_empty", lang)
         totals = report.totals
-        lines = [self._t("admin.unanswered_header", lang, questions=totals["questions_logged"],
-                         clusters=totals["clusters"])]
+        lines = [
+            self._t(
+                "admin.unanswered_header",
+                lang,
+                questions=totals["questions_logged"],
+                clusters=totals["clusters"],
+            )
+        ]
         for rank, cluster in enumerate(report.unanswered_clusters[:limit], start=1):
             example = cluster.label
             if len(example) > EXAMPLE_CHARS:
-                example = example[:EXAMPLE_CHARS - 1] + "…"
+                example = example[: EXAMPLE_CHARS - 1] + "…"
             s = cluster.suggestion
             if s is None:
                 hint = self._t("admin.unanswered_no_entry", lang)
             elif s.weak:
                 hint = self._t("admin.unanswered_weak", lang, entry=s.entry, score=f"{s.score:.0f}")
             else:
-                hint = self._t("admin.unanswered_entry", lang, entry=s.entry,
-                               score=f"{s.score:.0f}", file=s.file or "knowledge/faq")
-            item = self._t("admin.unanswered_item", lang, rank=rank, size=cluster.size,
-                           example=example, hint=hint)
+                hint = self._t(
+                    "admin.unanswered_entry",
+                    lang,
+                    entry=s.entry,
+                    score=f"{s.score:.0f}",
+                    file=s.file or "knowledge/faq",
+                )
+            item = self._t(
+                "admin.unanswered_item",
+                lang,
+                rank=rank,
+                size=cluster.size,
+                example=example,
+                hint=hint,
+            )
             if sum(len(line) + 1 for line in lines) + len(item) > MAX_MESSAGE_CHARS:
                 break
             lines.append(item)
@@ -208,10 +243,16 @@ class Admin:
         if not problems:
             kb = self.brain.kb
             logger.info("knowledge reloaded: %d entries, %d flows", len(kb.entries), len(kb.flows))
-            return self._info("admin.reload_ok", lang, entries=len(kb.entries), flows=len(kb.flows),
-                              texts=len(kb.texts.keys()))
-        logger.warning("knowledge reload refused: %d problem(s); still serving the previous one",
-                       len(problems))
+            return self._info(
+                "admin.reload_ok",
+                lang,
+                entries=len(kb.entries),
+                flows=len(kb.flows),
+                texts=len(kb.texts.keys()),
+            )
+        logger.warning(
+            "knowledge reload refused: %d problem(s); still serving the previous one", len(problems)
+        )
         shown = [f"• {problem}" for problem in problems[:MAX_PROBLEMS_SHOWN]]
         if len(problems) > MAX_PROBLEMS_SHOWN:
             more = len(problems) - MAX_PROBLEMS_SHOWN
@@ -224,17 +265,29 @@ class Admin:
     # -- privacy -----------------------------------------------------------------------------
     def privacy(self, chat: ChatContext, lang: str) -> list[Reply]:
         """/privacy: what is stored, why, for how long, who is responsible; /cancellami."""
-        explained = self._t("privacy.text", lang, days=self._store.retention_days,
-                            state_days=STATE_TTL_DAYS)
+        explained = self._t(
+            "privacy.text", lang, days=self._store.retention_days, state_days=STATE_TTL_DAYS
+        )
         text = explained + "\n\n" + self._t("privacy.controller", lang)
         buttons = ((Button(self._t("privacy.forget_button", lang), "x:ask"),),)
-        return [Reply(text, status="info", lang=lang, title=self._t("privacy.title", lang),
-                      buttons=buttons)]
+        return [
+            Reply(
+                text,
+                status="info",
+                lang=lang,
+                title=self._t("privacy.title", lang),
+                buttons=buttons,
+            )
+        ]
 
     def ask_forget(self, chat: ChatContext, lang: str) -> list[Reply]:
         """/cancellami: ask for confirmation before deleting anything."""
-        buttons = ((Button(self._t("privacy.confirm_yes", lang), "x:forget"),
-                    Button(self._t("privacy.confirm_no", lang), "x:keep")),)
+        buttons = (
+            (
+                Button(self._t("privacy.confirm_yes", lang), "x:forget"),
+                Button(self._t("privacy.confirm_no", lang), "x:keep"),
+            ),
+        )
         return [self._info("privacy.confirm", lang, buttons=buttons)]
 
     def _on_privacy(self, chat: ChatContext, action: str, lang: str) -> list[Reply]:

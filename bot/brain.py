@@ -37,7 +37,15 @@ logger = logging.getLogger(__name__)
 MAX_INPUT_CHARS = 4000
 MAX_CALLBACK_BYTES = 64
 PUBLIC_COMMANDS = (
-    "start", "help", "menu", "verifica", "contatti", "aderire", "annulla", "lingua", "privacy",
+    "start",
+    "help",
+    "menu",
+    "verifica",
+    "contatti",
+    "aderire",
+    "annulla",
+    "lingua",
+    "privacy",
     "cancellami",
 )
 ADMIN_COMMANDS = ("stats", "reload", "unanswered")
@@ -60,7 +68,7 @@ class ChatContext:
     """Who is talking, as much as the brain needs: never a name or a username."""
 
     chat_id: int | str
-    user_lang: str | None = None   # the channel's language hint, e.g. Telegram "en-GB"
+    user_lang: str | None = None  # the channel's language hint, e.g. Telegram "en-GB"
     is_admin: bool = False
 
 
@@ -87,7 +95,9 @@ def _format_date(value: date, lang: str) -> str:
 class Brain:
     """Everything the assistant decides. Thread-safe for use from worker threads."""
 
-    def __init__(self, kb: KnowledgeBase, store: SQLiteStore, settings: Settings | None = None) -> None:
+    def __init__(
+        self, kb: KnowledgeBase, store: SQLiteStore, settings: Settings | None = None
+    ) -> None:
         self.settings = settings or Settings()
         self.store = store
         self._install(kb)
@@ -198,7 +208,9 @@ class Brain:
             return [Reply(self.texts.get("error.store", lang), status="info", lang=lang)]
 
     # -- stateless question answering (ask, eval) -------------------------------------------
-    def answer_question(self, text: str, lang: str | None = None, matcher: str = "default") -> Reply:
+    def answer_question(
+        self, text: str, lang: str | None = None, matcher: str = "default"
+    ) -> Reply:
         """Answer one question with no conversation state (the `ask` contract)."""
         text = _clean(text)
         lang = lang or detect_language(text, "it")
@@ -219,13 +231,23 @@ class Brain:
         # The place name must not steer the topic ("Bergamo" is in the per-ATS funding table).
         residual = fold(text).replace(fold(place.matched_text), " ")
         result = self.matcher.match(residual)
-        return self._with_place(self._reply_for_match(result, lang), place, residual, lang), result, place
+        return (
+            self._with_place(self._reply_for_match(result, lang), place, residual, lang),
+            result,
+            place,
+        )
 
     # -- text --------------------------------------------------------------------------------
     def _on_text(self, chat: ChatContext, text: str, lang: str) -> list[Reply]:
         if not fold(text):
-            return [Reply(self.texts.get("fallback.empty", lang), status="fallback", lang=lang,
-                          buttons=self._menu_buttons(lang))]
+            return [
+                Reply(
+                    self.texts.get("fallback.empty", lang),
+                    status="fallback",
+                    lang=lang,
+                    buttons=self._menu_buttons(lang),
+                )
+            ]
         state = self.store.get_state(chat.chat_id) or {}
         pending = state.get("pending")
         if isinstance(pending, dict):
@@ -245,15 +267,22 @@ class Brain:
         self._record(text, result, reply, lang)
         return [reply]
 
-    def _on_pending(self, chat: ChatContext, pending: dict[str, Any], text: str,
-                    lang: str) -> list[Reply] | None:
+    def _on_pending(
+        self, chat: ChatContext, pending: dict[str, Any], text: str, lang: str
+    ) -> list[Reply] | None:
         kind = pending.get("kind")
         if kind == "comune" and self.places is not None:
             self.store.update_state(chat.chat_id, "pending", None)
             match = self.places.resolve(text) or self.places.find(text)
             if match is None:
-                return [Reply(self.texts.get("contacts.comune_not_found", lang), status="fallback",
-                              lang=lang, buttons=((Button(self.texts.get("contacts.find_ats", lang), "m:ats"),),))]
+                return [
+                    Reply(
+                        self.texts.get("contacts.comune_not_found", lang),
+                        status="fallback",
+                        lang=lang,
+                        buttons=((Button(self.texts.get("contacts.find_ats", lang), "m:ats"),),),
+                    )
+                ]
             self._remember_place(chat, match)
             return [self.places.describe(match, self.texts, lang)]
         if kind == "feedback" and self.admin is not None:
@@ -269,8 +298,14 @@ class Brain:
                 self.store.count_event("topic", entry.topic if entry else reply.entry)
             else:
                 best = result.best
-                self.store.log_question(redact_identifiers(text), result.norm, lang, reply.status,
-                                        best.entry_id if best else None, result.score)
+                self.store.log_question(
+                    redact_identifiers(text),
+                    result.norm,
+                    lang,
+                    reply.status,
+                    best.entry_id if best else None,
+                    result.score,
+                )
                 self.store.count_event("status", reply.status)
         except StoreError:
             logger.warning("could not record usage")
@@ -279,8 +314,12 @@ class Brain:
     def _smalltalk_reply(self, intent: str, lang: str) -> Reply:
         if intent == "help":
             return self._menu(lang)
-        return Reply(self.texts.get(f"smalltalk.{intent}", lang), status="smalltalk", lang=lang,
-                     buttons=self._menu_buttons(lang) if intent == "greeting" else ())
+        return Reply(
+            self.texts.get(f"smalltalk.{intent}", lang),
+            status="smalltalk",
+            lang=lang,
+            buttons=self._menu_buttons(lang) if intent == "greeting" else (),
+        )
 
     def _reply_for_match(self, result: MatchResult, lang: str) -> Reply:
         if result.status == "answer" and result.best is not None:
@@ -293,12 +332,16 @@ class Brain:
 
     def entry_reply(self, entry: Entry, lang: str, score: float = 100.0) -> Reply:
         """An entry's answer with its sources, dates and follow-up buttons."""
-        footer = [self._sources_line(entry, lang), self.texts.get(
-            "answer.updated", lang, date=_format_date(entry.as_of, lang))]
+        footer = [
+            self._sources_line(entry, lang),
+            self.texts.get("answer.updated", lang, date=_format_date(entry.as_of, lang)),
+        ]
         validity = entry.validity
         if validity is not None and validity.status == "closed":
             if validity.to:
-                footer.append(self.texts.get("answer.closed", lang, date=_format_date(validity.to, lang)))
+                footer.append(
+                    self.texts.get("answer.closed", lang, date=_format_date(validity.to, lang))
+                )
             else:
                 footer.append(self.texts.get("answer.closed_nodate", lang))
         elif validity is not None and validity.status == "unknown":
@@ -306,15 +349,24 @@ class Brain:
         text = entry.answer.get(lang).strip() + "\n\n" + "\n".join(footer)
         rows: list[tuple[Button, ...]] = []
         if entry.flow and self.flows is not None and entry.flow in self.kb.flows:
-            rows.append((Button(self.texts.get("answer.start_flow", lang), f"f:start:{entry.flow}"),))
+            rows.append(
+                (Button(self.texts.get("answer.start_flow", lang), f"f:start:{entry.flow}"),)
+            )
         for related_id in entry.related:
             related = self.kb.entry(related_id)
             if related is not None:
                 rows.append((Button(related.title.get(lang), f"e:{related.id}"),))
         if self.admin is not None:
             rows.append(self.admin.feedback_buttons(entry.id))
-        return Reply(text, status="answer", lang=lang, entry=entry.id, score=score,
-                     title=entry.title.get(lang), buttons=tuple(rows))
+        return Reply(
+            text,
+            status="answer",
+            lang=lang,
+            entry=entry.id,
+            score=score,
+            title=entry.title.get(lang),
+            buttons=tuple(rows),
+        )
 
     def _sources_line(self, entry: Entry, lang: str) -> str:
         parts = []
@@ -333,8 +385,15 @@ class Brain:
             rows.append((Button(entry.title.get(lang), f"e:{entry.id}"),))
         rows.append((Button(self.texts.get("clarify.none", lang), "n:"),))
         lines = [self.texts.get("clarify.text", lang)] + [f"• {title}" for _, title in options]
-        return Reply("\n".join(lines), status="clarify", lang=lang, score=result.score,
-                     entry=None, buttons=tuple(rows), options=tuple(options))
+        return Reply(
+            "\n".join(lines),
+            status="clarify",
+            lang=lang,
+            score=result.score,
+            entry=None,
+            buttons=tuple(rows),
+            options=tuple(options),
+        )
 
     def contacts_text(self, lang: str) -> str:
         office = self.kb.contacts
@@ -342,15 +401,33 @@ class Brain:
             return ""
         phones = ", ".join(f"{p.phone} ({p.name})" for p in office.people if p.phone)
         phone_text = self.texts.get("contacts.phones", lang, phones=phones) if phones else ""
-        line = self.texts.get("contacts.regional", lang, office=office.name.get(lang),
-                              email=office.email, phones=phone_text)
-        return line + " " + self.texts.get("contacts.as_of", lang, date=_format_date(office.as_of, lang))
+        line = self.texts.get(
+            "contacts.regional",
+            lang,
+            office=office.name.get(lang),
+            email=office.email,
+            phones=phone_text,
+        )
+        return (
+            line
+            + " "
+            + self.texts.get("contacts.as_of", lang, date=_format_date(office.as_of, lang))
+        )
 
     def _fallback(self, lang: str, score: float = 0.0, key: str = "fallback.text") -> Reply:
-        parts = [self.texts.get(key, lang), self.texts.get("fallback.rephrase", lang),
-                 self.texts.get("fallback.families", lang), self.contacts_text(lang)]
-        return Reply("\n\n".join(p for p in parts if p), status="fallback", lang=lang, score=score,
-                     buttons=self._menu_buttons(lang))
+        parts = [
+            self.texts.get(key, lang),
+            self.texts.get("fallback.rephrase", lang),
+            self.texts.get("fallback.families", lang),
+            self.contacts_text(lang),
+        ]
+        return Reply(
+            "\n\n".join(p for p in parts if p),
+            status="fallback",
+            lang=lang,
+            score=score,
+            buttons=self._menu_buttons(lang),
+        )
 
     def _with_place(self, reply: Reply, place: Any, residual: str, lang: str) -> Reply:
         """Add the ATS of a place named in the question, or answer with it outright.
@@ -380,9 +457,14 @@ class Brain:
             described = self.places.describe(place, self.texts, lang)
             note = self.texts.get("answer.place_note", lang, place=place.matched_text)
             return Reply(
-                reply.text + "\n\n" + note + "\n" + described.plain_text, status=reply.status,
-                lang=lang, entry=reply.entry, score=reply.score, title=reply.title,
-                buttons=reply.buttons + described.buttons, options=reply.options,
+                reply.text + "\n\n" + note + "\n" + described.plain_text,
+                status=reply.status,
+                lang=lang,
+                entry=reply.entry,
+                score=reply.score,
+                title=reply.title,
+                buttons=reply.buttons + described.buttons,
+                options=reply.options,
             )
         if reply.status == "answer" or asks_office or self._near_place_topic(residual):
             return self.places.describe(place, self.texts, lang)
@@ -390,8 +472,10 @@ class Brain:
 
     def _near_place_topic(self, residual: str) -> bool:
         ranked, _ = self.matcher.rank(residual)
-        return any(c.score >= PLACE_INTENT_SCORE and self._topic_of(c.entry_id) in PLACE_INTENT_TOPICS
-                   for c in ranked[:3])
+        return any(
+            c.score >= PLACE_INTENT_SCORE and self._topic_of(c.entry_id) in PLACE_INTENT_TOPICS
+            for c in ranked[:3]
+        )
 
     def _topic_of(self, entry_id: str) -> str | None:
         entry = self.kb.entry(entry_id)
@@ -410,13 +494,23 @@ class Brain:
     def _menu_buttons(self, lang: str) -> tuple[tuple[Button, ...], ...]:
         t = self.texts.get
         return (
-            (Button(t("menu.families", lang), "m:families"), Button(t("menu.check", lang), "m:check")),
-            (Button(t("menu.organisations", lang), "m:orgs"), Button(t("menu.contacts", lang), "m:contacts")),
+            (
+                Button(t("menu.families", lang), "m:families"),
+                Button(t("menu.check", lang), "m:check"),
+            ),
+            (
+                Button(t("menu.organisations", lang), "m:orgs"),
+                Button(t("menu.contacts", lang), "m:contacts"),
+            ),
         )
 
     def _menu(self, lang: str) -> Reply:
-        return Reply(self.texts.get("menu.text", lang), status="info", lang=lang,
-                     buttons=self._menu_buttons(lang))
+        return Reply(
+            self.texts.get("menu.text", lang),
+            status="info",
+            lang=lang,
+            buttons=self._menu_buttons(lang),
+        )
 
     def _topic_menu(self, which: str, lang: str) -> Reply:
         rows = []
@@ -430,8 +524,15 @@ class Brain:
 
     def _contacts(self, chat: ChatContext, lang: str) -> list[Reply]:
         text = self.contacts_text(lang)
-        replies = [Reply(text, status="info", lang=lang, title=self.texts.get("contacts.title", lang),
-                         buttons=((Button(self.texts.get("contacts.find_ats", lang), "m:ats"),),))]
+        replies = [
+            Reply(
+                text,
+                status="info",
+                lang=lang,
+                title=self.texts.get("contacts.title", lang),
+                buttons=((Button(self.texts.get("contacts.find_ats", lang), "m:ats"),),),
+            )
+        ]
         comune_key = self.store.get_prefs(chat.chat_id).get("comune")
         if comune_key and self.places is not None:
             match = self.places.resolve(comune_key.split("|", 1)[0])
@@ -469,15 +570,26 @@ class Brain:
             return self.flows.handle_button(chat.chat_id, data, lang)
         if prefix == "l" and rest in LANGS:
             self.store.set_pref(chat.chat_id, lang=rest)
-            return [Reply(self.texts.get("lang.set", rest), status="info", lang=rest,
-                          buttons=self._menu_buttons(rest))]
+            return [
+                Reply(
+                    self.texts.get("lang.set", rest),
+                    status="info",
+                    lang=rest,
+                    buttons=self._menu_buttons(rest),
+                )
+            ]
         if prefix == "p" and self.places is not None:
             comune = self.places.comune_by_key(rest)
             if comune is not None:
                 match = self.places.resolve(comune.name)
                 if match is not None and match.kind == "ambiguous":
-                    match = type(match)(kind="comune", comuni=(comune,), province=comune.province,
-                                        matched_text=comune.name, score=100.0)
+                    match = type(match)(
+                        kind="comune",
+                        comuni=(comune,),
+                        province=comune.province,
+                        matched_text=comune.name,
+                        score=100.0,
+                    )
                 if match is not None:
                     self._remember_place(chat, match)
                     return [self.places.describe(match, self.texts, lang)]
@@ -509,10 +621,16 @@ class Brain:
         if command in ADMIN_COMMANDS and chat.is_admin and self.admin is not None:
             return self.admin.command(chat, command, args, lang)
         handler = {
-            "start": self._cmd_start, "help": self._cmd_help, "menu": self._cmd_menu,
-            "verifica": self._cmd_verifica, "contatti": self._cmd_contatti,
-            "aderire": self._cmd_aderire, "annulla": self._cmd_annulla, "lingua": self._cmd_lingua,
-            "privacy": self._cmd_privacy, "cancellami": self._cmd_cancellami,
+            "start": self._cmd_start,
+            "help": self._cmd_help,
+            "menu": self._cmd_menu,
+            "verifica": self._cmd_verifica,
+            "contatti": self._cmd_contatti,
+            "aderire": self._cmd_aderire,
+            "annulla": self._cmd_annulla,
+            "lingua": self._cmd_lingua,
+            "privacy": self._cmd_privacy,
+            "cancellami": self._cmd_cancellami,
         }.get(command)
         if handler is None:
             return [Reply(self.texts.get("command.unknown", lang), status="info", lang=lang)]
@@ -531,8 +649,14 @@ class Brain:
         return [self._smalltalk_reply("greeting", lang)]
 
     def _cmd_help(self, chat: ChatContext, args: str, lang: str) -> list[Reply]:
-        return [Reply(self.texts.get("help.text", lang), status="info", lang=lang,
-                      buttons=self._menu_buttons(lang))]
+        return [
+            Reply(
+                self.texts.get("help.text", lang),
+                status="info",
+                lang=lang,
+                buttons=self._menu_buttons(lang),
+            )
+        ]
 
     def _cmd_menu(self, chat: ChatContext, args: str, lang: str) -> list[Reply]:
         return [self._menu(lang)]
@@ -561,16 +685,28 @@ class Brain:
         self.store.update_state(chat.chat_id, "pending", None)
         if self.flows is not None and self.flows.active(chat.chat_id):
             return [self.flows.cancel(chat.chat_id, lang)]
-        return [Reply(self.texts.get("flow.none_active", lang), status="info", lang=lang,
-                      buttons=self._menu_buttons(lang))]
+        return [
+            Reply(
+                self.texts.get("flow.none_active", lang),
+                status="info",
+                lang=lang,
+                buttons=self._menu_buttons(lang),
+            )
+        ]
 
     def _cmd_lingua(self, chat: ChatContext, args: str, lang: str) -> list[Reply]:
         choice = fold(args)[:2]
         if choice in LANGS:
             self.store.set_pref(chat.chat_id, lang=choice)
             return [Reply(self.texts.get("lang.set", choice), status="info", lang=choice)]
-        return [Reply(self.texts.get("lang.choose", lang), status="info", lang=lang,
-                      buttons=((Button("🇮🇹 Italiano", "l:it"), Button("🇬🇧 English", "l:en")),))]
+        return [
+            Reply(
+                self.texts.get("lang.choose", lang),
+                status="info",
+                lang=lang,
+                buttons=((Button("🇮🇹 Italiano", "l:it"), Button("🇬🇧 English", "l:en")),),
+            )
+        ]
 
     def _cmd_privacy(self, chat: ChatContext, args: str, lang: str) -> list[Reply]:
         if self.admin is not None:

@@ -173,7 +173,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_eval(args, settings)
     except KnowledgeError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        print("Fix the knowledge base (conciliazione-bot validate lists the problems).", file=sys.stderr)
+        print(
+            "Fix the knowledge base (conciliazione-bot validate lists the problems).",
+            file=sys.stderr,
+        )
         return 1
     except BrokenPipeError:
         return 0

@@ -38,9 +38,12 @@ class MatcherResult:
     seconds: float = 0.0
 
     def accuracy(self, expect: str | None = None, lang: str | None = None) -> tuple[int, int]:
-        chosen = [o for o in self.outcomes
-                  if (expect is None or o.case.expect == expect)
-                  and (lang is None or o.reply.lang == lang)]
+        chosen = [
+            o
+            for o in self.outcomes
+            if (expect is None or o.case.expect == expect)
+            and (lang is None or o.reply.lang == lang)
+        ]
         return sum(o.ok for o in chosen), len(chosen)
 
 
@@ -48,11 +51,14 @@ def load_cases(path: Path) -> list[Case]:
     data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or []
     cases = []
     for item in data:
-        cases.append(Case(
-            q=str(item["q"]), expect=str(item.get("expect", "answer")),
-            any=tuple(str(x) for x in item.get("any", []) or []),
-            all=tuple(str(x) for x in item.get("all", []) or []),
-        ))
+        cases.append(
+            Case(
+                q=str(item["q"]),
+                expect=str(item.get("expect", "answer")),
+                any=tuple(str(x) for x in item.get("any", []) or []),
+                all=tuple(str(x) for x in item.get("all", []) or []),
+            )
+        )
     return cases
 
 
@@ -67,7 +73,9 @@ def judge(case: Case, reply: Reply) -> bool:
     return all(s.lower() in text for s in case.all)
 
 
-def run_evaluation(brain: Brain, path: Path, matchers: tuple[str, ...] = MATCHERS) -> list[MatcherResult]:
+def run_evaluation(
+    brain: Brain, path: Path, matchers: tuple[str, ...] = MATCHERS
+) -> list[MatcherResult]:
     cases = load_cases(path)
     results = []
     for matcher in matchers:
@@ -102,12 +110,16 @@ def print_report(results: list[MatcherResult], path: Path, show_failures: bool =
     ]
     for label, filters in rows:
         print(f"{label:28}" + "".join(f"{_pct(r.accuracy(**filters)):>22}" for r in results))
-    print(f"{'ms per question':28}" + "".join(
-        f"{1000 * r.seconds / max(len(r.outcomes), 1):>22.2f}" for r in results))
+    print(
+        f"{'ms per question':28}"
+        + "".join(f"{1000 * r.seconds / max(len(r.outcomes), 1):>22.2f}" for r in results)
+    )
     if show_failures:
         for result in results[:1]:
             print(f"\nfailures of the {result.matcher} matcher:")
             for outcome in result.outcomes:
                 if not outcome.ok:
-                    print(f"- [{outcome.case.expect} -> {outcome.reply.status} {outcome.reply.entry} "
-                          f"{outcome.reply.score:.0f}] {outcome.case.q}")
+                    print(
+                        f"- [{outcome.case.expect} -> {outcome.reply.status} {outcome.reply.entry} "
+                        f"{outcome.reply.score:.0f}] {outcome.case.q}"
+                    )

@@ -215,8 +215,9 @@ def _read_yaml(path: Path, root: Path, problems: list[str]) -> Any:
     return None
 
 
-def validation_problems(exc: ValidationError, where: str, item_id: str,
-                        kind: str = "entry") -> list[str]:
+def validation_problems(
+    exc: ValidationError, where: str, item_id: str, kind: str = "entry"
+) -> list[str]:
     """One readable line per pydantic error: file, entry (or flow) id, field, what is wrong."""
     lines = []
     for error in exc.errors():
@@ -246,7 +247,9 @@ def _load_entries(root: Path, problems: list[str]) -> list[Entry]:
             problems.append(f"{where}: -: 'entries': the file must contain 'entries:' with a list")
             continue
         for index, raw in enumerate(data["entries"]):
-            item_id = str(raw.get("id", f"#{index + 1}")) if isinstance(raw, dict) else f"#{index + 1}"
+            item_id = (
+                str(raw.get("id", f"#{index + 1}")) if isinstance(raw, dict) else f"#{index + 1}"
+            )
             if not isinstance(raw, dict):
                 problems.append(f"{where}: entry '{item_id}': -: each entry must be a mapping")
                 continue
@@ -257,7 +260,8 @@ def _load_entries(root: Path, problems: list[str]) -> list[Entry]:
                 continue
             if entry.id in seen:
                 problems.append(
-                    f"{where}: entry '{entry.id}': field 'id': duplicate id (also in {seen[entry.id]})"
+                    f"{where}: entry '{entry.id}': field 'id': "
+                    f"duplicate id (also in {seen[entry.id]})"
                 )
                 continue
             seen[entry.id] = where
@@ -280,7 +284,9 @@ def _load_synonyms(root: Path, problems: list[str]) -> dict[str, tuple[str, ...]
     result: dict[str, tuple[str, ...]] = {}
     owner: dict[str, str] = {}
     for canonical, variants in groups.items():
-        if not isinstance(variants, list) or not all(isinstance(v, str) and v.strip() for v in variants):
+        if not isinstance(variants, list) or not all(
+            isinstance(v, str) and v.strip() for v in variants
+        ):
             problems.append(f"{where}: synonym '{canonical}': -: variants must be a list of words")
             continue
         for variant in variants:
@@ -305,7 +311,9 @@ def _load_texts(root: Path, problems: list[str]) -> Texts:
             continue
         texts = data.get("texts") if isinstance(data, dict) else None
         if not isinstance(texts, dict):
-            problems.append(f"{where}: -: 'texts': expected 'texts:' with key: {{it: ..., en: ...}}")
+            problems.append(
+                f"{where}: -: 'texts': expected 'texts:' with key: {{it: ..., en: ...}}"
+            )
             continue
         for key, value in texts.items():
             if key in origin:
@@ -314,7 +322,9 @@ def _load_texts(root: Path, problems: list[str]) -> Texts:
             if not isinstance(value, dict):
                 problems.append(f"{where}: text '{key}': -: expected it: and en:")
                 continue
-            missing = [lang for lang in LANGS if not isinstance(value.get(lang), str) or not value[lang]]
+            missing = [
+                lang for lang in LANGS if not isinstance(value.get(lang), str) or not value[lang]
+            ]
             if missing:
                 problems.append(f"{where}: text '{key}': {'/'.join(missing)}: missing translation")
                 continue
@@ -344,7 +354,9 @@ def _load_contacts(root: Path, problems: list[str]) -> RegionalOffice | None:
         return None
 
 
-def _load_smalltalk(root: Path, problems: list[str]) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+def _load_smalltalk(
+    root: Path, problems: list[str]
+) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
     path = root / "smalltalk.yaml"
     if not path.exists():
         return {}, ()
@@ -352,7 +364,9 @@ def _load_smalltalk(root: Path, problems: list[str]) -> tuple[dict[str, tuple[st
     data = _read_yaml(path, root, problems)
     if not isinstance(data, dict) or not isinstance(data.get("smalltalk"), dict):
         if data is not None:
-            problems.append(f"{where}: -: 'smalltalk': expected 'smalltalk:' with intent: [phrases]")
+            problems.append(
+                f"{where}: -: 'smalltalk': expected 'smalltalk:' with intent: [phrases]"
+            )
         return {}, ()
     intents: dict[str, tuple[str, ...]] = {}
     for intent, phrases in data["smalltalk"].items():
@@ -375,26 +389,39 @@ def _load_routing(root: Path, problems: list[str]) -> frozenset[str]:
     words = data.get("place_intent_words") if isinstance(data, dict) else None
     if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
         if data is not None:
-            problems.append(f"{_rel(path, root)}: -: 'place_intent_words': expected a list of words")
+            problems.append(
+                f"{_rel(path, root)}: -: 'place_intent_words': expected a list of words"
+            )
         return frozenset()
     return frozenset(fold(w) for w in words)
 
 
 REQUIRED_TEXTS = (
-    "answer.sources", "answer.updated", "fallback.text", "clarify.text", "clarify.none",
-    "smalltalk.greeting", "smalltalk.thanks", "menu.text",
+    "answer.sources",
+    "answer.updated",
+    "fallback.text",
+    "clarify.text",
+    "clarify.none",
+    "smalltalk.greeting",
+    "smalltalk.thanks",
+    "menu.text",
 )
 
 
-def _cross_checks(entries: list[Entry], flows: dict[str, Any], texts: Texts, root: Path,
-                  problems: list[str]) -> None:
+def _cross_checks(
+    entries: list[Entry], flows: dict[str, Any], texts: Texts, root: Path, problems: list[str]
+) -> None:
     ids = {e.id for e in entries}
     for entry in entries:
         for rel in entry.related:
             if rel not in ids:
-                problems.append(f"knowledge/faq: entry '{entry.id}': field 'related': unknown entry '{rel}'")
+                problems.append(
+                    f"knowledge/faq: entry '{entry.id}': field 'related': unknown entry '{rel}'"
+                )
         if entry.flow and flows and entry.flow not in flows:
-            problems.append(f"knowledge/faq: entry '{entry.id}': field 'flow': unknown flow '{entry.flow}'")
+            problems.append(
+                f"knowledge/faq: entry '{entry.id}': field 'flow': unknown flow '{entry.flow}'"
+            )
     for key in REQUIRED_TEXTS:
         if key not in texts:
             problems.append(f"knowledge/ui: text '{key}': -: required UI text is missing")
@@ -414,7 +441,10 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     place_intent_words = _load_routing(root, problems)
     for intent in smalltalk:
         if intent != "help" and f"smalltalk.{intent}" not in texts:
-            problems.append(f"knowledge/smalltalk.yaml: intent '{intent}': -: UI text 'smalltalk.{intent}' is missing")
+            problems.append(
+                f"knowledge/smalltalk.yaml: intent '{intent}': -: "
+                f"UI text 'smalltalk.{intent}' is missing"
+            )
     flows: dict[str, Any] = {}
     places: Any = None
     try:
@@ -433,13 +463,22 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
             places = PlaceDirectory.load(root)
         except (ValueError, KeyError, TypeError, OSError, yaml.YAMLError, ValidationError) as exc:
             # A PlacesError lists several problems: one line each.
-            problems.extend(f"knowledge/ats.yaml: -: -: {problem}"
-                            for problem in getattr(exc, "problems", None) or [exc])
+            problems.extend(
+                f"knowledge/ats.yaml: -: -: {problem}"
+                for problem in getattr(exc, "problems", None) or [exc]
+            )
     _cross_checks(entries, flows, texts, root, problems)
     if problems:
         raise KnowledgeError(problems)
     return KnowledgeBase(
-        directory=root, entries=tuple(entries), synonyms=synonyms, texts=texts,
-        contacts=contacts, flows=flows, places=places, smalltalk=smalltalk, fillers=fillers,
+        directory=root,
+        entries=tuple(entries),
+        synonyms=synonyms,
+        texts=texts,
+        contacts=contacts,
+        flows=flows,
+        places=places,
+        smalltalk=smalltalk,
+        fillers=fillers,
         place_intent_words=place_intent_words,
     )

@@ -34,8 +34,10 @@ def _word_lists() -> tuple[frozenset[str], frozenset[str]]:
     only_it = (italian - english) | EXTRA_IT
     only_en = (english - italian) | EXTRA_EN
     # Single letters and words shared by both lists tell nothing.
-    return (frozenset(w for w in only_it - only_en if len(w) > 1),
-            frozenset(w for w in only_en - only_it if len(w) > 1))
+    return (
+        frozenset(w for w in only_it - only_en if len(w) > 1),
+        frozenset(w for w in only_en - only_it if len(w) > 1),
+    )
 
 
 @lru_cache(maxsize=1)

@@ -32,26 +32,26 @@ from bot.language import detect_language
 from bot.normalise import Normaliser, Vocabulary, acronyms, fold
 
 # --- thresholds and weights (tuned on tests/eval/dev.yaml; see docs/matching.md) ----------
-ANSWER_THRESHOLD = 64.0     # best score at or above: answer (if clearly ahead)
-CLARIFY_THRESHOLD = 56.0    # best score at or above (but not a clear answer): did-you-mean
-CLEAR_MARGIN = 0.0          # an answer must lead the next entry by more than this...
-SURE_SCORE = 85.0           # ...unless it scores this high
-CLARIFY_SPREAD = 8.0        # candidates offered must be within this of the best
+ANSWER_THRESHOLD = 64.0  # best score at or above: answer (if clearly ahead)
+CLARIFY_THRESHOLD = 56.0  # best score at or above (but not a clear answer): did-you-mean
+CLEAR_MARGIN = 0.0  # an answer must lead the next entry by more than this...
+SURE_SCORE = 85.0  # ...unless it scores this high
+CLARIFY_SPREAD = 8.0  # candidates offered must be within this of the best
 MAX_CLARIFY_OPTIONS = 3
-TOKEN_WEIGHT = 0.9         # share of the token F-measure in the final score
+TOKEN_WEIGHT = 0.9  # share of the token F-measure in the final score
 FUZZ_WEIGHT = 1.0 - TOKEN_WEIGHT
 UNKNOWN_WORD_WEIGHT = 1.5  # weight of a never-seen word, as a share of the rarest word's...
-COMMON_ZIPF = 7.0           # ...scaled down for words common in everyday language (wordfreq
-ZIPF_SPAN = 4.0             # Zipf 3 or rarer: full weight; Zipf 6: a quarter; floor below)
+COMMON_ZIPF = 7.0  # ...scaled down for words common in everyday language (wordfreq
+ZIPF_SPAN = 4.0  # Zipf 3 or rarer: full weight; Zipf 6: a quarter; floor below)
 MIN_UNKNOWN_SHARE = 0.1
-TIE_SHARE = 0.25            # share of the phrasing score added back to the final score
-DOC_WEIGHT = 1.0            # a question fully explained by an entry's whole text scores this
-IDF_SMOOTHING = 4.0         # added to document frequencies: tames words used by one entry only
-LONG_QUESTION_TOKENS = 4    # questions with more content words than this are length-normalised
-KNOWN_FLOOR = 0.7           # minimum weight of a specific known word, as a share of the top
-GENERAL_SHARE = 0.15         # known words keep this share of their weight however common
-SHORTLIST = 40              # phrasings rescored with rapidfuzz per language
-RANK_LIMIT = 10             # candidates returned by Matcher.rank
+TIE_SHARE = 0.25  # share of the phrasing score added back to the final score
+DOC_WEIGHT = 1.0  # a question fully explained by an entry's whole text scores this
+IDF_SMOOTHING = 4.0  # added to document frequencies: tames words used by one entry only
+LONG_QUESTION_TOKENS = 4  # questions with more content words than this are length-normalised
+KNOWN_FLOOR = 0.7  # minimum weight of a specific known word, as a share of the top
+GENERAL_SHARE = 0.15  # known words keep this share of their weight however common
+SHORTLIST = 40  # phrasings rescored with rapidfuzz per language
+RANK_LIMIT = 10  # candidates returned by Matcher.rank
 LANGS = ("it", "en")
 
 
@@ -63,9 +63,9 @@ class Candidate:
 
 @dataclass(frozen=True)
 class MatchResult:
-    status: str                      # "answer" | "clarify" | "fallback"
+    status: str  # "answer" | "clarify" | "fallback"
     candidates: tuple[Candidate, ...] = field(default_factory=tuple)
-    norm: str = ""                   # the normalised question (for the editors' log)
+    norm: str = ""  # the normalised question (for the editors' log)
 
     @property
     def best(self) -> Candidate | None:
@@ -82,7 +82,9 @@ def decide(ranked: Sequence[Candidate], norm: str = "") -> MatchResult:
         return MatchResult("fallback", tuple(ranked[:MAX_CLARIFY_OPTIONS]), norm)
     best = ranked[0]
     runner_up = ranked[1].score if len(ranked) > 1 else 0.0
-    if best.score >= ANSWER_THRESHOLD and (best.score - runner_up > CLEAR_MARGIN or best.score >= SURE_SCORE):
+    if best.score >= ANSWER_THRESHOLD and (
+        best.score - runner_up > CLEAR_MARGIN or best.score >= SURE_SCORE
+    ):
         return MatchResult("answer", tuple(ranked[:MAX_CLARIFY_OPTIONS]), norm)
     close = [c for c in ranked if c.score >= max(CLARIFY_THRESHOLD, best.score - CLARIFY_SPREAD)]
     return MatchResult("clarify", tuple(close[:MAX_CLARIFY_OPTIONS]), norm)
@@ -101,9 +103,15 @@ def _phrasings(entry: Entry, lang: str) -> list[str]:
 class _LanguageIndex:
     """Inverted index of one language's phrasings."""
 
-    def __init__(self, normaliser: Normaliser, phrasings: list[tuple[int, list[str]]],
-                 documents: list[set[str]], weights: dict[str, float], unknown_weight: float,
-                 vocabulary: Vocabulary) -> None:
+    def __init__(
+        self,
+        normaliser: Normaliser,
+        phrasings: list[tuple[int, list[str]]],
+        documents: list[set[str]],
+        weights: dict[str, float],
+        unknown_weight: float,
+        vocabulary: Vocabulary,
+    ) -> None:
         self.normaliser = normaliser
         self.vocabulary = vocabulary
         self.weights = weights
@@ -157,7 +165,11 @@ class _LanguageIndex:
 
     def _whole_entry_scores(self, tokens: list[str], query_total: float) -> np.ndarray:
         """How much of the question an entry's whole text (phrasings + answer) explains."""
-        rows = [(self.doc_postings[t], self.weights.get(t, 0.0)) for t in tokens if t in self.doc_postings]
+        rows = [
+            (self.doc_postings[t], self.weights.get(t, 0.0))
+            for t in tokens
+            if t in self.doc_postings
+        ]
         if DOC_WEIGHT <= 0 or not rows:
             return np.zeros(self.entry_count)
         ids = np.concatenate([r for r, _ in rows])
@@ -176,15 +188,19 @@ class _LanguageIndex:
         overlap = np.bincount(rows, weights=weights, minlength=self.size)
         candidates = np.flatnonzero(overlap)
         shared = overlap[candidates]
-        recall = shared / query_total                 # how much of the question is explained
+        recall = shared / query_total  # how much of the question is explained
         precision = shared / self.totals[candidates]  # how much of the phrasing is covered
         f_measure = 2 * recall * precision / (recall + precision)
         if len(candidates) > SHORTLIST:
             top = np.argpartition(-f_measure, SHORTLIST)[:SHORTLIST]
             candidates, f_measure = candidates[top], f_measure[top]
         query_text = " ".join(sorted(tokens))
-        fuzzy = np.array([fuzz.token_sort_ratio(query_text, self.texts[row]) / 100.0
-                          for row in candidates.tolist()])
+        fuzzy = np.array(
+            [
+                fuzz.token_sort_ratio(query_text, self.texts[row]) / 100.0
+                for row in candidates.tolist()
+            ]
+        )
         combined = 100.0 * (TOKEN_WEIGHT * f_measure + FUZZ_WEIGHT * fuzzy)
         np.maximum.at(best, self.entry_of[candidates], combined)
         return best
@@ -198,19 +214,25 @@ class Matcher:
     def __init__(self, entries: Sequence[Entry], synonyms: dict[str, tuple[str, ...]]) -> None:
         self.entries = list(entries)
         protected = acronyms(
-            text for entry in self.entries for lang in LANGS
+            text
+            for entry in self.entries
+            for lang in LANGS
             for text in (*_phrasings(entry, lang), entry.answer.get(lang))
         )
         normalisers = {lang: Normaliser(lang, synonyms, protected) for lang in LANGS}
         phrasings: dict[str, list[tuple[int, list[str]]]] = {lang: [] for lang in LANGS}
         entry_tokens: list[set[str]] = [set() for _ in self.entries]
         question_tokens: list[set[str]] = [set() for _ in self.entries]
-        documents: dict[str, list[set[str]]] = {lang: [set() for _ in self.entries] for lang in LANGS}
+        documents: dict[str, list[set[str]]] = {
+            lang: [set() for _ in self.entries] for lang in LANGS
+        }
         token_specificity: dict[str, float] = {}
         vocab_words: dict[str, set[str]] = {lang: set() for lang in LANGS}
         for canonical, variants in synonyms.items():
             for lang in LANGS:
-                vocab_words[lang].update(w for text in (canonical, *variants) for w in fold(text).split())
+                vocab_words[lang].update(
+                    w for text in (canonical, *variants) for w in fold(text).split()
+                )
         for index, entry in enumerate(self.entries):
             for lang in LANGS:
                 for text in _phrasings(entry, lang):
@@ -246,9 +268,11 @@ class Matcher:
         # still says the question is in scope: it keeps at least KNOWN_FLOOR of the top weight.
         floor = KNOWN_FLOOR * math.log(1.0 + count)
         weights = {
-            t: max(math.log(1.0 + count / (question_df.get(t, df) + IDF_SMOOTHING))
-                   * (GENERAL_SHARE + (1 - GENERAL_SHARE) * token_specificity[t]),
-                   floor * token_specificity[t] ** 2)
+            t: max(
+                math.log(1.0 + count / (question_df.get(t, df) + IDF_SMOOTHING))
+                * (GENERAL_SHARE + (1 - GENERAL_SHARE) * token_specificity[t]),
+                floor * token_specificity[t] ** 2,
+            )
             for t, df in answer_df.items()
         }
         unknown = UNKNOWN_WORD_WEIGHT * math.log(1.0 + count)
@@ -257,8 +281,9 @@ class Matcher:
         # a typo is corrected once (the question is normalised in both languages).
         vocabulary = Vocabulary(set().union(*vocab_words.values()) - stop_words, stop_words, LANGS)
         self.indexes = {
-            lang: _LanguageIndex(normalisers[lang], phrasings[lang], documents[lang], weights,
-                                 unknown, vocabulary)
+            lang: _LanguageIndex(
+                normalisers[lang], phrasings[lang], documents[lang], weights, unknown, vocabulary
+            )
             for lang in LANGS
         }
 
@@ -275,7 +300,9 @@ class Matcher:
         if len(found) > limit:
             found = found[np.argpartition(-best[found], limit)[:limit]]
         order = found[np.argsort(-best[found], kind="stable")]
-        return [Candidate(self.entries[i].id, round(float(best[i]), 2)) for i in order.tolist()], norm
+        return [
+            Candidate(self.entries[i].id, round(float(best[i]), 2)) for i in order.tolist()
+        ], norm
 
     def match(self, question: str) -> MatchResult:
         ranked, norm = self.rank(question)
@@ -296,7 +323,9 @@ class BaselineMatcher:
 
     name = "baseline"
 
-    def __init__(self, entries: Sequence[Entry], synonyms: dict[str, tuple[str, ...]] | None = None) -> None:
+    def __init__(
+        self, entries: Sequence[Entry], synonyms: dict[str, tuple[str, ...]] | None = None
+    ) -> None:
         self.entries = list(entries)
         self.choices: list[str] = []
         self.owner: list[int] = []
@@ -314,6 +343,8 @@ class BaselineMatcher:
         for _, score, row in results:
             entry_index = self.owner[row]
             best[entry_index] = max(best.get(entry_index, 0.0), float(score))
-        ranked = [Candidate(self.entries[i].id, round(s, 2))
-                  for i, s in sorted(best.items(), key=lambda item: -item[1])]
+        ranked = [
+            Candidate(self.entries[i].id, round(s, 2))
+            for i, s in sorted(best.items(), key=lambda item: -item[1])
+        ]
         return decide(ranked, utils.default_process(question))

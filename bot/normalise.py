@@ -55,6 +55,8 @@ def _expand_years(match: re.Match[str]) -> str:
     if not 0 < second - first <= 4:
         return match.group(0)
     return f"20{first} 20{second}"
+
+
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,9}\b")
 
@@ -78,21 +80,25 @@ def fold(text: str) -> str:
 class Normaliser:
     """Normalises text in one language. Built once per knowledge base; thread-safe (read-only)."""
 
-    def __init__(self, lang: str, synonyms: Mapping[str, Iterable[str]],
-                 protected: Iterable[str] = ()) -> None:
+    def __init__(
+        self, lang: str, synonyms: Mapping[str, Iterable[str]], protected: Iterable[str] = ()
+    ) -> None:
         self.lang = lang
         # Acronyms and names (ATS, ASL, ISEE, NASKO) are not stemmed: English turns "ats" to "at".
         self.protected = frozenset(protected)
         self._stemmer = snowballstemmer.stemmer("english" if lang == "en" else "italian")
-        stops = {part for word in get_stop_words("english" if lang == "en" else "italian")
-                 for part in fold(word).split()}
+        stops = {
+            part
+            for word in get_stop_words("english" if lang == "en" else "italian")
+            for part in fold(word).split()
+        }
         self.stop_words = frozenset((stops | EXTRA_STOP[lang]) - KEEP_WORDS)
         self._synonyms = self._compile_synonyms(synonyms)
         self._stem_cache: dict[str, str] = {}
 
     @staticmethod
     def _compile_synonyms(synonyms: Mapping[str, Iterable[str]]) -> tuple[int, dict[str, str]]:
-        """variant (folded, possibly several words) -> canonical; and the longest variant's length."""
+        """variant (folded, maybe several words) -> canonical, and the longest variant's length."""
         table: dict[str, str] = {}
         for canonical, variants in synonyms.items():
             target = fold(canonical)
@@ -113,7 +119,7 @@ class Normaliser:
         position = 0
         while position < len(words):
             for size in range(min(longest, len(words) - position), 0, -1):
-                canonical = table.get(" ".join(words[position:position + size]))
+                canonical = table.get(" ".join(words[position : position + size]))
                 if canonical is not None:
                     out.append(canonical)
                     position += size
@@ -129,12 +135,16 @@ class Normaliser:
         if vocabulary is not None:
             folded = " ".join(vocabulary.correct(w) for w in folded.split())
         folded = self.apply_synonyms(folded)
-        return [w for w in folded.split() if w not in self.stop_words and (len(w) > 1 or w.isdigit())]
+        return [
+            w for w in folded.split() if w not in self.stop_words and (len(w) > 1 or w.isdigit())
+        ]
 
     def stem(self, word: str) -> str:
         cached = self._stem_cache.get(word)
         if cached is None:
-            cached = word if word.isdigit() or word in self.protected else self._stemmer.stemWord(word)
+            cached = (
+                word if word.isdigit() or word in self.protected else self._stemmer.stemWord(word)
+            )
             if len(self._stem_cache) < 50_000:
                 self._stem_cache[word] = cached
         return cached
@@ -155,8 +165,9 @@ class Vocabulary:
     other language's vocabulary) are never corrected but are not correction targets either.
     """
 
-    def __init__(self, words: Iterable[str], also_known: Iterable[str] = (),
-                 langs: Iterable[str] = ()) -> None:
+    def __init__(
+        self, words: Iterable[str], also_known: Iterable[str] = (), langs: Iterable[str] = ()
+    ) -> None:
         own = frozenset(w for w in words if w and not w.isdigit())
         known = frozenset(also_known)
         self._known = own | known
@@ -179,7 +190,9 @@ class Vocabulary:
         cached = self._cache.get(word)
         if cached is not None:
             return cached
-        if any(zipf_frequency(word, lang, wordlist="small") >= REAL_WORD_ZIPF for lang in self._langs):
+        if any(
+            zipf_frequency(word, lang, wordlist="small") >= REAL_WORD_ZIPF for lang in self._langs
+        ):
             # An everyday word ("abito", "Lecco") is not a typo of a word we know.
             self._cache[word] = word
             return word
@@ -189,8 +202,12 @@ class Vocabulary:
             bucket = self._by_length.get(size)
             if not bucket:
                 continue
-            best = process.extractOne(word, bucket, scorer=OSA.distance,
-                                      score_cutoff=min(max_distance, result_distance - 1))
+            best = process.extractOne(
+                word,
+                bucket,
+                scorer=OSA.distance,
+                score_cutoff=min(max_distance, result_distance - 1),
+            )
             if best is not None and best[1] < result_distance:
                 result, result_distance = best[0], best[1]
         if len(self._cache) < 50_000:

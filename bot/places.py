@@ -32,9 +32,9 @@ import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.knowledge import SafeLoader
 from bot.reply import Button, Reply
 from bot.texts import Texts
-from bot.knowledge import SafeLoader
 
 logger = logging.getLogger(__name__)
 
@@ -644,7 +644,8 @@ class PlaceDirectory:
         if best.kind in ("province", "area"):
             # "in provincia di Bergamo, a Trescore": the comune is the more precise answer
             inside = [
-                c for c in kept
+                c
+                for c in kept
                 if c.kind == "comune" and self.comuni[c.comuni[0]].province == best.province
             ]
             if inside:
@@ -918,8 +919,10 @@ class PlaceDirectory:
             entry="ats:ambiguous",
             score=match.score,
             title=texts.get("places.ambiguous.title", lang, text=match.matched_text),
-            buttons=tuple((Button(title, button_data(c)),) for title, c in zip(titles, shown)),
-            options=tuple((button_data(c), title) for title, c in zip(titles, shown)),
+            buttons=tuple(
+                (Button(title, button_data(c)),) for title, c in zip(titles, shown, strict=True)
+            ),
+            options=tuple((button_data(c), title) for title, c in zip(titles, shown, strict=True)),
         )
 
     def _ats_block(self, ats: Ats, texts: Texts, lang: str) -> str:

@@ -34,9 +34,9 @@ from rapidfuzz import fuzz, process
 from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.matcher import CLARIFY_THRESHOLD, Matcher
 from bot.normalise import fold
+from bot.privacy import redact_identifiers
 from bot.settings import Settings
 from bot.store import DB_FILENAME, DEFAULT_RETENTION_DAYS, QuestionRecord, SQLiteStore, StoreError
-from bot.privacy import redact_identifiers
 
 # --- clustering and suggestions ---------------------------------------------------------------
 # Two normalised questions belong together when the mean of rapidfuzz's token_set_ratio and
@@ -51,9 +51,10 @@ MAX_EXAMPLES = 5
 # entry is only a weak hint: probably a new entry is needed.
 WEAK_SUGGESTION = CLARIFY_THRESHOLD
 MAX_COMMENTS = 10
-TEXT_LIMIT = 25          # rows per section in the plain-text report
-CHART_LIMIT = 15         # bars per chart in the HTML report
+TEXT_LIMIT = 25  # rows per section in the plain-text report
+CHART_LIMIT = 15  # bars per chart in the HTML report
 UNCLEAR, UNANSWERED = "clarify", "fallback"
+
 
 # --- the report model ------------------------------------------------------------------------
 @dataclass(frozen=True)
@@ -70,10 +71,10 @@ class Suggestion:
 @dataclass(frozen=True)
 class Cluster:
     size: int
-    label: str                       # the most frequent wording
-    examples: list[str]              # distinct wordings, most frequent first
+    label: str  # the most frequent wording
+    examples: list[str]  # distinct wordings, most frequent first
     langs: dict[str, int]
-    statuses: dict[str, int]         # clarify / fallback
+    statuses: dict[str, int]  # clarify / fallback
     first_day: str
     last_day: str
     suggestion: Suggestion | None
@@ -91,7 +92,7 @@ class RatedAnswer:
     title: str
     up: int
     down: int
-    net: int                         # down - up: the higher, the worse
+    net: int  # down - up: the higher, the worse
     comments: list[Comment]
 
 
@@ -113,7 +114,7 @@ class FlowUsage:
     completed: int
     cancelled: int
     abandoned: int
-    steps: list[dict[str, Any]]      # [{"step": id, "reached": n}] in the flow's order
+    steps: list[dict[str, Any]]  # [{"step": id, "reached": n}] in the flow's order
 
 
 @dataclass(frozen=True)
@@ -159,8 +160,9 @@ def _cluster_key(record: QuestionRecord) -> str:
     return record.norm or fold(record.text) or record.text.strip()
 
 
-def cluster_questions(records: Sequence[QuestionRecord],
-                      threshold: float = CLUSTER_THRESHOLD) -> list[list[QuestionRecord]]:
+def cluster_questions(
+    records: Sequence[QuestionRecord], threshold: float = CLUSTER_THRESHOLD
+) -> list[list[QuestionRecord]]:
     """Greedy clustering: the most frequent questions found the clusters, the rest join the
     most similar founder at or above `threshold`. Largest clusters first."""
     by_key: dict[str, list[QuestionRecord]] = defaultdict(list)
@@ -176,8 +178,9 @@ def cluster_questions(records: Sequence[QuestionRecord],
             continue
         best_index, best_score = -1, threshold
         # token_set_ratio >= token_sort_ratio, so it is a safe prefilter (done in C).
-        for _, _, at in process.extract(key, founders, scorer=fuzz.token_set_ratio,
-                                        score_cutoff=threshold, limit=10):
+        for _, _, at in process.extract(
+            key, founders, scorer=fuzz.token_set_ratio, score_cutoff=threshold, limit=10
+        ):
             score = _similarity(key, founders[at])
             if score >= best_score:
                 best_index, best_score = at, score
@@ -225,8 +228,13 @@ class _Suggester:
             return None
         entry = self.kb.entry(best[0])
         title = entry.title.get(lang) if entry is not None else best[0]
-        return Suggestion(entry=best[0], title=title, score=round(best[1], 1),
-                          file=self.files.get(best[0]), weak=best[1] < WEAK_SUGGESTION)
+        return Suggestion(
+            entry=best[0],
+            title=title,
+            score=round(best[1], 1),
+            file=self.files.get(best[0]),
+            weak=best[1] < WEAK_SUGGESTION,
+        )
 
 
 def _make_cluster(group: list[QuestionRecord], suggester: _Suggester) -> Cluster:
@@ -236,16 +244,20 @@ def _make_cluster(group: list[QuestionRecord], suggester: _Suggester) -> Cluster
     days = sorted(r.day for r in group)
     main_lang = langs.most_common(1)[0][0]
     return Cluster(
-        size=len(group), label=examples[0], examples=examples,
+        size=len(group),
+        label=examples[0],
+        examples=examples,
         langs=dict(langs.most_common()),
         statuses=dict(Counter(r.status for r in group).most_common()),
-        first_day=days[0], last_day=days[-1],
+        first_day=days[0],
+        last_day=days[-1],
         suggestion=suggester.closest(examples[:3], "en" if main_lang == "en" else "it"),
     )
 
 
-def _rated_answers(rows: Sequence[tuple[str, str, int, str | None]],
-                   kb: KnowledgeBase | None) -> list[RatedAnswer]:
+def _rated_answers(
+    rows: Sequence[tuple[str, str, int, str | None]], kb: KnowledgeBase | None
+) -> list[RatedAnswer]:
     up: Counter[str] = Counter()
     down: Counter[str] = Counter()
     comments: dict[str, list[Comment]] = defaultdict(list)
@@ -259,16 +271,22 @@ def _rated_answers(rows: Sequence[tuple[str, str, int, str | None]],
     rated = []
     for entry_id in set(up) | set(down):
         found = kb.entry(entry_id) if kb is not None else None
-        rated.append(RatedAnswer(
-            entry=entry_id, title=found.title.get("it") if found is not None else entry_id,
-            up=up[entry_id], down=down[entry_id], net=down[entry_id] - up[entry_id],
-            comments=list(reversed(comments[entry_id]))[:MAX_COMMENTS],
-        ))
+        rated.append(
+            RatedAnswer(
+                entry=entry_id,
+                title=found.title.get("it") if found is not None else entry_id,
+                up=up[entry_id],
+                down=down[entry_id],
+                net=down[entry_id] - up[entry_id],
+                comments=list(reversed(comments[entry_id]))[:MAX_COMMENTS],
+            )
+        )
     return sorted(rated, key=lambda a: (-a.net, -a.down, a.entry))
 
 
-def _flow_usage(events: Sequence[tuple[str, str, str, int]],
-                kb: KnowledgeBase | None) -> list[FlowUsage]:
+def _flow_usage(
+    events: Sequence[tuple[str, str, str, int]], kb: KnowledgeBase | None
+) -> list[FlowUsage]:
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     steps: dict[str, Counter[str]] = defaultdict(Counter)
     for _, kind, key, count in events:
@@ -284,26 +302,44 @@ def _flow_usage(events: Sequence[tuple[str, str, str, int]],
         order = [getattr(s, "id", "") for s in defined]
         reached = steps[flow_id]
         ordered = [s for s in order if s in reached] + sorted(
-            (s for s in reached if s not in order), key=lambda s: (-reached[s], s))
-        flows.append(FlowUsage(
-            flow=flow_id, started=c["flow_start"], completed=c["flow_done"],
-            cancelled=c["flow_cancel"], abandoned=max(c["flow_start"] - c["flow_done"], 0),
-            steps=[{"step": s, "reached": reached[s]} for s in ordered],
-        ))
+            (s for s in reached if s not in order), key=lambda s: (-reached[s], s)
+        )
+        flows.append(
+            FlowUsage(
+                flow=flow_id,
+                started=c["flow_start"],
+                completed=c["flow_done"],
+                cancelled=c["flow_cancel"],
+                abandoned=max(c["flow_start"] - c["flow_done"], 0),
+                steps=[{"step": s, "reached": reached[s]} for s in ordered],
+            )
+        )
     return flows
 
 
-_DAY_FIELDS = ("answers", "clarify", "fallback", "none_of_these", "flows_started",
-               "flows_completed")
+_DAY_FIELDS = (
+    "answers",
+    "clarify",
+    "fallback",
+    "none_of_these",
+    "flows_started",
+    "flows_completed",
+)
 
 
 def _by_count(counter: Counter[str]) -> list[tuple[str, int]]:
     return sorted(counter.items(), key=lambda item: (-item[1], item[0]))
 
 
-def build_report(store: SQLiteStore | None, kb: KnowledgeBase | None, *,
-                 matcher: Matcher | None = None, retention_days: int = DEFAULT_RETENTION_DAYS,
-                 knowledge_problems: Sequence[str] = (), now: datetime | None = None) -> Report:
+def build_report(
+    store: SQLiteStore | None,
+    kb: KnowledgeBase | None,
+    *,
+    matcher: Matcher | None = None,
+    retention_days: int = DEFAULT_RETENTION_DAYS,
+    knowledge_problems: Sequence[str] = (),
+    now: datetime | None = None,
+) -> Report:
     """The report over `store` (None: no data yet) with suggestions from `kb` (None: none)."""
     questions = store.questions((UNCLEAR, UNANSWERED)) if store is not None else []
     feedback = store.feedback_rows() if store is not None else []
@@ -362,7 +398,7 @@ def build_report(store: SQLiteStore | None, kb: KnowledgeBase | None, *,
 # --- plain text ------------------------------------------------------------------------------
 def _quote(text: str, limit: int = 90) -> str:
     text = " ".join(text.split())
-    return f"\"{text[: limit - 1]}…\"" if len(text) > limit else f"\"{text}\""
+    return f'"{text[: limit - 1]}…"' if len(text) > limit else f'"{text}"'
 
 
 def _suggestion_line(s: Suggestion | None) -> str:
@@ -381,16 +417,21 @@ def _counts(pairs: Iterable[tuple[str, int]]) -> str:
 
 def _text_clusters(report: Report) -> list[str]:
     t = report.totals
-    out = [f"UNANSWERED AND UNCLEAR QUESTIONS: {t['questions_logged']} ({t['unanswered']} "
-           f"unanswered, {t['unclear']} unclear) in {t['clusters']} group(s)"]
+    out = [
+        f"UNANSWERED AND UNCLEAR QUESTIONS: {t['questions_logged']} ({t['unanswered']} "
+        f"unanswered, {t['unclear']} unclear) in {t['clusters']} group(s)"
+    ]
     if not report.unanswered_clusters:
         out.append("  none recorded")
     for rank, cluster in enumerate(report.unanswered_clusters[:TEXT_LIMIT], start=1):
-        kinds = _counts(("unanswered" if s == UNANSWERED else "unclear", n)
-                        for s, n in cluster.statuses.items())
+        kinds = _counts(
+            ("unanswered" if s == UNANSWERED else "unclear", n) for s, n in cluster.statuses.items()
+        )
         langs = _counts(cluster.langs.items())
-        out.append(f"{rank:>3}. x{cluster.size} {_quote(cluster.label)}  [{langs}; {kinds}; "
-                   f"{cluster.first_day} .. {cluster.last_day}]")
+        out.append(
+            f"{rank:>3}. x{cluster.size} {_quote(cluster.label)}  [{langs}; {kinds}; "
+            f"{cluster.first_day} .. {cluster.last_day}]"
+        )
         if len(cluster.examples) > 1:
             out.append("       also: " + "; ".join(_quote(e, 60) for e in cluster.examples[1:]))
         out.append("       " + _suggestion_line(cluster.suggestion))
@@ -402,13 +443,17 @@ def _text_clusters(report: Report) -> list[str]:
 
 def _text_feedback(report: Report) -> list[str]:
     t = report.totals
-    out = [f"WORST-RATED ANSWERS: {t['feedback_down']} thumbs down, {t['feedback_up']} thumbs up, "
-           f"{t['comments']} comment(s)"]
+    out = [
+        f"WORST-RATED ANSWERS: {t['feedback_down']} thumbs down, {t['feedback_up']} thumbs up, "
+        f"{t['comments']} comment(s)"
+    ]
     if not report.worst_answers:
         out.append("  no feedback yet")
     for rank, answer in enumerate(report.worst_answers[:TEXT_LIMIT], start=1):
-        out.append(f"{rank:>3}. {answer.entry} {_quote(answer.title, 60)}: down {answer.down}, "
-                   f"up {answer.up} (net {answer.net:+d})")
+        out.append(
+            f"{rank:>3}. {answer.entry} {_quote(answer.title, 60)}: down {answer.down}, "
+            f"up {answer.up} (net {answer.net:+d})"
+        )
         out += [f"       {c.day}: {_quote(c.text)}" for c in answer.comments]
     return out
 
@@ -422,10 +467,16 @@ def _text_usage(report: Report) -> list[str]:
     if report.per_status:
         statuses = _counts((r["status"], r["count"]) for r in report.per_status)
         out.append("  not answered: " + statuses)
-    out += ["", "USAGE PER DAY",
-            "  day         answers  unclear  unanswered  none-of-these  checks started  completed"]
-    out += [f"  {d.day}  {d.answers:>7}  {d.clarify:>7}  {d.fallback:>10}  {d.none_of_these:>13}  "
-            f"{d.flows_started:>14}  {d.flows_completed:>9}" for d in report.per_day]
+    out += [
+        "",
+        "USAGE PER DAY",
+        "  day         answers  unclear  unanswered  none-of-these  checks started  completed",
+    ]
+    out += [
+        f"  {d.day}  {d.answers:>7}  {d.clarify:>7}  {d.fallback:>10}  {d.none_of_these:>13}  "
+        f"{d.flows_started:>14}  {d.flows_completed:>9}"
+        for d in report.per_day
+    ]
     if not report.per_day:
         out.append("  none yet")
     return out
@@ -436,8 +487,10 @@ def _text_flows(report: Report) -> list[str]:
     if not report.flows:
         out.append("  none started yet")
     for flow in report.flows:
-        out.append(f"  {flow.flow}: started {flow.started}, completed {flow.completed}, "
-                   f"cancelled {flow.cancelled}, abandoned {flow.abandoned}")
+        out.append(
+            f"  {flow.flow}: started {flow.started}, completed {flow.completed}, "
+            f"cancelled {flow.cancelled}, abandoned {flow.abandoned}"
+        )
         if flow.steps:
             steps = _counts((s["step"], s["reached"]) for s in flow.steps)
             out.append("     steps reached: " + steps)
@@ -453,8 +506,10 @@ def render_text(report: Report) -> str:
         "Anonymous data: no user identifiers are stored or shown.",
     ]
     if report.knowledge_problems:
-        out.append(f"Warning: the knowledge base has {len(report.knowledge_problems)} problem(s), "
-                   "so no entry is suggested (run: conciliazione-bot validate).")
+        out.append(
+            f"Warning: the knowledge base has {len(report.knowledge_problems)} problem(s), "
+            "so no entry is suggested (run: conciliazione-bot validate)."
+        )
     for section in (_text_clusters, _text_feedback, _text_usage, _text_flows):
         out += ["", *section(report)]
     return "\n".join(out) + "\n"
@@ -475,8 +530,11 @@ td.n { text-align: right; white-space: nowrap; }
 .weak { color: #b44d12; }
 .note { background: #f0f4f8; padding: .6rem .8rem; border-radius: 6px; }
 """
-_LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "height": 420,
-           "template": "plotly_white"}
+_LAYOUT = {
+    "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+    "height": 420,
+    "template": "plotly_white",
+}
 _GREEN, _AMBER, _RED, _BLUE = "#3e7c17", "#f0b429", "#d64545", "#2680c2"
 
 
@@ -497,45 +555,106 @@ def _figures(report: Report) -> list[tuple[str, Any]]:
     figures: list[tuple[str, Any]] = []
     if report.unanswered_clusters:
         top = report.unanswered_clusters[:CHART_LIMIT][::-1]
-        bars = go.Bar(x=[c.size for c in top], y=[_short(c.label) for c in top],
-                      orientation="h", marker_color=_RED)
+        bars = go.Bar(
+            x=[c.size for c in top],
+            y=[_short(c.label) for c in top],
+            orientation="h",
+            marker_color=_RED,
+        )
         fig = figure("Biggest groups of unanswered or unclear questions", [bars])
         fig.update_yaxes(automargin=True)
         figures.append(("unanswered", fig))
     if report.per_day:
         days = report.per_day
         x = [d.day for d in days]
-        figures.append(("per-day", figure("Usage per day", [
-            go.Bar(name="answers", x=x, y=[d.answers for d in days], marker_color=_GREEN),
-            go.Bar(name="unclear", x=x, y=[d.clarify for d in days], marker_color=_AMBER),
-            go.Bar(name="unanswered", x=x, y=[d.fallback for d in days], marker_color=_RED),
-            go.Scatter(name="checks started", x=x, y=[d.flows_started for d in days],
-                       mode="lines+markers", line={"color": _BLUE}),
-        ], barmode="stack")))
+        figures.append(
+            (
+                "per-day",
+                figure(
+                    "Usage per day",
+                    [
+                        go.Bar(
+                            name="answers", x=x, y=[d.answers for d in days], marker_color=_GREEN
+                        ),
+                        go.Bar(
+                            name="unclear", x=x, y=[d.clarify for d in days], marker_color=_AMBER
+                        ),
+                        go.Bar(
+                            name="unanswered", x=x, y=[d.fallback for d in days], marker_color=_RED
+                        ),
+                        go.Scatter(
+                            name="checks started",
+                            x=x,
+                            y=[d.flows_started for d in days],
+                            mode="lines+markers",
+                            line={"color": _BLUE},
+                        ),
+                    ],
+                    barmode="stack",
+                ),
+            )
+        )
     if report.per_topic:
         top_topics = report.per_topic[:CHART_LIMIT]
-        bars = go.Bar(x=[r["topic"] for r in top_topics], y=[r["count"] for r in top_topics],
-                      marker_color=_BLUE)
+        bars = go.Bar(
+            x=[r["topic"] for r in top_topics],
+            y=[r["count"] for r in top_topics],
+            marker_color=_BLUE,
+        )
         figures.append(("per-topic", figure("Answers per topic", [bars])))
     if report.worst_answers:
         worst = report.worst_answers[:CHART_LIMIT]
         names = [a.entry for a in worst]
-        figures.append(("feedback", figure("Feedback per answer (worst first)", [
-            go.Bar(name="👎", x=names, y=[a.down for a in worst], marker_color=_RED),
-            go.Bar(name="👍", x=names, y=[a.up for a in worst], marker_color=_GREEN),
-        ], barmode="group")))
+        figures.append(
+            (
+                "feedback",
+                figure(
+                    "Feedback per answer (worst first)",
+                    [
+                        go.Bar(name="👎", x=names, y=[a.down for a in worst], marker_color=_RED),
+                        go.Bar(name="👍", x=names, y=[a.up for a in worst], marker_color=_GREEN),
+                    ],
+                    barmode="group",
+                ),
+            )
+        )
     if report.flows:
         flows = report.flows
         names = [f.flow for f in flows]
-        figures.append(("flows", figure("Eligibility checks", [
-            go.Bar(name="started", x=names, y=[f.started for f in flows], marker_color=_BLUE),
-            go.Bar(name="completed", x=names, y=[f.completed for f in flows], marker_color=_GREEN),
-            go.Bar(name="abandoned", x=names, y=[f.abandoned for f in flows], marker_color=_RED),
-        ], barmode="group")))
+        figures.append(
+            (
+                "flows",
+                figure(
+                    "Eligibility checks",
+                    [
+                        go.Bar(
+                            name="started",
+                            x=names,
+                            y=[f.started for f in flows],
+                            marker_color=_BLUE,
+                        ),
+                        go.Bar(
+                            name="completed",
+                            x=names,
+                            y=[f.completed for f in flows],
+                            marker_color=_GREEN,
+                        ),
+                        go.Bar(
+                            name="abandoned",
+                            x=names,
+                            y=[f.abandoned for f in flows],
+                            marker_color=_RED,
+                        ),
+                    ],
+                    barmode="group",
+                ),
+            )
+        )
         for flow in flows:
             if flow.steps:
-                funnel = go.Funnel(y=[s["step"] for s in flow.steps],
-                                   x=[s["reached"] for s in flow.steps])
+                funnel = go.Funnel(
+                    y=[s["step"] for s in flow.steps], x=[s["reached"] for s in flow.steps]
+                )
                 title = f"{flow.flow}: how far people get (steps reached)"
                 figures.append((f"steps-{flow.flow}", figure(title, [funnel])))
     return figures
@@ -544,8 +663,13 @@ def _figures(report: Report) -> list[tuple[str, Any]]:
 def _charts(report: Report) -> dict[str, str]:
     """Each chart as an HTML fragment; plotly.js is inlined once, with the first chart."""
     return {
-        name: str(fig.to_html(full_html=False, include_plotlyjs=index == 0,
-                              config={"displaylogo": False, "responsive": True}))
+        name: str(
+            fig.to_html(
+                full_html=False,
+                include_plotlyjs=index == 0,
+                config={"displaylogo": False, "responsive": True},
+            )
+        )
         for index, (name, fig) in enumerate(_figures(report))
     }
 
@@ -554,9 +678,12 @@ def _table(headers: Sequence[str], rows: Iterable[Sequence[str]]) -> str:
     """An HTML table; cells are already-escaped HTML. Numeric-looking cells align right."""
     head = "".join(f"<th>{h}</th>" for h in headers)
     body = "".join(
-        "<tr>" + "".join(
+        "<tr>"
+        + "".join(
             f'<td class="n">{cell}</td>' if cell.lstrip("+-").isdigit() else f"<td>{cell}</td>"
-            for cell in row) + "</tr>"
+            for cell in row
+        )
+        + "</tr>"
         for row in rows
     )
     return f"<table><tr>{head}</tr>{body}</table>"
@@ -571,8 +698,11 @@ def _html_suggestion(s: Suggestion | None) -> str:
         return _muted("none")
     e = html.escape
     where = f"<br>{_muted(s.file)}" if s.file else ""
-    hint = ('<br><span class="weak">weak match: probably a new entry</span>' if s.weak
-            else "<br>if it answers these, add the wording to its questions")
+    hint = (
+        '<br><span class="weak">weak match: probably a new entry</span>'
+        if s.weak
+        else "<br>if it answers these, add the wording to its questions"
+    )
     return f"<b>{e(s.entry)}</b> – {e(s.title)} (score {s.score:.0f}){where}{hint}"
 
 
@@ -580,10 +710,17 @@ def _html_clusters(report: Report) -> str:
     e = html.escape
     return _table(
         ["#", "Asked", "Questions", "Languages", "Closest entry (suggestion)"],
-        ([str(rank), str(c.size),
-          "<br>".join(e(x) for x in c.examples) + f"<br>{_muted(f'{c.first_day} – {c.last_day}')}",
-          e(_counts(c.langs.items())), _html_suggestion(c.suggestion)]
-         for rank, c in enumerate(report.unanswered_clusters, start=1)),
+        (
+            [
+                str(rank),
+                str(c.size),
+                "<br>".join(e(x) for x in c.examples)
+                + f"<br>{_muted(f'{c.first_day} – {c.last_day}')}",
+                e(_counts(c.langs.items())),
+                _html_suggestion(c.suggestion),
+            ]
+            for rank, c in enumerate(report.unanswered_clusters, start=1)
+        ),
     )
 
 
@@ -591,18 +728,33 @@ def _html_feedback(report: Report) -> str:
     e = html.escape
     return _table(
         ["Entry", "👎", "👍", "Net", "Comments"],
-        ([f"<b>{e(a.entry)}</b><br>{e(a.title)}", str(a.down), str(a.up), f"{a.net:+d}",
-          "<br>".join(f"{e(c.text)} {_muted(f'({c.day})')}" for c in a.comments)]
-         for a in report.worst_answers),
+        (
+            [
+                f"<b>{e(a.entry)}</b><br>{e(a.title)}",
+                str(a.down),
+                str(a.up),
+                f"{a.net:+d}",
+                "<br>".join(f"{e(c.text)} {_muted(f'({c.day})')}" for c in a.comments),
+            ]
+            for a in report.worst_answers
+        ),
     )
 
 
 def _html_flows(report: Report) -> str:
     return _table(
         ["Check", "Started", "Completed", "Cancelled", "Abandoned", "Steps reached"],
-        ([html.escape(f.flow), str(f.started), str(f.completed), str(f.cancelled), str(f.abandoned),
-          html.escape(_counts((s["step"], s["reached"]) for s in f.steps))]
-         for f in report.flows),
+        (
+            [
+                html.escape(f.flow),
+                str(f.started),
+                str(f.completed),
+                str(f.cancelled),
+                str(f.abandoned),
+                html.escape(_counts((s["step"], s["reached"]) for s in f.steps)),
+            ]
+            for f in report.flows
+        ),
     )
 
 
@@ -617,41 +769,58 @@ def render_html(report: Report) -> str:
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{title}</title><style>{_CSS}</style></head><body>",
         f"<h1>{title}</h1>",
-        "<p>" + _muted(f"Generated {report.generated_at} · data {period} · kept for "
-                       f"{report.retention_days} days · anonymous data: no user identifiers "
-                       "are stored or shown.") + "</p>",
+        "<p>"
+        + _muted(
+            f"Generated {report.generated_at} · data {period} · kept for "
+            f"{report.retention_days} days · anonymous data: no user identifiers "
+            "are stored or shown."
+        )
+        + "</p>",
     ]
     if report.knowledge_problems:
-        parts.append(f'<p class="note">The knowledge base has {len(report.knowledge_problems)} '
-                     "problem(s), so no entry is suggested. Run "
-                     "<code>conciliazione-bot validate</code>.</p>")
+        parts.append(
+            f'<p class="note">The knowledge base has {len(report.knowledge_problems)} '
+            "problem(s), so no entry is suggested. Run "
+            "<code>conciliazione-bot validate</code>.</p>"
+        )
     parts.append(
         '<p class="note">How to use this page: for each group of unanswered questions, open the '
         "file of the closest entry in <code>knowledge/faq/</code> and add the wording to its "
         "<code>questions</code> (or write a new entry when the match is weak), run "
-        "<code>conciliazione-bot validate</code>, then send <code>/reload</code> to the bot.</p>")
+        "<code>conciliazione-bot validate</code>, then send <code>/reload</code> to the bot.</p>"
+    )
 
-    parts.append("<h2>Unanswered and unclear questions</h2>"
-                 f"<p>{t['questions_logged']} question(s): {t['unanswered']} unanswered, "
-                 f"{t['unclear']} unclear, in {t['clusters']} group(s).</p>")
+    parts.append(
+        "<h2>Unanswered and unclear questions</h2>"
+        f"<p>{t['questions_logged']} question(s): {t['unanswered']} unanswered, "
+        f"{t['unclear']} unclear, in {t['clusters']} group(s).</p>"
+    )
     if report.unanswered_clusters:
         parts += [charts["unanswered"], _html_clusters(report)]
 
-    parts.append(f"<h2>Worst-rated answers</h2><p>👎 {t['feedback_down']} · 👍 {t['feedback_up']} · "
-                 f"{t['comments']} comment(s) (“what were you looking for?”)</p>")
+    parts.append(
+        f"<h2>Worst-rated answers</h2><p>👎 {t['feedback_down']} · 👍 {t['feedback_up']} · "
+        f"{t['comments']} comment(s) (“what were you looking for?”)</p>"
+    )
     if report.worst_answers:
         parts += [charts["feedback"], _html_feedback(report)]
 
     parts.append("<h2>Usage</h2>")
     parts += [charts.get("per-day", ""), charts.get("per-topic", "")]
     if report.per_topic:
-        parts.append(_table(["Topic", "Answers"],
-                            ([html.escape(r["topic"]), str(r["count"])] for r in report.per_topic)))
+        parts.append(
+            _table(
+                ["Topic", "Answers"],
+                ([html.escape(r["topic"]), str(r["count"])] for r in report.per_topic),
+            )
+        )
     if not report.per_day and not report.per_topic:
         parts.append(f"<p>{_muted('No usage recorded yet.')}</p>")
 
-    parts.append("<h2>Eligibility checks</h2>"
-                 f"<p>{_muted('abandoned = started − completed (includes cancellations).')}</p>")
+    parts.append(
+        "<h2>Eligibility checks</h2>"
+        f"<p>{_muted('abandoned = started − completed (includes cancellations).')}</p>"
+    )
     if report.flows:
         parts += [charts["flows"], _html_flows(report)]
         parts += [chart for name, chart in charts.items() if name.startswith("steps-")]
@@ -688,8 +857,11 @@ def run_report(settings: Settings, html_file: str | None, as_json: bool) -> int:
         print(f"error: cannot read the data in {settings.data_dir}: {exc}", file=sys.stderr)
         return 1
     if report.knowledge_problems:
-        print(f"warning: the knowledge base has {len(report.knowledge_problems)} problem(s); "
-              "run `conciliazione-bot validate`", file=sys.stderr)
+        print(
+            f"warning: the knowledge base has {len(report.knowledge_problems)} problem(s); "
+            "run `conciliazione-bot validate`",
+            file=sys.stderr,
+        )
     if html_file:
         try:
             Path(html_file).write_text(render_html(report), encoding="utf-8")
@@ -700,8 +872,10 @@ def run_report(settings: Settings, html_file: str | None, as_json: bool) -> int:
         print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     elif html_file:
         t = report.totals
-        print(f"HTML report written to {html_file}: {t['clusters']} group(s) of unanswered "
-              f"questions, {len(report.worst_answers)} rated answer(s).")
+        print(
+            f"HTML report written to {html_file}: {t['clusters']} group(s) of unanswered "
+            f"questions, {len(report.worst_answers)} rated answer(s)."
+        )
     else:
         sys.stdout.write(render_text(report))
     return 0

@@ -25,7 +25,7 @@ class SmallTalk:
         position = 0
         while position < len(words):
             for phrase, intent in self._phrases:
-                if words[position:position + len(phrase)] == phrase:
+                if words[position : position + len(phrase)] == phrase:
                     found = found or intent
                     position += len(phrase)
                     break

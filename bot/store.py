@@ -53,7 +53,7 @@ CREATE INDEX IF NOT EXISTS feedback_day ON feedback(day);
 
 
 class StoreError(RuntimeError):
-    """The store could not read or write (locked, disk full, corrupted). Nothing was half-written."""
+    """The store could not read or write (locked, disk full, corrupted); nothing half-written."""
 
 
 @dataclass(frozen=True)
@@ -70,8 +70,13 @@ class QuestionRecord:
 class SQLiteStore:
     """Thread-safe SQLite store. One connection, serialised by a lock; WAL journal."""
 
-    def __init__(self, data_dir: Path | str, *, retention_days: int = DEFAULT_RETENTION_DAYS,
-                 timeout: float = 5.0) -> None:
+    def __init__(
+        self,
+        data_dir: Path | str,
+        *,
+        retention_days: int = DEFAULT_RETENTION_DAYS,
+        timeout: float = 5.0,
+    ) -> None:
         self.data_dir = Path(data_dir)
         self.retention_days = retention_days
         self.path = self.data_dir / DB_FILENAME
@@ -96,7 +101,9 @@ class SQLiteStore:
         if row:
             return bytes.fromhex(row[0])
         salt = secrets.token_bytes(32)
-        self._conn.execute("INSERT OR IGNORE INTO meta(key, value) VALUES('salt', ?)", (salt.hex(),))
+        self._conn.execute(
+            "INSERT OR IGNORE INTO meta(key, value) VALUES('salt', ?)", (salt.hex(),)
+        )
         row = self._conn.execute("SELECT value FROM meta WHERE key='salt'").fetchone()
         return bytes.fromhex(row[0])
 
@@ -164,7 +171,8 @@ class SQLiteStore:
         with self._tx() as conn:
             conn.execute(
                 "INSERT INTO chat_state(chat, state, updated_at) VALUES(?,?,?) "
-                "ON CONFLICT(chat) DO UPDATE SET state=excluded.state, updated_at=excluded.updated_at",
+                "ON CONFLICT(chat) DO UPDATE SET "
+                "state=excluded.state, updated_at=excluded.updated_at",
                 (self.chat_key(chat_id), payload, time.time()),
             )
 
@@ -190,19 +198,23 @@ class SQLiteStore:
 
     # -- preferences --------------------------------------------------------------------------
     def get_prefs(self, chat_id: int | str) -> dict[str, str | None]:
-        rows = self._read("SELECT lang, comune FROM chat_prefs WHERE chat=?", (self.chat_key(chat_id),))
+        rows = self._read(
+            "SELECT lang, comune FROM chat_prefs WHERE chat=?", (self.chat_key(chat_id),)
+        )
         if not rows:
             return {"lang": None, "comune": None}
         return {"lang": rows[0][0], "comune": rows[0][1]}
 
-    def set_pref(self, chat_id: int | str, *, lang: str | None = None,
-                 comune: str | None = None) -> None:
+    def set_pref(
+        self, chat_id: int | str, *, lang: str | None = None, comune: str | None = None
+    ) -> None:
         key = self.chat_key(chat_id)
         with self._tx() as conn:
             conn.execute(
                 "INSERT INTO chat_prefs(chat, lang, comune, updated_at) VALUES(?,?,?,?) "
                 "ON CONFLICT(chat) DO UPDATE SET lang=COALESCE(excluded.lang, chat_prefs.lang), "
-                "comune=COALESCE(excluded.comune, chat_prefs.comune), updated_at=excluded.updated_at",
+                "comune=COALESCE(excluded.comune, chat_prefs.comune), "
+                "updated_at=excluded.updated_at",
                 (key, lang, comune, time.time()),
             )
 
@@ -215,8 +227,9 @@ class SQLiteStore:
         self.compact()
 
     # -- anonymous editor data --------------------------------------------------------------
-    def log_question(self, text: str, norm: str, lang: str, status: str,
-                     entry: str | None, score: float) -> None:
+    def log_question(
+        self, text: str, norm: str, lang: str, status: str, entry: str | None, score: float
+    ) -> None:
         with self._tx() as conn:
             conn.execute(
                 "INSERT INTO questions(day, text, norm, lang, status, entry, score) "
@@ -224,7 +237,9 @@ class SQLiteStore:
                 (self._today(), text[:1000], norm[:1000], lang, status, entry, float(score)),
             )
 
-    def questions(self, statuses: tuple[str, ...] = ("fallback", "clarify")) -> list[QuestionRecord]:
+    def questions(
+        self, statuses: tuple[str, ...] = ("fallback", "clarify")
+    ) -> list[QuestionRecord]:
         marks = ",".join("?" for _ in statuses)
         rows = self._read(
             f"SELECT day, text, norm, lang, status, entry, score FROM questions "
@@ -245,7 +260,10 @@ class SQLiteStore:
             conn.execute("UPDATE feedback SET comment=? WHERE id=?", (comment[:1000], feedback_id))
 
     def feedback_rows(self) -> list[tuple[str, str, int, str | None]]:
-        return [tuple(r) for r in self._read("SELECT day, entry, vote, comment FROM feedback ORDER BY id")]  # type: ignore[misc]
+        return [
+            tuple(r)
+            for r in self._read("SELECT day, entry, vote, comment FROM feedback ORDER BY id")
+        ]  # type: ignore[misc]
 
     def count_event(self, kind: str, key: str, n: int = 1) -> None:
         with self._tx() as conn:
@@ -276,9 +294,11 @@ class SQLiteStore:
             deleted += conn.execute("DELETE FROM feedback WHERE day < ?", (cutoff_day,)).rowcount
             deleted += conn.execute("DELETE FROM events WHERE day < ?", (cutoff_day,)).rowcount
             deleted += conn.execute(
-                "DELETE FROM chat_state WHERE updated_at < ?", (state_cutoff,)).rowcount
+                "DELETE FROM chat_state WHERE updated_at < ?", (state_cutoff,)
+            ).rowcount
             deleted += conn.execute(
-                "DELETE FROM chat_prefs WHERE updated_at < ?", (prefs_cutoff,)).rowcount
+                "DELETE FROM chat_prefs WHERE updated_at < ?", (prefs_cutoff,)
+            ).rowcount
         if deleted:
             self.compact()
         return deleted

@@ -36,7 +36,9 @@ class Texts:
         try:
             return template.format(**fields)
         except (KeyError, IndexError, ValueError):
-            logger.error("UI text %s/%s has placeholders that do not match %s", key, lang, sorted(fields))
+            logger.error(
+                "UI text %s/%s has placeholders that do not match %s", key, lang, sorted(fields)
+            )
             return template
 
 

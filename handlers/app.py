@@ -113,10 +113,7 @@ def add_handlers(application: Application) -> None:
             # 5. Whatever else a person sends privately (stickers, photos, voice, locations).
             #    Service messages (members joining...) and group media are ignored.
             MessageHandler(
-                new_messages
-                & filters.ChatType.PRIVATE
-                & ~filters.TEXT
-                & ~filters.StatusUpdate.ALL,
+                new_messages & filters.ChatType.PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
                 answer_unsupported_media,
             ),
         ]
@@ -130,8 +127,10 @@ async def start_services(application: Application) -> None:
     removed = await asyncio.to_thread(brain.purge_expired)
     logger.info("started as @%s; %d expired records purged", application.bot.username, removed)
     if controller_placeholder_present(brain):
-        logger.warning("/privacy does not name the data controller yet: "
-                       "complete the privacy texts in knowledge/ui/admin.yaml before going live")
+        logger.warning(
+            "/privacy does not name the data controller yet: "
+            "complete the privacy texts in knowledge/ui/admin.yaml before going live"
+        )
     application.bot_data[PURGE_TASK] = asyncio.create_task(purge_daily(brain), name="purge")
 
 
@@ -224,8 +223,11 @@ def run(settings: Settings, webhook: bool = False) -> int:
                 allowed_updates=ALLOWED_UPDATES, bootstrap_retries=BOOTSTRAP_RETRIES
             )
     except InvalidToken:  # 401; or 404, a method the Bot API server lacks (its text has the token)
-        print("conciliazione-bot: the Bot API refused the bot: is BOT_TOKEN revoked or mistyped, "
-              "or BOT_API_BASE_URL wrong?", file=sys.stderr)
+        print(
+            "conciliazione-bot: the Bot API refused the bot: is BOT_TOKEN revoked or mistyped, "
+            "or BOT_API_BASE_URL wrong?",
+            file=sys.stderr,
+        )
         return 1
     except NetworkError as exc:
         reason = RedactSecrets(settings.token.get()).redact(str(exc))

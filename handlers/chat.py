@@ -33,8 +33,9 @@ def chat_context(update: Update, context: ContextTypes.DEFAULT_TYPE) -> ChatCont
     user = update.effective_user
     settings: Settings = context.bot_data[SETTINGS]
     return ChatContext(
-        chat_id=conversation_key(chat.id if chat else None, chat.type if chat else None,
-                                 user.id if user else None),
+        chat_id=conversation_key(
+            chat.id if chat else None, chat.type if chat else None, user.id if user else None
+        ),
         user_lang=user.language_code if user else None,
         is_admin=bool(user and user.id in settings.admin_ids),
     )
@@ -99,5 +100,5 @@ def command_of(message: Message) -> tuple[str, str | None, str]:
     )
     token = message.parse_entity(entity)
     command, _, target = token[1:].partition("@")
-    arguments = (message.text or "")[len(token):].strip()
+    arguments = (message.text or "")[len(token) :].strip()
     return command.lower(), target or None, arguments

@@ -13,7 +13,15 @@ from handlers.delivery import send_replies
 # The contract's commands (docs: DESIGN.md section 3), then the admin ones (the brain checks
 # ChatContext.is_admin). The menu shown by Telegram comes from Brain.command_menu.
 COMMANDS = (
-    "start", "help", "menu", "verifica", "contatti", "aderire", "annulla", "lingua", "privacy",
+    "start",
+    "help",
+    "menu",
+    "verifica",
+    "contatti",
+    "aderire",
+    "annulla",
+    "lingua",
+    "privacy",
     "cancellami",
 )
 ADMIN_COMMANDS = ("stats", "reload", "unanswered")

@@ -80,7 +80,11 @@ class RetryingRateLimiter(AIORateLimiter):
                     raise
                 logger.warning(
                     "%s failed (%s), retry %d of %d in %.1fs",
-                    endpoint, type(exc).__name__, attempt, len(NETWORK_RETRY_DELAYS), delay,
+                    endpoint,
+                    type(exc).__name__,
+                    attempt,
+                    len(NETWORK_RETRY_DELAYS),
+                    delay,
                 )
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")  # the loop always returns or raises

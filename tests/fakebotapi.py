@@ -62,28 +62,64 @@ BOT_USERNAME = "conciliazione_test_bot"
 MAX_TEXT_UTF16 = 4096
 MAX_CALLBACK_DATA_BYTES = 64
 # Bot API parameters that arrive JSON-encoded in form posts.
-JSON_PARAMS = frozenset({
-    "reply_markup", "entities", "allowed_updates", "commands", "scope", "link_preview_options",
-    "reply_parameters", "caption_entities", "media", "results",
-})
-INT_PARAMS = frozenset({
-    "offset", "limit", "timeout", "message_id", "user_id", "max_connections", "cache_time",
-    "message_thread_id",
-})
-BOOL_PARAMS = frozenset({
-    "drop_pending_updates", "show_alert", "disable_notification", "protect_content",
-    "disable_web_page_preview", "allow_sending_without_reply",
-})
+JSON_PARAMS = frozenset(
+    {
+        "reply_markup",
+        "entities",
+        "allowed_updates",
+        "commands",
+        "scope",
+        "link_preview_options",
+        "reply_parameters",
+        "caption_entities",
+        "media",
+        "results",
+    }
+)
+INT_PARAMS = frozenset(
+    {
+        "offset",
+        "limit",
+        "timeout",
+        "message_id",
+        "user_id",
+        "max_connections",
+        "cache_time",
+        "message_thread_id",
+    }
+)
+BOOL_PARAMS = frozenset(
+    {
+        "drop_pending_updates",
+        "show_alert",
+        "disable_notification",
+        "protect_content",
+        "disable_web_page_preview",
+        "allow_sending_without_reply",
+    }
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 # -- Telegram's HTML ------------------------------------------------------------------------
 HTML_ENTITY_TYPES = {
-    "b": "bold", "strong": "bold", "i": "italic", "em": "italic", "u": "underline",
-    "ins": "underline", "s": "strikethrough", "strike": "strikethrough", "del": "strikethrough",
-    "tg-spoiler": "spoiler", "span": "spoiler", "a": "text_link", "code": "code", "pre": "pre",
-    "blockquote": "blockquote", "tg-emoji": "custom_emoji",
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "u": "underline",
+    "ins": "underline",
+    "s": "strikethrough",
+    "strike": "strikethrough",
+    "del": "strikethrough",
+    "tg-spoiler": "spoiler",
+    "span": "spoiler",
+    "a": "text_link",
+    "code": "code",
+    "pre": "pre",
+    "blockquote": "blockquote",
+    "tg-emoji": "custom_emoji",
 }
 _TAG = re.compile(
     r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)"  # name
@@ -132,7 +168,9 @@ def parse_telegram_html(source: str) -> tuple[str, list[dict[str, Any]]]:
                 tag, start, attrs = stack.pop()
                 if offset > start:
                     entity: dict[str, Any] = {
-                        "type": HTML_ENTITY_TYPES[tag], "offset": start, "length": offset - start,
+                        "type": HTML_ENTITY_TYPES[tag],
+                        "offset": start,
+                        "length": offset - start,
                     }
                     if tag == "a":
                         entity["url"] = attrs.get("href", "")
@@ -245,7 +283,9 @@ class ApiError(Exception):
 
     def payload(self) -> dict[str, Any]:
         body: dict[str, Any] = {
-            "ok": False, "error_code": self.status, "description": self.description,
+            "ok": False,
+            "error_code": self.status,
+            "description": self.description,
         }
         if self.parameters:
             body["parameters"] = self.parameters
@@ -401,8 +441,15 @@ class BotApiEmulator:
         message = self._user_message(chat_id, user_id, lang, chat_type, "Utente", None)
         file = {"file_id": f"file-{kind}-{message['message_id']}", "file_unique_id": f"u{kind}"}
         media: dict[str, Any] = {
-            "sticker": {**file, "type": "regular", "width": 512, "height": 512,
-                        "is_animated": False, "is_video": False, "emoji": "👍"},
+            "sticker": {
+                **file,
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+                "emoji": "👍",
+            },
             "photo": [{**file, "width": 90, "height": 90}],
             "voice": {**file, "duration": 3, "mime_type": "audio/ogg"},
             "video": {**file, "width": 320, "height": 240, "duration": 5},
@@ -429,7 +476,8 @@ class BotApiEmulator:
     ) -> dict[str, Any]:
         """A user presses an inline button (on `message_id`, default the bot's latest message)."""
         message = (
-            self._messages.get((chat_id, message_id)) if message_id is not None
+            self._messages.get((chat_id, message_id))
+            if message_id is not None
             else self._last_bot_message(chat_id)
         )
         if message is None:
@@ -437,16 +485,23 @@ class BotApiEmulator:
         chat = self.chats[chat_id]
         user = self._user(
             user_id if user_id is not None else self._default_user_id(chat_id, chat["type"]),
-            lang, "Utente", None,
+            lang,
+            "Utente",
+            None,
         )
         query_id = str(next(self._callback_ids))
         self.callback_answers[query_id] = {"pushed_at": time.monotonic(), "answered_at": None}
-        return self.push_update({
-            "callback_query": {
-                "id": query_id, "from": user, "message": message,
-                "chat_instance": f"ci{chat_id}", "data": data,
+        return self.push_update(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": user,
+                    "message": message,
+                    "chat_instance": f"ci{chat_id}",
+                    "data": data,
+                }
             }
-        })
+        )
 
     @_threadsafe
     def push_update(self, update: dict[str, Any]) -> dict[str, Any]:
@@ -640,7 +695,8 @@ class BotApiEmulator:
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         if self.webhook.get("url"):
             raise ApiError(
-                409, "Conflict: can't use getUpdates method while webhook is active; "
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
                 "use deleteWebhook to delete the webhook first",
             )
         offset = int(params.get("offset") or 0)
@@ -678,7 +734,9 @@ class BotApiEmulator:
         if params.get("drop_pending_updates"):
             self._updates.clear()
         self.webhook = {
-            "url": url, "secret_token": secret, "allowed_updates": params.get("allowed_updates"),
+            "url": url,
+            "secret_token": secret,
+            "allowed_updates": params.get("allowed_updates"),
             "max_connections": params.get("max_connections", 40),
         }
         pending, self._updates = self._updates, []
@@ -694,7 +752,8 @@ class BotApiEmulator:
 
     async def _get_webhook_info(self, params: dict[str, Any]) -> dict[str, Any]:
         return {
-            "url": self.webhook.get("url", ""), "has_custom_certificate": False,
+            "url": self.webhook.get("url", ""),
+            "has_custom_certificate": False,
             "pending_update_count": len(self._updates),
         }
 
@@ -784,8 +843,11 @@ class BotApiEmulator:
         )
         message_id = self._next_message_id(chat["id"])
         message: dict[str, Any] = {
-            "message_id": message_id, "from": dict(self.bot_user), "chat": chat,
-            "date": int(time.time()), "text": plain,
+            "message_id": message_id,
+            "from": dict(self.bot_user),
+            "chat": chat,
+            "date": int(time.time()),
+            "text": plain,
         }
         if entities:
             message["entities"] = entities
@@ -796,12 +858,19 @@ class BotApiEmulator:
         self._messages[(chat["id"], message_id)] = message
         preview = params.get("link_preview_options") or {}
         no_preview = preview.get("is_disabled") or params.get("disable_web_page_preview")
-        self._record_sent(SentMessage(
-            chat["id"], message_id, source, plain, params.get("parse_mode"), markup,
-            reply_to_message_id=int(reply_to) if reply_to is not None else None,
-            entities=entities,
-            link_preview_disabled=bool(no_preview),
-        ))
+        self._record_sent(
+            SentMessage(
+                chat["id"],
+                message_id,
+                source,
+                plain,
+                params.get("parse_mode"),
+                markup,
+                reply_to_message_id=int(reply_to) if reply_to is not None else None,
+                entities=entities,
+                link_preview_disabled=bool(no_preview),
+            )
+        )
         return message
 
     def _bot_message_for(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -820,7 +889,8 @@ class BotApiEmulator:
         markup = self._check_markup(params.get("reply_markup"))
         if plain == message.get("text") and markup == message.get("reply_markup"):
             raise ApiError(
-                400, "Bad Request: message is not modified: specified new message content and "
+                400,
+                "Bad Request: message is not modified: specified new message content and "
                 "reply markup are exactly the same as a current content and reply markup of the "
                 "message",
             )
@@ -829,10 +899,18 @@ class BotApiEmulator:
         if markup is not None:
             message["reply_markup"] = markup
         message["entities"] = entities
-        self._record_sent(SentMessage(
-            message["chat"]["id"], message["message_id"], source, plain, params.get("parse_mode"),
-            markup, method="editMessageText", entities=entities,
-        ))
+        self._record_sent(
+            SentMessage(
+                message["chat"]["id"],
+                message["message_id"],
+                source,
+                plain,
+                params.get("parse_mode"),
+                markup,
+                method="editMessageText",
+                entities=entities,
+            )
+        )
         return message
 
     async def _edit_message_reply_markup(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -843,10 +921,17 @@ class BotApiEmulator:
         message.pop("reply_markup", None)
         if markup is not None:
             message["reply_markup"] = markup
-        self._record_sent(SentMessage(
-            message["chat"]["id"], message["message_id"], "", message.get("text", ""), None, markup,
-            method="editMessageReplyMarkup",
-        ))
+        self._record_sent(
+            SentMessage(
+                message["chat"]["id"],
+                message["message_id"],
+                "",
+                message.get("text", ""),
+                None,
+                markup,
+                method="editMessageReplyMarkup",
+            )
+        )
         return message
 
     async def _delete_message(self, params: dict[str, Any]) -> bool:
@@ -860,11 +945,14 @@ class BotApiEmulator:
         record = self.callback_answers.get(query_id)
         if record is None or record["answered_at"] is not None:
             raise ApiError(
-                400, "Bad Request: query is too old and response timeout expired or query ID is "
-                "invalid",
+                400,
+                "Bad Request: query is too old and response timeout expired or query ID is invalid",
             )
-        record.update(answered_at=time.monotonic(), text=params.get("text"),
-                      show_alert=bool(params.get("show_alert")))
+        record.update(
+            answered_at=time.monotonic(),
+            text=params.get("text"),
+            show_alert=bool(params.get("show_alert")),
+        )
         return True
 
     async def _send_chat_action(self, params: dict[str, Any]) -> bool:
@@ -930,15 +1018,22 @@ class BotApiEmulator:
         return next(self._message_ids.setdefault(chat_id, itertools.count(1)))
 
     def _user_message(
-        self, chat_id: int, user_id: int | None, lang: str | None, chat_type: str,
-        first_name: str, username: str | None,
+        self,
+        chat_id: int,
+        user_id: int | None,
+        lang: str | None,
+        chat_type: str,
+        first_name: str,
+        username: str | None,
     ) -> dict[str, Any]:
         if chat_type != "private" and chat_id > 0:
             raise ValueError("group chat ids are negative in Telegram")
         chat = self._chat(chat_id, chat_type)
         user = self._user(
             user_id if user_id is not None else self._default_user_id(chat_id, chat_type),
-            lang, first_name, username,
+            lang,
+            first_name,
+            username,
         )
         message_id = self._next_message_id(chat_id)
         message = {"message_id": message_id, "date": int(time.time()), "chat": chat, "from": user}
@@ -1164,10 +1259,13 @@ def _auto_entities(text: str) -> list[dict[str, Any]]:
     for mention in re.finditer(r"(?<![\w@/])@[A-Za-z0-9_]{5,32}", text):
         if command and mention.start() < command.end():
             continue
-        entities.append({
-            "type": "mention", "offset": utf16_len(text[: mention.start()]),
-            "length": utf16_len(mention.group()),
-        })
+        entities.append(
+            {
+                "type": "mention",
+                "offset": utf16_len(text[: mention.start()]),
+                "length": utf16_len(mention.group()),
+            }
+        )
     return entities
 
 
@@ -1196,6 +1294,10 @@ def _default_description(status: int, retry_after: int | None) -> str:
     if status == 429:
         return f"Too Many Requests: retry after {retry_after}"
     return {
-        400: "Bad Request", 403: "Forbidden", 500: "Internal Server Error", 502: "Bad Gateway",
-        503: "Service Unavailable", 504: "Gateway Timeout",
+        400: "Bad Request",
+        403: "Forbidden",
+        500: "Internal Server Error",
+        502: "Bad Gateway",
+        503: "Service Unavailable",
+        504: "Gateway Timeout",
     }.get(status, f"Error {status}")

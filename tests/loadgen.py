@@ -102,7 +102,10 @@ def press(value: str) -> Step:
 
 
 def build_users(
-    count: int, *, seed: int = 0, first_chat_id: int = FIRST_CHAT_ID,
+    count: int,
+    *,
+    seed: int = 0,
+    first_chat_id: int = FIRST_CHAT_ID,
     mix: tuple[float, float, float] = DEFAULT_MIX,
 ) -> list[User]:
     """`count` users with a deterministic mix of scripts:
@@ -125,8 +128,14 @@ def build_users(
             steps = [say("/start"), say(first), press("#0"), say(second)]
         elif kind == "checker":
             nonce = str(NONCE_BASE + NONCE_STEP * index)
-            steps = [say("/start nasko"), press("#0"), press("#0"), press("#0"),
-                     say(f"{nonce} {YEARS_WORD[lang]}"), say("/annulla")]
+            steps = [
+                say("/start nasko"),
+                press("#0"),
+                press("#0"),
+                press("#0"),
+                say(f"{nonce} {YEARS_WORD[lang]}"),
+                say("/annulla"),
+            ]
         else:
             steps = [say("/start"), press("#0"), press("#0"), say(THANKS[lang])]
         users.append(User(chat_id, lang, kind, steps, nonce))
@@ -345,13 +354,19 @@ async def run_load(
     if strays:
         problems.append(f"messages went to chats that are none of the users': {strays[:10]}")
     return LoadReport(
-        users=len(users), updates=sum(len(u.steps) for u in users), duration=duration,
-        latencies=latencies, problems=problems, by_script=by_script,
+        users=len(users),
+        updates=sum(len(u.steps) for u in users),
+        duration=duration,
+        latencies=latencies,
+        problems=problems,
+        by_script=by_script,
     )
 
 
 def check_replies(
-    api: FakeBotApi, users: Sequence[User], expectations: dict[int, Expectation],
+    api: FakeBotApi,
+    users: Sequence[User],
+    expectations: dict[int, Expectation],
     before: dict[int, int] | None = None,
 ) -> list[str]:
     """Every chat got exactly its expected messages, and no other user's nonce."""
@@ -359,7 +374,7 @@ def check_replies(
     nonces = {u.chat_id: _nonce_pattern(u.nonce) for u in users if u.nonce}
     for user in users:
         got = received(api.sent_to(user.chat_id))
-        got = got[(before or {}).get(user.chat_id, 0):]
+        got = got[(before or {}).get(user.chat_id, 0) :]
         expected = [message for reply in expectations[user.chat_id].replies for message in reply]
         if got != expected:
             first = next(
@@ -387,7 +402,7 @@ def check_replies(
 def _nonce_pattern(nonce: str) -> re.Pattern[str]:
     """The nonce as the bot may print it: 4711, 4.711 or 4,711 (thousands separators)."""
     digits = nonce[: len(nonce) % 3 or 3] + "".join(
-        f"[.,\u00a0\u202f]?{nonce[i:i + 3]}" for i in range(len(nonce) % 3 or 3, len(nonce), 3)
+        f"[.,\u00a0\u202f]?{nonce[i : i + 3]}" for i in range(len(nonce) % 3 or 3, len(nonce), 3)
     )
     return re.compile(rf"(?<![\d.,]){digits}(?!\d)")
 
@@ -420,8 +435,10 @@ def latency_stats(values: Sequence[float]) -> dict[str, float]:
     if not values:
         return {"p50": 0.0, "p95": 0.0, "p99": 0.0, "mean": 0.0, "max": 0.0}
     return {
-        "p50": 1000 * percentile(values, 50), "p95": 1000 * percentile(values, 95),
-        "p99": 1000 * percentile(values, 99), "mean": 1000 * statistics.fmean(values),
+        "p50": 1000 * percentile(values, 50),
+        "p95": 1000 * percentile(values, 95),
+        "p99": 1000 * percentile(values, 99),
+        "mean": 1000 * statistics.fmean(values),
         "max": 1000 * max(values),
     }
 

@@ -1,4 +1,4 @@
-"""Feedback and admin commands, through the real Brain: the user (or admin) says X, the bot answers Y."""
+"""Feedback and admin commands through the real Brain: the user (or admin) says X, the bot Y."""
 
 from __future__ import annotations
 
@@ -61,7 +61,9 @@ def test_thumbs_up_is_recorded_and_thanked(brain: Brain) -> None:
     assert brain.store.get_state(USER_ID) is None  # nothing waits for a comment
 
 
-def test_thumbs_down_asks_what_was_missing_and_the_comment_lands_in_the_report(brain: Brain, tmp_path: Path) -> None:
+def test_thumbs_down_asks_what_was_missing_and_the_comment_lands_in_the_report(
+    brain: Brain, tmp_path: Path
+) -> None:
     user = chat(USER_ID)
     entry = _answer(brain).entry
     [ask] = brain.handle_button(user, f"fb:-:{entry}")
@@ -111,25 +113,49 @@ def test_a_comment_that_is_a_question_also_gets_an_answer(brain: Brain) -> None:
 def test_identifiers_typed_in_a_comment_are_masked_before_storing(brain: Brain) -> None:
     user = chat(USER_ID)
     brain.handle_button(user, "fb:-:" + _answer(brain).entry)
-    brain.handle_text(user, "scrivetemi a maria.rossi@example.com o al 333 123 4567, CF RSSMRA85M41F205X")
+    brain.handle_text(
+        user, "scrivetemi a maria.rossi@example.com o al 333 123 4567, CF RSSMRA85M41F205X"
+    )
     comment = brain.store.feedback_rows()[-1][3]
     assert "maria.rossi" not in comment and "4567" not in comment and "RSSMRA" not in comment
     assert "[email]" in comment and "[numero]" in comment and "[codice fiscale]" in comment
 
 
-@pytest.mark.parametrize("data", [
-    "fb:", "fb:+", "fb:+:", "fb:+:no-such-entry", "fb:?:cresco-amount", "fb:skip:extra", "fb:-:" + "x" * 58,
-    "x:", "x:delete-everyone", "x:forget:123", "a:", "a:stats", "a:reload", "a:unanswered",
-])
-def test_stale_or_forged_buttons_get_a_polite_reply_and_record_nothing(brain: Brain, data: str) -> None:
+@pytest.mark.parametrize(
+    "data",
+    [
+        "fb:",
+        "fb:+",
+        "fb:+:",
+        "fb:+:no-such-entry",
+        "fb:?:cresco-amount",
+        "fb:skip:extra",
+        "fb:-:" + "x" * 58,
+        "x:",
+        "x:delete-everyone",
+        "x:forget:123",
+        "a:",
+        "a:stats",
+        "a:reload",
+        "a:unanswered",
+    ],
+)
+def test_stale_or_forged_buttons_get_a_polite_reply_and_record_nothing(
+    brain: Brain, data: str
+) -> None:
     replies = brain.handle_button(chat(USER_ID), data)
     assert replies and all(r.text for r in replies)
     assert brain.store.feedback_rows() == []
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(prefix=st.sampled_from(["fb:", "fb:+:", "fb:-:", "x:", "a:"]), rest=st.text(max_size=70),
-       admin=st.booleans())
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    prefix=st.sampled_from(["fb:", "fb:+:", "fb:-:", "x:", "a:"]),
+    rest=st.text(max_size=70),
+    admin=st.booleans(),
+)
 def test_no_button_data_raises(brain: Brain, prefix: str, rest: str, admin: bool) -> None:
     replies = brain.handle_button(chat(7, admin=admin), prefix + rest)
     assert replies and all(isinstance(r, Reply) and r.text for r in replies)
@@ -188,7 +214,9 @@ def test_reload_with_a_broken_file_lists_the_problems_and_keeps_answering(tmp_pa
 
     faq = sorted((knowledge / "faq").glob("*.yaml"))[0]
     faq.write_text(faq.read_text(encoding="utf-8") + "\n  - id: [broken\n", encoding="utf-8")
-    (knowledge / "faq" / "zz-new.yaml").write_text("entries:\n  - id: Bad Id\n    topic: x\n", encoding="utf-8")
+    (knowledge / "faq" / "zz-new.yaml").write_text(
+        "entries:\n  - id: Bad Id\n    topic: x\n", encoding="utf-8"
+    )
     [failed] = brain.handle_command(ADMIN, "reload")
     assert failed.text.startswith("❌")
     assert f"knowledge/faq/{faq.name}" in failed.text and "zz-new.yaml" in failed.text

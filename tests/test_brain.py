@@ -12,8 +12,16 @@ from bot.reply import Reply
 from tests.support import chat, make_brain
 
 BAD_INPUTS = [
-    "", "   ", "x" * 10_000, "😀" * 50, "?!?!...,,;;", "\x00\x01\x1b[31m\u202e", "Привет мир 你好 مرحبا",
-    "<script>alert(1)</script>", "a" * 4096 + " nasko", "\ud800".encode("utf-8", "surrogatepass").decode("utf-8", "replace"),
+    "",
+    "   ",
+    "x" * 10_000,
+    "😀" * 50,
+    "?!?!...,,;;",
+    "\x00\x01\x1b[31m\u202e",
+    "Привет мир 你好 مرحبا",
+    "<script>alert(1)</script>",
+    "a" * 4096 + " nasko",
+    "\ud800".encode("utf-8", "surrogatepass").decode("utf-8", "replace"),
 ]
 
 
@@ -63,7 +71,9 @@ def test_out_of_scope_gets_honest_fallback_with_contacts(brain: Brain) -> None:
 
 def test_clarify_offers_candidates_and_none_of_these(brain: Brain) -> None:
     ids = [e.id for e in brain.kb.entries if e.topic == "nasko"][:2]
-    close = decide([Candidate(ids[0], ANSWER_THRESHOLD + 1), Candidate(ids[1], ANSWER_THRESHOLD + 1)])
+    close = decide(
+        [Candidate(ids[0], ANSWER_THRESHOLD + 1), Candidate(ids[1], ANSWER_THRESHOLD + 1)]
+    )
     assert close.status == "clarify"
     clarify = brain._reply_for_match(close, "it")
     data = _buttons(clarify)
@@ -89,16 +99,40 @@ def test_garbage_gets_fallback_or_smalltalk(brain: Brain, text: str) -> None:
     assert brain.answer_question(text).status in {"fallback", "smalltalk"}
 
 
-@pytest.mark.parametrize("data", ["", "e:", "e:does-not-exist", "zz:1", "m:nope", "l:xx", "p:nowhere|XX",
-                                  "f:start:nope", "fb:+:nope", "x" * 200, "e:" + "é" * 40])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "",
+        "e:",
+        "e:does-not-exist",
+        "zz:1",
+        "m:nope",
+        "l:xx",
+        "p:nowhere|XX",
+        "f:start:nope",
+        "fb:+:nope",
+        "x" * 200,
+        "e:" + "é" * 40,
+    ],
+)
 def test_forged_or_stale_buttons_get_a_polite_reply(brain: Brain, data: str) -> None:
     replies = brain.handle_button(chat(), data)
     assert replies and all(isinstance(r, Reply) for r in replies)
 
 
 def test_commands_of_the_contract_all_reply(brain: Brain) -> None:
-    for command in ("start", "help", "menu", "verifica", "contatti", "aderire", "annulla",
-                    "lingua", "privacy", "cancellami"):
+    for command in (
+        "start",
+        "help",
+        "menu",
+        "verifica",
+        "contatti",
+        "aderire",
+        "annulla",
+        "lingua",
+        "privacy",
+        "cancellami",
+    ):
         replies = brain.handle_command(chat(), command)
         assert replies and replies[0].text, command
     [unknown] = brain.handle_command(chat(), "nonexistent")
@@ -134,18 +168,22 @@ def test_unanswered_questions_are_logged_without_identifiers(brain: Brain) -> No
     assert b"123456789" not in db
 
 
-@pytest.mark.parametrize(("question", "status", "entry_prefix"), [
-    ("sono di Vigevano", "answer", "ats:pavia"),
-    ("a chi mi rivolgo a Lodi?", "answer", "ats:milano"),
-    ("abito a Varese, qual è la mia ATS?", "answer", "ats:insubria"),
-    ("breno valcamonica ats", "answer", "ats:montagna"),
-    ("I live in Bergamo, who do I contact", "answer", "ats:bergamo"),
-    ("che tempo fa domani a Milano", "fallback", None),
-    ("voli economici milano londra", "fallback", None),
-    ("concorsi ats bergamo assunzioni infermieri", "fallback", None),
-])
-def test_place_questions_are_routed_by_what_they_ask(brain: Brain, question: str, status: str,
-                                                       entry_prefix: str | None) -> None:
+@pytest.mark.parametrize(
+    ("question", "status", "entry_prefix"),
+    [
+        ("sono di Vigevano", "answer", "ats:pavia"),
+        ("a chi mi rivolgo a Lodi?", "answer", "ats:milano"),
+        ("abito a Varese, qual è la mia ATS?", "answer", "ats:insubria"),
+        ("breno valcamonica ats", "answer", "ats:montagna"),
+        ("I live in Bergamo, who do I contact", "answer", "ats:bergamo"),
+        ("che tempo fa domani a Milano", "fallback", None),
+        ("voli economici milano londra", "fallback", None),
+        ("concorsi ats bergamo assunzioni infermieri", "fallback", None),
+    ],
+)
+def test_place_questions_are_routed_by_what_they_ask(
+    brain: Brain, question: str, status: str, entry_prefix: str | None
+) -> None:
     reply = brain.answer_question(question)
     assert reply.status == status, (reply.status, reply.entry)
     if entry_prefix:

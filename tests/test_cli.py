@@ -16,14 +16,21 @@ from tests.support import EVAL_DIR
 KEYS = {"question", "status", "entry", "score", "lang", "text", "options"}
 
 
-def _run(args: list[str], stdin: str | None = None, tmp_path: Path | None = None,
-         timeout: float = 60) -> subprocess.CompletedProcess[str]:
+def _run(
+    args: list[str], stdin: str | None = None, tmp_path: Path | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ)
     if tmp_path is not None:
         env["BOT_DATA_DIR"] = str(tmp_path / "data")
     env.pop("BOT_TOKEN", None)
-    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True,
-                          text=True, timeout=timeout, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
 
 
 def test_ask_json_single_question_follows_the_contract() -> None:
@@ -44,8 +51,17 @@ def test_ask_plain_text_and_language_option() -> None:
 
 
 def test_ask_batch_one_json_line_per_question_including_odd_input() -> None:
-    questions = ["ciao", "come si rinnova il passaporto", "", "😀😀😀", "x" * 10_000,
-                 "What is a Rete di Conciliazione?", "<b>nasko</b>", "\x00\x1b[31m", "Привет нasko"]
+    questions = [
+        "ciao",
+        "come si rinnova il passaporto",
+        "",
+        "😀😀😀",
+        "x" * 10_000,
+        "What is a Rete di Conciliazione?",
+        "<b>nasko</b>",
+        "\x00\x1b[31m",
+        "Привет нasko",
+    ]
     proc = _run(["ask", "--json", "-"], stdin="\n".join(questions) + "\n")
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()

@@ -19,8 +19,8 @@ from tests.support import EVAL_DIR, make_brain
 
 # (in-scope answer accuracy, out-of-scope fallback accuracy) floors, in percent.
 FLOORS = {
-    "dev.yaml": (93.0, 95.0),      # reached 94.5 / 96.8
-    "dev2.yaml": (90.5, 85.5),     # reached 92.2 / 87.1
+    "dev.yaml": (93.0, 95.0),  # reached 94.5 / 96.8
+    "dev2.yaml": (90.5, 85.5),  # reached 92.2 / 87.1
     "holdout.yaml": (86.0, 85.0),  # reached 88.4 / 89.3 (never tuned on)
 }
 
@@ -42,7 +42,9 @@ def test_accuracy_does_not_regress_and_beats_the_baseline(brain: Brain, name: st
     in_scope, out_of_scope = _pct(default, "answer"), _pct(default, "fallback")
     floor_in, floor_out = FLOORS[name]
     assert in_scope >= floor_in, f"{name}: in-scope accuracy {in_scope:.1f}% < {floor_in}%"
-    assert out_of_scope >= floor_out, f"{name}: out-of-scope accuracy {out_of_scope:.1f}% < {floor_out}%"
+    assert out_of_scope >= floor_out, (
+        f"{name}: out-of-scope accuracy {out_of_scope:.1f}% < {floor_out}%"
+    )
     assert in_scope > _pct(baseline, "answer")
     assert out_of_scope > _pct(baseline, "fallback")
     assert _pct(default, "any") == 100.0

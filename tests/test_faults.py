@@ -52,10 +52,14 @@ SLACK = 0.05
 
 
 def make_settings(api_url: str, data_dir: Path) -> Settings:
-    return Settings.from_env({
-        "BOT_TOKEN": DEFAULT_TOKEN, "BOT_API_BASE_URL": api_url, "BOT_DATA_DIR": str(data_dir),
-        "KNOWLEDGE_DIR": os.environ.get("KNOWLEDGE_DIR", ""),
-    })
+    return Settings.from_env(
+        {
+            "BOT_TOKEN": DEFAULT_TOKEN,
+            "BOT_API_BASE_URL": api_url,
+            "BOT_DATA_DIR": str(data_dir),
+            "KNOWLEDGE_DIR": os.environ.get("KNOWLEDGE_DIR", ""),
+        }
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -100,8 +104,9 @@ class Door:
     api: TrackingBotApi
     brain: Brain
 
-    async def exchange(self, chat_id: int, push: Callable[[], Any], count: int,
-                       timeout: float = REPLY_TIMEOUT) -> list[SentMessage]:
+    async def exchange(
+        self, chat_id: int, push: Callable[[], Any], count: int, timeout: float = REPLY_TIMEOUT
+    ) -> list[SentMessage]:
         """Do `push()` and return the next `count` messages sent to `chat_id`."""
         before = len(self.api.sent_to(chat_id))
         push()
@@ -113,7 +118,6 @@ class Door:
 
     async def press(self, chat_id: int, data: str, count: int = 1) -> list[SentMessage]:
         return await self.exchange(chat_id, lambda: self.api.push_callback(chat_id, data), count)
-
 
 
 @contextlib.asynccontextmanager
@@ -223,13 +227,12 @@ async def test_polling_errors_are_retried_with_growing_pauses(
     assert first >= 1 - SLACK and second >= 1.5 - SLACK
 
 
-async def test_a_request_that_times_out_is_sent_again(
-    tmp_path: Path, reference: Reference
-) -> None:
+async def test_a_request_that_times_out_is_sent_again(tmp_path: Path, reference: Reference) -> None:
     """The server takes the message but never answers in time: the bot sends it again."""
     read_timeout = 1.0
-    request = HTTPXRequest(connection_pool_size=16, read_timeout=read_timeout,
-                           connect_timeout=1.0, write_timeout=1.0)
+    request = HTTPXRequest(
+        connection_pool_size=16, read_timeout=read_timeout, connect_timeout=1.0, write_timeout=1.0
+    )
     async with door_on(tmp_path / "data", request) as door:
         door.api.delay_next("sendMessage", 3.0)
         got = await door.say(1, "/start")
@@ -364,13 +367,20 @@ class BotProcess:
     def start(self) -> None:
         polls = len(self.api.calls_to("getUpdates"))
         env = {
-            **os.environ, "PYTHONUNBUFFERED": "1", "LOG_LEVEL": "INFO", "BOT_TOKEN": DEFAULT_TOKEN,
-            "BOT_API_BASE_URL": self.api.base_url, "BOT_DATA_DIR": str(self.data_dir),
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            "LOG_LEVEL": "INFO",
+            "BOT_TOKEN": DEFAULT_TOKEN,
+            "BOT_API_BASE_URL": self.api.base_url,
+            "BOT_DATA_DIR": str(self.data_dir),
         }
         with self.log.open("ab") as stream:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env,
-                stdout=stream, stderr=subprocess.STDOUT,
+                [sys.executable, "-m", "bot", "run"],
+                cwd=ROOT,
+                env=env,
+                stdout=stream,
+                stderr=subprocess.STDOUT,
             )
         try:
             self.wait_calls("getUpdates", polls + 1, timeout=START_TIMEOUT)
@@ -408,8 +418,9 @@ class BotProcess:
     def assert_alive(self) -> None:
         assert self.process is not None and self.process.poll() is None, self.tail()
 
-    def exchange(self, chat_id: int, push: Callable[[], Any], count: int,
-                 timeout: float = REPLY_TIMEOUT) -> list[Sent]:
+    def exchange(
+        self, chat_id: int, push: Callable[[], Any], count: int, timeout: float = REPLY_TIMEOUT
+    ) -> list[Sent]:
         before = len(self.api.sent_to(chat_id))
         push()
         try:

@@ -84,13 +84,21 @@ def test_threshold_change_is_a_yaml_edit(tmp_path: Path) -> None:
     """Raising NASKO's ISEE threshold in the YAML changes the verdict, no code involved."""
     shutil.copytree(KNOWLEDGE / "flows", tmp_path / "flows")
     path = tmp_path / "flows" / "nasko.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("family: 9000", "family: 10000"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("family: 9000", "family: 10000"), encoding="utf-8"
+    )
     flows, problems = load_flows(tmp_path)
     assert problems == []
     nasko = flows["nasko"]
-    answers = {"pregnant": "yes", "gave_up": "yes", "resident": "yes", "resident_years": 3,
-               "household": "family", "isee": 9500, "project": "yes"}
+    answers = {
+        "pregnant": "yes",
+        "gave_up": "yes",
+        "resident": "yes",
+        "resident_years": 3,
+        "household": "family",
+        "isee": 9500,
+        "project": "yes",
+    }
     verdict = decide(nasko, answers, date(2026, 11, 20))
     assert verdict.failing == [] and verdict.marker == "⚠️"
 
@@ -98,8 +106,14 @@ def test_threshold_change_is_a_yaml_edit(tmp_path: Path) -> None:
 def test_latest_documented_period_is_the_default(flows) -> None:
     """CRESCO: 2015 rules by default (ISEE 8,000 passes); the 2013 rules on request (it fails)."""
     cresco = flows["cresco"]
-    answers = {"born": "yes", "child_birth": "2026-09-01", "resident": "yes", "resident_years": 3,
-               "isee": 8000, "nasko_same_child": "no"}
+    answers = {
+        "born": "yes",
+        "child_birth": "2026-09-01",
+        "resident": "yes",
+        "resident_years": 3,
+        "isee": 8000,
+        "nasko_same_child": "no",
+    }
     today = date(2026, 11, 20)
     assert decide(cresco, answers, today).failing == []
     assert decide(cresco, answers, today, on=date(2014, 6, 1)).failing == ["isee"]

@@ -60,11 +60,17 @@ class FakePlaces:
         Comune("Castro", "BG", ("bergamo",)),
         Comune("Castro", "LE", ()),
     )
-    ats: dict[str, Ats] = field(default_factory=lambda: {
-        "bergamo": Ats("ATS di Bergamo", ("https://www.ats-bg.it/conciliazione-vita-e-lavoro",)),
-        "brescia": Ats("ATS di Brescia", ("https://www.ats-brescia.it/le-reti-di-conciliazione1",)),
-        "montagna": Ats("ATS della Montagna", ("https://ats-montagna.it/conciliazione",)),
-    })
+    ats: dict[str, Ats] = field(
+        default_factory=lambda: {
+            "bergamo": Ats(
+                "ATS di Bergamo", ("https://www.ats-bg.it/conciliazione-vita-e-lavoro",)
+            ),
+            "brescia": Ats(
+                "ATS di Brescia", ("https://www.ats-brescia.it/le-reti-di-conciliazione1",)
+            ),
+            "montagna": Ats("ATS della Montagna", ("https://ats-montagna.it/conciliazione",)),
+        }
+    )
 
     def resolve(self, text: str) -> PlaceMatch | None:
         key = text.strip().lower()
@@ -83,7 +89,9 @@ class FakePlaces:
 
 
 # --- helpers ---------------------------------------------------------------------------------
-def make_engine(data_dir: Path, places: FakePlaces | None = None, flows=None) -> tuple[FlowEngine, SQLiteStore]:
+def make_engine(
+    data_dir: Path, places: FakePlaces | None = None, flows=None
+) -> tuple[FlowEngine, SQLiteStore]:
     store = SQLiteStore(data_dir)
     return FlowEngine(flows or FLOWS, TEXTS, store, places, today=lambda: TODAY), store
 
@@ -102,9 +110,14 @@ def datas(reply: Reply) -> list[str]:
 
 
 NASKO_TO_RECAP = [
-    ("button", "f:a:nasko:pregnant:yes"), ("button", "f:a:nasko:gave_up:yes"),
-    ("text", "sì"), ("text", "3 anni"), ("button", "f:a:nasko:household:family"),
-    ("text", "8.500"), ("text", "si"), ("button", "f:a:nasko:comune:unknown"),
+    ("button", "f:a:nasko:pregnant:yes"),
+    ("button", "f:a:nasko:gave_up:yes"),
+    ("text", "sì"),
+    ("text", "3 anni"),
+    ("button", "f:a:nasko:household:family"),
+    ("text", "8.500"),
+    ("text", "si"),
+    ("button", "f:a:nasko:comune:unknown"),
 ]
 
 
@@ -124,7 +137,9 @@ def test_no_problems_loading() -> None:
 def test_menu_lists_flows_as_buttons(tmp_path: Path) -> None:
     engine, _ = make_engine(tmp_path)
     reply = engine.menu("it")
-    assert datas(reply) == [f"f:start:{i}" for i in ("nasko", "cresco", "bonus-famiglia", "time-saving", "aderire")]
+    assert datas(reply) == [
+        f"f:start:{i}" for i in ("nasko", "cresco", "bonus-famiglia", "time-saving", "aderire")
+    ]
     assert engine.flow_ids()[0] == "nasko"
     assert engine.title("cresco", "en").startswith("CRESCO fund")
 
@@ -132,7 +147,9 @@ def test_menu_lists_flows_as_buttons(tmp_path: Path) -> None:
 def test_start_shows_intro_and_first_question(tmp_path: Path) -> None:
     engine, store = make_engine(tmp_path)
     (question,) = engine.start(1, "nasko", "it")  # one message: the intro, then the question
-    assert question.status == "flow" and question.text.index("NASKO") < question.text.index("Sei incinta")
+    assert question.status == "flow" and question.text.index("NASKO") < question.text.index(
+        "Sei incinta"
+    )
     assert "Sei incinta" in question.text and "Domanda 1 di" in question.text
     last_row = question.buttons[-1]
     assert [b.data for b in last_row] == ["f:cancel"]  # no "Indietro" on the first question
@@ -200,12 +217,34 @@ def test_interleaved_users_do_not_mix(tmp_path: Path) -> None:
     assert step_of(store, "alice") == "resident" and step_of(store, "bob") == "resident"
     assert answers_of(store, "alice") == {"pregnant": "yes", "gave_up": "yes"}
     assert answers_of(store, "bob") == {"born": "yes", "child_birth": "2026-09-01"}
-    play(engine, "alice", [("text", "sì"), ("text", "4"), ("text", "solo da me"), ("text", "16.000"),
-                           ("text", "sì"), ("text", "salta"), ("text", "conferma")])
+    play(
+        engine,
+        "alice",
+        [
+            ("text", "sì"),
+            ("text", "4"),
+            ("text", "solo da me"),
+            ("text", "16.000"),
+            ("text", "sì"),
+            ("text", "salta"),
+            ("text", "conferma"),
+        ],
+    )
     assert engine.active("alice") is None  # verdict given, Alice's answers deleted
     assert answers_of(store, "bob") == {"born": "yes", "child_birth": "2026-09-01"}
-    replies = play(engine, "bob", [("text", "yes"), ("text", "3"), ("text", "7000"), ("text", "no"),
-                                   ("text", "skip"), ("text", "confirm")], lang="en")
+    replies = play(
+        engine,
+        "bob",
+        [
+            ("text", "yes"),
+            ("text", "3"),
+            ("text", "7000"),
+            ("text", "no"),
+            ("text", "skip"),
+            ("text", "confirm"),
+        ],
+        lang="en",
+    )
     assert replies[-1].status == "verdict" and replies[-1].lang == "en"
     assert "16.000" not in replies[-1].text and "€7,000" in replies[-1].text
 
@@ -295,11 +334,24 @@ def test_typed_text_at_the_recap_explains(tmp_path: Path) -> None:
 
 
 # --- typed answers and invalid inputs -----------------------------------------------------------
-@pytest.mark.parametrize("typed,expected", [
-    ("si", "yes"), ("sì", "yes"), ("Sì!", "yes"), ("SI", "yes"), ("certo", "yes"), ("yes", "yes"),
-    ("y", "yes"), ("no", "no"), ("No.", "no"), ("n", "no"), ("non so", "unknown"), ("boh", "unknown"),
-    ("don't know", "unknown"),
-])
+@pytest.mark.parametrize(
+    "typed,expected",
+    [
+        ("si", "yes"),
+        ("sì", "yes"),
+        ("Sì!", "yes"),
+        ("SI", "yes"),
+        ("certo", "yes"),
+        ("yes", "yes"),
+        ("y", "yes"),
+        ("no", "no"),
+        ("No.", "no"),
+        ("n", "no"),
+        ("non so", "unknown"),
+        ("boh", "unknown"),
+        ("don't know", "unknown"),
+    ],
+)
 def test_typed_yes_no_where_buttons_are_shown(tmp_path: Path, typed: str, expected: str) -> None:
     engine, store = make_engine(tmp_path)
     engine.start(1, "nasko", "it")
@@ -307,14 +359,19 @@ def test_typed_yes_no_where_buttons_are_shown(tmp_path: Path, typed: str, expect
     assert answers_of(store, 1)["pregnant"] == expected
 
 
-@pytest.mark.parametrize("typed,reason", [
-    ("dodicimila", "in cifre"),
-    ("-500", "negativo"),
-    ("tanti", "importo in euro"),
-    ("tra 8000 e 9000", "importo in euro"),
-    ("2.000.000", "troppo alto"),
-])
-def test_invalid_isee_is_reprompted_with_the_reason(tmp_path: Path, typed: str, reason: str) -> None:
+@pytest.mark.parametrize(
+    "typed,reason",
+    [
+        ("dodicimila", "in cifre"),
+        ("-500", "negativo"),
+        ("tanti", "importo in euro"),
+        ("tra 8000 e 9000", "importo in euro"),
+        ("2.000.000", "troppo alto"),
+    ],
+)
+def test_invalid_isee_is_reprompted_with_the_reason(
+    tmp_path: Path, typed: str, reason: str
+) -> None:
     engine, store = make_engine(tmp_path)
     engine.start(1, "nasko", "it")
     play(engine, 1, NASKO_TO_RECAP[:5])
@@ -332,12 +389,15 @@ def test_reprompt_in_english(tmp_path: Path) -> None:
     assert "digits" in reply.text and "ISEE" in reply.text
 
 
-@pytest.mark.parametrize("typed,reason", [
-    ("2020", "sembra un anno"),
-    ("da sempre", "in cifre"),
-    ("-3", "negativo"),
-    ("250", "troppo alto"),
-])
+@pytest.mark.parametrize(
+    "typed,reason",
+    [
+        ("2020", "sembra un anno"),
+        ("da sempre", "in cifre"),
+        ("-3", "negativo"),
+        ("250", "troppo alto"),
+    ],
+)
 def test_invalid_years(tmp_path: Path, typed: str, reason: str) -> None:
     engine, store = make_engine(tmp_path)
     engine.start(1, "nasko", "it")
@@ -354,12 +414,15 @@ def test_residence_as_a_start_date(tmp_path: Path) -> None:
     assert answers_of(store, 1)["resident_years"] == 2
 
 
-@pytest.mark.parametrize("typed,reason", [
-    ("31/02/2026", "non esiste"),
-    ("01/01/2027", "futuro"),
-    ("ieri", "giorno/mese/anno"),
-    ("non so", "mi serve proprio una risposta"),  # this question has no "Non lo so"
-])
+@pytest.mark.parametrize(
+    "typed,reason",
+    [
+        ("31/02/2026", "non esiste"),
+        ("01/01/2027", "futuro"),
+        ("ieri", "giorno/mese/anno"),
+        ("non so", "mi serve proprio una risposta"),  # this question has no "Non lo so"
+    ],
+)
 def test_invalid_birth_dates(tmp_path: Path, typed: str, reason: str) -> None:
     engine, store = make_engine(tmp_path)
     engine.start(1, "cresco", "it")
@@ -384,17 +447,20 @@ def test_typed_choice_label_or_number(tmp_path: Path) -> None:
 
 
 # --- stale and forged buttons --------------------------------------------------------------------
-@pytest.mark.parametrize("data", [
-    "f:a:nasko:pregnant:yes",      # an earlier question
-    "f:a:nasko:resident:maybe",    # an option that does not exist
-    "f:a:cresco:resident:yes",     # another flow
-    "f:ok:nasko",                  # confirm before the recap
-    "f:edit:nasko:isee",           # edit outside the recap
-    "f:a:nasko",                   # malformed
-    "f:zap:nasko:x",               # unknown action
-    "xyz",                         # not ours
-    "f:pick:nasko:resident:0",     # no candidates
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "f:a:nasko:pregnant:yes",  # an earlier question
+        "f:a:nasko:resident:maybe",  # an option that does not exist
+        "f:a:cresco:resident:yes",  # another flow
+        "f:ok:nasko",  # confirm before the recap
+        "f:edit:nasko:isee",  # edit outside the recap
+        "f:a:nasko",  # malformed
+        "f:zap:nasko:x",  # unknown action
+        "xyz",  # not ours
+        "f:pick:nasko:resident:0",  # no candidates
+    ],
+)
 def test_stale_or_forged_buttons_reshow_the_question(tmp_path: Path, data: str) -> None:
     engine, store = make_engine(tmp_path)
     engine.start(1, "nasko", "it")
@@ -455,9 +521,20 @@ def test_verdict_lists_conditions_amount_contacts_and_sources(tmp_path: Path) ->
 def test_unknown_answer_gives_warning_with_reason(tmp_path: Path) -> None:
     engine, _ = make_engine(tmp_path)
     engine.start(1, "cresco", "it")
-    (verdict,) = play(engine, 1, [("text", "sì"), ("text", "01/10/2026"), ("text", "sì"),
-                                  ("text", "4"), ("text", "non lo so"), ("text", "no"),
-                                  ("text", "salta"), ("button", "f:ok:cresco")])
+    (verdict,) = play(
+        engine,
+        1,
+        [
+            ("text", "sì"),
+            ("text", "01/10/2026"),
+            ("text", "sì"),
+            ("text", "4"),
+            ("text", "non lo so"),
+            ("text", "no"),
+            ("text", "salta"),
+            ("button", "f:ok:cresco"),
+        ],
+    )
     assert verdict.text.startswith("⚠️ ") and "? ISEE non superiore a 9.000 €" in verdict.text
     assert "Mancano o sono incerte" in verdict.text
 
@@ -465,9 +542,19 @@ def test_unknown_answer_gives_warning_with_reason(tmp_path: Path) -> None:
 def test_closed_measure_names_the_closure_and_successor(tmp_path: Path) -> None:
     engine, _ = make_engine(tmp_path)
     engine.start(1, "bonus-famiglia", "en")
-    (verdict,) = play(engine, 1, [("button", "f:a:bonus-famiglia:situation:adoption"), ("text", "6"),
-                                  ("text", "no"), ("text", "10000"), ("text", "skip"),
-                                  ("text", "confirm")], lang="en")
+    (verdict,) = play(
+        engine,
+        1,
+        [
+            ("button", "f:a:bonus-famiglia:situation:adoption"),
+            ("text", "6"),
+            ("text", "no"),
+            ("text", "10000"),
+            ("text", "skip"),
+            ("text", "confirm"),
+        ],
+        lang="en",
+    )
     assert verdict.text.startswith("❌ ") and "closed since 30/06/2019" in verdict.text
     assert "Assegno Unico" in verdict.text and "✘ Measure open to applications" in verdict.text
 
@@ -534,7 +621,9 @@ def test_changed_flow_restarts_with_an_apology(tmp_path: Path) -> None:
     play(engine, 1, NASKO_TO_RECAP[:3])
     store.close()
     nasko = FLOWS["nasko"]
-    first = nasko.steps[0].model_copy(update={"question": LText(it="Aspetti un bambino?", en="Expecting?")})
+    first = nasko.steps[0].model_copy(
+        update={"question": LText(it="Aspetti un bambino?", en="Expecting?")}
+    )
     changed = dict(FLOWS, nasko=nasko.model_copy(update={"steps": (first, *nasko.steps[1:])}))
     engine2, store2 = make_engine(tmp_path, flows=changed)
     replies = engine2.handle_text(1, "5", "it")
@@ -553,11 +642,14 @@ def test_removed_flow_is_discarded(tmp_path: Path) -> None:
     assert "non è più disponibile" in replies[0].text and store2.get_state(1) is None
 
 
-@pytest.mark.parametrize("garbage", [
-    {"format": 1, "flow": "nasko", "v": "x"},
-    "not a dict",
-    {"format": 1, "flow": "nasko", "v": "0", "step": "isee", "answers": []},
-])
+@pytest.mark.parametrize(
+    "garbage",
+    [
+        {"format": 1, "flow": "nasko", "v": "x"},
+        "not a dict",
+        {"format": 1, "flow": "nasko", "v": "0", "step": "isee", "answers": []},
+    ],
+)
 def test_damaged_state_never_raises(tmp_path: Path, garbage) -> None:
     engine, store = make_engine(tmp_path)
     store.update_state(1, "flow", garbage)

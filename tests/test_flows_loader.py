@@ -26,17 +26,26 @@ MINIMAL = {
         "isee_max": {
             "label": {"it": "ISEE massimo", "en": "Maximum ISEE"},
             "unit": "eur",
-            "values": [{"from": "2013-01-01", "to": "2014-12-31", "value": 7700, "ref": "DGR prova"},
-                       {"from": "2015-01-01", "value": 9000, "ref": "DGR prova 2"}],
+            "values": [
+                {"from": "2013-01-01", "to": "2014-12-31", "value": 7700, "ref": "DGR prova"},
+                {"from": "2015-01-01", "value": 9000, "ref": "DGR prova 2"},
+            ],
         },
     },
     "steps": [
-        {"id": "isee", "type": "money", "question": {"it": "ISEE?", "en": "ISEE?"},
-         "recap": {"it": "ISEE", "en": "ISEE"}},
+        {
+            "id": "isee",
+            "type": "money",
+            "question": {"it": "ISEE?", "en": "ISEE?"},
+            "recap": {"it": "ISEE", "en": "ISEE"},
+        },
     ],
     "conditions": [
-        {"id": "isee", "label": {"it": "ISEE fino a {isee_max}", "en": "ISEE up to {isee_max}"},
-         "test": "isee <= param.isee_max"},
+        {
+            "id": "isee",
+            "label": {"it": "ISEE fino a {isee_max}", "en": "ISEE up to {isee_max}"},
+            "test": "isee <= param.isee_max",
+        },
     ],
     "contacts": [{"it": "Consultorio", "en": "Consultorio"}],
     "sources": [{"title": "Fonte di prova", "url": "https://example.org"}],
@@ -69,23 +78,47 @@ def test_minimal_flow_is_valid(tmp_path: Path) -> None:
     assert write_flow(tmp_path, MINIMAL) == []
 
 
-@pytest.mark.parametrize("changes,field,words", [
-    ({"title": {"it": "Solo italiano"}}, "title.en", "required"),
-    ({"conditions__0__test": "reddito <= param.isee_max"}, "conditions.0.test.0", "not a step"),
-    ({"conditions__0__test": "isee <= param.soglia"}, "conditions.0.test.0", "unknown parameter"),
-    ({"conditions__0__test": "isee maggiore 3"}, "conditions.0.test.0", "cannot read"),
-    ({"conditions__0__label": {"it": "ISEE fino a {soglia}", "en": "ISEE up to {soglia}"}},
-     "conditions.0.label", "not a parameter"),
-    ({"conditions__0__label": {"it": "✅ ISEE", "en": "ISEE"}}, "conditions.0.label.it", "no ✅ ❌ ⚠️"),
-    ({"parameters__isee_max__values__1__from": "2014-06-01"}, "parameters.isee_max.values", "overlap"),
-    ({"parameters__isee_max__values__0__value": "settemila"}, "parameters.isee_max.values.0.value", "needs a number"),
-    ({"steps__0__type": "choice"}, "steps.0", "at least 2 options"),
-    ({"id": "Demo!"}, "id", "lower-case"),
-    ({"status": "closed"}, "-", "closed_on"),
-    ({"sources": []}, "sources", "at least 1"),
-    ({"stepz": []}, "stepz", "unknown field"),
-])
-def test_problems_name_file_flow_and_field(tmp_path: Path, changes: dict, field: str, words: str) -> None:
+@pytest.mark.parametrize(
+    "changes,field,words",
+    [
+        ({"title": {"it": "Solo italiano"}}, "title.en", "required"),
+        ({"conditions__0__test": "reddito <= param.isee_max"}, "conditions.0.test.0", "not a step"),
+        (
+            {"conditions__0__test": "isee <= param.soglia"},
+            "conditions.0.test.0",
+            "unknown parameter",
+        ),
+        ({"conditions__0__test": "isee maggiore 3"}, "conditions.0.test.0", "cannot read"),
+        (
+            {"conditions__0__label": {"it": "ISEE fino a {soglia}", "en": "ISEE up to {soglia}"}},
+            "conditions.0.label",
+            "not a parameter",
+        ),
+        (
+            {"conditions__0__label": {"it": "✅ ISEE", "en": "ISEE"}},
+            "conditions.0.label.it",
+            "no ✅ ❌ ⚠️",
+        ),
+        (
+            {"parameters__isee_max__values__1__from": "2014-06-01"},
+            "parameters.isee_max.values",
+            "overlap",
+        ),
+        (
+            {"parameters__isee_max__values__0__value": "settemila"},
+            "parameters.isee_max.values.0.value",
+            "needs a number",
+        ),
+        ({"steps__0__type": "choice"}, "steps.0", "at least 2 options"),
+        ({"id": "Demo!"}, "id", "lower-case"),
+        ({"status": "closed"}, "-", "closed_on"),
+        ({"sources": []}, "sources", "at least 1"),
+        ({"stepz": []}, "stepz", "unknown field"),
+    ],
+)
+def test_problems_name_file_flow_and_field(
+    tmp_path: Path, changes: dict, field: str, words: str
+) -> None:
     problems = write_flow(tmp_path, variant(**changes))
     assert problems, "expected a problem"
     assert all(LINE.match(p) for p in problems), problems
@@ -93,18 +126,34 @@ def test_problems_name_file_flow_and_field(tmp_path: Path, changes: dict, field:
 
 
 def test_yes_no_option_ids_must_be_quoted(tmp_path: Path) -> None:
-    data = variant(steps__0={"id": "pick", "type": "choice", "question": {"it": "?", "en": "?"},
-                             "recap": {"it": "r", "en": "r"},
-                             "options": [{"id": True, "label": {"it": "Sì", "en": "Yes"}},
-                                         {"id": "maybe", "label": {"it": "Forse", "en": "Maybe"}}]})
+    data = variant(
+        steps__0={
+            "id": "pick",
+            "type": "choice",
+            "question": {"it": "?", "en": "?"},
+            "recap": {"it": "r", "en": "r"},
+            "options": [
+                {"id": True, "label": {"it": "Sì", "en": "Yes"}},
+                {"id": "maybe", "label": {"it": "Forse", "en": "Maybe"}},
+            ],
+        }
+    )
     problems = write_flow(tmp_path, data)
     assert any("quotes" in p for p in problems)
 
 
 def test_when_must_refer_to_an_earlier_step(tmp_path: Path) -> None:
     data = variant()
-    data["steps"].insert(0, {"id": "first", "type": "yes_no", "question": {"it": "?", "en": "?"},
-                             "recap": {"it": "r", "en": "r"}, "when": "isee <= 3"})
+    data["steps"].insert(
+        0,
+        {
+            "id": "first",
+            "type": "yes_no",
+            "question": {"it": "?", "en": "?"},
+            "recap": {"it": "r", "en": "r"},
+            "when": "isee <= 3",
+        },
+    )
     problems = write_flow(tmp_path, data)
     assert any("not asked before this step" in p for p in problems)
 
@@ -127,7 +176,9 @@ def test_missing_folder_gives_nothing(tmp_path: Path) -> None:
     assert load_flows(tmp_path) == ({}, [])
 
 
-@pytest.mark.parametrize("text", ["isee <=", "isee <= param.", "isee in 3", "f(isee) < 3", "isee == 2024-02-30"])
+@pytest.mark.parametrize(
+    "text", ["isee <=", "isee <= param.", "isee in 3", "f(isee) < 3", "isee == 2024-02-30"]
+)
 def test_bad_expressions(text: str) -> None:
     with pytest.raises(ExprError):
         compile_expr(text)
@@ -135,7 +186,12 @@ def test_bad_expressions(text: str) -> None:
 
 def test_expressions() -> None:
     expr = compile_expr("months_since(child_birth) <= param.child_age_max_months")
-    assert (expr.func, expr.answer, expr.op, expr.param) == ("months_since", "child_birth", "<=", "child_age_max_months")
+    assert (expr.func, expr.answer, expr.op, expr.param) == (
+        "months_since",
+        "child_birth",
+        "<=",
+        "child_age_max_months",
+    )
     assert compile_expr("org in [public, nonprofit]").literal == ("public", "nonprofit")
     assert compile_expr("org not in [company]").op == "not in"
     assert compile_expr("years >= 2").literal == 2.0
@@ -150,12 +206,32 @@ def test_every_ui_text_the_engine_uses_exists_in_both_languages() -> None:
     dynamic = {f"flows.verdict.head.{k}" for k in ("ok", "fail", "unsure", "outdated", "closed")}
     dynamic |= {f"flows.verdict.reason.{k}" for k in ("ok", "fail", "unsure", "outdated", "closed")}
     dynamic |= {f"flows.answer.{k}" for k in ("yes", "no")}
-    dynamic |= {f"flows.invalid.{k}" for k in (
-        "yes_no", "choice", "money", "money_words", "negative", "too_high", "too_low", "number",
-        "years", "years_is_year", "age", "date", "date_impossible", "date_future", "date_too_old", "text")}
+    dynamic |= {
+        f"flows.invalid.{k}"
+        for k in (
+            "yes_no",
+            "choice",
+            "money",
+            "money_words",
+            "negative",
+            "too_high",
+            "too_low",
+            "number",
+            "years",
+            "years_is_year",
+            "age",
+            "date",
+            "date_impossible",
+            "date_future",
+            "date_too_old",
+            "text",
+        )
+    }
     missing = sorted((used | dynamic) - set(texts))
     assert missing == []
-    assert not any(m in value[lang] for value in texts.values() for lang in ("it", "en") for m in ("✅", "❌"))
+    assert not any(
+        m in value[lang] for value in texts.values() for lang in ("it", "en") for m in ("✅", "❌")
+    )
 
 
 def test_shipped_flows_have_both_languages_everywhere() -> None:

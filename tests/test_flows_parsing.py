@@ -20,23 +20,46 @@ from bot.flows.parsing import (
 TODAY = date(2026, 11, 20)
 
 
-@pytest.mark.parametrize("text,value", [
-    ("12.500,50", 12500.5), ("12500 €", 12500), ("12.500", 12500), ("€ 9000", 9000),
-    ("9.000,00 €", 9000), ("9000 euro", 9000), ("9,000", 9000), ("12,50", 12.5), ("12.5", 12.5),
-    ("12 500", 12500), ("1'234", 1234), ("12,5k", 12500), ("12k", 12000), ("12 mila", 12000),
-    ("0", 0), ("il mio ISEE è 8.500 euro", 8500), ("1.234.567,89", 1234567.89),
-    ("9000.01", 9000.01), ("15000,5", 15000.5),
-])
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("12.500,50", 12500.5),
+        ("12500 €", 12500),
+        ("12.500", 12500),
+        ("€ 9000", 9000),
+        ("9.000,00 €", 9000),
+        ("9000 euro", 9000),
+        ("9,000", 9000),
+        ("12,50", 12.5),
+        ("12.5", 12.5),
+        ("12 500", 12500),
+        ("1'234", 1234),
+        ("12,5k", 12500),
+        ("12k", 12000),
+        ("12 mila", 12000),
+        ("0", 0),
+        ("il mio ISEE è 8.500 euro", 8500),
+        ("1.234.567,89", 1234567.89),
+        ("9000.01", 9000.01),
+        ("15000,5", 15000.5),
+    ],
+)
 def test_money_accepted(text: str, value: float) -> None:
     assert parse_money(text, 0, None).value == value
 
 
-@pytest.mark.parametrize("text,error", [
-    ("dodicimila", "flows.invalid.money_words"), ("tremila euro", "flows.invalid.money_words"),
-    ("abc", "flows.invalid.money"), ("-300", "flows.invalid.negative"),
-    ("tra 8000 e 9000", "flows.invalid.money"), ("1.23.456", "flows.invalid.money"),
-    ("", "flows.invalid.money"),
-])
+@pytest.mark.parametrize(
+    "text,error",
+    [
+        ("dodicimila", "flows.invalid.money_words"),
+        ("tremila euro", "flows.invalid.money_words"),
+        ("abc", "flows.invalid.money"),
+        ("-300", "flows.invalid.negative"),
+        ("tra 8000 e 9000", "flows.invalid.money"),
+        ("1.23.456", "flows.invalid.money"),
+        ("", "flows.invalid.money"),
+    ],
+)
 def test_money_refused_with_a_reason(text: str, error: str) -> None:
     assert parse_money(text, 0, None).error == error
 
@@ -46,43 +69,76 @@ def test_money_bounds() -> None:
     assert parsed.error == "flows.invalid.too_high" and parsed.fields["max"] == 500000
 
 
-@pytest.mark.parametrize("text,value", [
-    ("3", 3), ("3 anni", 3), ("2,5", 2.5), ("1.5", 1.5), ("18 mesi", 1.5), ("sei mesi", 0.5),
-    ("due anni", 2), ("un anno", 1), ("a year", 1), ("0", 0), ("dal 20/11/2024", 2),
-    ("20/11/2024", 2), ("21/11/2024", 1.92), ("da 4 anni", 4), ("5 years", 5),
-])
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("3", 3),
+        ("3 anni", 3),
+        ("2,5", 2.5),
+        ("1.5", 1.5),
+        ("18 mesi", 1.5),
+        ("sei mesi", 0.5),
+        ("due anni", 2),
+        ("un anno", 1),
+        ("a year", 1),
+        ("0", 0),
+        ("dal 20/11/2024", 2),
+        ("20/11/2024", 2),
+        ("21/11/2024", 1.92),
+        ("da 4 anni", 4),
+        ("5 years", 5),
+    ],
+)
 def test_years_accepted(text: str, value: float) -> None:
     assert parse_years(text, TODAY).value == value
 
 
-@pytest.mark.parametrize("text,error", [
-    ("2020", "flows.invalid.years_is_year"), ("da sempre", "flows.invalid.years"),
-    ("-2", "flows.invalid.negative"), ("tra 2 e 3", "flows.invalid.years"),
-    ("01/01/2030", "flows.invalid.date_future"), ("31/02/2020", "flows.invalid.date_impossible"),
-    ("300", "flows.invalid.too_high"),
-])
+@pytest.mark.parametrize(
+    "text,error",
+    [
+        ("2020", "flows.invalid.years_is_year"),
+        ("da sempre", "flows.invalid.years"),
+        ("-2", "flows.invalid.negative"),
+        ("tra 2 e 3", "flows.invalid.years"),
+        ("01/01/2030", "flows.invalid.date_future"),
+        ("31/02/2020", "flows.invalid.date_impossible"),
+        ("300", "flows.invalid.too_high"),
+    ],
+)
 def test_years_refused(text: str, error: str) -> None:
     assert parse_years(text, TODAY).error == error
 
 
-@pytest.mark.parametrize("text,value", [
-    ("15/03/2025", date(2025, 3, 15)), ("2025-03-15", date(2025, 3, 15)),
-    ("15-3-25", date(2025, 3, 15)), ("15.03.2025", date(2025, 3, 15)),
-    ("15 marzo 2025", date(2025, 3, 15)), ("è nato il 1/9/2026", date(2026, 9, 1)),
-    ("March 2025", date(2025, 3, 1)),
-])
+@pytest.mark.parametrize(
+    "text,value",
+    [
+        ("15/03/2025", date(2025, 3, 15)),
+        ("2025-03-15", date(2025, 3, 15)),
+        ("15-3-25", date(2025, 3, 15)),
+        ("15.03.2025", date(2025, 3, 15)),
+        ("15 marzo 2025", date(2025, 3, 15)),
+        ("è nato il 1/9/2026", date(2026, 9, 1)),
+        ("March 2025", date(2025, 3, 1)),
+    ],
+)
 def test_dates_accepted(text: str, value: date) -> None:
     assert parse_date(text, not_future=True, today=TODAY).value == value
 
 
 def test_dates_refused() -> None:
     assert parse_date("31/02/2026").error == "flows.invalid.date_impossible"
-    assert parse_date("01/01/2027", not_future=True, today=TODAY).error == "flows.invalid.date_future"
-    assert parse_date("01/01/1990", not_before=date(2000, 1, 1)).error == "flows.invalid.date_too_old"
+    assert (
+        parse_date("01/01/2027", not_future=True, today=TODAY).error == "flows.invalid.date_future"
+    )
+    assert (
+        parse_date("01/01/1990", not_before=date(2000, 1, 1)).error == "flows.invalid.date_too_old"
+    )
     assert parse_date("ieri").error == "flows.invalid.date"
 
 
-@pytest.mark.parametrize("text", ["si", "sì", "Sì", "SI!", "certo", "yes", "y", "Yes please", "sì certo", "s"])
+@pytest.mark.parametrize(
+    "text", ["si", "sì", "Sì", "SI!", "certo", "yes", "y", "Yes please", "sì certo", "s"]
+)
 def test_yes(text: str) -> None:
     assert parse_yes_no(text).value == "yes"
 
@@ -92,7 +148,9 @@ def test_no(text: str) -> None:
     assert parse_yes_no(text).value == "no"
 
 
-@pytest.mark.parametrize("text", ["non so", "Non lo so", "boh", "non saprei", "don't know", "not sure", "?"])
+@pytest.mark.parametrize(
+    "text", ["non so", "Non lo so", "boh", "non saprei", "don't know", "not sure", "?"]
+)
 def test_unknown_words(text: str) -> None:
     assert is_unknown(text)
     assert not is_unknown("no")
@@ -103,8 +161,10 @@ def test_yes_no_refuses_other_text() -> None:
 
 
 def test_choice_by_label_id_number_or_close_spelling() -> None:
-    options = [("alone", ["Solo da me (donna sola)", "Just me (woman alone)"]),
-               ("family", ["Da più persone", "More than one person"])]
+    options = [
+        ("alone", ["Solo da me (donna sola)", "Just me (woman alone)"]),
+        ("family", ["Da più persone", "More than one person"]),
+    ]
     assert parse_choice("solo da me", options).value == "alone"
     assert parse_choice("Da piu persone", options).value == "family"
     assert parse_choice("more than one persn", options).value == "family"

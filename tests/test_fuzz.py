@@ -37,9 +37,13 @@ from tests.support import real_kb
 
 STATUSES = {"answer", "clarify", "fallback", "smalltalk", "flow", "verdict", "info"}
 FUZZ = settings(
-    max_examples=300, deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
-                           HealthCheck.data_too_large],
+    max_examples=300,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.data_too_large,
+    ],
 )
 
 # -- inputs -------------------------------------------------------------------------------------
@@ -47,8 +51,17 @@ ANY_CHAR = st.characters(exclude_categories=())  # every code point, lone surrog
 ENCODABLE = st.characters()  # what a UTF-8 file can hold (no lone surrogates)
 TRICKY = list("ab <>&\"'\n\t\r/\\:;{}%$#@*!?.,0123456789😀è\u0000\u202e\u200b\ufeff\ud800")
 QUESTIONS = [
-    "quanto dà il fondo nasko?", "sono incinta e non ho soldi", "a chi mi rivolgo a Lodi?",
-    "how much does cresco pay?", "ciao", "grazie", "/start nasko", "9000", "sì", "no", "indietro",
+    "quanto dà il fondo nasko?",
+    "sono incinta e non ho soldi",
+    "a chi mi rivolgo a Lodi?",
+    "how much does cresco pay?",
+    "ciao",
+    "grazie",
+    "/start nasko",
+    "9000",
+    "sì",
+    "no",
+    "indietro",
 ]
 TEXTS = st.one_of(
     st.text(ANY_CHAR, max_size=200),
@@ -56,11 +69,17 @@ TEXTS = st.one_of(
     st.builds(lambda q, junk: q + junk, st.sampled_from(QUESTIONS), st.text(ANY_CHAR, max_size=40)),
     st.sampled_from(["{text}", "{0}", "%s %d", "<b>x</b>", "&amp;", "' OR 1=1 --", "\u0000" * 10]),
     # Huge payloads: far more than Telegram's 4096 characters.
-    st.builds(lambda chunk, times: chunk * times, st.text(ANY_CHAR, min_size=1, max_size=5),
-              st.integers(1000, 40_000)),
+    st.builds(
+        lambda chunk, times: chunk * times,
+        st.text(ANY_CHAR, min_size=1, max_size=5),
+        st.integers(1000, 40_000),
+    ),
 )
-LANG_HINTS = st.one_of(st.none(), st.sampled_from(["it", "en", "en-GB", "IT", "de", "", "zz-ZZ"]),
-                       st.text(ANY_CHAR, max_size=8))
+LANG_HINTS = st.one_of(
+    st.none(),
+    st.sampled_from(["it", "en", "en-GB", "IT", "de", "", "zz-ZZ"]),
+    st.text(ANY_CHAR, max_size=8),
+)
 COMMANDS = st.one_of(
     st.sampled_from(PUBLIC_COMMANDS + tuple(c for c in ADMIN_COMMANDS if c != "reload")),
     st.text(ANY_CHAR, max_size=40),
@@ -71,24 +90,66 @@ COMMANDS = st.one_of(
 def callback_data(kb: KnowledgeBase) -> list[str]:
     """Every callback data the knowledge can put on a button (each pressed out of turn here)."""
     data = [f"e:{e.id}" for e in kb.entries] + [f"fb:+:{e.id}" for e in kb.entries[:5]]
-    data += ["n:", "fb:skip", "fb:-:nasko", "l:it", "l:en", "l:xx", "x:forget", "x:keep",
-             "a:stats", "a:unanswered", "a:reload", "f:cancel", "f:menu", "p:Milano|MI",
-             "p:Nowhere|XX", "p:", "f:", "m:"]
+    data += [
+        "n:",
+        "fb:skip",
+        "fb:-:nasko",
+        "l:it",
+        "l:en",
+        "l:xx",
+        "x:forget",
+        "x:keep",
+        "a:stats",
+        "a:unanswered",
+        "a:reload",
+        "f:cancel",
+        "f:menu",
+        "p:Milano|MI",
+        "p:Nowhere|XX",
+        "p:",
+        "f:",
+        "m:",
+    ]
     data += [f"m:{item}" for item in ("families", "orgs", "check", "contacts", "ats", "menu", "x")]
     for flow_id, flow in kb.flows.items():
         data += [f"f:start:{flow_id}", f"f:ok:{flow_id}"]
         for step in flow.steps:
             values = [o.id for o in step.options] + ["yes", "no", "unknown", "42"]
             data += [f"f:a:{flow_id}:{step.id}:{value}" for value in values]
-            data += [f"f:back:{flow_id}:{step.id}", f"f:edit:{flow_id}:{step.id}",
-                     f"f:pick:{flow_id}:{step.id}:0", f"f:pick:{flow_id}:{step.id}:99"]
+            data += [
+                f"f:back:{flow_id}:{step.id}",
+                f"f:edit:{flow_id}:{step.id}",
+                f"f:pick:{flow_id}:{step.id}:0",
+                f"f:pick:{flow_id}:{step.id}:99",
+            ]
     return data
 
 
 REAL_DATA = callback_data(real_kb())
-PREFIXES = ["e:", "n:", "m:", "f:", "f:a:", "f:a:nasko:", "f:a:nasko:pregnant:", "f:back:nasko:",
-            "f:edit:nasko:", "f:pick:nasko:comune:", "f:ok:", "f:start:", "p:", "fb:+:", "fb:-:",
-            "fb:", "l:", "x:", "a:", ":", "::", ""]
+PREFIXES = [
+    "e:",
+    "n:",
+    "m:",
+    "f:",
+    "f:a:",
+    "f:a:nasko:",
+    "f:a:nasko:pregnant:",
+    "f:back:nasko:",
+    "f:edit:nasko:",
+    "f:pick:nasko:comune:",
+    "f:ok:",
+    "f:start:",
+    "p:",
+    "fb:+:",
+    "fb:-:",
+    "fb:",
+    "l:",
+    "x:",
+    "a:",
+    ":",
+    "::",
+    "",
+]
 DATA = st.one_of(
     st.sampled_from(REAL_DATA),
     st.builds(lambda p, rest: p + rest, st.sampled_from(PREFIXES), st.text(ANY_CHAR, max_size=70)),
@@ -125,9 +186,11 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Brain]:
 
 
 # What the door passes: a chat id, or "chat:user" for one person in a group.
-CHATS = st.one_of(st.integers(1, 5), st.integers(-10**13, 10**13),
-                  st.builds(lambda c, u: f"{c}:{u}", st.integers(-10**13, -1),
-                            st.integers(1, 10**10)))
+CHATS = st.one_of(
+    st.integers(1, 5),
+    st.integers(-(10**13), 10**13),
+    st.builds(lambda c, u: f"{c}:{u}", st.integers(-(10**13), -1), st.integers(1, 10**10)),
+)
 
 
 def context(chat_id: int | str, lang: str | None, admin: bool) -> ChatContext:
@@ -218,8 +281,12 @@ class Conversations(RuleBasedStateMachine):
         chat_id, chat = self._chat(index)
         self._after(chat_id, self.brain.handle_command(chat, command, args))
 
-    @rule(index=st.integers(0, 2), flow=st.sampled_from(["nasko", "cresco", "bonus-famiglia",
-                                                         "aderire", "time-saving", "nope"]))
+    @rule(
+        index=st.integers(0, 2),
+        flow=st.sampled_from(
+            ["nasko", "cresco", "bonus-famiglia", "aderire", "time-saving", "nope"]
+        ),
+    )
     def starts_a_check(self, index: int, flow: str) -> None:
         chat_id, chat = self._chat(index)
         self._after(chat_id, self.brain.handle_command(chat, "start", flow))
@@ -229,23 +296,72 @@ def test_conversations_mixing_real_stale_and_forged_input(brain: Brain) -> None:
     Conversations.brain = brain
     run_state_machine_as_test(
         Conversations,
-        settings=settings(max_examples=100, stateful_step_count=30, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow,
-                                                 HealthCheck.data_too_large]),
+        settings=settings(
+            max_examples=100,
+            stateful_step_count=30,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        ),
     )
 
 
 # -- the knowledge loader ---------------------------------------------------------------------
-JUNK = ["", ":", ": :", "- ", "-", "  ", "\t", "{", "}", "[", "]", "&a", "*a", "*undefined",
-        "!!python/object/apply:os.system ['true']", "!!binary x", "? ", "|", ">", "%YAML 1.1",
-        "---", "...", "'", '"', "#", "@", "`", "\u0000", "\ufeff", "😀", "key: [1, 2", "a: b: c",
-        "<<: *a", "!!timestamp x", "null", "~", "0x1F", "1e999", "2026-13-45", "yes", "no"]
-SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True),
-                    st.text(ENCODABLE, max_size=30),
-                    st.dates())
+JUNK = [
+    "",
+    ":",
+    ": :",
+    "- ",
+    "-",
+    "  ",
+    "\t",
+    "{",
+    "}",
+    "[",
+    "]",
+    "&a",
+    "*a",
+    "*undefined",
+    "!!python/object/apply:os.system ['true']",
+    "!!binary x",
+    "? ",
+    "|",
+    ">",
+    "%YAML 1.1",
+    "---",
+    "...",
+    "'",
+    '"',
+    "#",
+    "@",
+    "`",
+    "\u0000",
+    "\ufeff",
+    "😀",
+    "key: [1, 2",
+    "a: b: c",
+    "<<: *a",
+    "!!timestamp x",
+    "null",
+    "~",
+    "0x1F",
+    "1e999",
+    "2026-13-45",
+    "yes",
+    "no",
+]
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True),
+    st.text(ENCODABLE, max_size=30),
+    st.dates(),
+)
 YAML_VALUES = st.recursive(
-    SCALARS, lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    SCALARS,
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
     max_leaves=25,
 )
 
@@ -258,8 +374,23 @@ def knowledge_files() -> list[str]:
 @st.composite
 def mutations(draw: st.DrawFn, original: str) -> bytes:
     lines = original.splitlines()
-    kind = draw(st.sampled_from(["drop", "duplicate", "swap", "indent", "truncate", "insert",
-                                 "value", "random_yaml", "random_text", "bytes", "empty"]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "drop",
+                "duplicate",
+                "swap",
+                "indent",
+                "truncate",
+                "insert",
+                "value",
+                "random_yaml",
+                "random_text",
+                "bytes",
+                "empty",
+            ]
+        )
+    )
     where = draw(st.integers(0, max(len(lines) - 1, 0)))
     if kind == "drop" and lines:
         del lines[where]
@@ -276,7 +407,7 @@ def mutations(draw: st.DrawFn, original: str) -> bytes:
         junk = draw(st.sampled_from(JUNK) | st.text(ENCODABLE, max_size=20))
         column = draw(st.integers(0, len(lines[where]) if lines else 0))
         line = lines[where] if lines else ""
-        lines[where:where + 1] = [line[:column] + junk + line[column:]]
+        lines[where : where + 1] = [line[:column] + junk + line[column:]]
     elif kind == "value" and lines:
         key, colon, _ = lines[where].partition(":")
         replacement = yaml.safe_dump(draw(YAML_VALUES), default_flow_style=True, width=10_000)
@@ -309,9 +440,15 @@ def assert_one_line_per_problem(problems: list[str]) -> None:
         assert problem.count(": ") >= 3 or problem.count(":") >= 3, problem
 
 
-@settings(max_examples=80, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
-                                 HealthCheck.data_too_large])
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.data_too_large,
+    ],
+)
 @given(data=st.data(), name=st.sampled_from(knowledge_files()))
 def test_malformed_knowledge_is_loaded_or_explained(
     knowledge_copy: Path, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject, name: str

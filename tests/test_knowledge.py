@@ -57,23 +57,38 @@ def test_real_knowledge_base_is_valid() -> None:
 
 def test_every_required_topic_is_covered() -> None:
     topics = {e.topic for e in real_kb().entries}
-    for topic in ("conciliazione", "programmi", "reti", "alleanze", "aderire", "ats", "contatti",
-                  "nasko", "cresco", "bonus-famiglia", "misure-nazionali"):
+    for topic in (
+        "conciliazione",
+        "programmi",
+        "reti",
+        "alleanze",
+        "aderire",
+        "ats",
+        "contatti",
+        "nasko",
+        "cresco",
+        "bonus-famiglia",
+        "misure-nazionali",
+    ):
         assert topic in topics, topic
 
 
 def test_broken_yaml_is_reported_with_file_and_line(kb_copy: Path) -> None:
     _add_file(kb_copy, "broken.yaml", "entries:\n  - id: x\n    title: [unclosed\n")
     problems = _problems(kb_copy)
-    assert any("knowledge/faq/broken.yaml" in p and "not valid YAML" in p and "line" in p
-               for p in problems), problems
+    assert any(
+        "knowledge/faq/broken.yaml" in p and "not valid YAML" in p and "line" in p for p in problems
+    ), problems
 
 
 def test_missing_field_names_entry_and_field(kb_copy: Path) -> None:
     body = "entries:" + GOOD_ENTRY.format(id="test-missing").replace("    as_of: 2017-09-14\n", "")
     _add_file(kb_copy, "missing.yaml", body)
     problems = _problems(kb_copy)
-    assert "knowledge/faq/missing.yaml: entry 'test-missing': field 'as_of': this field is required" in problems
+    assert (
+        "knowledge/faq/missing.yaml: entry 'test-missing': field 'as_of': this field is required"
+        in problems
+    )
 
 
 def test_duplicate_ids_are_reported(kb_copy: Path) -> None:
@@ -84,16 +99,20 @@ def test_duplicate_ids_are_reported(kb_copy: Path) -> None:
 
 def test_answer_without_source_is_refused(kb_copy: Path) -> None:
     body = "entries:" + GOOD_ENTRY.format(id="test-nosource").replace(
-        '[{title: "Seed page", seed: 000_6872bb9527ec5f78.txt}]', "[]")
+        '[{title: "Seed page", seed: 000_6872bb9527ec5f78.txt}]', "[]"
+    )
     _add_file(kb_copy, "nosource.yaml", body)
     problems = _problems(kb_copy)
-    assert any("entry 'test-nosource': field 'sources': at least one source is required" in p
-               for p in problems), problems
+    assert any(
+        "entry 'test-nosource': field 'sources': at least one source is required" in p
+        for p in problems
+    ), problems
 
 
 def test_source_needs_url_or_seed_and_missing_translation(kb_copy: Path) -> None:
     body = "entries:" + GOOD_ENTRY.format(id="test-src").replace(
-        "seed: 000_6872bb9527ec5f78.txt", "note: x").replace(', en: "Answer."', "")
+        "seed: 000_6872bb9527ec5f78.txt", "note: x"
+    ).replace(', en: "Answer."', "")
     _add_file(kb_copy, "src.yaml", body)
     problems = _problems(kb_copy)
     assert any("test-src" in p and "'answer.en'" in p for p in problems), problems
@@ -101,8 +120,11 @@ def test_source_needs_url_or_seed_and_missing_translation(kb_copy: Path) -> None
 
 
 def test_html_in_answer_and_unknown_related_are_refused(kb_copy: Path) -> None:
-    body = "entries:" + GOOD_ENTRY.format(id="test-html").replace(
-        '"Risposta."', '"<b>Risposta</b>"') + "    related: [no-such-entry]\n"
+    body = (
+        "entries:"
+        + GOOD_ENTRY.format(id="test-html").replace('"Risposta."', '"<b>Risposta</b>"')
+        + "    related: [no-such-entry]\n"
+    )
     _add_file(kb_copy, "html.yaml", body)
     problems = _problems(kb_copy)
     assert any("test-html" in p and "remove the <tags>" in p for p in problems), problems
@@ -110,14 +132,17 @@ def test_html_in_answer_and_unknown_related_are_refused(kb_copy: Path) -> None:
 
 def test_yaml_booleans_in_phrasings_are_caught(kb_copy: Path) -> None:
     body = "entries:" + GOOD_ENTRY.format(id="test-bool").replace(
-        '["domanda uno", "domanda due"]', '[yes, "domanda due", "domanda tre"]')
+        '["domanda uno", "domanda due"]', '[yes, "domanda due", "domanda tre"]'
+    )
     _add_file(kb_copy, "bool.yaml", body)
     problems = _problems(kb_copy)
     assert any("test-bool" in p and "questions.it" in p for p in problems), problems
 
 
 def test_ui_text_missing_translation(kb_copy: Path) -> None:
-    (kb_copy / "ui" / "extra.yaml").write_text("texts:\n  extra.key:\n    it: ciao\n", encoding="utf-8")
+    (kb_copy / "ui" / "extra.yaml").write_text(
+        "texts:\n  extra.key:\n    it: ciao\n", encoding="utf-8"
+    )
     problems = _problems(kb_copy)
     assert any("text 'extra.key': en: missing translation" in p for p in problems), problems
 
@@ -127,8 +152,9 @@ def test_validate_cli_exit_codes(kb_copy: Path) -> None:
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert ok.stdout.startswith("OK:")
     _add_file(kb_copy, "broken.yaml", textwrap.dedent("entries: [\n"))
-    bad = subprocess.run([sys.executable, "-m", "bot", "validate", str(kb_copy)],
-                         capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "bot", "validate", str(kb_copy)], capture_output=True, text=True
+    )
     assert bad.returncode == 1
     assert "knowledge/faq/broken.yaml" in bad.stdout
 
@@ -136,7 +162,8 @@ def test_validate_cli_exit_codes(kb_copy: Path) -> None:
 def test_bot_refuses_to_start_on_invalid_knowledge(kb_copy: Path, tmp_path: Path) -> None:
     _add_file(kb_copy, "broken.yaml", "entries: [\n")
     env = {"KNOWLEDGE_DIR": str(kb_copy), "BOT_DATA_DIR": str(tmp_path / "data"), "PATH": ""}
-    proc = subprocess.run([sys.executable, "-m", "bot", "ask", "ciao"], capture_output=True,
-                          text=True, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "ciao"], capture_output=True, text=True, env=env
+    )
     assert proc.returncode == 1
     assert "broken.yaml" in proc.stderr

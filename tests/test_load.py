@@ -55,11 +55,14 @@ async def test_two_hundred_users_at_once_each_get_all_and_only_their_replies(
     assert checkers and all(nonce_echoed(u, expectations[u.chat_id]) for u in checkers)
 
     async with TrackingBotApi() as api:
-        settings = Settings.from_env({
-            "BOT_TOKEN": DEFAULT_TOKEN, "BOT_API_BASE_URL": api.base_url,
-            "BOT_DATA_DIR": str(tmp_path / "data"),
-            "KNOWLEDGE_DIR": os.environ.get("KNOWLEDGE_DIR", ""),
-        })
+        settings = Settings.from_env(
+            {
+                "BOT_TOKEN": DEFAULT_TOKEN,
+                "BOT_API_BASE_URL": api.base_url,
+                "BOT_DATA_DIR": str(tmp_path / "data"),
+                "KNOWLEDGE_DIR": os.environ.get("KNOWLEDGE_DIR", ""),
+            }
+        )
         brain = Brain(kb, SQLiteStore(settings.data_dir), settings)
         async with polling(build_application(settings, brain)):
             # Everyone starts within a second and answers within a second of each reply.

@@ -33,7 +33,12 @@ def test_fold_handles_case_accents_apostrophes_and_numbers() -> None:
 
 def test_normaliser_drops_stop_words_keeps_question_words_and_stems() -> None:
     norm = Normaliser("it", {"incinta": ["in attesa", "gestante"]})
-    assert norm.tokens("Quanto dà il fondo alle mamme in attesa?") == ["quant", "fond", "mamm", "incint"]
+    assert norm.tokens("Quanto dà il fondo alle mamme in attesa?") == [
+        "quant",
+        "fond",
+        "mamm",
+        "incint",
+    ]
     assert "chi" in norm.tokens("chi può essere capofila")
 
 
@@ -47,11 +52,19 @@ def test_vocabulary_corrects_typos_but_not_short_or_far_words() -> None:
     assert vocab.correct("ats") == "ats"
 
 
-@pytest.mark.parametrize(("text", "lang"), [
-    ("ciao", "it"), ("quanto dà il nasko", "it"), ("what is nasko", "en"),
-    ("who can be capofila", "en"), ("a chi mi rivolgo a Lodi", "it"),
-    ("I am pregnant and have no money", "en"), ("grazie mille", "it"), ("thanks", "en"),
-])
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("ciao", "it"),
+        ("quanto dà il nasko", "it"),
+        ("what is nasko", "en"),
+        ("who can be capofila", "en"),
+        ("a chi mi rivolgo a Lodi", "it"),
+        ("I am pregnant and have no money", "en"),
+        ("grazie mille", "it"),
+        ("thanks", "en"),
+    ],
+)
 def test_language_detection(text: str, lang: str) -> None:
     assert detect_language(text) == lang
 
@@ -64,7 +77,10 @@ def test_language_detection_keeps_default_when_unsure() -> None:
 def test_decision_policy() -> None:
     clear = [Candidate("a", ANSWER_THRESHOLD + 10), Candidate("b", ANSWER_THRESHOLD - 10)]
     assert decide(clear).status == "answer"
-    tie = [Candidate("a", ANSWER_THRESHOLD + 1), Candidate("b", ANSWER_THRESHOLD + 1 - CLEAR_MARGIN)]
+    tie = [
+        Candidate("a", ANSWER_THRESHOLD + 1),
+        Candidate("b", ANSWER_THRESHOLD + 1 - CLEAR_MARGIN),
+    ]
     result = decide(tie)
     assert result.status == "clarify" and [c.entry_id for c in result.candidates] == ["a", "b"]
     unsure = [Candidate("a", (ANSWER_THRESHOLD + CLARIFY_THRESHOLD) / 2)]
@@ -73,18 +89,31 @@ def test_decision_policy() -> None:
     assert decide([]).status == "fallback"
 
 
-@pytest.mark.parametrize("question", [
-    "Cos'è il fondo Nasko?", "nasko", "quanto dà il fondo nasco", "what is the CRESCO fund",
-    "come aderire a una rete di conciliazione", "who can be capofila of an alleanza locale",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Cos'è il fondo Nasko?",
+        "nasko",
+        "quanto dà il fondo nasco",
+        "what is the CRESCO fund",
+        "come aderire a una rete di conciliazione",
+        "who can be capofila of an alleanza locale",
+    ],
+)
 def test_in_scope_questions_get_an_answer(matcher: Matcher, question: str) -> None:
     assert matcher.match(question).status == "answer", matcher.rank(question)[0][:3]
 
 
-@pytest.mark.parametrize("question", [
-    "come si rinnova il passaporto", "orari della piscina comunale", "quando gioca l'inter",
-    "how do I renew my driving licence", "ricetta della torta di mele",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "come si rinnova il passaporto",
+        "orari della piscina comunale",
+        "quando gioca l'inter",
+        "how do I renew my driving licence",
+        "ricetta della torta di mele",
+    ],
+)
 def test_out_of_scope_questions_fall_back(matcher: Matcher, question: str) -> None:
     assert matcher.match(question).status == "fallback", matcher.rank(question)[0][:3]
 

@@ -466,7 +466,14 @@ def test_every_ui_text_exists_in_both_languages() -> None:
 
 def test_ats_directory(places: PlaceDirectory) -> None:
     assert set(places.ats) == {
-        "milano", "insubria", "montagna", "brianza", "bergamo", "brescia", "val-padana", "pavia"
+        "milano",
+        "insubria",
+        "montagna",
+        "brianza",
+        "bergamo",
+        "brescia",
+        "val-padana",
+        "pavia",
     }
     assert places.ats["milano"].provinces == ("MI", "LO")
     assert places.ats["insubria"].pages == ()

@@ -50,18 +50,49 @@ def _leave_traces(brain: Brain, user: ChatContext) -> None:
     if brain.kb.flows:
         brain.handle_command(user, "verifica", next(iter(brain.kb.flows)))
     else:
-        brain.store.update_state(user.chat_id, "flow", {"id": "nasko", "answers": {"pregnant": True}})
+        brain.store.update_state(
+            user.chat_id, "flow", {"id": "nasko", "answers": {"pregnant": True}}
+        )
     assert set(brain.store.get_state(user.chat_id) or {}) == {"flow", "pending"}
 
 
 # -- /privacy ---------------------------------------------------------------------------------
-@pytest.mark.parametrize(("lang", "words"), [
-    ("it", ["Cosa memorizzo", "Perché", "180 giorni", f"{STATE_TTL_DAYS} giorni", "nome utente",
-            "/cancellami", "/annulla", "gestore del servizio", "registri"]),
-    ("en", ["What I keep", "Why", "180 days", f"{STATE_TTL_DAYS} days", "username",
-            "/cancellami", "/annulla", "service operator", "logs"]),
-])
-def test_privacy_explains_what_why_how_long_and_who(brain: Brain, lang: str, words: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        (
+            "it",
+            [
+                "Cosa memorizzo",
+                "Perché",
+                "180 giorni",
+                f"{STATE_TTL_DAYS} giorni",
+                "nome utente",
+                "/cancellami",
+                "/annulla",
+                "gestore del servizio",
+                "registri",
+            ],
+        ),
+        (
+            "en",
+            [
+                "What I keep",
+                "Why",
+                "180 days",
+                f"{STATE_TTL_DAYS} days",
+                "username",
+                "/cancellami",
+                "/annulla",
+                "service operator",
+                "logs",
+            ],
+        ),
+    ],
+)
+def test_privacy_explains_what_why_how_long_and_who(
+    brain: Brain, lang: str, words: list[str]
+) -> None:
     [reply] = brain.handle_command(chat(CHAT_ID, lang=lang), "privacy")
     for word in words:
         assert word in reply.plain_text, word
@@ -90,7 +121,9 @@ def test_cancellami_asks_first_and_keep_deletes_nothing(brain: Brain) -> None:
     assert brain.store.get_prefs(CHAT_ID)["comune"] and brain.store.get_state(CHAT_ID)
 
 
-def test_after_cancellami_nothing_in_the_data_dir_names_the_user(brain: Brain, data_dir: Path) -> None:
+def test_after_cancellami_nothing_in_the_data_dir_names_the_user(
+    brain: Brain, data_dir: Path
+) -> None:
     user = chat(CHAT_ID)
     key = brain.store.chat_key(CHAT_ID)
     brain.handle_text(user, "how do I renew my passport")  # an anonymous question stays
@@ -123,12 +156,18 @@ def test_cancellami_twice_says_there_is_nothing_left(brain: Brain) -> None:
 # -- what is stored --------------------------------------------------------------------------
 def _schema(data_dir: Path) -> dict[str, list[str]]:
     with sqlite3.connect(data_dir / DB_FILENAME) as conn:
-        tables = [row[0] for row in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+        tables = [
+            row[0]
+            for row in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
         return {t: [row[1] for row in conn.execute(f"PRAGMA table_info({t})")] for t in tables}
 
 
-def test_no_table_can_hold_a_name_and_anonymous_tables_have_no_chat_key(brain: Brain, data_dir: Path) -> None:
+def test_no_table_can_hold_a_name_and_anonymous_tables_have_no_chat_key(
+    brain: Brain, data_dir: Path
+) -> None:
     brain.handle_text(chat(CHAT_ID), "how do I renew my passport")
     schema = _schema(data_dir)
     for table, columns in schema.items():
@@ -147,7 +186,9 @@ def test_every_table_and_column_is_documented_in_docs_privacy(brain: Brain, data
             assert f"`{column}`" in doc, f"{table}.{column}"
 
 
-def test_logs_never_carry_a_chat_id_or_message_text(brain: Brain, caplog: pytest.LogCaptureFixture) -> None:
+def test_logs_never_carry_a_chat_id_or_message_text(
+    brain: Brain, caplog: pytest.LogCaptureFixture
+) -> None:
     user = chat(CHAT_ID)
     admin = chat(CHAT_ID + 1, admin=True)
     texts = ["sono incinta e non ho soldi", "how do I renew my passport", "cercavo il modulo ISEE"]
@@ -171,7 +212,9 @@ def test_the_periodic_purge_removes_expired_rows(brain: Brain) -> None:
     user = chat(CHAT_ID)
     brain.handle_text(user, "how do I renew my passport")
     _leave_traces(brain, user)
-    brain.handle_text(chat(CHAT_ID + 5), "come si rinnova il passaporto")  # default language: no prefs row
+    brain.handle_text(
+        chat(CHAT_ID + 5), "come si rinnova il passaporto"
+    )  # default language: no prefs row
     store = brain.store
     assert store.questions() and store.feedback_rows() and store.events()
 

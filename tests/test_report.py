@@ -1,4 +1,4 @@
-"""The editors' report: unanswered questions clustered with a suggested entry, feedback, usage, flows."""
+"""The editors' report: unanswered questions clustered with an entry suggested, feedback, usage."""
 
 from __future__ import annotations
 
@@ -19,16 +19,40 @@ from tests.support import chat, make_brain, real_kb
 CHAT_ID = 739_201_884_015
 ASKED = "dove posso parcheggiare la bicicletta in stazione"
 COMMENT = "the amounts for 2026"
-JSON_KEYS = {"generated_at", "retention_days", "period", "totals", "unanswered_clusters",
-             "worst_answers", "usage", "flows", "knowledge_problems"}
-CLUSTER_KEYS = {"size", "label", "examples", "langs", "statuses", "first_day", "last_day", "suggestion"}
+JSON_KEYS = {
+    "generated_at",
+    "retention_days",
+    "period",
+    "totals",
+    "unanswered_clusters",
+    "worst_answers",
+    "usage",
+    "flows",
+    "knowledge_problems",
+}
+CLUSTER_KEYS = {
+    "size",
+    "label",
+    "examples",
+    "langs",
+    "statuses",
+    "first_day",
+    "last_day",
+    "suggestion",
+}
 
 
 def _run_cli(args: list[str], data_dir: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, BOT_DATA_DIR=str(data_dir))
     env.pop("BOT_TOKEN", None)
-    return subprocess.run([sys.executable, "-m", "bot", "report", *args], capture_output=True,
-                          text=True, timeout=120, env=env, cwd=cwd)
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "report", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=cwd,
+    )
 
 
 @pytest.fixture()
@@ -47,17 +71,29 @@ def asked(tmp_path: Path) -> tuple[Path, str]:
     return data, key
 
 
-def test_the_question_is_recorded_with_what_editors_need_and_nothing_about_the_user(tmp_path: Path) -> None:
+def test_the_question_is_recorded_with_what_editors_need_and_nothing_about_the_user(
+    tmp_path: Path,
+) -> None:
     brain = make_brain(tmp_path / "data")
     brain.handle_text(chat(CHAT_ID), ASKED)
     [record] = brain.store.questions()
     assert record.text == ASKED and record.norm and record.lang == "it"
     assert record.status == "fallback" and record.day == time.strftime("%Y-%m-%d")
     assert isinstance(record.score, float)
-    assert set(record.__dataclass_fields__) == {"day", "text", "norm", "lang", "status", "entry", "score"}
+    assert set(record.__dataclass_fields__) == {
+        "day",
+        "text",
+        "norm",
+        "lang",
+        "status",
+        "entry",
+        "score",
+    }
 
 
-def test_cli_text_json_and_html_show_the_question_and_never_who_asked(asked: tuple[Path, str], tmp_path: Path) -> None:
+def test_cli_text_json_and_html_show_the_question_and_never_who_asked(
+    asked: tuple[Path, str], tmp_path: Path
+) -> None:
     data, key = asked
     text = _run_cli([], data, tmp_path)
     assert text.returncode == 0, text.stderr
@@ -85,13 +121,15 @@ def test_cli_text_json_and_html_show_the_question_and_never_who_asked(asked: tup
     assert ASKED in html and COMMENT in html
     assert 'class="plotly-graph-div"' in html
     assert "<script src=" not in html  # plotly.js is inlined: works offline, no CDN
-    assert len(html) > 1_000_000       # ... which is why the page is big
+    assert len(html) > 1_000_000  # ... which is why the page is big
 
     for output in (text.stdout, as_json.stdout, html):
         assert str(CHAT_ID) not in output and key not in output
 
 
-def test_missing_data_dir_gives_an_empty_report_and_creates_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_data_dir_gives_an_empty_report_and_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data = tmp_path / "never-used"
     assert run_report(Settings(data_dir=data), html_file=None, as_json=True) == 0
     report = json.loads(capsys.readouterr().out)
@@ -104,14 +142,21 @@ def test_missing_data_dir_gives_an_empty_report_and_creates_nothing(tmp_path: Pa
     assert "No usage recorded yet" in page.read_text(encoding="utf-8")
 
 
-def test_unwritable_html_file_is_an_error_not_a_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = run_report(Settings(data_dir=tmp_path), html_file=str(tmp_path / "no" / "such" / "dir.html"), as_json=False)
+def test_unwritable_html_file_is_an_error_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = run_report(
+        Settings(data_dir=tmp_path),
+        html_file=str(tmp_path / "no" / "such" / "dir.html"),
+        as_json=False,
+    )
     assert code == 1
     assert "cannot write" in capsys.readouterr().err
 
 
 def test_an_invalid_knowledge_base_still_gives_a_report_without_suggestions(
-        asked: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    asked: tuple[Path, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data, _ = asked
     broken = tmp_path / "knowledge"
     (broken / "faq").mkdir(parents=True)
@@ -125,8 +170,12 @@ def test_an_invalid_knowledge_base_still_gives_a_report_without_suggestions(
     assert cluster["label"] == ASKED and cluster["suggestion"] is None
 
 
-def _record(text: str, norm: str, lang: str = "it", status: str = "fallback", day: str = "2026-11-01") -> QuestionRecord:
-    return QuestionRecord(day=day, text=text, norm=norm, lang=lang, status=status, entry=None, score=10.0)
+def _record(
+    text: str, norm: str, lang: str = "it", status: str = "fallback", day: str = "2026-11-01"
+) -> QuestionRecord:
+    return QuestionRecord(
+        day=day, text=text, norm=norm, lang=lang, status=status, entry=None, score=10.0
+    )
 
 
 def test_similar_questions_are_clustered_and_different_ones_are_not() -> None:
@@ -140,16 +189,26 @@ def test_similar_questions_are_clustered_and_different_ones_are_not() -> None:
     ]
     clusters = cluster_questions(records)
     assert [len(c) for c in clusters] == [3, 2, 1]
-    assert {r.text for r in clusters[0]} == {"come rinnovo il passaporto", "rinnovo passaporto", "Rinnovo passaporto!"}
+    assert {r.text for r in clusters[0]} == {
+        "come rinnovo il passaporto",
+        "rinnovo passaporto",
+        "Rinnovo passaporto!",
+    }
 
 
 def test_clusters_carry_examples_languages_and_the_closest_entry(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path)
     brain = make_brain(tmp_path / "brain")
-    for question in ["nasko quanto dà adesso nel 2026", "nasko quanto da adesso 2026", "nasko 2026 quanto dà adesso"]:
+    for question in [
+        "nasko quanto dà adesso nel 2026",
+        "nasko quanto da adesso 2026",
+        "nasko 2026 quanto dà adesso",
+    ]:
         result = brain.matcher.match(question)
         store.log_question(question, result.norm, "it", "clarify", None, 50.0)
-    store.log_question("how do I renew a passport", "how renew passport", "en", "fallback", None, 5.0)
+    store.log_question(
+        "how do I renew a passport", "how renew passport", "en", "fallback", None, 5.0
+    )
     report = build_report(store, real_kb(), retention_days=90)
     first = report.unanswered_clusters[0]
     assert first.size == 3 and first.langs == {"it": 3} and first.statuses == {"clarify": 3}
@@ -162,23 +221,41 @@ def test_clusters_carry_examples_languages_and_the_closest_entry(tmp_path: Path)
 
 def test_worst_rated_answers_come_first_with_their_comments(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path)
-    for entry, vote in [("a-good", 1), ("a-good", 1), ("a-bad", -1), ("a-bad", -1), ("a-bad", 1), ("a-meh", -1)]:
+    for entry, vote in [
+        ("a-good", 1),
+        ("a-good", 1),
+        ("a-bad", -1),
+        ("a-bad", -1),
+        ("a-bad", 1),
+        ("a-meh", -1),
+    ]:
         feedback_id = store.add_feedback(entry, vote)
     store.set_feedback_comment(feedback_id, "cercavo gli orari")
     report = build_report(store, None)
     assert [(a.entry, a.down, a.up, a.net) for a in report.worst_answers] == [
-        ("a-bad", 2, 1, 1), ("a-meh", 1, 0, 1), ("a-good", 0, 2, -2)]  # equal net: more 👎 first
+        ("a-bad", 2, 1, 1),
+        ("a-meh", 1, 0, 1),
+        ("a-good", 0, 2, -2),
+    ]  # equal net: more 👎 first
     assert [c.text for c in report.worst_answers[1].comments] == ["cercavo gli orari"]
     assert report.totals["feedback_up"] == 3 and report.totals["feedback_down"] == 3
 
 
 def test_usage_per_topic_and_day_and_flows_started_completed_abandoned(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path)
-    for kind, key, n in [("topic", "nasko", 5), ("topic", "cresco", 2), ("status", "fallback", 3),
-                         ("status", "clarify", 1), ("status", "none_of_these", 1),
-                         ("flow_start", "nasko", 10), ("flow_done", "nasko", 6), ("flow_cancel", "nasko", 1),
-                         ("flow_step", "nasko:residenza", 10), ("flow_step", "nasko:isee", 8),
-                         ("flow_step", "nasko:gravidanza", 9)]:
+    for kind, key, n in [
+        ("topic", "nasko", 5),
+        ("topic", "cresco", 2),
+        ("status", "fallback", 3),
+        ("status", "clarify", 1),
+        ("status", "none_of_these", 1),
+        ("flow_start", "nasko", 10),
+        ("flow_done", "nasko", 6),
+        ("flow_cancel", "nasko", 1),
+        ("flow_step", "nasko:residenza", 10),
+        ("flow_step", "nasko:isee", 8),
+        ("flow_step", "nasko:gravidanza", 9),
+    ]:
         store.count_event(kind, key, n)
     report = build_report(store, None)
     assert report.per_topic == [{"topic": "nasko", "count": 5}, {"topic": "cresco", "count": 2}]
@@ -187,10 +264,17 @@ def test_usage_per_topic_and_day_and_flows_started_completed_abandoned(tmp_path:
     assert (day.flows_started, day.flows_completed) == (10, 6)
     [flow] = report.flows
     assert (flow.started, flow.completed, flow.cancelled, flow.abandoned) == (10, 6, 1, 4)
-    assert flow.steps == [{"step": "residenza", "reached": 10}, {"step": "gravidanza", "reached": 9},
-                          {"step": "isee", "reached": 8}]
+    assert flow.steps == [
+        {"step": "residenza", "reached": 10},
+        {"step": "gravidanza", "reached": 9},
+        {"step": "isee", "reached": 8},
+    ]
     html = render_html(report)
-    assert "Eligibility checks" in html and "residenza" in html and html.count('class="plotly-graph-div"') >= 4
+    assert (
+        "Eligibility checks" in html
+        and "residenza" in html
+        and html.count('class="plotly-graph-div"') >= 4
+    )
 
 
 def test_steps_follow_the_flow_definition_when_the_flow_is_known(tmp_path: Path) -> None:
@@ -208,21 +292,35 @@ def test_steps_follow_the_flow_definition_when_the_flow_is_known(tmp_path: Path)
 
 def test_user_text_is_escaped_in_html_and_identifiers_are_masked(tmp_path: Path) -> None:
     store = SQLiteStore(tmp_path)
-    store.log_question("<script>alert(1)</script> help", "script alert 1 help", "en", "fallback", None, 0.0)
-    store.log_question("chiamatemi al 347 9182736 o scrivete a a.b@example.org", "chiam 347 9182736", "it",
-                       "fallback", None, 0.0)
+    store.log_question(
+        "<script>alert(1)</script> help", "script alert 1 help", "en", "fallback", None, 0.0
+    )
+    store.log_question(
+        "chiamatemi al 347 9182736 o scrivete a a.b@example.org",
+        "chiam 347 9182736",
+        "it",
+        "fallback",
+        None,
+        0.0,
+    )
     html = render_html(build_report(store, None))
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; help" in html
     assert "9182736" not in html and "a.b@example.org" not in html
 
 
-@pytest.mark.parametrize(("raw", "masked"), [
-    ("mail: mario.rossi@gmail.com", "mail: [email]"),
-    ("cf RSSMRA85M41F205X grazie", "cf [codice fiscale] grazie"),
-    ("IBAN IT60 X054 2811 1010 0000 0123 456", "IBAN [iban]"),
-    ("tel +39 333 123 4567", "tel [numero]"),
-    ("ISEE 20.000 €, nasko 3.000 € dal 01.10.2010", "ISEE 20.000 €, nasko 3.000 € dal 01.10.2010"),
-])
+@pytest.mark.parametrize(
+    ("raw", "masked"),
+    [
+        ("mail: mario.rossi@gmail.com", "mail: [email]"),
+        ("cf RSSMRA85M41F205X grazie", "cf [codice fiscale] grazie"),
+        ("IBAN IT60 X054 2811 1010 0000 0123 456", "IBAN [iban]"),
+        ("tel +39 333 123 4567", "tel [numero]"),
+        (
+            "ISEE 20.000 €, nasko 3.000 € dal 01.10.2010",
+            "ISEE 20.000 €, nasko 3.000 € dal 01.10.2010",
+        ),
+    ],
+)
 def test_redaction_masks_identifiers_but_keeps_amounts_and_dates(raw: str, masked: str) -> None:
     assert redact_identifiers(raw) == masked

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hypothesis_settings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from telegram import Update
 from telegram.ext import Application
@@ -183,8 +184,18 @@ async def test_command_menu_is_published_in_italian_and_english(door: Door) -> N
             assert menu == door.brain.command_menu(lang)
         assert door.api.get_commands("") == door.api.get_commands("it")
         names = {c["command"] for c in door.api.get_commands("it")}
-        assert names >= {"start", "help", "menu", "verifica", "contatti", "aderire", "annulla",
-                         "lingua", "privacy", "cancellami"}
+        assert names >= {
+            "start",
+            "help",
+            "menu",
+            "verifica",
+            "contatti",
+            "aderire",
+            "annulla",
+            "lingua",
+            "privacy",
+            "cancellami",
+        }
     finally:
         await door.app.post_shutdown(door.app)
 
@@ -350,8 +361,11 @@ async def test_a_user_who_blocked_the_bot_is_handled_quietly(
     caplog.set_level(logging.INFO)
     await door.say(41, QUESTION_IT)
     assert [c.status for c in door.api.calls_to("sendMessage")] == [403]
-    door_errors = [r for r in caplog.records if r.name.startswith(("handlers", "telegram"))
-                   and r.levelno >= logging.ERROR]
+    door_errors = [
+        r
+        for r in caplog.records
+        if r.name.startswith(("handlers", "telegram")) and r.levelno >= logging.ERROR
+    ]
     assert door_errors == []
 
 
@@ -409,8 +423,10 @@ async def test_chats_run_concurrently_and_each_chat_in_order(
 # -- rendering ----------------------------------------------------------------------------------
 @hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    text=st.text(st.sampled_from(list("ab <>&\"'\n😀è")) | st.characters(exclude_categories=["Cs"]),
-                 max_size=9000),
+    text=st.text(
+        st.sampled_from(list("ab <>&\"'\n😀è")) | st.characters(exclude_categories=["Cs"]),
+        max_size=9000,
+    ),
     title=st.none() | st.text(st.characters(exclude_categories=["Cs"]), max_size=300),
 )
 def test_render_always_fits_and_is_valid_telegram_html(text: str, title: str | None) -> None:
@@ -454,16 +470,26 @@ def test_file_url_follows_the_api_url() -> None:
 
 
 def test_webhook_needs_a_url_and_a_proper_secret(tmp_path: Path) -> None:
-    options = webhook_options(make_settings(
-        tmp_path, WEBHOOK_URL="https://example.org/tg/hook", WEBHOOK_SECRET="s3cr3t_-", PORT="8443"
-    ))
+    options = webhook_options(
+        make_settings(
+            tmp_path,
+            WEBHOOK_URL="https://example.org/tg/hook",
+            WEBHOOK_SECRET="s3cr3t_-",
+            PORT="8443",
+        )
+    )
     assert options == {
-        "listen": "0.0.0.0", "port": 8443, "url_path": "tg/hook",
-        "webhook_url": "https://example.org/tg/hook", "secret_token": "s3cr3t_-",
+        "listen": "0.0.0.0",
+        "port": 8443,
+        "url_path": "tg/hook",
+        "webhook_url": "https://example.org/tg/hook",
+        "secret_token": "s3cr3t_-",
     }
-    for env in ({"WEBHOOK_URL": "", "WEBHOOK_SECRET": "abc"},
-                {"WEBHOOK_URL": "https://example.org/x", "WEBHOOK_SECRET": ""},
-                {"WEBHOOK_URL": "https://example.org/x", "WEBHOOK_SECRET": "not allowed!"}):
+    for env in (
+        {"WEBHOOK_URL": "", "WEBHOOK_SECRET": "abc"},
+        {"WEBHOOK_URL": "https://example.org/x", "WEBHOOK_SECRET": ""},
+        {"WEBHOOK_URL": "https://example.org/x", "WEBHOOK_SECRET": "not allowed!"},
+    ):
         assert run(make_settings(tmp_path, **env), webhook=True) == 1
 
 

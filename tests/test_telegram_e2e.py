@@ -64,8 +64,11 @@ def start_bot(env: dict[str, str], log: Path, *args: str) -> subprocess.Popen[by
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", "LOG_LEVEL": "DEBUG", **env}
     with log.open("ab") as stream:
         return subprocess.Popen(
-            [sys.executable, "-m", "bot", "run", *args], cwd=ROOT, env=full_env,
-            stdout=stream, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "bot", "run", *args],
+            cwd=ROOT,
+            env=full_env,
+            stdout=stream,
+            stderr=subprocess.STDOUT,
         )
 
 
@@ -143,13 +146,20 @@ class Telegram:
 def telegram(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Telegram]:
     data_dir = tmp_path_factory.mktemp("bot-data")
     log = data_dir / "bot.log"
-    reference = Brain.from_settings(Settings.from_env({
-        "BOT_DATA_DIR": str(tmp_path_factory.mktemp("reference-data")),
-        "KNOWLEDGE_DIR": os.environ.get("KNOWLEDGE_DIR", ""),
-    }))
+    reference = Brain.from_settings(
+        Settings.from_env(
+            {
+                "BOT_DATA_DIR": str(tmp_path_factory.mktemp("reference-data")),
+                "KNOWLEDGE_DIR": os.environ.get("KNOWLEDGE_DIR", ""),
+            }
+        )
+    )
     with FakeBotApi.serve_in_thread() as api:
-        env = {"BOT_TOKEN": DEFAULT_TOKEN, "BOT_API_BASE_URL": api.base_url,
-               "BOT_DATA_DIR": str(data_dir)}
+        env = {
+            "BOT_TOKEN": DEFAULT_TOKEN,
+            "BOT_API_BASE_URL": api.base_url,
+            "BOT_DATA_DIR": str(data_dir),
+        }
         telegram = Telegram(api, None, log, reference, env)  # type: ignore[arg-type]
         try:
             telegram.start()
@@ -227,10 +237,17 @@ def test_an_eligibility_check_survives_a_restart_of_the_bot(telegram: Telegram) 
     """Buttons and typed answers through a whole flow; the state lives in BOT_DATA_DIR."""
     chat_id, reference = 70, ChatContext(chat_id="reference-70", user_lang="it")
     steps = [
-        ("command", "start", "nasko"), ("button", "f:a:nasko:pregnant:yes"),
-        ("button", "f:a:nasko:gave_up:yes"), ("button", "f:a:nasko:resident:yes"),
-        ("text", "6"), ("restart",), ("button", "f:a:nasko:household:alone"), ("text", "9000"),
-        ("button", "f:a:nasko:project:yes"), ("text", "Lodi"), ("button", "f:ok:nasko"),
+        ("command", "start", "nasko"),
+        ("button", "f:a:nasko:pregnant:yes"),
+        ("button", "f:a:nasko:gave_up:yes"),
+        ("button", "f:a:nasko:resident:yes"),
+        ("text", "6"),
+        ("restart",),
+        ("button", "f:a:nasko:household:alone"),
+        ("text", "9000"),
+        ("button", "f:a:nasko:project:yes"),
+        ("text", "Lodi"),
+        ("button", "f:ok:nasko"),
     ]
     last: list[SentMessage] = []
     for step in steps:
@@ -240,13 +257,13 @@ def test_an_eligibility_check_survives_a_restart_of_the_bot(telegram: Telegram) 
             telegram.start()
             continue
         if kind == "command":
-            push = lambda: telegram.api.push_message(chat_id, f"/{data[0]} {data[1]}")  # noqa: E731
+            push = lambda data=data: telegram.api.push_message(chat_id, f"/{data[0]} {data[1]}")  # noqa: E731
             expected = telegram.brain.handle_command(reference, data[0], data[1])
         elif kind == "text":
-            push = lambda: telegram.api.push_message(chat_id, data[0])  # noqa: E731
+            push = lambda data=data: telegram.api.push_message(chat_id, data[0])  # noqa: E731
             expected = telegram.brain.handle_text(reference, data[0])
         else:
-            push = lambda: telegram.api.push_callback(chat_id, data[0])  # noqa: E731
+            push = lambda data=data: telegram.api.push_callback(chat_id, data[0])  # noqa: E731
             expected = telegram.brain.handle_button(reference, data[0])
         last = telegram.exchange(chat_id, push)
         assert seen(last) == as_sent(expected), step
@@ -326,8 +343,11 @@ def test_a_token_the_api_refuses_ends_the_process_without_showing_it(tmp_path: P
     refused_token = "654321:ZZZ-a-token-this-server-does-not-know"
     log = tmp_path / "bot.log"
     with FakeBotApi.serve_in_thread() as api:
-        env = {"BOT_TOKEN": refused_token, "BOT_API_BASE_URL": api.base_url,
-               "BOT_DATA_DIR": str(tmp_path)}
+        env = {
+            "BOT_TOKEN": refused_token,
+            "BOT_API_BASE_URL": api.base_url,
+            "BOT_DATA_DIR": str(tmp_path),
+        }
         process = start_bot(env, log)
         assert process.wait(START_TIMEOUT) == 1
         assert [c.status for c in api.calls_to("getMe")] == [401]
@@ -342,10 +362,16 @@ def test_webhook_mode_checks_telegrams_secret_header(tmp_path: Path) -> None:
     log = tmp_path / "bot.log"
     with FakeBotApi.serve_in_thread() as api:
         process = start_bot(
-            {"BOT_TOKEN": DEFAULT_TOKEN, "BOT_API_BASE_URL": api.base_url,
-             "BOT_DATA_DIR": str(tmp_path), "WEBHOOK_URL": url,
-             "WEBHOOK_SECRET": "s3cret-token_ok", "PORT": str(port)},
-            log, "--webhook",
+            {
+                "BOT_TOKEN": DEFAULT_TOKEN,
+                "BOT_API_BASE_URL": api.base_url,
+                "BOT_DATA_DIR": str(tmp_path),
+                "WEBHOOK_URL": url,
+                "WEBHOOK_SECRET": "s3cret-token_ok",
+                "PORT": str(port),
+            },
+            log,
+            "--webhook",
         )
         try:
             api.wait_for_calls("setWebhook", 1, timeout=START_TIMEOUT)
@@ -354,9 +380,13 @@ def test_webhook_mode_checks_telegrams_secret_header(tmp_path: Path) -> None:
             sent = api.wait_for_messages(60, 1, timeout=REPLY_TIMEOUT)
             assert {"m:families", "m:contacts"} <= {d for m in sent for d in m.callback_data}
             forged = urllib.request.Request(
-                url, data=b'{"update_id": 1}', method="POST",
-                headers={"Content-Type": "application/json",
-                         "X-Telegram-Bot-Api-Secret-Token": "wrong"},
+                url,
+                data=b'{"update_id": 1}',
+                method="POST",
+                headers={
+                    "Content-Type": "application/json",
+                    "X-Telegram-Bot-Api-Secret-Token": "wrong",
+                },
             )
             with pytest.raises(urllib.error.HTTPError) as refused:
                 urllib.request.urlopen(forged, timeout=5)

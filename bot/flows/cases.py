@@ -57,13 +57,19 @@ def load_cases(folder: Path) -> list[FlowCase]:
         default_today = data.get("today", date.today())
         for index, raw in enumerate(data["cases"]):
             try:
-                cases.append(FlowCase(
-                    flow=flow_id, name=str(raw["name"]), answers=dict(raw["answers"]),
-                    expect=str(raw["expect"]), failing=tuple(raw.get("failing", ())),
-                    today=raw.get("today", default_today), on=raw.get("period"),
-                    unknown=tuple(raw["unknown"]) if "unknown" in raw else None,
-                    source=f"{path.name}#{index + 1}",
-                ))
+                cases.append(
+                    FlowCase(
+                        flow=flow_id,
+                        name=str(raw["name"]),
+                        answers=dict(raw["answers"]),
+                        expect=str(raw["expect"]),
+                        failing=tuple(raw.get("failing", ())),
+                        today=raw.get("today", default_today),
+                        on=raw.get("period"),
+                        unknown=tuple(raw["unknown"]) if "unknown" in raw else None,
+                        source=f"{path.name}#{index + 1}",
+                    )
+                )
             except (KeyError, TypeError) as exc:
                 raise ValueError(f"{path}: case {index + 1}: missing or malformed {exc}") from exc
     return cases
@@ -107,8 +113,14 @@ def typed_answer(step: Step, value: Any) -> str:
     return str(value)
 
 
-def play_case(engine: FlowEngine, store: SQLiteStore, flow: Flow, case: FlowCase,
-              chat_id: int | str, lang: str = "it") -> Reply:
+def play_case(
+    engine: FlowEngine,
+    store: SQLiteStore,
+    flow: Flow,
+    case: FlowCase,
+    chat_id: int | str,
+    lang: str = "it",
+) -> Reply:
     """Answer every question of the dialogue from the case; return the verdict Reply."""
     engine.start(chat_id, flow.id, lang)
     used: set[str] = set()
@@ -139,8 +151,9 @@ def play_case(engine: FlowEngine, store: SQLiteStore, flow: Flow, case: FlowCase
     return replies[0]
 
 
-def _answer(engine: FlowEngine, flow: Flow, step: Step, value: Any, chat_id: int | str,
-            lang: str) -> list[Reply]:
+def _answer(
+    engine: FlowEngine, flow: Flow, step: Step, value: Any, chat_id: int | str, lang: str
+) -> list[Reply]:
     stored = stored_answer(step, value)
     if stored == UNKNOWN and step.unknown:
         return engine.handle_button(chat_id, data_answer(flow.id, step.id, UNKNOWN), lang)

@@ -56,10 +56,16 @@ FORMAT_ERRORS = frozenset(
 class FlowEngine:
     """Runs the eligibility flows for every chat (see docs/flows.md)."""
 
-    def __init__(self, flows: dict[str, Flow], texts: Texts, store: SQLiteStore,
-                 places: PlacesLike | None = None, *,
-                 today: Callable[[], date] | None = None,
-                 evaluation_date: date | None = None) -> None:
+    def __init__(
+        self,
+        flows: dict[str, Flow],
+        texts: Texts,
+        store: SQLiteStore,
+        places: PlacesLike | None = None,
+        *,
+        today: Callable[[], date] | None = None,
+        evaluation_date: date | None = None,
+    ) -> None:
         self._flows = dict(sorted(flows.items(), key=lambda item: (item[1].menu_order, item[0])))
         self._versions = {flow_id: flow_digest(flow) for flow_id, flow in self._flows.items()}
         self._render = Renderer(texts)
@@ -86,8 +92,9 @@ class FlowEngine:
             return [self._render.notice("flows.unknown_flow", lang), self.menu(lang)]
         return [self._begin(chat_id, flow, lang)]
 
-    def _begin(self, chat_id: int | str, flow: Flow, lang: str,
-               apology: str | None = None) -> Reply:
+    def _begin(
+        self, chat_id: int | str, flow: Flow, lang: str, apology: str | None = None
+    ) -> Reply:
         """A new dialogue: one message with the intro and the first question."""
         notices = [apology] if apology else []
         previous = self.active(chat_id)
@@ -174,28 +181,34 @@ class FlowEngine:
         if not args or args[0] != session.flow_id:
             return self._stale(chat_id, lang)
         handler = {
-            ("ok", 1): self._on_ok, ("back", 2): self._on_back, ("edit", 2): self._on_edit,
-            ("a", 3): self._on_answer, ("pick", 3): self._on_pick,
+            ("ok", 1): self._on_ok,
+            ("back", 2): self._on_back,
+            ("edit", 2): self._on_edit,
+            ("a", 3): self._on_answer,
+            ("pick", 3): self._on_pick,
         }.get((action, len(args)))
         if handler is None:
             return self._stale(chat_id, lang)
         return handler(chat_id, session, flow, args[1:], lang)
 
     # -- button actions ------------------------------------------------------------------------
-    def _on_ok(self, chat_id: int | str, session: Session, flow: Flow, args: list[str],
-               lang: str) -> list[Reply]:
+    def _on_ok(
+        self, chat_id: int | str, session: Session, flow: Flow, args: list[str], lang: str
+    ) -> list[Reply]:
         if session.step != RECAP:
             return self._stale(chat_id, lang)
         return [self._verdict(chat_id, session, flow, lang)]
 
-    def _on_back(self, chat_id: int | str, session: Session, flow: Flow, args: list[str],
-                 lang: str) -> list[Reply]:
+    def _on_back(
+        self, chat_id: int | str, session: Session, flow: Flow, args: list[str], lang: str
+    ) -> list[Reply]:
         if args[0] != session.step:
             return self._stale(chat_id, lang)
         return self._back(chat_id, session, flow, lang)
 
-    def _on_edit(self, chat_id: int | str, session: Session, flow: Flow, args: list[str],
-                 lang: str) -> list[Reply]:
+    def _on_edit(
+        self, chat_id: int | str, session: Session, flow: Flow, args: list[str], lang: str
+    ) -> list[Reply]:
         step = flow.step(args[0])
         if session.step != RECAP or step is None or step.id not in session.answers:
             return self._stale(chat_id, lang)
@@ -205,8 +218,9 @@ class FlowEngine:
         notice = self._render.t("flows.edit.current", lang, answer=shown)
         return [self._show(session, flow, lang, notice)]
 
-    def _on_answer(self, chat_id: int | str, session: Session, flow: Flow, args: list[str],
-                   lang: str) -> list[Reply]:
+    def _on_answer(
+        self, chat_id: int | str, session: Session, flow: Flow, args: list[str], lang: str
+    ) -> list[Reply]:
         step_id, value = args
         step = flow.step(step_id)
         if step is None or step_id != session.step:
@@ -220,8 +234,9 @@ class FlowEngine:
             return self._stale(chat_id, lang)
         return self._record(chat_id, session, flow, step, value, lang)
 
-    def _on_pick(self, chat_id: int | str, session: Session, flow: Flow, args: list[str],
-                 lang: str) -> list[Reply]:
+    def _on_pick(
+        self, chat_id: int | str, session: Session, flow: Flow, args: list[str], lang: str
+    ) -> list[Reply]:
         step_id, index = args
         step = flow.step(step_id)
         if step is None or step_id != session.step:
@@ -235,8 +250,9 @@ class FlowEngine:
         return self._record(chat_id, session, flow, step, comune_answer(comune), lang)
 
     # -- dialogue steps ------------------------------------------------------------------------
-    def _record(self, chat_id: int | str, session: Session, flow: Flow, step: Step, value: Any,
-                lang: str) -> list[Reply]:
+    def _record(
+        self, chat_id: int | str, session: Session, flow: Flow, step: Step, value: Any, lang: str
+    ) -> list[Reply]:
         today, on = self._dates(flow)
         answers = dict(session.answers)
         answers[step.id] = value.isoformat() if isinstance(value, date) else value
@@ -269,8 +285,9 @@ class FlowEngine:
         self._save(chat_id, session)
         return [self._show(session, flow, lang)]
 
-    def _comune_text(self, chat_id: int | str, session: Session, flow: Flow, step: Step, text: str,
-                     lang: str) -> list[Reply]:
+    def _comune_text(
+        self, chat_id: int | str, session: Session, flow: Flow, step: Step, text: str, lang: str
+    ) -> list[Reply]:
         parsed = parse_text(text)
         if not parsed.ok:
             return [self._show(session, flow, lang, self._reason(step, parsed, lang))]
@@ -289,8 +306,9 @@ class FlowEngine:
             value = {"text": parsed.value, "not_found": True, "ats": []}
             return self._record(chat_id, session, flow, step, value, lang)
         if match.kind == "ambiguous" and len(match.comuni) > 1:
-            session.pick = [[comune_key(c), f"{c.name} ({c.province})"]
-                            for c in match.comuni[:MAX_PICK]]
+            session.pick = [
+                [comune_key(c), f"{c.name} ({c.province})"] for c in match.comuni[:MAX_PICK]
+            ]
             self._save(chat_id, session)
             return [self._show(session, flow, lang, self._render.t("flows.comune.pick", lang))]
         value = comune_answer(match.comuni[0], parsed.value)
@@ -364,8 +382,9 @@ class FlowEngine:
     def _show(self, session: Session, flow: Flow, lang: str, notice: str | None = None) -> Reply:
         today, on = self._dates(flow)
         if session.step == RECAP:
-            return self._render.recap(flow, path(flow, session.answers, today, on), session.answers,
-                                      lang, notice)
+            return self._render.recap(
+                flow, path(flow, session.answers, today, on), session.answers, lang, notice
+            )
         step = flow.step(session.step)
         assert step is not None
         steps = path(flow, session.answers, today, on, estimate=True)
@@ -373,10 +392,13 @@ class FlowEngine:
         position = (ids.index(step.id) + 1 if step.id in ids else 1, max(len(ids), 1))
         if notice is None or session.step == flow.steps[0].id:
             self._count("flow_step", f"{flow.id}:{step.id}")  # steps reached, for the report
-        picks = [(Button(shown, data_pick(flow.id, step.id, i)),)
-                 for i, (_, shown) in enumerate(session.pick)]
-        return self._render.question(flow, step, lang, position, first=position[0] == 1,
-                                     notice=notice, extra_rows=picks)
+        picks = [
+            (Button(shown, data_pick(flow.id, step.id, i)),)
+            for i, (_, shown) in enumerate(session.pick)
+        ]
+        return self._render.question(
+            flow, step, lang, position, first=position[0] == 1, notice=notice, extra_rows=picks
+        )
 
     def _count(self, kind: str, key: str) -> None:
         """Anonymous usage counters (no chat key) for the editors' report."""
@@ -423,4 +445,3 @@ class FlowEngine:
             return False
         nxt = pending_step(flow, session.answers, *self._dates(flow))
         return session.step == (nxt.id if nxt else RECAP)
-

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
@@ -44,7 +44,7 @@ class ExprError(ValueError):
     """An expression that cannot be read; the message says why."""
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     """Result of a test: three values plus 'not asked' and 'does not apply'."""
 
     MET = "met"

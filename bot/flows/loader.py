@@ -14,6 +14,7 @@ import yaml
 from pydantic import ValidationError
 
 from bot.flows.expr import ORDERING, Compare, ExprError, as_tuple, compile_expr
+from bot.flows.places import MAX_PICK
 from bot.flows.render import (
     DATA_CANCEL,
     data_answer,
@@ -23,15 +24,17 @@ from bot.flows.render import (
     data_pick,
     data_start,
 )
-from bot.flows.places import MAX_PICK
 from bot.flows.rules import CLOSED_CONDITION, MARKERS
 from bot.flows.schema import NUMERIC_TYPES, UNKNOWN, Flow, LText, Parameter, Step
-from bot.texts import placeholders
 from bot.knowledge import SafeLoader, validation_problems
+from bot.texts import placeholders
 
 MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback data
 UNIT_TYPES: dict[str, tuple[type, ...]] = {
-    "eur": (int, float), "years": (int, float), "months": (int, float), "count": (int, float),
+    "eur": (int, float),
+    "years": (int, float),
+    "months": (int, float),
+    "count": (int, float),
 }
 
 
@@ -69,15 +72,18 @@ def _load_file(path: Path, where: str, problems: list[str]) -> Flow | None:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" (line {mark.line + 1})" if mark else ""
-        problems.append(f"{where}: flow '-': field '-': the file is not valid YAML{line}: "
-                        f"{getattr(exc, 'problem', None) or exc}")
+        problems.append(
+            f"{where}: flow '-': field '-': the file is not valid YAML{line}: "
+            f"{getattr(exc, 'problem', None) or exc}"
+        )
         return None
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(f"{where}: flow '-': field '-': cannot read the file: {exc}")
         return None
     if not isinstance(data, dict):
-        problems.append(f"{where}: flow '-': field '-': the file must be a mapping "
-                        "(id:, title:, steps: ...)")
+        problems.append(
+            f"{where}: flow '-': field '-': the file must be a mapping (id:, title:, steps: ...)"
+        )
         return None
     flow_id = str(data.get("id", path.stem))
     try:
@@ -97,8 +103,9 @@ def check_flow(flow: Flow) -> Iterator[tuple[str, str]]:
         for n, text in enumerate(as_tuple(step.when)):
             yield from _check_expr(flow, text, f"steps.{index}.when.{n}", order, before=index)
         if step.stop_if:
-            yield from _check_expr(flow, step.stop_if, f"steps.{index}.stop_if", order,
-                                   before=index + 1)
+            yield from _check_expr(
+                flow, step.stop_if, f"steps.{index}.stop_if", order, before=index + 1
+            )
         bounded = step.min is not None or step.max is not None
         if bounded and step.type in ("yes_no", "choice", "comune", "text"):
             yield f"steps.{index}", "min/max only apply to number, money, years and age steps"
@@ -145,8 +152,10 @@ def _check_parameters(flow: Flow) -> Iterator[tuple[str, str]]:
                     continue
                 options = {o.id for o in by_step.options}
                 if set(value) != options:
-                    yield (f"{field}.values.{n}.value",
-                           f"give one value for each option of '{by_step.id}': {sorted(options)}")
+                    yield (
+                        f"{field}.values.{n}.value",
+                        f"give one value for each option of '{by_step.id}': {sorted(options)}",
+                    )
                 value_items: list[Any] = list(value.values())
             else:
                 value_items = [value]
@@ -170,8 +179,9 @@ def _unit_problem(param: Parameter, value: Any) -> str | None:
     return None
 
 
-def _check_expr(flow: Flow, text: str, field: str, order: dict[str, int],
-                before: int | None = None) -> Iterator[tuple[str, str]]:
+def _check_expr(
+    flow: Flow, text: str, field: str, order: dict[str, int], before: int | None = None
+) -> Iterator[tuple[str, str]]:
     try:
         expr = compile_expr(text)
     except ExprError as exc:
@@ -262,8 +272,11 @@ def _check_callback_data(flow: Flow) -> Iterator[tuple[str, str]]:
     for step in flow.steps:
         values = [o.id for o in step.options] + ["yes", "no", UNKNOWN]
         data += [data_answer(flow.id, step.id, v) for v in values]
-        data += [data_back(flow.id, step.id), data_edit(flow.id, step.id),
-                 data_pick(flow.id, step.id, MAX_PICK - 1)]
+        data += [
+            data_back(flow.id, step.id),
+            data_edit(flow.id, step.id),
+            data_pick(flow.id, step.id, MAX_PICK - 1),
+        ]
     for item in data:
         if len(item.encode("utf-8")) > MAX_CALLBACK_BYTES:
             yield "id", f"button data {item!r} is over {MAX_CALLBACK_BYTES} bytes: shorten the ids"

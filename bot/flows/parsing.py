@@ -28,28 +28,102 @@ YES = frozenset(
     "yes y yeah yep yup sure of course correct true".split()
 ) | {"si certo", "certo che si", "si grazie", "of course", "yes please"}
 NO = frozenset("no n nope non falso mai niente negativo nah false".split()) | {
-    "no grazie", "assolutamente no", "not really", "no thanks",
+    "no grazie",
+    "assolutamente no",
+    "not really",
+    "no thanks",
 }
-UNKNOWN_WORDS = frozenset({
-    "non so", "non lo so", "no lo so", "non saprei", "boh", "bho", "mah", "non ricordo",
-    "non sono sicura", "non sono sicuro", "non lo ricordo", "non ne ho idea", "nessuna idea",
-    "non so rispondere", "forse", "dont know", "don t know", "do not know", "i dont know",
-    "i don t know", "i do not know", "not sure", "idk", "no idea", "unknown", "maybe",
-    "non lo so ancora", "ancora non lo so", "preferisco non dirlo", "skip", "salta",
-})
+UNKNOWN_WORDS = frozenset(
+    {
+        "non so",
+        "non lo so",
+        "no lo so",
+        "non saprei",
+        "boh",
+        "bho",
+        "mah",
+        "non ricordo",
+        "non sono sicura",
+        "non sono sicuro",
+        "non lo ricordo",
+        "non ne ho idea",
+        "nessuna idea",
+        "non so rispondere",
+        "forse",
+        "dont know",
+        "don t know",
+        "do not know",
+        "i dont know",
+        "i don t know",
+        "i do not know",
+        "not sure",
+        "idk",
+        "no idea",
+        "unknown",
+        "maybe",
+        "non lo so ancora",
+        "ancora non lo so",
+        "preferisco non dirlo",
+        "skip",
+        "salta",
+    }
+)
 BACK_WORDS = frozenset({"indietro", "torna indietro", "back", "go back", "domanda precedente"})
 CANCEL_WORDS = frozenset({"annulla", "cancel", "esci", "stop", "basta", "quit", "exit"})
 CONFIRM_WORDS = frozenset({"conferma", "confermo", "confirm", "ok", "va bene", "tutto giusto"})
 
 NUMBER_WORDS = {
-    "zero": 0, "uno": 1, "un": 1, "una": 1, "due": 2, "tre": 3, "quattro": 4, "cinque": 5,
-    "sei": 6, "sette": 7, "otto": 8, "nove": 9, "dieci": 10, "undici": 11, "dodici": 12,
-    "tredici": 13, "quattordici": 14, "quindici": 15, "sedici": 16, "diciassette": 17,
-    "diciotto": 18, "diciannove": 19, "venti": 20, "trenta": 30, "quaranta": 40,
-    "one": 1, "a": 1, "an": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "mezzo": 0.5, "half": 0.5,
+    "zero": 0,
+    "uno": 1,
+    "un": 1,
+    "una": 1,
+    "due": 2,
+    "tre": 3,
+    "quattro": 4,
+    "cinque": 5,
+    "sei": 6,
+    "sette": 7,
+    "otto": 8,
+    "nove": 9,
+    "dieci": 10,
+    "undici": 11,
+    "dodici": 12,
+    "tredici": 13,
+    "quattordici": 14,
+    "quindici": 15,
+    "sedici": 16,
+    "diciassette": 17,
+    "diciotto": 18,
+    "diciannove": 19,
+    "venti": 20,
+    "trenta": 30,
+    "quaranta": 40,
+    "one": 1,
+    "a": 1,
+    "an": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "mezzo": 0.5,
+    "half": 0.5,
 }
 # Fragments of Italian/English number words: "dodicimila", "tremilacinquecento", "ten thousand".
 _NUMBER_WORD_FRAGMENTS = re.compile(
@@ -59,10 +133,30 @@ _NUMBER_WORD_FRAGMENTS = re.compile(
     r"seven|eight|nine|ten)"
 )
 MONTHS = {
-    "gennaio": 1, "febbraio": 2, "marzo": 3, "aprile": 4, "maggio": 5, "giugno": 6,
-    "luglio": 7, "agosto": 8, "settembre": 9, "ottobre": 10, "novembre": 11, "dicembre": 12,
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "gennaio": 1,
+    "febbraio": 2,
+    "marzo": 3,
+    "aprile": 4,
+    "maggio": 5,
+    "giugno": 6,
+    "luglio": 7,
+    "agosto": 8,
+    "settembre": 9,
+    "ottobre": 10,
+    "novembre": 11,
+    "dicembre": 12,
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
 }
 
 
@@ -144,9 +238,7 @@ def parse_choice(text: str, options: list[tuple[str, list[str]]]) -> Parsed:
 
 
 # --- numbers -----------------------------------------------------------------------------
-_AMOUNT_NOISE = re.compile(
-    r"(€|\beuro\b|\beur\b|\bcirca\b|\bca\.?|\babout\b|\bapprox\.?|~)", re.I
-)
+_AMOUNT_NOISE = re.compile(r"(€|\beuro\b|\beur\b|\bcirca\b|\bca\.?|\babout\b|\bapprox\.?|~)", re.I)
 _THOUSANDS = re.compile(r"^\d{1,3}([.,'’]\d{3})+$")
 _SPACED_THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}\b)")
 
@@ -206,7 +298,7 @@ def _number_and_rest(text: str) -> tuple[float | None, str]:
         return None, ""  # several numbers ("tra 2 e 3"): ask again rather than guess
     words = fold(text).split()
     for index, word in enumerate(words):
-        rest = " ".join(words[index + 1:])
+        rest = " ".join(words[index + 1 :])
         if word in ARTICLES:
             if re.match(r"(ann|year|mes|month|settiman|week)", rest):
                 return 1.0, rest
@@ -233,8 +325,9 @@ def parse_money(text: str, minimum: float | None = 0, maximum: float | None = No
     return _bounded(round(number, 2), minimum, maximum, money=True)
 
 
-def _bounded(value: float, minimum: float | None, maximum: float | None,
-             money: bool = False) -> Parsed:
+def _bounded(
+    value: float, minimum: float | None, maximum: float | None, money: bool = False
+) -> Parsed:
     if value < 0 and (minimum is None or minimum >= 0):
         return _fail("negative")
     if minimum is not None and value < minimum:
@@ -244,8 +337,9 @@ def _bounded(value: float, minimum: float | None, maximum: float | None,
     return Parsed(int(value) if float(value).is_integer() else value)
 
 
-def parse_number(text: str, minimum: float | None = 0, maximum: float | None = None,
-                 integer: bool = True) -> Parsed:
+def parse_number(
+    text: str, minimum: float | None = 0, maximum: float | None = None, integer: bool = True
+) -> Parsed:
     number, _ = _number_and_rest(text)
     if number is None:
         return _fail("number")
@@ -266,8 +360,9 @@ _LOOKS_LIKE_DATE = re.compile(
 )
 
 
-def parse_years(text: str, today: date, minimum: float | None = 0,
-                maximum: float | None = MAX_YEARS) -> Parsed:
+def parse_years(
+    text: str, today: date, minimum: float | None = 0, maximum: float | None = MAX_YEARS
+) -> Parsed:
     """A duration in years: "3", "3 anni", "2,5", "18 mesi", or a start date ("dal 01/03/2020")."""
     if _LOOKS_LIKE_DATE.search(text.lower()):
         since = parse_date(text, not_future=True, today=today)
@@ -303,8 +398,9 @@ def _year(value: str) -> int:
     return year
 
 
-def parse_date(text: str, not_future: bool = False, not_before: date | None = None,
-               today: date | None = None) -> Parsed:
+def parse_date(
+    text: str, not_future: bool = False, not_before: date | None = None, today: date | None = None
+) -> Parsed:
     """'15/03/2025', '15-3-25', '2025-03-15', '15 marzo 2025' (day first, as in Italy)."""
     lowered = text.lower()
     parts: tuple[int, int, int] | None = None

@@ -39,8 +39,11 @@ def comune_key(comune: ComuneLike) -> str:
 def comune_answer(comune: ComuneLike, text: str | None = None) -> dict[str, Any]:
     """The JSON-safe answer stored for a comune."""
     return {
-        "text": text or comune.name, "key": comune_key(comune), "name": comune.name,
-        "province": comune.province, "ats": list(dict.fromkeys(comune.ats)),
+        "text": text or comune.name,
+        "key": comune_key(comune),
+        "name": comune.name,
+        "province": comune.province,
+        "ats": list(dict.fromkeys(comune.ats)),
     }
 
 
@@ -51,8 +54,12 @@ def province_answer(places: PlacesLike, match: PlaceMatchLike, text: str) -> dic
     province = getattr(match, "province", None)
     if province is None and match.comuni:
         province = match.comuni[0].province
-    return {"text": text, "name": text.strip(), "province": province,
-            "ats": list(dict.fromkeys(ats))}
+    return {
+        "text": text,
+        "name": text.strip(),
+        "province": province,
+        "ats": list(dict.fromkeys(ats)),
+    }
 
 
 def ats_entries(places: PlacesLike | None, answer: Any) -> list[tuple[str, str | None]]:

@@ -139,8 +139,9 @@ class Renderer:
             return self.t("flows.answer.comune_not_found", lang, comune=shown)
         return shown
 
-    def param_value(self, flow: Flow, param: Parameter, value: Any, lang: str,
-                    key: str | None = None) -> str:
+    def param_value(
+        self, flow: Flow, param: Parameter, value: Any, lang: str, key: str | None = None
+    ) -> str:
         if value is None:
             return self.t("flows.fmt.undocumented", lang)
         if isinstance(value, dict):
@@ -150,8 +151,14 @@ class Renderer:
             parts = []
             for option_id, item in value.items():
                 label = self.answer(by_step, option_id, lang) if by_step else option_id
-                parts.append(self.t("flows.fmt.by_option", lang, option=label,
-                                    value=self.param_value(flow, param, item, lang)))
+                parts.append(
+                    self.t(
+                        "flows.fmt.by_option",
+                        lang,
+                        option=label,
+                        value=self.param_value(flow, param, item, lang),
+                    )
+                )
             return " / ".join(parts)
         if param.unit == "eur":
             return self.money(value, lang)
@@ -177,8 +184,9 @@ class Renderer:
                     return option.label.get(lang)
         return option_id
 
-    def label(self, flow: Flow, text: LText, lang: str, on: date,
-              answers: Mapping[str, Any]) -> str:
+    def label(
+        self, flow: Flow, text: LText, lang: str, on: date, answers: Mapping[str, Any]
+    ) -> str:
         """A condition label with its {parameter} placeholders filled for this user."""
         fields: dict[str, str] = {}
         for name, param in flow.parameters.items():
@@ -204,15 +212,22 @@ class Renderer:
     def answer_rows(self, flow: Flow, step: Step, lang: str) -> list[tuple[Button, ...]]:
         rows: list[tuple[Button, ...]] = []
         if step.type == "yes_no":
-            rows.append((
-                Button(self.t("flows.btn.yes", lang), data_answer(flow.id, step.id, "yes")),
-                Button(self.t("flows.btn.no", lang), data_answer(flow.id, step.id, "no")),
-            ))
+            rows.append(
+                (
+                    Button(self.t("flows.btn.yes", lang), data_answer(flow.id, step.id, "yes")),
+                    Button(self.t("flows.btn.no", lang), data_answer(flow.id, step.id, "no")),
+                )
+            )
         for option in step.options:
             rows.append((Button(option.label.get(lang), data_answer(flow.id, step.id, option.id)),))
         if step.unknown:
-            title = step.unknown_label.get(lang) if step.unknown_label else self.t(
-                "flows.btn.skip" if step.type == "comune" else "flows.btn.unknown", lang)
+            title = (
+                step.unknown_label.get(lang)
+                if step.unknown_label
+                else self.t(
+                    "flows.btn.skip" if step.type == "comune" else "flows.btn.unknown", lang
+                )
+            )
             rows.append((Button(title, data_answer(flow.id, step.id, UNKNOWN)),))
         return rows
 
@@ -221,16 +236,28 @@ class Renderer:
         if not flows:
             return Reply(self.t("flows.menu.empty", lang), status="info", lang=lang)
         rows = tuple((Button(f.title.get(lang), data_start(f.id)),) for f in flows)
-        return Reply(self.t("flows.menu.text", lang), status="info", lang=lang,
-                     title=self.t("flows.menu.title", lang), buttons=rows)
+        return Reply(
+            self.t("flows.menu.text", lang),
+            status="info",
+            lang=lang,
+            title=self.t("flows.menu.title", lang),
+            buttons=rows,
+        )
 
     def intro(self, flow: Flow, lang: str) -> str:
         """What the check is about and how it works, shown above the first question."""
         return "\n\n".join([flow.intro.get(lang).strip(), self.t("flows.intro.footer", lang)])
 
-    def question(self, flow: Flow, step: Step, lang: str, position: tuple[int, int],
-                 first: bool, notice: str | None = None,
-                 extra_rows: Sequence[tuple[Button, ...]] = ()) -> Reply:
+    def question(
+        self,
+        flow: Flow,
+        step: Step,
+        lang: str,
+        position: tuple[int, int],
+        first: bool,
+        notice: str | None = None,
+        extra_rows: Sequence[tuple[Button, ...]] = (),
+    ) -> Reply:
         parts = []
         if notice:
             parts.append(notice)
@@ -238,36 +265,78 @@ class Renderer:
         parts.append(step.question.get(lang).strip())
         if step.help:
             parts.append(step.help.get(lang).strip())
-        rows = [*extra_rows, *self.answer_rows(flow, step, lang),
-                self.nav_row(flow, step.id, lang, first)]
+        rows = [
+            *extra_rows,
+            *self.answer_rows(flow, step, lang),
+            self.nav_row(flow, step.id, lang, first),
+        ]
         expects = "number" if step.type in NUMERIC_TYPES or step.type == "date" else "any"
-        return Reply("\n\n".join(parts), status="flow", lang=lang, entry=flow.id,
-                     title=flow.title.get(lang), buttons=tuple(rows), expects=expects)
+        return Reply(
+            "\n\n".join(parts),
+            status="flow",
+            lang=lang,
+            entry=flow.id,
+            title=flow.title.get(lang),
+            buttons=tuple(rows),
+            expects=expects,
+        )
 
-    def recap(self, flow: Flow, steps: Sequence[Step], answers: Mapping[str, Any], lang: str,
-              notice: str | None = None) -> Reply:
-        lines = [f"• {s.recap.get(lang)}: {self.answer(s, answers.get(s.id), lang)}"
-                 for s in steps if s.id in answers]
+    def recap(
+        self,
+        flow: Flow,
+        steps: Sequence[Step],
+        answers: Mapping[str, Any],
+        lang: str,
+        notice: str | None = None,
+    ) -> Reply:
+        lines = [
+            f"• {s.recap.get(lang)}: {self.answer(s, answers.get(s.id), lang)}"
+            for s in steps
+            if s.id in answers
+        ]
         parts = [notice] if notice else []
-        parts += [self.t("flows.recap.title", lang), "\n".join(lines),
-                  self.t("flows.recap.footer", lang)]
+        parts += [
+            self.t("flows.recap.title", lang),
+            "\n".join(lines),
+            self.t("flows.recap.footer", lang),
+        ]
         confirm = Button(self.t("flows.btn.confirm", lang), data_ok(flow.id))
         rows: list[tuple[Button, ...]] = [(confirm,)]
-        rows += [(Button(self.t("flows.btn.edit", lang, label=s.recap.get(lang)),
-                         data_edit(flow.id, s.id)),)
-                 for s in steps if s.id in answers]
+        rows += [
+            (
+                Button(
+                    self.t("flows.btn.edit", lang, label=s.recap.get(lang)),
+                    data_edit(flow.id, s.id),
+                ),
+            )
+            for s in steps
+            if s.id in answers
+        ]
         rows.append(self.nav_row(flow, RECAP, lang, first=False))
-        return Reply("\n\n".join(parts), status="flow", lang=lang, entry=flow.id,
-                     title=flow.title.get(lang), buttons=tuple(rows))
+        return Reply(
+            "\n\n".join(parts),
+            status="flow",
+            lang=lang,
+            entry=flow.id,
+            title=flow.title.get(lang),
+            buttons=tuple(rows),
+        )
 
     def notice(self, key: str, lang: str, **fields: object) -> Reply:
         return Reply(self.t(key, lang, **fields), status="info", lang=lang)
 
     # -- verdict -------------------------------------------------------------------------
-    def verdict(self, flow: Flow, verdict: Verdict, answers: Mapping[str, Any], lang: str,
-                ats_lines: Sequence[str]) -> Reply:
-        conditions = [self._condition_line(flow, verdict, result, answers, lang)
-                      for result in verdict.results]
+    def verdict(
+        self,
+        flow: Flow,
+        verdict: Verdict,
+        answers: Mapping[str, Any],
+        lang: str,
+        ats_lines: Sequence[str],
+    ) -> Reply:
+        conditions = [
+            self._condition_line(flow, verdict, result, answers, lang) for result in verdict.results
+        ]
         contacts = [f"• {c.get(lang).strip()}" for c in flow.contacts]
         contacts += [f"• {line}" for line in ats_lines]
         sections = [
@@ -291,25 +360,40 @@ class Renderer:
     def _headline(self, flow: Flow, verdict: Verdict, answers: Mapping[str, Any], lang: str) -> str:
         title = flow.title.get(lang)
         fields = {
-            "title": title, "office": flow.decides.get(lang).strip(),
-            "as_of": fmt_date(flow.as_of), "year": str(verdict.rules_from.year),
+            "title": title,
+            "office": flow.decides.get(lang).strip(),
+            "as_of": fmt_date(flow.as_of),
+            "year": str(verdict.rules_from.year),
             "from": fmt_date(verdict.rules_from),
             "closed_on": fmt_date(flow.closed_on) if flow.closed_on else "",
         }
         kind = "closed" if verdict.closed else verdict.kind
         custom = getattr(flow.headlines, verdict.kind, None) if not verdict.closed else None
-        head = self.texts_format(custom.get(lang), fields) if custom else self.t(
-            f"flows.verdict.head.{kind}", lang, **fields)
+        head = (
+            self.texts_format(custom.get(lang), fields)
+            if custom
+            else self.t(f"flows.verdict.head.{kind}", lang, **fields)
+        )
         reason = self._reason(flow, verdict, answers, lang, kind, fields)
         parts = [f"{verdict.marker} {head}", reason]
         if verdict.closed and flow.after_closure:
             parts.append(flow.after_closure.get(lang).strip())
-        extra = [r.condition.if_not_met.get(lang).strip() for r in verdict.results
-                 if r.outcome is Outcome.NOT_MET and r.condition and r.condition.if_not_met]
+        extra = [
+            r.condition.if_not_met.get(lang).strip()
+            for r in verdict.results
+            if r.outcome is Outcome.NOT_MET and r.condition and r.condition.if_not_met
+        ]
         return "\n".join(parts + extra)
 
-    def _reason(self, flow: Flow, verdict: Verdict, answers: Mapping[str, Any], lang: str,
-                kind: str, fields: dict[str, str]) -> str:
+    def _reason(
+        self,
+        flow: Flow,
+        verdict: Verdict,
+        answers: Mapping[str, Any],
+        lang: str,
+        kind: str,
+        fields: dict[str, str],
+    ) -> str:
         """Why: the failing conditions, or the unknown ones (missing answers vs missing rules)."""
         if kind != "unsure":
             names = self._names(flow, verdict, answers, lang, verdict.failing)
@@ -324,31 +408,62 @@ class Renderer:
             (by_answer if answered_unknown or skipped else by_rule).append(result.id)
         parts = []
         if by_answer:
-            parts.append(self.t("flows.verdict.reason.unsure", lang,
-                                names=self._names(flow, verdict, answers, lang, by_answer)))
+            parts.append(
+                self.t(
+                    "flows.verdict.reason.unsure",
+                    lang,
+                    names=self._names(flow, verdict, answers, lang, by_answer),
+                )
+            )
         if by_rule:
-            parts.append(self.t("flows.verdict.reason.undocumented", lang,
-                                names=self._names(flow, verdict, answers, lang, by_rule)))
+            parts.append(
+                self.t(
+                    "flows.verdict.reason.undocumented",
+                    lang,
+                    names=self._names(flow, verdict, answers, lang, by_rule),
+                )
+            )
         parts.append(self.t("flows.verdict.reason.unsure_end", lang, **fields))
         return " ".join(parts)
 
-    def _names(self, flow: Flow, verdict: Verdict, answers: Mapping[str, Any], lang: str,
-               ids: Sequence[str]) -> str:
+    def _names(
+        self,
+        flow: Flow,
+        verdict: Verdict,
+        answers: Mapping[str, Any],
+        lang: str,
+        ids: Sequence[str],
+    ) -> str:
         labels = []
         for result in verdict.results:
             if result.id in ids:
                 labels.append(self._result_label(flow, verdict, result, answers, lang))
         return "; ".join(labels)
 
-    def _result_label(self, flow: Flow, verdict: Verdict, result: ConditionResult,
-                      answers: Mapping[str, Any], lang: str) -> str:
+    def _result_label(
+        self,
+        flow: Flow,
+        verdict: Verdict,
+        result: ConditionResult,
+        answers: Mapping[str, Any],
+        lang: str,
+    ) -> str:
         if result.condition is None:
-            return self.t("flows.verdict.closed_condition", lang,
-                          date=fmt_date(flow.closed_on) if flow.closed_on else "")
+            return self.t(
+                "flows.verdict.closed_condition",
+                lang,
+                date=fmt_date(flow.closed_on) if flow.closed_on else "",
+            )
         return self.label(flow, result.condition.label, lang, verdict.on, answers)
 
-    def _condition_line(self, flow: Flow, verdict: Verdict, result: ConditionResult,
-                        answers: Mapping[str, Any], lang: str) -> str:
+    def _condition_line(
+        self,
+        flow: Flow,
+        verdict: Verdict,
+        result: ConditionResult,
+        answers: Mapping[str, Any],
+        lang: str,
+    ) -> str:
         label = self._result_label(flow, verdict, result, answers, lang)
         if result.condition is None:
             given = self.t("flows.verdict.today", lang, date=fmt_date(verdict.today))
@@ -362,8 +477,13 @@ class Renderer:
             else:  # several answers: name each one
                 given = "; ".join(f"{label}: {value}" for label, value in shown)
             given = given or self.t("flows.answer.skipped", lang)
-        return self.t("flows.verdict.condition", lang, mark=CONDITION_MARKS[result.outcome],
-                      label=label, answer=given)
+        return self.t(
+            "flows.verdict.condition",
+            lang,
+            mark=CONDITION_MARKS[result.outcome],
+            label=label,
+            answer=given,
+        )
 
     def _param_lines(self, flow: Flow, verdict: Verdict, lang: str) -> list[str]:
         lines = []
@@ -376,8 +496,9 @@ class Renderer:
             value = self.param_value(flow, param, dated.value, lang)
             note = f" {dated.note.get(lang).strip()}" if dated.note else ""
             period = fmt_period(dated, self.texts, lang)
-            line = self.t("flows.verdict.param", lang, label=label, value=value, period=period,
-                          ref=dated.ref)
+            line = self.t(
+                "flows.verdict.param", lang, label=label, value=value, period=period, ref=dated.ref
+            )
             lines.append(line + note)
         return lines
 

@@ -26,7 +26,10 @@ from bot.flows.schema import NUMERIC_TYPES, UNKNOWN, Condition, DatedValue, Flow
 VerdictKind = Literal["ok", "fail", "unsure", "outdated"]
 # The markers are a contract (DESIGN.md section 3): every verdict starts with exactly one.
 MARKERS: dict[VerdictKind, str] = {
-    "ok": "✅", "fail": "❌", "unsure": "⚠️", "outdated": "⚠️",
+    "ok": "✅",
+    "fail": "❌",
+    "unsure": "⚠️",
+    "outdated": "⚠️",
 }
 CLOSED_CONDITION = "open"  # id of the condition added when a measure has closed
 # A step is asked when its `when` holds or cannot be decided (better one question too many);
@@ -165,8 +168,9 @@ def evaluate_condition(condition: Condition, ctx: Context) -> Outcome:
 
 
 # --- the path through the questions -------------------------------------------------------
-def _walk(flow: Flow, answers: Mapping[str, Any], today: date, on: date,
-          estimate: bool = False) -> Iterator[tuple[Step, bool]]:
+def _walk(
+    flow: Flow, answers: Mapping[str, Any], today: date, on: date, estimate: bool = False
+) -> Iterator[tuple[Step, bool]]:
     """Yield (step, answered) for the steps on the user's path, stopping after a stop_if.
 
     With `estimate`, steps whose `when` depends on questions not answered yet are counted too
@@ -194,8 +198,9 @@ def pending_step(flow: Flow, answers: Mapping[str, Any], today: date, on: date) 
     return next((step for step, answered in _walk(flow, answers, today, on) if not answered), None)
 
 
-def path(flow: Flow, answers: Mapping[str, Any], today: date, on: date,
-         estimate: bool = False) -> list[Step]:
+def path(
+    flow: Flow, answers: Mapping[str, Any], today: date, on: date, estimate: bool = False
+) -> list[Step]:
     """The steps on the user's path (answered or not), in order."""
     return [step for step, _ in _walk(flow, answers, today, on, estimate)]
 
@@ -288,6 +293,11 @@ def decide(flow: Flow, answers: Mapping[str, Any], today: date, on: date | None 
     else:
         kind = "outdated"
     return Verdict(
-        kind=kind, results=tuple(results), today=today, on=on, closed=closed,
-        rules_from=max(starts, default=on), params=tuple(used.items()),
+        kind=kind,
+        results=tuple(results),
+        today=today,
+        on=on,
+        closed=closed,
+        rules_from=max(starts, default=on),
+        params=tuple(used.items()),
     )

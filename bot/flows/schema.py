@@ -68,7 +68,7 @@ class Parameter(_Frozen):
     @field_validator("values")
     @classmethod
     def _sorted_not_overlapping(cls, values: tuple[DatedValue, ...]) -> tuple[DatedValue, ...]:
-        for before, after in zip(values, values[1:]):
+        for before, after in zip(values, values[1:], strict=False):
             if before.to is None or before.to >= after.from_:
                 raise ValueError(
                     f"periods must be in date order and must not overlap "

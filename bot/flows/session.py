@@ -30,8 +30,13 @@ class Session:
 
     def dump(self) -> dict[str, Any]:
         return {
-            "format": STATE_FORMAT, "flow": self.flow_id, "v": self.version, "step": self.step,
-            "answers": self.answers, "history": self.history, "tries": self.tries,
+            "format": STATE_FORMAT,
+            "flow": self.flow_id,
+            "v": self.version,
+            "step": self.step,
+            "answers": self.answers,
+            "history": self.history,
+            "tries": self.tries,
             "pick": self.pick,
         }
 
@@ -49,8 +54,16 @@ class Session:
             return None
         if not isinstance(tries, dict) or not isinstance(pick, list):
             return None
-        if not all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p)
-                   for p in pick):
+        if not all(
+            isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in pick
+        ):
             return None
-        return cls(flow_id, version, step, dict(answers), [str(h) for h in history],
-                   {str(k): int(v) for k, v in tries.items() if isinstance(v, int)}, pick)
+        return cls(
+            flow_id,
+            version,
+            step,
+            dict(answers),
+            [str(h) for h in history],
+            {str(k): int(v) for k, v in tries.items() if isinstance(v, int)},
+            pick,
+        )
