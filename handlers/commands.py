@@ -7,24 +7,14 @@ import asyncio
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.brain import ADMIN_COMMANDS, PUBLIC_COMMANDS
 from handlers.chat import brain_of, chat_context, command_of, is_private, quote_in_groups
 from handlers.delivery import send_replies
 
-# The contract's commands (docs: DESIGN.md section 3), then the admin ones (the brain checks
-# ChatContext.is_admin). The menu shown by Telegram comes from Brain.command_menu.
-COMMANDS = (
-    "start",
-    "help",
-    "menu",
-    "verifica",
-    "contatti",
-    "aderire",
-    "annulla",
-    "lingua",
-    "privacy",
-    "cancellami",
-)
-ADMIN_COMMANDS = ("stats", "reload", "unanswered")
+# The contract's commands (DESIGN.md section 3) and the admin ones (the brain checks
+# ChatContext.is_admin) are the brain's; the menu shown by Telegram comes from
+# Brain.command_menu.
+COMMANDS = PUBLIC_COMMANDS
 
 
 async def answer_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
