@@ -42,6 +42,7 @@ from handlers.errors import report_error
 from handlers.logs import RedactSecrets, configure_logging
 from handlers.messages import answer_text, answer_unsupported_media
 from handlers.ordering import ChatOrderedUpdateProcessor
+from handlers.polling import RestartAwareUpdatesRequest
 
 logger = logging.getLogger(__name__)
 
@@ -84,7 +85,9 @@ def build_application(
             HTTPXRequest(connect_timeout=5.0, read_timeout=10.0, write_timeout=10.0)
         ).get_updates_request(
             # python-telegram-bot adds the long-polling timeout to this read_timeout.
-            HTTPXRequest(connection_pool_size=2, connect_timeout=5.0, read_timeout=5.0)
+            RestartAwareUpdatesRequest(
+                connection_pool_size=2, connect_timeout=5.0, read_timeout=5.0
+            )
         )
     else:
         builder = builder.request(request).get_updates_request(request)

@@ -301,6 +301,22 @@ def test_the_server_goes_away_and_comes_back(telegram: Telegram) -> None:
     telegram.assert_alive()
 
 
+def test_a_bot_api_server_that_restarts_with_fresh_update_ids_is_followed(
+    telegram: Telegram,
+) -> None:
+    """An emulator that loses its state numbers updates from 1 again: nobody is left unanswered."""
+    telegram.say(47, "/start")  # the bot is polling, with an offset above 100,000
+    outage = threading.Thread(target=telegram.api.restart, args=(2.0,), kwargs={"fresh_ids": True})
+    outage.start()
+    outage.join()
+    telegram.api.push_message(48, "/start")  # update id 1 on the restarted server
+    sent = telegram.api.wait_for_messages(48, 1, timeout=30)
+    assert seen(sent[:1]) == telegram.expected(48, "/start")[:1]
+    after = telegram.say(49, "quanto dà il fondo cresco?")
+    assert seen(after) == telegram.expected(49, "quanto dà il fondo cresco?")
+    telegram.assert_alive()
+
+
 def test_a_user_who_blocked_the_bot_does_not_disturb_others(telegram: Telegram) -> None:
     telegram.api.block_chat(45)
     telegram.api.push_message(45, "/start")
