@@ -27,7 +27,6 @@ import json
 import os
 import platform
 import re
-import signal
 import statistics
 import subprocess
 import sys
@@ -184,20 +183,9 @@ def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
         time.sleep(0.002)
 
 
-def stop_process(process: subprocess.Popen[bytes]) -> int:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
-    return int(process.returncode)
-
-
 def process_start(runs: int) -> dict[str, float]:
     """Launch to first poll and to first reply of `python -m bot run`, /start already waiting."""
-    from tests.loadgen import TrackingBotApi
+    from tests.loadgen import TrackingBotApi, stop_process
 
     ready, replied = [], []
     for _ in range(runs):
@@ -216,7 +204,7 @@ def process_start(runs: int) -> dict[str, float]:
                 ready.append(api.calls_to("getUpdates")[0].at - launched)
                 replied.append(api.sent_to(1)[0].at - launched)
             finally:
-                stop_process(process)
+                stop_process(process, grace=20.0)
     return {"ready": statistics.median(ready), "first_reply": statistics.median(replied)}
 
 
@@ -400,7 +388,13 @@ class Run:
 
 def run_bot(bot: Bot, loads: dict[str, tuple[list[Any], dict[int, Any], dict[str, Any]]]) -> Run:
     """Start `bot` on a fresh fake Bot API, warm it up, play each load in turn, stop it."""
-    from tests.loadgen import EchoOracle, TrackingBotApi, expect_all, run_load_in_thread
+    from tests.loadgen import (
+        EchoOracle,
+        TrackingBotApi,
+        expect_all,
+        run_load_in_thread,
+        stop_process,
+    )
 
     result = Run(bot.name)
     echo = EchoOracle()
@@ -433,7 +427,7 @@ def run_bot(bot: Bot, loads: dict[str, tuple[list[Any], dict[int, Any], dict[str
                     setattr(result, name, report)
             result.rss_after, result.rss_peak = rss_mb(process.pid)
         finally:
-            result.exit_code = stop_process(process)
+            result.exit_code = stop_process(process, grace=20.0)
     return result
 
 

@@ -31,7 +31,9 @@ import contextlib
 import math
 import random
 import re
+import signal
 import statistics
+import subprocess
 import time
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -472,3 +474,15 @@ async def polling(application: Any, *, timeout: int = 2) -> AsyncIterator[Any]:
                 await application.post_shutdown(application)
     finally:
         await application.shutdown()
+
+
+def stop_process(process: subprocess.Popen[bytes], grace: float = 15.0) -> int:
+    """SIGTERM a bot process (it finishes in-flight updates), SIGKILL it after `grace` seconds."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+    return int(process.returncode)

@@ -11,6 +11,20 @@ from bot.store import SQLiteStore
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = ROOT / "tests" / "eval"
+# The Telegram commands of the contract (DESIGN.md section 3), written out on purpose: tests
+# check the brain and the door against the contract, not against the brain's own list.
+CONTRACT_COMMANDS = (
+    "start",
+    "help",
+    "menu",
+    "verifica",
+    "contatti",
+    "aderire",
+    "annulla",
+    "lingua",
+    "privacy",
+    "cancellami",
+)
 
 
 @lru_cache(maxsize=1)

@@ -9,7 +9,7 @@ import pytest
 from bot.brain import Brain
 from bot.matcher import ANSWER_THRESHOLD, Candidate, decide
 from bot.reply import Reply
-from tests.support import chat, make_brain
+from tests.support import CONTRACT_COMMANDS, chat, make_brain
 
 BAD_INPUTS = [
     "",
@@ -121,18 +121,7 @@ def test_forged_or_stale_buttons_get_a_polite_reply(brain: Brain, data: str) -> 
 
 
 def test_commands_of_the_contract_all_reply(brain: Brain) -> None:
-    for command in (
-        "start",
-        "help",
-        "menu",
-        "verifica",
-        "contatti",
-        "aderire",
-        "annulla",
-        "lingua",
-        "privacy",
-        "cancellami",
-    ):
+    for command in CONTRACT_COMMANDS:
         replies = brain.handle_command(chat(), command)
         assert replies and replies[0].text, command
     [unknown] = brain.handle_command(chat(), "nonexistent")

@@ -39,7 +39,7 @@ from bot.store import SQLiteStore, StoreError
 from handlers.app import build_application
 from handlers.delivery import NETWORK_RETRY_DELAYS
 from tests.fakebotapi import DEFAULT_TOKEN, SentMessage
-from tests.loadgen import Sent, TrackingBotApi, polling, received, rendered
+from tests.loadgen import Sent, TrackingBotApi, polling, received, rendered, stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 REPLY_TIMEOUT = 10.0
@@ -398,14 +398,7 @@ class BotProcess:
 
     def stop(self) -> int:
         assert self.process is not None
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
-        return int(self.process.returncode)
+        return stop_process(self.process)
 
     def kill(self) -> None:
         assert self.process is not None

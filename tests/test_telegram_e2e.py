@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -39,6 +38,7 @@ from tests.fakebotapi import (
     SentMessage,
     parse_telegram_html,
 )
+from tests.loadgen import stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 30.0
@@ -70,17 +70,6 @@ def start_bot(env: dict[str, str], log: Path, *args: str) -> subprocess.Popen[by
             stdout=stream,
             stderr=subprocess.STDOUT,
         )
-
-
-def stop_bot(process: subprocess.Popen[bytes]) -> int:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(5)
-    return int(process.returncode)
 
 
 def as_sent(replies: list[Reply]) -> list[tuple[str, list[str]]]:
@@ -138,7 +127,7 @@ class Telegram:
         try:
             self.api.wait_for_calls("setMyCommands", published + 3, timeout=START_TIMEOUT)
         except TimeoutError:
-            stop_bot(self.process)
+            stop_process(self.process)
             pytest.fail(f"the bot did not start:\n{self.log.read_text(errors='replace')[-3000:]}")
 
 
@@ -166,7 +155,7 @@ def telegram(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Telegram]:
             yield telegram
         finally:
             if telegram.process is not None:
-                stop_bot(telegram.process)
+                stop_process(telegram.process)
             reference.close()
 
 
@@ -253,7 +242,7 @@ def test_an_eligibility_check_survives_a_restart_of_the_bot(telegram: Telegram) 
     for step in steps:
         kind, *data = step
         if kind == "restart":
-            assert stop_bot(telegram.process) == 0
+            assert stop_process(telegram.process) == 0
             telegram.start()
             continue
         if kind == "command":
@@ -352,7 +341,7 @@ def test_logs_hold_neither_the_token_nor_what_users_wrote(telegram: Telegram) ->
 
 
 def test_sigterm_stops_the_bot_cleanly(telegram: Telegram) -> None:
-    assert stop_bot(telegram.process) == 0
+    assert stop_process(telegram.process) == 0
 
 
 def test_a_token_the_api_refuses_ends_the_process_without_showing_it(tmp_path: Path) -> None:
@@ -409,7 +398,7 @@ def test_webhook_mode_checks_telegrams_secret_header(tmp_path: Path) -> None:
             assert refused.value.code == 403
             assert not api.calls_to("getUpdates")
         finally:
-            assert stop_bot(process) == 0, log.read_text(errors="replace")[-3000:]
+            assert stop_process(process) == 0, log.read_text(errors="replace")[-3000:]
 
 
 # -- the fake Bot API itself ------------------------------------------------------------------
