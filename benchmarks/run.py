@@ -41,7 +41,6 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-SERVE_WITHOUT_FLOOD_LIMIT = "--serve-without-flood-limit"  # internal: see serve_without_flood_limit
 DOCS = ROOT / "docs" / "performance.md"
 DOCS_START, DOCS_END = "<!-- figures:start -->", "<!-- figures:end -->"
 
@@ -333,32 +332,7 @@ class Bot:
     command: list[str]
     ours: bool
     paced: bool = False
-
-
-def serve_without_flood_limit() -> int:
-    """Our bot exactly as `conciliazione-bot run`, minus the 30 messages/s flood limiter."""
-    from telegram.ext import AIORateLimiter
-
-    import handlers.app
-    from handlers.delivery import RATE_LIMIT_RETRIES, RetryingRateLimiter
-
-    if getattr(handlers.app, "RetryingRateLimiter", None) is not RetryingRateLimiter:
-        print(
-            "handlers.app no longer uses RetryingRateLimiter: update benchmarks/run.py",
-            file=sys.stderr,
-        )
-        return 2
-
-    class NoFloodLimit(RetryingRateLimiter):
-        def __init__(self) -> None:  # retries kept; overall and group limits off
-            AIORateLimiter.__init__(
-                self, overall_max_rate=0, group_max_rate=0, max_retries=RATE_LIMIT_RETRIES
-            )
-
-    handlers.app.RetryingRateLimiter = NoFloodLimit  # type: ignore[misc]
-    from bot.cli import main
-
-    return main(["run"])
+    env: dict[str, str] = field(default_factory=dict)
 
 
 def rss_mb(pid: int) -> tuple[float, float]:
@@ -402,7 +376,7 @@ def run_bot(bot: Bot, loads: dict[str, tuple[list[Any], dict[int, Any], dict[str
         process = subprocess.Popen(
             bot.command,
             cwd=ROOT,
-            env=bot_env(api, Path(data)),
+            env={**bot_env(api, Path(data)), **bot.env},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
@@ -458,8 +432,9 @@ def bench_end_to_end(
         Bot("ours (conciliazione-bot run)", [sys.executable, "-m", "bot", "run"], True, True),
         Bot(
             "ours without the 30 msg/s flood limiter",
-            [sys.executable, str(Path(__file__).resolve()), SERVE_WITHOUT_FLOOD_LIMIT],
+            [sys.executable, "-m", "bot", "run"],
             True,
+            env={"MAX_MESSAGES_PER_SECOND": "0"},
         ),
         Bot(
             "echo bot, PTB defaults", [sys.executable, str(here / "echo_bot.py")], False, paced_echo
@@ -610,8 +585,6 @@ def update_docs(table: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == [SERVE_WITHOUT_FLOOD_LIMIT]:
-        return serve_without_flood_limit()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer users, runs and queries")
     parser.add_argument("--users", type=int, help="simulated users (default 200; quick 100)")

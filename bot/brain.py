@@ -49,6 +49,14 @@ PUBLIC_COMMANDS = (
     "cancellami",
 )
 ADMIN_COMMANDS = ("stats", "reload", "unanswered")
+# What may take seconds rather than a millisecond: reloading the knowledge base, statistics
+# over the logs, deleting a chat's data (a VACUUM of the whole file). A door with an event
+# loop runs these in a worker thread and everything else inline (see `may_take_long`).
+SLOW_COMMANDS = frozenset((*ADMIN_COMMANDS, "cancellami"))
+SLOW_BUTTON_PREFIXES = ("x:", "a:")
+# How long a write waits for a database locked by another process before the user gets the
+# "try again later" apology (the bot's own writes are serialised and never wait on each other).
+STORE_BUSY_TIMEOUT_SECONDS = 1.0
 # Topics whose answers depend on where the user lives: a place in the question gets the ATS.
 PLACE_TOPICS = frozenset({"ats", "contatti", "aderire", "aiuti-famiglie"})
 # The rest of a message naming a place must match a place topic this well to be about the place.
@@ -92,8 +100,19 @@ def _format_date(value: date, lang: str) -> str:
     return value.strftime("%d/%m/%Y") if lang == "it" else value.isoformat()
 
 
+def may_take_long(*, command: str | None = None, button: str | None = None) -> bool:
+    """Whether a command or a button press may keep the brain busy for seconds.
+
+    Everything else (questions, flows, menus) takes well under a millisecond of CPU: cheaper
+    to run on a door's event loop than to hand to a worker thread (docs/performance.md).
+    """
+    if command is not None:
+        return command.lower().split("@", 1)[0] in SLOW_COMMANDS
+    return button is not None and button.startswith(SLOW_BUTTON_PREFIXES)
+
+
 class Brain:
-    """Everything the assistant decides. Thread-safe for use from worker threads."""
+    """Everything the assistant decides. Thread-safe: doors may call it from worker threads."""
 
     def __init__(
         self, kb: KnowledgeBase, store: SQLiteStore, settings: Settings | None = None
@@ -130,7 +149,11 @@ class Brain:
     @classmethod
     def from_settings(cls, settings: Settings) -> Brain:
         kb = load_knowledge(settings.knowledge_dir)
-        store = SQLiteStore(settings.data_dir, retention_days=settings.retention_days)
+        store = SQLiteStore(
+            settings.data_dir,
+            retention_days=settings.retention_days,
+            timeout=STORE_BUSY_TIMEOUT_SECONDS,
+        )
         return cls(kb, store, settings)
 
     def reload(self) -> list[str]:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+# Telegram's documented limit for a bot: about 30 messages per second across all chats.
+DEFAULT_MAX_MESSAGES_PER_SECOND = 30.0
 TOKEN_PATTERN = re.compile(r"^\d{3,20}:[A-Za-z0-9_-]{20,}$")
 
 
@@ -59,6 +61,9 @@ class Settings:
     port: int = 8443
     knowledge_dir: Path | None = None
     retention_days: int = 180
+    # Messages per second the bot sends across all chats (python-telegram-bot's AIORateLimiter);
+    # 0 lifts this overall limit. 429 answers are honoured and groups limited in any case.
+    max_messages_per_second: float = DEFAULT_MAX_MESSAGES_PER_SECOND
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -70,6 +75,16 @@ class Settings:
         if not retention_raw.isdigit() or int(retention_raw) < 1:
             raise SettingsError(f"RETENTION_DAYS: '{retention_raw}' is not a positive number")
         knowledge = env.get("KNOWLEDGE_DIR", "").strip()
+        rate_raw = env.get("MAX_MESSAGES_PER_SECOND", "").strip()
+        try:
+            rate = float(rate_raw) if rate_raw else DEFAULT_MAX_MESSAGES_PER_SECOND
+        except ValueError:
+            rate = -1.0
+        if not 0 <= rate < float("inf"):
+            raise SettingsError(
+                f"MAX_MESSAGES_PER_SECOND: '{rate_raw}' is not a number of messages per second "
+                "(0 lifts the overall limit)"
+            )
         return cls(
             token=Secret(env.get("BOT_TOKEN", "").strip()),
             base_url=env.get("BOT_API_BASE_URL", "").strip() or DEFAULT_BASE_URL,
@@ -81,6 +96,7 @@ class Settings:
             port=int(port_raw),
             knowledge_dir=Path(knowledge) if knowledge else None,
             retention_days=int(retention_raw),
+            max_messages_per_second=rate,
         )
 
     def require_token(self) -> str:

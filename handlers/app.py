@@ -54,8 +54,12 @@ MENU_DEFAULT_LANG = "it"
 # Start-up (getMe, deleteWebhook/setWebhook) retries before giving up; once running, polling
 # retries network failures forever with a growing pause (python-telegram-bot, up to 30 s).
 BOOTSTRAP_RETRIES = 5
+# Connections for sending: plenty for Telegram's ~30 messages/s. A bigger pool costs CPU on
+# every request (httpcore re-checks each pooled connection, twice per request).
+SEND_CONNECTIONS = 8
 PURGE_INTERVAL_SECONDS = 24 * 3600
 PURGE_TASK = "purge_task"
+MENU_TASK = "menu_task"
 # Telegram's rule for setWebhook's secret_token.
 WEBHOOK_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
@@ -75,14 +79,20 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(RetryingRateLimiter())
+        .rate_limiter(RetryingRateLimiter(settings.max_messages_per_second))
         .concurrent_updates(ChatOrderedUpdateProcessor())
         .post_init(start_services)
         .post_shutdown(stop_services)
     )
     if request is None:
         builder = builder.request(
-            HTTPXRequest(connect_timeout=5.0, read_timeout=10.0, write_timeout=10.0)
+            HTTPXRequest(
+                connection_pool_size=SEND_CONNECTIONS,
+                connect_timeout=5.0,
+                read_timeout=10.0,
+                write_timeout=10.0,
+                pool_timeout=5.0,
+            )
         ).get_updates_request(
             # python-telegram-bot adds the long-polling timeout to this read_timeout.
             RestartAwareUpdatesRequest(
@@ -126,7 +136,11 @@ def add_handlers(application: Application) -> None:
 async def start_services(application: Application) -> None:
     """post_init: publish the command menus, purge expired data now and then daily."""
     brain: Brain = application.bot_data[BRAIN]
-    await publish_command_menu(application, brain)
+    # In the background: a Bot API server that lacks setMyCommands (some emulators) or answers
+    # slowly must not hold up answering people.
+    application.bot_data[MENU_TASK] = asyncio.create_task(
+        publish_command_menu(application, brain), name="command menu"
+    )
     removed = await asyncio.to_thread(brain.purge_expired)
     logger.info("started as @%s; %d expired records purged", application.bot.username, removed)
     if controller_placeholder_present(brain):
@@ -138,12 +152,13 @@ async def start_services(application: Application) -> None:
 
 
 async def stop_services(application: Application) -> None:
-    """post_shutdown: stop the daily purge and close the brain's store."""
-    task: asyncio.Task[None] | None = application.bot_data.pop(PURGE_TASK, None)
-    if task is not None:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    """post_shutdown: stop the background tasks and close the brain's store."""
+    for name in (MENU_TASK, PURGE_TASK):
+        task: asyncio.Task[None] | None = application.bot_data.pop(name, None)
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
     brain: Brain = application.bot_data[BRAIN]
     await asyncio.to_thread(brain.close)
 
@@ -199,6 +214,15 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
     }
 
 
+def new_event_loop() -> asyncio.AbstractEventLoop:
+    """uvloop's event loop where it is installed (Linux, macOS), else asyncio's own."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
+
+
 def run(settings: Settings, webhook: bool = False) -> int:
     """Run the bot by long polling (or as a webhook server) until stopped; the exit code."""
     configure_logging(settings.log_level, settings.token.get(), settings.webhook_secret.get())
@@ -215,7 +239,7 @@ def run(settings: Settings, webhook: bool = False) -> int:
         return 1
     application = build_application(settings, brain)
     # A fresh event loop per run: run_polling closes its loop when done.
-    asyncio.set_event_loop(asyncio.new_event_loop())
+    asyncio.set_event_loop(new_event_loop())
     try:
         if options is not None:
             application.run_webhook(

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from functools import partial
 
 from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from handlers.chat import brain_of, chat_context
+from bot.brain import may_take_long
+from handlers.chat import brain_of, chat_context, consult
 from handlers.delivery import send_replies
 
 logger = logging.getLogger(__name__)
@@ -28,7 +29,8 @@ async def answer_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     chat = update.effective_chat
     if chat is None or not query.data:
         return
-    replies = await asyncio.to_thread(
-        brain_of(context).handle_button, chat_context(update, context), query.data
+    replies = await consult(
+        partial(brain_of(context).handle_button, chat_context(update, context), query.data),
+        slow=may_take_long(button=query.data),
     )
     await send_replies(context.bot, chat.id, replies)

@@ -7,7 +7,10 @@ before the text reaches the brain.
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType
@@ -19,6 +22,21 @@ from bot.settings import Settings
 # bot_data keys of the services built once by the composition root (handlers.app).
 BRAIN = "brain"
 SETTINGS = "settings"
+
+T = TypeVar("T")
+
+
+async def consult(call: Callable[[], T], *, slow: bool = False) -> T:
+    """Call the brain: inline on the event loop, or in a worker thread when `slow`.
+
+    An ordinary brain call (a question, a flow step, a menu) costs a fraction of a millisecond;
+    handing it to a worker thread costs more than that under load (GIL hand-offs between the
+    threads and the loop), so it runs inline. Calls that may take seconds
+    (`bot.brain.may_take_long`) run in a thread, so the other chats keep flowing meanwhile.
+    """
+    if slow:
+        return await asyncio.to_thread(call)
+    return call()
 
 
 def brain_of(context: ContextTypes.DEFAULT_TYPE) -> Brain:

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-import asyncio
+from functools import partial
 
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.brain import ADMIN_COMMANDS, PUBLIC_COMMANDS
-from handlers.chat import brain_of, chat_context, command_of, is_private, quote_in_groups
+from bot.brain import ADMIN_COMMANDS, PUBLIC_COMMANDS, may_take_long
+from handlers.chat import (
+    brain_of,
+    chat_context,
+    command_of,
+    consult,
+    is_private,
+    quote_in_groups,
+)
 from handlers.delivery import send_replies
 
 # The contract's commands (DESIGN.md section 3) and the admin ones (the brain checks
@@ -28,8 +35,10 @@ async def answer_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     known = command in COMMANDS or command in ADMIN_COMMANDS
     if not known and target is None and not is_private(message):
         return  # a bare unknown /cmd in a group is probably another bot's
-    replies = await asyncio.to_thread(
-        brain_of(context).handle_command, chat_context(update, context), command, arguments
+    chat = chat_context(update, context)
+    replies = await consult(
+        partial(brain_of(context).handle_command, chat, command, arguments),
+        slow=may_take_long(command=command),
     )
     await send_replies(
         context.bot, message.chat_id, replies, quote_message_id=quote_in_groups(message)

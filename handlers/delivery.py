@@ -1,6 +1,7 @@
 """Getting replies out to Telegram: rendering, sending in order, and retrying what is transient.
 
-Flood limits and `RetryAfter` (HTTP 429) are handled by python-telegram-bot's `AIORateLimiter`;
+Flood limits and `RetryAfter` (HTTP 429) are handled by python-telegram-bot's `AIORateLimiter`
+(overall rate from `MAX_MESSAGES_PER_SECOND`, default 30: Telegram's documented limit);
 `RetryingRateLimiter` adds a few spaced retries for transient network failures (connection
 refused or reset, 5xx, timeouts), which PTB does not retry for ordinary requests.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine, Iterable
+from contextvars import ContextVar
 from typing import Any
 
 from telegram import Bot, ReplyParameters
@@ -17,6 +19,7 @@ from telegram.error import BadRequest, NetworkError
 from telegram.ext import AIORateLimiter
 
 from bot.reply import Reply
+from bot.settings import DEFAULT_MAX_MESSAGES_PER_SECOND
 from handlers.render import render
 
 logger = logging.getLogger(__name__)
@@ -25,6 +28,8 @@ logger = logging.getLogger(__name__)
 RATE_LIMIT_RETRIES = 3
 # Transient network failures: retries of one request, and the pause before each one.
 NETWORK_RETRY_DELAYS: tuple[float, ...] = (0.5, 1.5, 3.0)
+# Set when the Bot API server accepted the current task's last request (it answered "ok").
+ACCEPTED: ContextVar[bool] = ContextVar("accepted", default=False)
 
 
 async def send_replies(
@@ -39,13 +44,33 @@ async def send_replies(
                 reply_parameters = ReplyParameters(
                     quote_message_id, allow_sending_without_reply=True
                 )
-            await bot.send_message(
-                chat_id,
-                message.html,
-                reply_markup=message.keyboard,
-                reply_parameters=reply_parameters,
-            )
+            ACCEPTED.set(False)
+            try:
+                await bot.send_message(
+                    chat_id,
+                    message.html,
+                    reply_markup=message.keyboard,
+                    reply_parameters=reply_parameters,
+                )
+            except (TypeError, ValueError, KeyError) as exc:
+                if not ACCEPTED.get():
+                    raise
+                # Delivered: only python-telegram-bot's reading of the answer failed (some Bot
+                # API emulators echo the request instead of returning a Message). Go on.
+                logger.warning(
+                    "sendMessage accepted, but its answer is not a Telegram Message (%s)",
+                    type(exc).__name__,
+                )
             first = False
+
+
+def _as_rate(per_second: float) -> tuple[float, float]:
+    """(messages, seconds) for AIORateLimiter: 30 -> (30, 1); 0.5 -> (1, 2); 0 -> no limit."""
+    if per_second <= 0:
+        return 0, 1
+    if per_second >= 1:
+        return per_second, 1
+    return 1, 1 / per_second
 
 
 class RetryingRateLimiter(AIORateLimiter):
@@ -56,8 +81,12 @@ class RetryingRateLimiter(AIORateLimiter):
     retried anyway, because a rare duplicate is better than a family left without an answer.
     """
 
-    def __init__(self) -> None:
-        super().__init__(max_retries=RATE_LIMIT_RETRIES)
+    def __init__(self, max_messages_per_second: float = DEFAULT_MAX_MESSAGES_PER_SECOND) -> None:
+        # aiolimiter counts whole messages: a fractional rate is spread over a longer period.
+        rate, period = _as_rate(max_messages_per_second)
+        super().__init__(
+            overall_max_rate=rate, overall_time_period=period, max_retries=RATE_LIMIT_RETRIES
+        )
 
     async def process_request(
         self,
@@ -70,9 +99,11 @@ class RetryingRateLimiter(AIORateLimiter):
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         for attempt, delay in enumerate((*NETWORK_RETRY_DELAYS, None), start=1):
             try:
-                return await super().process_request(
+                result = await super().process_request(
                     callback, args, kwargs, endpoint, data, rate_limit_args
                 )
+                ACCEPTED.set(True)
+                return result
             except BadRequest:
                 raise
             except NetworkError as exc:

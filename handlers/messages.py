@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+from functools import partial
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -10,6 +10,7 @@ from telegram.ext import ContextTypes
 from handlers.chat import (
     brain_of,
     chat_context,
+    consult,
     is_private,
     quote_in_groups,
     without_mention,
@@ -27,9 +28,9 @@ async def answer_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         text = without_mention(text, context.bot.username or "")
     brain, chat = brain_of(context), chat_context(update, context)
     if text:
-        replies = await asyncio.to_thread(brain.handle_text, chat, text)
+        replies = await consult(partial(brain.handle_text, chat, text))
     else:  # just "@botname" in a group: show what the bot can do
-        replies = await asyncio.to_thread(brain.handle_command, chat, "menu", "")
+        replies = await consult(partial(brain.handle_command, chat, "menu", ""))
     await send_replies(
         context.bot, message.chat_id, replies, quote_message_id=quote_in_groups(message)
     )
@@ -41,5 +42,5 @@ async def answer_unsupported_media(update: Update, context: ContextTypes.DEFAULT
     if message is None:
         return
     brain, chat = brain_of(context), chat_context(update, context)
-    reply = await asyncio.to_thread(brain.unsupported_media, chat)
+    reply = await consult(partial(brain.unsupported_media, chat))
     await send_replies(context.bot, message.chat_id, [reply])

@@ -15,9 +15,11 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
-# Updates processed at the same time, across all chats. The brain runs in worker threads
-# (asyncio.to_thread), so more than the default thread pool would only queue up there.
-MAX_CONCURRENT_UPDATES = 32
+# Updates processed at the same time, across all chats: while some wait on Telegram for their
+# replies to be sent, others are answered (the brain itself runs inline, see handlers.chat).
+# Four replies in flight at ~0.1 s each already exceed Telegram's 30 messages/s; more only add
+# CPU per request in the HTTP client's connection pool (measured in docs/performance.md).
+MAX_CONCURRENT_UPDATES = 4
 
 
 class ChatOrderedUpdateProcessor(BaseUpdateProcessor):

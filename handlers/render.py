@@ -10,6 +10,7 @@ chunk only, under the end of the reply.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Iterator
@@ -31,6 +32,8 @@ MAX_TITLE_LENGTH = 256
 SEPARATORS = ("\n\n", "\n", " ")
 # Telegram rejects an empty message; a reply made only of buttons still needs a body.
 EMPTY_BODY = "…"
+# Distinct keyboards kept ready (the knowledge base has a few hundred).
+KEYBOARD_CACHE_SIZE = 1024
 # Lone UTF-16 surrogates (possible in decoded JSON) cannot be sent: they become U+FFFD.
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -120,8 +123,13 @@ def _hard_cuts(text: str, limit: int) -> Iterator[str]:
         yield text
 
 
+@functools.lru_cache(maxsize=KEYBOARD_CACHE_SIZE)
 def build_keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
-    """Inline keyboard from the reply's rows; a button Telegram would refuse is dropped."""
+    """Inline keyboard from the reply's rows; a button Telegram would refuse is dropped.
+
+    Keyboards are immutable and few (menus, an answer's follow-ups, a flow step's choices),
+    so each is built once and reused.
+    """
     keyboard: list[list[InlineKeyboardButton]] = []
     for row in rows:
         buttons = []

@@ -10,8 +10,6 @@ from __future__ import annotations
 import io
 import logging
 import os
-import random
-import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -179,6 +177,7 @@ async def test_admin_flag_comes_from_admin_ids(door: Door, monkeypatch: pytest.M
 async def test_command_menu_is_published_in_italian_and_english(door: Door) -> None:
     await door.app.post_init(door.app)
     try:
+        await door.api.wait_for_calls("setMyCommands", 3)  # published in the background
         for lang in ("it", "en"):
             published = door.api.get_commands(lang)
             menu = [(c["command"], c["description"]) for c in published]
@@ -380,34 +379,55 @@ async def test_retry_after_is_honoured(door: Door) -> None:
 async def test_chats_run_concurrently_and_each_chat_in_order(
     door: Door, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    lock = threading.Lock()
-    running = {"now": 0, "max": 0}
-
-    def slow_echo(chat: ChatContext, text: str) -> list[Reply]:
-        with lock:
-            running["now"] += 1
-            running["max"] = max(running["max"], running["now"])
-        time.sleep(random.uniform(0.0, 0.02))
-        with lock:
-            running["now"] -= 1
-        return [Reply(f"echo {text}")]
-
-    monkeypatch.setattr(door.brain, "handle_text", slow_echo)
-    chats = range(100, 110)
+    """While replies wait on a slow Telegram, other chats go on; each chat stays in order."""
+    chats, steps, send_delay = range(100, 110), 5, 0.1
+    monkeypatch.setattr(door.brain, "handle_text", lambda chat, text: [Reply(f"echo {text}")])
+    door.api.delay_next("sendMessage", send_delay, times=len(chats) * steps)
     await door.app.start()
+    started = time.monotonic()
     try:
-        for step in range(5):
+        for step in range(steps):
             for chat_id in chats:
                 update = door.api.push_message(chat_id, f"{chat_id}-{step}")
                 await door.app.update_queue.put(Update.de_json(update, door.app.bot))
         for chat_id in chats:
-            await door.api.wait_for_messages(chat_id, 5, timeout=10)
+            assert await door.api.wait_for_messages(chat_id, steps, timeout=20)
     finally:
         await door.app.stop()
+    elapsed = time.monotonic() - started
+    # One chat at a time would take len(chats) * steps * send_delay = 5 s.
+    assert elapsed < len(chats) * steps * send_delay / 2
     for chat_id in chats:
         replies = [m.plain for m in door.api.sent_to(chat_id)]
-        assert replies == [f"echo {chat_id}-{step}" for step in range(5)]
-    assert running["max"] > 1
+        assert replies == [f"echo {chat_id}-{step}" for step in range(steps)]
+
+
+async def test_slow_brain_work_runs_off_the_event_loop(
+    door: Door, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A /reload (seconds of work) does not hold up another family's question."""
+    answered_at: dict[str, float] = {}
+    handle_command = door.brain.handle_command
+
+    def slow_reload(chat: ChatContext, command: str, args: str = "") -> list[Reply]:
+        if command == "reload":
+            time.sleep(1.0)  # what reading the knowledge base again may take
+            answered_at["reload"] = time.monotonic()
+            return [Reply("reloaded")]
+        return handle_command(chat, command, args)
+
+    monkeypatch.setattr(door.brain, "handle_command", slow_reload)
+    await door.app.start()
+    try:
+        for chat_id, text in ((200, "/reload"), (201, "/start")):
+            update = door.api.push_message(chat_id, text)
+            await door.app.update_queue.put(Update.de_json(update, door.app.bot))
+        assert await door.api.wait_for_messages(201, 1, timeout=10)
+        answered_at["question"] = time.monotonic()
+        assert await door.api.wait_for_messages(200, 1, timeout=10)
+    finally:
+        await door.app.stop()
+    assert answered_at["question"] < answered_at["reload"]
 
 
 # -- rendering ----------------------------------------------------------------------------------
