@@ -9,7 +9,9 @@ it is the cost of what it does on top of python-telegram-bot.
     ... python benchmarks/echo_bot.py --concurrent 32   # updates processed 32 at a time
 
 By default python-telegram-bot processes one update at a time (`concurrent_updates` off);
-`--concurrent N` matches our bot, which handles up to 32 chats at once.
+`--concurrent N` processes N at once. `--aiohttp` sends through our transport
+(handlers/transport.py) instead of python-telegram-bot's default httpx one: the ceiling of the
+Telegram layer *as our bot uses it*.
 """
 
 from __future__ import annotations
@@ -45,10 +47,14 @@ async def press(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await context.bot.send_message(query.message.chat.id, query.data)
 
 
-def build(token: str, base_url: str, concurrent: int = 1) -> Application:
+def build(token: str, base_url: str, concurrent: int = 1, aiohttp: bool = False) -> Application:
     builder = ApplicationBuilder().token(token).base_url(base_url)
     if concurrent > 1:
         builder = builder.concurrent_updates(concurrent)
+    if aiohttp:
+        from handlers.transport import AiohttpRequest
+
+        builder = builder.request(AiohttpRequest())
     application = builder.build()
     application.add_handler(MessageHandler(filters.TEXT, echo))
     application.add_handler(CallbackQueryHandler(press))
@@ -63,9 +69,14 @@ def main(argv: list[str] | None = None) -> int:
         default=1,
         help="updates processed at once (default 1, python-telegram-bot's default)",
     )
+    parser.add_argument(
+        "--aiohttp", action="store_true", help="send through handlers/transport.py (aiohttp)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    application = build(os.environ["BOT_TOKEN"], os.environ["BOT_API_BASE_URL"], args.concurrent)
+    application = build(
+        os.environ["BOT_TOKEN"], os.environ["BOT_API_BASE_URL"], args.concurrent, args.aiohttp
+    )
     application.run_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])
     return 0
 

@@ -18,11 +18,12 @@ No telegram import here.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import re
 import time
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -373,13 +374,38 @@ class _Row:
     active: bool
 
 
+def _municipality_records() -> Iterator[dict[str, Any]]:
+    """python-codicefiscale's records of Italian comuni, read one at a time.
+
+    The list (7 MB of JSON, ~10,000 comuni) would take ~24 MB as Python objects, and the
+    process would keep that memory after dropping the 90% outside Lombardy; decoding record
+    by record keeps only what is used. Falls back to the library's loader if its data file
+    moves.
+    """
+    import codicefiscale.data
+
+    path = Path(codicefiscale.data.__file__).parent / "data" / "municipalities.json"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        yield from codicefiscale.data.get_municipalities_data()
+        return
+    decoder = json.JSONDecoder()
+    position = text.index("[") + 1
+    while True:
+        while text[position] in " \t\r\n,":
+            position += 1
+        if text[position] == "]":
+            return
+        record, position = decoder.raw_decode(text, position)
+        yield record
+
+
 @lru_cache(maxsize=1)
 def _lombard_rows() -> tuple[_Row, ...]:
     """The Lombard records of python-codicefiscale's list of comuni (active and former)."""
-    from codicefiscale.data import get_municipalities_data
-
     rows = []
-    for record in get_municipalities_data():
+    for record in _municipality_records():
         if record.get("province") not in LOMBARD_PROVINCES:
             continue
         deleted = str(record.get("date_deleted") or "")[:10]

@@ -27,7 +27,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import BaseRequest
 
 from bot.admin import controller_placeholder_present
 from bot.brain import Brain
@@ -43,6 +43,7 @@ from handlers.logs import RedactSecrets, configure_logging
 from handlers.messages import answer_text, answer_unsupported_media
 from handlers.ordering import ChatOrderedUpdateProcessor
 from handlers.polling import RestartAwareUpdatesRequest
+from handlers.transport import AiohttpRequest
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +55,7 @@ MENU_DEFAULT_LANG = "it"
 # Start-up (getMe, deleteWebhook/setWebhook) retries before giving up; once running, polling
 # retries network failures forever with a growing pause (python-telegram-bot, up to 30 s).
 BOOTSTRAP_RETRIES = 5
-# Connections for sending: plenty for Telegram's ~30 messages/s. A bigger pool costs CPU on
-# every request (httpcore re-checks each pooled connection, twice per request).
+# Connections for sending replies (handlers.transport): plenty for Telegram's ~30 messages/s.
 SEND_CONNECTIONS = 8
 PURGE_INTERVAL_SECONDS = 24 * 3600
 PURGE_TASK = "purge_task"
@@ -86,11 +86,10 @@ def build_application(
     )
     if request is None:
         builder = builder.request(
-            HTTPXRequest(
+            AiohttpRequest(
                 connection_pool_size=SEND_CONNECTIONS,
                 connect_timeout=5.0,
                 read_timeout=10.0,
-                write_timeout=10.0,
                 pool_timeout=5.0,
             )
         ).get_updates_request(

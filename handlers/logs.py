@@ -1,6 +1,7 @@
 """Logging for the bot process: secrets and what users wrote stay out of the log.
 
-- httpx logs every request URL, and Bot API URLs contain the token: warnings only.
+- httpx logs every request URL, and Bot API URLs contain the token: warnings only (aiohttp,
+  which sends the replies, too).
 - python-telegram-bot's DEBUG lines print request parameters and incoming updates (message
   texts next to chat ids): never below INFO, even with LOG_LEVEL=DEBUG.
 - python-telegram-bot puts the token in some exception messages (e.g. "The token `…` was
@@ -55,6 +56,7 @@ def configure_logging(level_name: str, *secrets: str) -> None:
     logging.basicConfig(level=level, format=LOG_FORMAT)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("aiohttp").setLevel(logging.WARNING)
     logging.getLogger("telegram").setLevel(max(level, logging.INFO))
     redactor = RedactSecrets(*secrets)
     for handler in logging.getLogger().handlers:

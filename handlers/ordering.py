@@ -17,9 +17,8 @@ from telegram.ext import BaseUpdateProcessor
 
 # Updates processed at the same time, across all chats: while some wait on Telegram for their
 # replies to be sent, others are answered (the brain itself runs inline, see handlers.chat).
-# Four replies in flight at ~0.1 s each already exceed Telegram's 30 messages/s; more only add
-# CPU per request in the HTTP client's connection pool (measured in docs/performance.md).
-MAX_CONCURRENT_UPDATES = 4
+# 8 to 32 measure the same on loopback (docs/performance.md); 16 leaves room for slow requests.
+MAX_CONCURRENT_UPDATES = 16
 
 
 class ChatOrderedUpdateProcessor(BaseUpdateProcessor):

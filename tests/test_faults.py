@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from telegram.request import HTTPXRequest
+from telegram.request import BaseRequest
 
 from bot.brain import Brain, ChatContext
 from bot.knowledge import KnowledgeBase, load_knowledge
@@ -38,6 +38,7 @@ from bot.settings import Settings
 from bot.store import SQLiteStore, StoreError
 from handlers.app import build_application
 from handlers.delivery import NETWORK_RETRY_DELAYS
+from handlers.transport import AiohttpRequest
 from tests.fakebotapi import DEFAULT_TOKEN, SentMessage
 from tests.loadgen import Sent, TrackingBotApi, polling, received, rendered, stop_process
 
@@ -121,7 +122,7 @@ class Door:
 
 
 @contextlib.asynccontextmanager
-async def door_on(data_dir: Path, request: HTTPXRequest | None = None) -> AsyncIterator[Door]:
+async def door_on(data_dir: Path, request: BaseRequest | None = None) -> AsyncIterator[Door]:
     """The production Application (request layer, rate limiter, retries) on a fake Bot API."""
     async with TrackingBotApi() as api:
         settings = make_settings(api.base_url, data_dir)
@@ -230,9 +231,7 @@ async def test_polling_errors_are_retried_with_growing_pauses(
 async def test_a_request_that_times_out_is_sent_again(tmp_path: Path, reference: Reference) -> None:
     """The server takes the message but never answers in time: the bot sends it again."""
     read_timeout = 1.0
-    request = HTTPXRequest(
-        connection_pool_size=16, read_timeout=read_timeout, connect_timeout=1.0, write_timeout=1.0
-    )
+    request = AiohttpRequest(read_timeout=read_timeout, connect_timeout=1.0)
     async with door_on(tmp_path / "data", request) as door:
         door.api.delay_next("sendMessage", 3.0)
         got = await door.say(1, "/start")

@@ -1,7 +1,7 @@
 """Load: 200 people write at once (after a poster or a newsletter), through the real Telegram door.
 
 The production Application (request layer, the rate limiter that keeps the bot within
-Telegram's 30 messages per second, per-chat ordering, worker threads) polls the fake Bot API
+Telegram's 30 messages per second, per-chat ordering, the brain) polls the fake Bot API
 over HTTP in this process, while the load generator (tests/loadgen.py) plays 200 users: people
 asking questions and pressing the buttons of the answers, people running the NASKO check,
 people browsing the menus. Every user must get every reply, exactly the replies our brain gives
@@ -9,7 +9,9 @@ on its own, and nobody may receive another user's text. The latencies are printe
 
 Latency here is mostly the wait in the rate limiter's queue: ~1,000 messages at Telegram's
 30 per second take ~33 s however fast the bot is. benchmarks/run.py measures latency at a
-realistic pace and the bot's capacity without the limiter (docs/performance.md).
+realistic pace and the bot's capacity without the limiter (docs/performance.md); the second
+test here lifts the limit (MAX_MESSAGES_PER_SECOND=0) and checks the same crowd is answered
+just as right, many times faster.
 """
 
 from __future__ import annotations
@@ -41,8 +43,9 @@ USERS = 200
 TELEGRAM_MESSAGES_PER_SECOND = 30
 
 
+@pytest.mark.parametrize("limit", ["", "0"], ids=["telegram-limit", "no-overall-limit"])
 async def test_two_hundred_users_at_once_each_get_all_and_only_their_replies(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], limit: str
 ) -> None:
     kb = real_kb()
     reference = Brain(kb, SQLiteStore(tmp_path / "reference"))
@@ -53,7 +56,6 @@ async def test_two_hundred_users_at_once_each_get_all_and_only_their_replies(
     assert {u.script for u in users} == {"asker", "checker", "browser"}
     # The isolation check relies on each checker's number being echoed back to them only.
     assert checkers and all(nonce_echoed(u, expectations[u.chat_id]) for u in checkers)
-
     async with TrackingBotApi() as api:
         settings = Settings.from_env(
             {
@@ -61,6 +63,7 @@ async def test_two_hundred_users_at_once_each_get_all_and_only_their_replies(
                 "BOT_API_BASE_URL": api.base_url,
                 "BOT_DATA_DIR": str(tmp_path / "data"),
                 "KNOWLEDGE_DIR": os.environ.get("KNOWLEDGE_DIR", ""),
+                "MAX_MESSAGES_PER_SECOND": limit,
             }
         )
         brain = Brain(kb, SQLiteStore(settings.data_dir), settings)
@@ -71,18 +74,23 @@ async def test_two_hundred_users_at_once_each_get_all_and_only_their_replies(
             )
         sends = [c for c in api.calls_to("sendMessage") if c.status == 200]
         refused = [c for c in api.calls if c.status >= 400]
-
     stats = latency_stats(report.latencies)
     with capsys.disabled():
-        print(f"\n[load] {report.summary()}")
+        print(f"\n[load, MAX_MESSAGES_PER_SECOND={limit or 'default'}] {report.summary()}")
         for script, values in sorted(report.by_script.items()):
             line = ", ".join(f"{k} {v:.0f} ms" for k, v in latency_stats(values).items())
             print(f"[load]   {script}: {len(values)} steps; {line}")
     assert not report.problems, "\n".join(report.problems[:20])
     assert len(report.latencies) == report.updates == sum(len(u.steps) for u in users)
     assert not refused, [(c.method, c.status) for c in refused[:10]]
-    # Within Telegram's limit, and not far below it: the limiter is the only brake.
     rate = len(sends) / report.duration
-    assert rate <= TELEGRAM_MESSAGES_PER_SECOND * 1.5, f"{rate:.0f} messages/s"
-    assert rate >= TELEGRAM_MESSAGES_PER_SECOND * 0.6, f"{rate:.0f} messages/s"
+    if limit:
+        # Lifted: the crowd's own pace sets the rate (about 190 updates/s here), and nobody
+        # waits long (p95 ~0.1 s on 2 cores, with the fake Telegram in the same process).
+        assert rate > TELEGRAM_MESSAGES_PER_SECOND * 2, f"{rate:.0f} messages/s"
+        assert stats["p95"] < 1000, stats
+    else:
+        # Within Telegram's limit, and not far below it: the limiter is the only brake.
+        assert rate <= TELEGRAM_MESSAGES_PER_SECOND * 1.5, f"{rate:.0f} messages/s"
+        assert rate >= TELEGRAM_MESSAGES_PER_SECOND * 0.6, f"{rate:.0f} messages/s"
     assert stats["p95"] > 0

@@ -504,3 +504,11 @@ def test_accuracy_on_the_evaluation_set(places: PlaceDirectory) -> None:
     accuracy = 1 - len(wrong) / len(cases)
     print(f"places accuracy: {accuracy:.1%} on {len(cases)} questions")
     assert accuracy >= MIN_ACCURACY, wrong
+
+
+def test_comuni_are_read_record_by_record_exactly_as_the_library_reads_them() -> None:
+    from codicefiscale.data import get_municipalities_data
+
+    from bot.places import _municipality_records
+
+    assert list(_municipality_records()) == get_municipalities_data()
