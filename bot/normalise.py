@@ -178,11 +178,36 @@ class Vocabulary:
         for w in sorted(own):
             if len(w) >= 4:
                 self._by_length.setdefault(len(w), []).append(w)
+        # One edit never changes both the first and the last letter of a 4+ letter word, so a
+        # word within 1 edit is among those sharing either: two small lists instead of a bucket.
+        self._by_end: dict[tuple[int, int, str], list[str]] = {}
+        self._rank: dict[str, int] = {}  # position in its bucket, to break ties as over it
+        for size, bucket in self._by_length.items():
+            for index, w in enumerate(bucket):
+                self._by_end.setdefault((size, 0, w[0]), []).append(w)
+                self._by_end.setdefault((size, -1, w[-1]), []).append(w)
+                self._rank[w] = index
         self._langs = tuple(langs)
         self._cache: dict[str, str] = {}
 
     def __contains__(self, word: str) -> bool:
         return word in self._known
+
+    def _closest_sharing_an_end(self, word: str, size: int, cutoff: int) -> tuple[str, int] | None:
+        """The closest word of this size within `cutoff` edits, among those sharing an end."""
+        found = []
+        for end, letter in ((0, word[0]), (-1, word[-1])):
+            candidates = self._by_end.get((size, end, letter))
+            if candidates:
+                best = process.extractOne(
+                    word, candidates, scorer=OSA.distance, score_cutoff=cutoff
+                )
+                if best is not None:
+                    found.append((best[1], self._rank[best[0]], best[0]))
+        if not found:
+            return None
+        distance, _, closest = min(found)
+        return closest, distance
 
     def correct(self, word: str) -> str:
         if word in self._known or len(word) < 5 or word.isdigit():
@@ -202,12 +227,13 @@ class Vocabulary:
             bucket = self._by_length.get(size)
             if not bucket:
                 continue
-            best = process.extractOne(
-                word,
-                bucket,
-                scorer=OSA.distance,
-                score_cutoff=min(max_distance, result_distance - 1),
-            )
+            cutoff = min(max_distance, result_distance - 1)
+            best: tuple[str, int] | None
+            if max_distance == 1:
+                best = self._closest_sharing_an_end(word, size, cutoff)
+            else:
+                found = process.extractOne(word, bucket, scorer=OSA.distance, score_cutoff=cutoff)
+                best = None if found is None else (found[0], int(found[1]))
             if best is not None and best[1] < result_distance:
                 result, result_distance = best[0], best[1]
         if len(self._cache) < 50_000:

@@ -143,3 +143,49 @@ def test_rank_returns_the_best_few_sorted(matcher: Matcher) -> None:
     assert 1 <= len(ranked) <= 10 and norm
     scores = [c.score for c in ranked]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_typo_correction_by_word_ends_finds_what_a_search_of_every_word_finds() -> None:
+    """The shortcut for 5-7 letter words (candidates sharing the first or the last letter) is
+    exact: same correction as comparing with every known word of the right lengths."""
+    import random
+
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+    from wordfreq import top_n_list
+
+    words = [w for w in top_n_list("it", 12_000) if w.isalpha()][:10_000]
+    vocabulary = Vocabulary(words)
+    rng = random.Random(7)
+    letters = "abcdefghilmnopqrstuvzèà"
+
+    def typo(word: str) -> str:
+        i, c = rng.randrange(len(word)), rng.choice(letters)
+        return rng.choice(
+            [
+                word[:i] + c + word[i + 1 :],
+                word[:i] + c + word[i:],
+                word[:i] + word[i + 1 :],
+                word[:i] + word[i + 1 : i + 2] + word[i : i + 1] + word[i + 2 :],
+            ]
+        )
+
+    def search_all(word: str) -> str:
+        result, result_distance = word, 2
+        for size in range(len(word) - 1, len(word) + 2):
+            bucket = vocabulary._by_length.get(size)
+            if bucket:
+                best = process.extractOne(
+                    word, bucket, scorer=OSA.distance, score_cutoff=result_distance - 1
+                )
+                if best is not None and best[1] < result_distance:
+                    result, result_distance = best[0], best[1]
+        return result
+
+    samples = [typo(w) for w in rng.sample([w for w in words if 5 <= len(w) <= 7], 800)]
+    samples += ["".join(rng.choice(letters) for _ in range(rng.randint(5, 7))) for _ in range(200)]
+    samples = [w for w in samples if 5 <= len(w) <= 7 and w not in vocabulary]
+    assert len(samples) > 500
+    corrected = [vocabulary.correct(w) for w in samples]
+    assert corrected == [search_all(w) for w in samples]
+    assert sum(c != w for c, w in zip(corrected, samples, strict=True)) > 300  # real corrections
