@@ -271,15 +271,7 @@ class Renderer:
             self.nav_row(flow, step.id, lang, first),
         ]
         expects = "number" if step.type in NUMERIC_TYPES or step.type == "date" else "any"
-        return Reply(
-            "\n\n".join(parts),
-            status="flow",
-            lang=lang,
-            entry=flow.id,
-            title=flow.title.get(lang),
-            buttons=tuple(rows),
-            expects=expects,
-        )
+        return self._flow_reply(flow, parts, rows, lang, expects)
 
     def recap(
         self,
@@ -313,6 +305,17 @@ class Renderer:
             if s.id in answers
         ]
         rows.append(self.nav_row(flow, RECAP, lang, first=False))
+        return self._flow_reply(flow, parts, rows, lang)
+
+    @staticmethod
+    def _flow_reply(
+        flow: Flow,
+        parts: list[str],
+        rows: list[tuple[Button, ...]],
+        lang: str,
+        expects: str = "any",
+    ) -> Reply:
+        """A message of the check: its paragraphs under the flow's title, with its buttons."""
         return Reply(
             "\n\n".join(parts),
             status="flow",
@@ -320,6 +323,7 @@ class Renderer:
             entry=flow.id,
             title=flow.title.get(lang),
             buttons=tuple(rows),
+            expects=expects,
         )
 
     def notice(self, key: str, lang: str, **fields: object) -> Reply:
