@@ -24,6 +24,8 @@ SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,54}$")
 TAG_PATTERN = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 MAX_ANSWER_CHARS = 3000
+# The visible part of an answer (the key fact) fits a phone screen; the rest goes in `details`.
+MAX_SHORT_ANSWER_CHARS = 450
 MIN_QUESTIONS_PER_LANG = 2
 MAX_RELATED = 3
 
@@ -109,6 +111,8 @@ class Entry(_Frozen):
     title: Localized
     questions: LocalizedList
     answer: Localized
+    # Conditions and particulars, shown collapsed (Telegram expandable blockquote).
+    details: Localized | None = None
     sources: tuple[Source, ...]
     as_of: date
     validity: Validity | None = None
@@ -130,9 +134,11 @@ class Entry(_Frozen):
             raise ValueError("at least one source is required")
         return value
 
-    @field_validator("answer")
+    @field_validator("answer", "details")
     @classmethod
-    def _plain_answer(cls, value: Localized) -> Localized:
+    def _plain_answer(cls, value: Localized | None) -> Localized | None:
+        if value is None:
+            return value
         for lang in LANGS:
             text = value.get(lang)
             if TAG_PATTERN.search(text):

@@ -34,6 +34,9 @@ class Reply:
     # What a typed answer should be: "any", or "number" when the bot asks for an amount, a
     # number or a date (the console then reads "3" as the answer, not as button [3]).
     expects: str = "any"
+    # Conditions, particulars and sources: shown collapsed (Telegram's expandable blockquote),
+    # after a blank line in the console, as `details` in `ask --json`.
+    details: str = ""
 
     @property
     def plain_text(self) -> str:
