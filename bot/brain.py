@@ -370,6 +370,7 @@ class Brain:
         elif validity is not None and validity.status == "unknown":
             footer.append(self.texts.get("answer.unknown_validity", lang, year=entry.as_of.year))
         text = entry.answer.get(lang).strip() + "\n\n" + "\n".join(footer)
+        details = entry.details.get(lang).strip() if entry.details is not None else ""
         rows: list[tuple[Button, ...]] = []
         if entry.flow and self.flows is not None and entry.flow in self.kb.flows:
             rows.append(
@@ -389,6 +390,7 @@ class Brain:
             score=score,
             title=entry.title.get(lang),
             buttons=tuple(rows),
+            details=details,
         )
 
     def _sources_line(self, entry: Entry, lang: str) -> str:

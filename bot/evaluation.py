@@ -63,7 +63,7 @@ def load_cases(path: Path) -> list[Case]:
 
 
 def judge(case: Case, reply: Reply) -> bool:
-    text = reply.plain_text.lower()
+    text = (reply.plain_text + "\n" + reply.details).lower()
     if case.expect == "fallback":
         return reply.status == "fallback"
     if case.expect == "answer" and reply.status != "answer":
