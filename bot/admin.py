@@ -24,7 +24,8 @@ from bot.store import STATE_TTL_DAYS, SQLiteStore
 from bot.texts import LANGS
 
 if TYPE_CHECKING:
-    from bot.brain import Brain, ChatContext
+    from bot.brain import ChatContext
+    from bot.services import AdminServices
 
 logger = logging.getLogger(__name__)
 
@@ -48,26 +49,22 @@ def scrub_deleted_data(store: SQLiteStore) -> bool:
     return store.compact()
 
 
-def controller_placeholder_present(brain: Brain) -> bool:
+def controller_placeholder_present(texts: Any) -> bool:
     """True while knowledge/ui/admin.yaml does not name the data controller yet (for start-up
     checks: the Telegram door should log a warning when it is true)."""
-    texts = brain.texts
     return any(CONTROLLER_PLACEHOLDER in texts.get("privacy.controller", lang) for lang in LANGS)
 
 
 class Admin:
     """Feedback, admin commands and privacy actions for one Brain."""
 
-    def __init__(self, brain: Brain) -> None:
-        self.brain = brain
+    def __init__(self, services: AdminServices) -> None:
+        self.services = services
+        self._store = services.store
 
-    # Always read through the brain: /reload replaces the texts and the knowledge base.
-    @property
-    def _store(self) -> SQLiteStore:
-        return self.brain.store
-
+    # Always read the current knowledge: /reload replaces the texts and the knowledge base.
     def _t(self, key: str, lang: str, **fields: object) -> str:
-        return str(self.brain.texts.get(key, lang, **fields))
+        return str(self.services.knowledge().texts.get(key, lang, **fields))
 
     def _info(self, key: str, lang: str, buttons: Keyboard = (), **fields: object) -> Reply:
         return Reply(self._t(key, lang, **fields), status="info", lang=lang, buttons=buttons)
@@ -104,13 +101,14 @@ class Admin:
             return [self._info("feedback.skipped", lang)]
         vote_mark, _, entry_id = rest.partition(":")
         vote = {"+": 1, "-": -1}.get(vote_mark)
-        if vote is None or self.brain.kb.entry(entry_id) is None:
+        if vote is None or self.services.knowledge().kb.entry(entry_id) is None:
             return [self._info("feedback.stale", lang)]
         feedback_id = self._store.add_feedback(entry_id, vote)
         if vote > 0:
             self._clear_feedback_pending(chat)
             return [self._info("feedback.thanks", lang)]
-        if self.brain.flows is not None and self.brain.flows.active(chat.chat_id):
+        flows = self.services.knowledge().flows
+        if flows is not None and flows.active(chat.chat_id):
             # During an eligibility check the next message answers the check, not the vote.
             return [self._info("feedback.thanks", lang)]
         # The only link between the chat and the vote, deleted as soon as the comment arrives,
@@ -135,8 +133,8 @@ class Admin:
         self._store.set_feedback_comment(feedback_id, comment)
         # If the comment is itself a question we can answer (and not with the answer just
         # rated down), answer it: the user should not have to ask twice.
-        found = self.brain.answer_question(text, lang)
-        entry = self.brain.kb.entry(found.entry) if found.entry else None
+        found = self.services.answer(text, lang)
+        entry = self.services.knowledge().kb.entry(found.entry) if found.entry else None
         if found.status == "answer" and entry is not None and entry.id != pending.get("entry"):
             self._store.count_event("topic", entry.topic)
             thanks = "\n\n".join(
@@ -161,8 +159,8 @@ class Admin:
     def _report(self) -> Report:
         return build_report(
             self._store,
-            self.brain.kb,
-            matcher=self.brain.matcher,
+            self.services.knowledge().kb,
+            matcher=self.services.knowledge().matcher,
             retention_days=self._store.retention_days,
         )
 
@@ -239,9 +237,9 @@ class Admin:
         return Reply("\n\n".join(lines), status="info", lang=lang)
 
     def _reload(self, lang: str) -> Reply:
-        problems = self.brain.reload()
+        problems = self.services.reload()
         if not problems:
-            kb = self.brain.kb
+            kb = self.services.knowledge().kb
             logger.info("knowledge reloaded: %d entries, %d flows", len(kb.entries), len(kb.flows))
             return self._info(
                 "admin.reload_ok",

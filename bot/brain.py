@@ -1,41 +1,47 @@
 """The brain: one object that every door (Telegram, console chat, `ask`) talks to.
 
 It knows nothing of Telegram. It turns a text, a button press or a command into channel-neutral
-`Reply` objects, using the knowledge base, the matcher, the eligibility flows, the place
-directory and the state store.
+`Reply` objects. A message goes through one pipeline (docs/architecture.md):
 
-Callback data namespaces (each <= 64 bytes):
+    understand (bot/understanding.py) -> decide (bot/answering.py) -> compose (bot/compose.py)
+
+with the conversation state around it: a pending question, a running guided check (bot/flows),
+the chat's sticky language. Dialogue acts, commands and button prefixes are dispatched through
+registries built in one place (`_register`), so adding one is one line.
+
+Callback data namespaces:
   e:<entry>   open an entry            n:        "none of these"
-  m:<item>    menu (families, check, orgs, contacts, menu)
+  m:<item>    menu (families, check, orgs, contacts, menu, ats)
   f:...       eligibility flows (bot.flows)       p:<comune key>  a comune chosen from a list
   fb:<+|->:<entry>  feedback on an answer          l:<it|en>  language
-  x:<action>  privacy actions (forget / keep)
+  x:<action>  privacy actions (forget / keep)      a:<action> admin actions
 """
 
 from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
 
-from bot.knowledge import Entry, KnowledgeBase, load_knowledge
-from bot.language import detect_language
-from bot.matcher import BaselineMatcher, Matcher, MatchResult, specificity
+from bot.admin import Admin
+from bot.flows import FlowEngine
+from bot.knowledge import Entry, KnowledgeBase, KnowledgeError, load_knowledge
+from bot.language import clear_language, detect_language
+from bot.matcher import BaselineMatcher, MatchResult
 from bot.normalise import fold
 from bot.privacy import redact_identifiers
 from bot.reply import Button, Reply
+from bot.services import AdminServices, Knowledge
 from bot.settings import Settings
-from bot.smalltalk import SmallTalk
 from bot.store import SQLiteStore, StoreError
-from bot.texts import LANGS
+from bot.texts import LANGS, Texts
+from bot.understanding import Understanding
 
 logger = logging.getLogger(__name__)
 
 MAX_INPUT_CHARS = 4000
-MAX_CALLBACK_BYTES = 64
 PUBLIC_COMMANDS = (
     "start",
     "help",
@@ -57,18 +63,12 @@ SLOW_BUTTON_PREFIXES = ("x:", "a:")
 # How long a write waits for a database locked by another process before the user gets the
 # "try again later" apology (the bot's own writes are serialised and never wait on each other).
 STORE_BUSY_TIMEOUT_SECONDS = 1.0
-# Topics whose answers depend on where the user lives: a place in the question gets the ATS.
-PLACE_TOPICS = frozenset({"ats", "contatti", "aderire", "aiuti-famiglie"})
-# The rest of a message naming a place must match a place topic this well to be about the place.
-# (the top 3 candidates are looked at, among the topics where an office is the answer).
-PLACE_INTENT_SCORE = 45.0
-PLACE_INTENT_TOPICS = PLACE_TOPICS | {"reti", "alleanze"}
-# A word at least this specific (bot.matcher.specificity) names a topic of its own.
-TOPIC_SPECIFICITY = 0.5
 MENU_TOPICS = {
     "families": ("nasko", "cresco", "bonus-famiglia", "aiuti-famiglie", "misure-nazionali"),
     "orgs": ("aderire", "reti", "alleanze", "programmi", "conciliazione"),
 }
+# Commands that, during a guided check, answer and then repeat the pending question.
+KEEPS_THE_CHECK = frozenset({"help", "menu", "lingua", "privacy", "contatti", "aderire"})
 
 
 @dataclass(frozen=True)
@@ -96,10 +96,6 @@ def _lang_hint(code: str | None) -> str | None:
     return code if code in LANGS else None
 
 
-def _format_date(value: date, lang: str) -> str:
-    return value.strftime("%d/%m/%Y") if lang == "it" else value.isoformat()
-
-
 def may_take_long(*, command: str | None = None, button: str | None = None) -> bool:
     """Whether a command or a button press may keep the brain busy for seconds.
 
@@ -111,6 +107,9 @@ def may_take_long(*, command: str | None = None, button: str | None = None) -> b
     return button is not None and button.startswith(SLOW_BUTTON_PREFIXES)
 
 
+Handler = Callable[[ChatContext, str, str], list[Reply]]
+
+
 class Brain:
     """Everything the assistant decides. Thread-safe: doors may call it from worker threads."""
 
@@ -119,32 +118,76 @@ class Brain:
     ) -> None:
         self.settings = settings or Settings()
         self.store = store
-        self._install(kb)
-        # Optional features, wired when their modules are present.
-        self.admin: Any = None
-        try:
-            from bot.admin import Admin
-        except ImportError:
-            Admin = None  # type: ignore[assignment,misc]
-        if Admin is not None:
-            self.admin = Admin(self)
-
-    def _install(self, kb: KnowledgeBase) -> None:
-        """Build everything derived from a knowledge base (also used by /reload)."""
-        self.kb = kb
-        self.texts = kb.texts
-        self.matcher = Matcher(kb.entries, kb.synonyms)
+        self._reload_lock = threading.Lock()
+        self.admin = Admin(
+            AdminServices(
+                store=store,
+                knowledge=lambda: self.k,
+                answer=lambda text, lang: self.answer_question(text, lang),
+                reload=self.reload,
+            )
+        )
+        self.k = self._build(kb)
         self._baseline: BaselineMatcher | None = None
-        self.smalltalk = SmallTalk(kb.smalltalk, kb.fillers)
-        self.places = kb.places
-        self.flows: Any = None
-        if kb.flows:
-            from bot.flows import FlowEngine
+        self._register()
 
-            self.flows = FlowEngine(kb.flows, kb.texts, self.store, kb.places)
-        self._topic_first: dict[str, Entry] = {}
-        for entry in kb.entries:
-            self._topic_first.setdefault(entry.topic, entry)
+    def _build(self, kb: KnowledgeBase) -> Knowledge:
+        flows = FlowEngine(kb.flows, kb.texts, self.store, kb.places) if kb.flows else None
+        return Knowledge.build(kb, flows, self.admin.feedback_buttons)
+
+    def _register(self) -> None:
+        """The dispatch tables: small-talk acts, commands, button prefixes (order is free)."""
+        self._commands: dict[str, Handler] = {
+            "start": self._cmd_start,
+            "help": self._cmd_help,
+            "menu": self._cmd_menu,
+            "verifica": self._cmd_verifica,
+            "contatti": self._cmd_contatti,
+            "aderire": self._cmd_aderire,
+            "annulla": self._cmd_annulla,
+            "lingua": self._cmd_lingua,
+            "privacy": self._cmd_privacy,
+            "cancellami": self._cmd_cancellami,
+        }
+        self._buttons: dict[str, Handler] = {
+            "e": self._btn_entry,
+            "n": self._btn_none,
+            "m": self._btn_menu,
+            "f": self._btn_flow,
+            "l": self._btn_lang,
+            "p": self._btn_place,
+            "fb": self._btn_admin,
+            "x": self._btn_admin,
+            "a": self._btn_admin,
+        }
+        self._menu_items: dict[str, Handler] = {
+            "families": lambda chat, rest, lang: [self._topic_menu("families", lang)],
+            "orgs": lambda chat, rest, lang: [self._topic_menu("orgs", lang)],
+            "check": lambda chat, rest, lang: [self._flows_menu(lang)],
+            "contacts": lambda chat, rest, lang: self._contacts(chat, lang),
+            "ats": lambda chat, rest, lang: self._ask_comune(chat, lang),
+        }
+
+    # -- what one knowledge base gives (swapped as one object by /reload) --------------------
+    @property
+    def kb(self) -> KnowledgeBase:
+        return self.k.kb
+
+    @property
+    def texts(self) -> Texts:
+        return self.k.kb.texts
+
+    @property
+    def matcher(self):  # type: ignore[no-untyped-def]
+        return self.k.matcher
+
+    @property
+    def flows(self) -> FlowEngine | None:
+        return self.k.flows  # type: ignore[no-any-return]
+
+    @property
+    def places(self):  # type: ignore[no-untyped-def]
+        return self.k.kb.places
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Brain:
@@ -158,13 +201,14 @@ class Brain:
 
     def reload(self) -> list[str]:
         """Re-read knowledge/; on problems keep serving the old one. Returns the problems."""
-        from bot.knowledge import KnowledgeError
-
-        try:
-            kb = load_knowledge(self.kb.directory)
-        except KnowledgeError as exc:
-            return exc.problems
-        self._install(kb)
+        with self._reload_lock:
+            try:
+                kb = load_knowledge(self.k.kb.directory)
+            except KnowledgeError as exc:
+                return exc.problems
+            fresh = self._build(kb)
+            self.k = fresh  # one assignment: a request sees the old or the new, never a mix
+            self._baseline = None
         return []
 
     @property
@@ -180,17 +224,30 @@ class Brain:
         return self.store.purge_expired()
 
     # -- language ---------------------------------------------------------------------------
-    def _remembered_lang(self, chat: ChatContext) -> str:
+    def _stored_lang(self, chat: ChatContext) -> str | None:
         try:
-            remembered = self.store.get_prefs(chat.chat_id).get("lang")
+            return self.store.get_prefs(chat.chat_id).get("lang")
         except StoreError:
-            remembered = None
-        return remembered or _lang_hint(chat.user_lang) or "it"
+            return None
 
-    def _lang_for_text(self, chat: ChatContext, text: str) -> str:
-        default = self._remembered_lang(chat)
-        lang = detect_language(text, default)
-        if lang != default:
+    def _remembered_lang(self, chat: ChatContext) -> str:
+        return self._stored_lang(chat) or _lang_hint(chat.user_lang) or "it"
+
+    def _lang_for_text(self, chat: ChatContext, text: str, in_check: bool) -> str:
+        """The chat's language, changed only by clear evidence (a sentence), never mid-check.
+
+        A chat with no language yet takes the message's (a greeting is enough); after that
+        only /lingua or a sentence clearly in the other language changes it, never a date,
+        an amount, a place name or a word.
+        """
+        stored = self._stored_lang(chat)
+        default = stored or _lang_hint(chat.user_lang) or "it"
+        if in_check:
+            return default
+        lang = detect_language(text, default) if stored is None else clear_language(text)
+        if lang is None or lang == default and stored is not None:
+            return default
+        if lang != stored:
             try:
                 self.store.set_pref(chat.chat_id, lang=lang)
             except StoreError:
@@ -200,7 +257,8 @@ class Brain:
     # -- public entry points ----------------------------------------------------------------
     def handle_text(self, chat: ChatContext, text: str) -> list[Reply]:
         text = _clean(text)
-        lang = self._lang_for_text(chat, text) if fold(text) else self._remembered_lang(chat)
+        in_check = self.flows is not None and bool(self._active_check(chat))
+        lang = self._lang_for_text(chat, text, in_check) if fold(text) else self._remembered_lang(chat)
         return self._guard(lang, lambda: self._on_text(chat, text, lang))
 
     def handle_button(self, chat: ChatContext, data: str) -> list[Reply]:
@@ -231,44 +289,48 @@ class Brain:
             return [Reply(self.texts.get("error.store", lang), status="info", lang=lang)]
 
     # -- stateless question answering (ask, eval) -------------------------------------------
+    def understand(self, text: str) -> Understanding:
+        return self.k.understander.understand(_clean(text))
+
     def answer_question(
         self, text: str, lang: str | None = None, matcher: str = "default"
     ) -> Reply:
         """Answer one question with no conversation state (the `ask` contract)."""
         text = _clean(text)
         lang = lang or detect_language(text, "it")
-        intent = self.smalltalk.intent(text)
-        if intent is not None:
-            return self._smalltalk_reply(intent, lang)
         if matcher == "baseline":
-            return self._reply_for_match(self.baseline.match(text), lang)
-        reply, _, _ = self._answer(text, lang)
-        return reply
+            return self._reply_for_baseline(self.baseline.match(text), lang)
+        understood = self.k.understander.understand(text)
+        if understood.is_smalltalk:
+            return self._smalltalk(understood.act, lang)
+        return self.k.answerer.answer(understood, lang).reply
 
-    def _answer(self, text: str, lang: str) -> tuple[Reply, MatchResult, Any]:
-        """The reply to a question: matcher outcome, adjusted for a place it names."""
-        place = self.places.find(text) if self.places is not None and fold(text) else None
-        if place is None:
-            result = self.matcher.match(text)
-            return self._reply_for_match(result, lang), result, None
-        # The place name must not steer the topic ("Bergamo" is in the per-ATS funding table).
-        residual = fold(text).replace(fold(place.matched_text), " ")
-        result = self.matcher.match(residual)
-        return (
-            self._with_place(self._reply_for_match(result, lang), place, residual, lang),
-            result,
-            place,
-        )
+    def _reply_for_baseline(self, result: MatchResult, lang: str) -> Reply:
+        composer = self.k.composer
+        if result.status == "answer" and result.best is not None:
+            entry = self.kb.entry(result.best.entry_id)
+            if entry is not None:
+                return composer.entry_reply(entry, lang, score=result.score)
+        if result.status == "clarify":
+            entries = [self.kb.entry(c.entry_id) for c in result.candidates]
+            found = [e for e in entries if e is not None]
+            reply = composer.clarify(found, lang, result.score, "clarify.text")
+            if reply is not None:
+                return reply
+        return composer.fallback(lang, score=result.score)
 
     # -- text --------------------------------------------------------------------------------
     def _on_text(self, chat: ChatContext, text: str, lang: str) -> list[Reply]:
+        check = self._active_check(chat)
         if not fold(text):
+            if check:  # an emoji or a sticker-like message mid-check: repeat the question
+                return self.flows.current(chat.chat_id, lang)  # type: ignore[union-attr]
             return [
                 Reply(
                     self.texts.get("fallback.empty", lang),
                     status="fallback",
                     lang=lang,
-                    buttons=self._menu_buttons(lang),
+                    buttons=self.k.composer.menu_buttons(lang),
                 )
             ]
         state = self.store.get_state(chat.chat_id) or {}
@@ -277,21 +339,29 @@ class Brain:
             handled = self._on_pending(chat, pending, text, lang)
             if handled is not None:
                 return handled
-        if self.flows is not None and self.flows.active(chat.chat_id):
-            return self.flows.handle_text(chat.chat_id, text, lang)
-        intent = self.smalltalk.intent(text)
-        if intent == "help":
-            return [self._menu(lang)]
-        if intent is not None:
-            return [self._smalltalk_reply(intent, lang)]
-        reply, result, place = self._answer(text, lang)
-        if place is not None:
-            self._remember_place(chat, place)
-        self._record(text, result, reply, lang)
-        return [reply]
+        if check:
+            return self.flows.handle_text(chat.chat_id, text, lang)  # type: ignore[union-attr]
+        understood = self.k.understander.understand(text)
+        if understood.is_smalltalk:
+            if understood.act == "help":
+                return [self._menu(lang)]
+            return [self._smalltalk(understood.act, lang)]
+        answer = self.k.answerer.answer(understood, lang)
+        if understood.place is not None:
+            self._remember_place(chat, understood.place)
+        self._record(text, answer.result, answer.reply, lang)
+        return [answer.reply]
+
+    def _active_check(self, chat: ChatContext) -> str | None:
+        if self.flows is None:
+            return None
+        try:
+            return self.flows.active(chat.chat_id)
+        except StoreError:
+            return None
 
     def _on_pending(
-        self, chat: ChatContext, pending: dict[str, Any], text: str, lang: str
+        self, chat: ChatContext, pending: dict[str, object], text: str, lang: str
     ) -> list[Reply] | None:
         kind = pending.get("kind")
         if kind == "comune" and self.places is not None:
@@ -308,7 +378,7 @@ class Brain:
                 ]
             self._remember_place(chat, match)
             return [self.places.describe(match, self.texts, lang)]
-        if kind == "feedback" and self.admin is not None:
+        if kind == "feedback":
             self.store.update_state(chat.chat_id, "pending", None)
             return self.admin.feedback_comment(pending, text, lang)
         return None
@@ -334,213 +404,55 @@ class Brain:
             logger.warning("could not record usage")
 
     # -- building replies ------------------------------------------------------------------
-    def _smalltalk_reply(self, intent: str, lang: str) -> Reply:
-        if intent == "help":
+    def _smalltalk(self, act: str, lang: str) -> Reply:
+        if act == "help":
             return self._menu(lang)
-        return Reply(
-            self.texts.get(f"smalltalk.{intent}", lang),
-            status="smalltalk",
-            lang=lang,
-            buttons=self._menu_buttons(lang) if intent == "greeting" else (),
-        )
-
-    def _reply_for_match(self, result: MatchResult, lang: str) -> Reply:
-        if result.status == "answer" and result.best is not None:
-            entry = self.kb.entry(result.best.entry_id)
-            if entry is not None:
-                return self.entry_reply(entry, lang, score=result.score)
-        if result.status == "clarify":
-            return self._clarify(result, lang)
-        return self._fallback(lang, score=result.score)
+        return self.k.composer.smalltalk(act, lang)
 
     def entry_reply(self, entry: Entry, lang: str, score: float = 100.0) -> Reply:
         """An entry's answer with its sources, dates and follow-up buttons."""
-        footer = [
-            self._sources_line(entry, lang),
-            self.texts.get("answer.updated", lang, date=_format_date(entry.as_of, lang)),
-        ]
-        validity = entry.validity
-        if validity is not None and validity.status == "closed":
-            if validity.to:
-                footer.append(
-                    self.texts.get("answer.closed", lang, date=_format_date(validity.to, lang))
-                )
-            else:
-                footer.append(self.texts.get("answer.closed_nodate", lang))
-        elif validity is not None and validity.status == "unknown":
-            footer.append(self.texts.get("answer.unknown_validity", lang, year=entry.as_of.year))
-        text = entry.answer.get(lang).strip() + "\n\n" + "\n".join(footer)
-        details = entry.details.get(lang).strip() if entry.details is not None else ""
-        rows: list[tuple[Button, ...]] = []
-        if entry.flow and self.flows is not None and entry.flow in self.kb.flows:
-            rows.append(
-                (Button(self.texts.get("answer.start_flow", lang), f"f:start:{entry.flow}"),)
-            )
-        for related_id in entry.related:
-            related = self.kb.entry(related_id)
-            if related is not None:
-                rows.append((Button(related.title.get(lang), f"e:{related.id}"),))
-        if self.admin is not None:
-            rows.append(self.admin.feedback_buttons(entry.id))
-        return Reply(
-            text,
-            status="answer",
-            lang=lang,
-            entry=entry.id,
-            score=score,
-            title=entry.title.get(lang),
-            buttons=tuple(rows),
-            details=details,
-        )
-
-    def _sources_line(self, entry: Entry, lang: str) -> str:
-        parts = []
-        for source in entry.sources[:3]:
-            parts.append(f"{source.title} ({source.url})" if source.url else source.title)
-        return self.texts.get("answer.sources", lang, sources="; ".join(parts))
-
-    def _clarify(self, result: MatchResult, lang: str) -> Reply:
-        options = []
-        rows: list[tuple[Button, ...]] = []
-        for candidate in result.candidates:
-            entry = self.kb.entry(candidate.entry_id)
-            if entry is None:
-                continue
-            options.append((entry.id, entry.title.get(lang)))
-            rows.append((Button(entry.title.get(lang), f"e:{entry.id}"),))
-        rows.append((Button(self.texts.get("clarify.none", lang), "n:"),))
-        lines = [self.texts.get("clarify.text", lang)] + [f"• {title}" for _, title in options]
-        return Reply(
-            "\n".join(lines),
-            status="clarify",
-            lang=lang,
-            score=result.score,
-            entry=None,
-            buttons=tuple(rows),
-            options=tuple(options),
-        )
+        return self.k.composer.entry_reply(entry, lang, score)
 
     def contacts_text(self, lang: str) -> str:
         office = self.kb.contacts
         if office is None:
             return ""
-        phones = ", ".join(f"{p.phone} ({p.name})" for p in office.people if p.phone)
-        phone_text = self.texts.get("contacts.phones", lang, phones=phones) if phones else ""
+        from bot.compose import format_date
+
         line = self.texts.get(
-            "contacts.regional",
-            lang,
-            office=office.name.get(lang),
-            email=office.email,
-            phones=phone_text,
+            "contacts.regional", lang, office=office.name.get(lang), email=office.email, phones=""
         )
         return (
             line
             + " "
-            + self.texts.get("contacts.as_of", lang, date=_format_date(office.as_of, lang))
+            + self.texts.get("contacts.as_of", lang, date=format_date(office.as_of, lang))
         )
 
-    def _fallback(self, lang: str, score: float = 0.0, key: str = "fallback.text") -> Reply:
-        parts = [
-            self.texts.get(key, lang),
-            self.texts.get("fallback.rephrase", lang),
-            self.texts.get("fallback.families", lang),
-            self.contacts_text(lang),
-        ]
-        return Reply(
-            "\n\n".join(p for p in parts if p),
-            status="fallback",
-            lang=lang,
-            score=score,
-            buttons=self._menu_buttons(lang),
-        )
-
-    def _with_place(self, reply: Reply, place: Any, residual: str, lang: str) -> Reply:
-        """Add the ATS of a place named in the question, or answer with it outright.
-
-        `reply` answers the question without the place name (`residual`). The place decides the
-        answer when the rest is only the place ("sono di Vigevano"), or asks whom to contact
-        ("a chi mi rivolgo a Lodi?", knowledge/routing.yaml). A confident answer on another
-        topic gets the ATS appended ("nasko a Pavia"). A question about something else that
-        merely names a town ("che tempo fa a Milano?") keeps its fallback.
-        """
-        # Other place names ("Breno, Valcamonica") say nothing more than the place itself.
-        words = [w for w in self.matcher.content_words(residual) if self.places.resolve(w) is None]
-        unknown = sum(not self.matcher.known(w) for w in words)
-        asks_office = not words or (
-            any(w in self.kb.place_intent_words for w in words) and 2 * unknown < len(words)
-        )
-        # "abito a Varese, qual è la mia ATS?" is about the office; "dove chiedo il nasko a
-        # Pavia?" is about NASKO (a specific word besides the office words), with the ATS added.
-        other_topic = any(
-            w not in self.kb.place_intent_words and specificity(w, lang) >= TOPIC_SPECIFICITY
-            for w in words
-        )
-        if asks_office and not other_topic:
-            return self.places.describe(place, self.texts, lang)
-        topic = self._topic_of(reply.entry) if reply.entry else None
-        if reply.status == "answer" and topic not in PLACE_TOPICS:
-            described = self.places.describe(place, self.texts, lang)
-            note = self.texts.get("answer.place_note", lang, place=place.matched_text)
-            return Reply(
-                reply.text + "\n\n" + note + "\n" + described.plain_text,
-                status=reply.status,
-                lang=lang,
-                entry=reply.entry,
-                score=reply.score,
-                title=reply.title,
-                buttons=reply.buttons + described.buttons,
-                options=reply.options,
-            )
-        if reply.status == "answer" or asks_office or self._near_place_topic(residual):
-            return self.places.describe(place, self.texts, lang)
-        return reply
-
-    def _near_place_topic(self, residual: str) -> bool:
-        ranked, _ = self.matcher.rank(residual)
-        return any(
-            c.score >= PLACE_INTENT_SCORE and self._topic_of(c.entry_id) in PLACE_INTENT_TOPICS
-            for c in ranked[:3]
-        )
-
-    def _topic_of(self, entry_id: str) -> str | None:
-        entry = self.kb.entry(entry_id)
-        return entry.topic if entry else None
-
-    def _remember_place(self, chat: ChatContext, place: Any) -> None:
-        comuni: tuple[Any, ...] = tuple(getattr(place, "comuni", ()))
+    def _remember_place(self, chat: ChatContext, place: object) -> None:
+        comuni: tuple[object, ...] = tuple(getattr(place, "comuni", ()))
         if getattr(place, "kind", "") == "comune" and len(comuni) == 1:
             comune = comuni[0]
             try:
-                self.store.set_pref(chat.chat_id, comune=f"{comune.name}|{comune.province}")
+                self.store.set_pref(
+                    chat.chat_id,
+                    comune=f"{getattr(comune, 'name', '')}|{getattr(comune, 'province', '')}",
+                )
             except StoreError:
                 logger.warning("could not remember the comune")
 
     # -- menus ---------------------------------------------------------------------------------
-    def _menu_buttons(self, lang: str) -> tuple[tuple[Button, ...], ...]:
-        t = self.texts.get
-        return (
-            (
-                Button(t("menu.families", lang), "m:families"),
-                Button(t("menu.check", lang), "m:check"),
-            ),
-            (
-                Button(t("menu.organisations", lang), "m:orgs"),
-                Button(t("menu.contacts", lang), "m:contacts"),
-            ),
-        )
-
     def _menu(self, lang: str) -> Reply:
         return Reply(
             self.texts.get("menu.text", lang),
             status="info",
             lang=lang,
-            buttons=self._menu_buttons(lang),
+            buttons=self.k.composer.menu_buttons(lang),
         )
 
     def _topic_menu(self, which: str, lang: str) -> Reply:
         rows = []
         for topic in MENU_TOPICS[which]:
-            entry = self._topic_first.get(topic)
+            entry = self.k.topic_first.get(topic)
             if entry is not None:
                 rows.append((Button(entry.title.get(lang), f"e:{entry.id}"),))
         rows.append((Button(self.texts.get("menu.back", lang), "m:menu"),))
@@ -548,10 +460,9 @@ class Brain:
         return Reply(self.texts.get(key, lang), status="info", lang=lang, buttons=tuple(rows))
 
     def _contacts(self, chat: ChatContext, lang: str) -> list[Reply]:
-        text = self.contacts_text(lang)
         replies = [
             Reply(
-                text,
+                self.contacts_text(lang),
                 status="info",
                 lang=lang,
                 title=self.texts.get("contacts.title", lang),
@@ -571,69 +482,80 @@ class Brain:
 
     def _flows_menu(self, lang: str) -> Reply:
         if self.flows is None:
-            return self._fallback(lang)
+            return self.k.composer.fallback(lang)
         reply: Reply = self.flows.menu(lang)
         return reply
 
+    def _then_the_check(self, chat: ChatContext, replies: list[Reply], lang: str) -> list[Reply]:
+        """During a guided check, what was asked is answered, then the pending question."""
+        if self._active_check(chat):
+            return replies + self.flows.current(chat.chat_id, lang)  # type: ignore[union-attr]
+        return replies
+
     # -- buttons -------------------------------------------------------------------------------
     def _on_button(self, chat: ChatContext, data: str, lang: str) -> list[Reply]:
-        if len(data.encode()) > MAX_CALLBACK_BYTES:
-            return [self._menu(lang)]
         prefix, _, rest = data.partition(":")
-        if prefix == "e":
-            entry = self.kb.entry(rest)
-            if entry is None:
-                return [self._menu(lang)]
-            self._count("topic", entry.topic)
-            return [self.entry_reply(entry, lang)]
-        if prefix == "n":
-            self._count("status", "none_of_these")
-            return [self._fallback(lang, key="fallback.none_of_these")]
-        if prefix == "m":
-            return self._on_menu(chat, rest, lang)
-        if prefix == "f" and self.flows is not None:
-            return self.flows.handle_button(chat.chat_id, data, lang)
-        if prefix == "l" and rest in LANGS:
-            self.store.set_pref(chat.chat_id, lang=rest)
-            return [
-                Reply(
-                    self.texts.get("lang.set", rest),
-                    status="info",
-                    lang=rest,
-                    buttons=self._menu_buttons(rest),
-                )
-            ]
-        if prefix == "p" and self.places is not None:
-            comune = self.places.comune_by_key(rest)
-            if comune is not None:
-                match = self.places.resolve(comune.name)
-                if match is not None and match.kind == "ambiguous":
-                    match = type(match)(
-                        kind="comune",
-                        comuni=(comune,),
-                        province=comune.province,
-                        matched_text=comune.name,
-                        score=100.0,
-                    )
-                if match is not None:
-                    self._remember_place(chat, match)
-                    return [self.places.describe(match, self.texts, lang)]
+        handler = self._buttons.get(prefix)
+        if handler is None:  # stale or forged data: never an error, just the menu
             return [self._menu(lang)]
-        if prefix in ("fb", "x", "a") and self.admin is not None:
-            return self.admin.handle_button(chat, data, lang)
-        # Stale or forged data: never an error, just the menu.
+        return handler(chat, data if prefix in ("f", "fb", "x", "a") else rest, lang)
+
+    def _btn_entry(self, chat: ChatContext, rest: str, lang: str) -> list[Reply]:
+        entry = self.kb.entry(rest)
+        if entry is None:
+            return [self._menu(lang)]
+        self._count("topic", entry.topic)
+        return self._then_the_check(chat, [self.entry_reply(entry, lang)], lang)
+
+    def _btn_none(self, chat: ChatContext, rest: str, lang: str) -> list[Reply]:
+        self._count("status", "none_of_these")
+        return [self.k.composer.fallback(lang, key="fallback.none_of_these")]
+
+    def _btn_menu(self, chat: ChatContext, rest: str, lang: str) -> list[Reply]:
+        handler = self._menu_items.get(rest)
+        replies = handler(chat, rest, lang) if handler else [self._menu(lang)]
+        return replies if rest == "check" else self._then_the_check(chat, replies, lang)
+
+    def _btn_flow(self, chat: ChatContext, data: str, lang: str) -> list[Reply]:
+        if self.flows is None:
+            return [self._menu(lang)]
+        return self.flows.handle_button(chat.chat_id, data, lang)
+
+    def _btn_lang(self, chat: ChatContext, rest: str, lang: str) -> list[Reply]:
+        if rest not in LANGS:
+            return [self._menu(lang)]
+        self.store.set_pref(chat.chat_id, lang=rest)
+        reply = Reply(
+            self.texts.get("lang.set", rest),
+            status="info",
+            lang=rest,
+            buttons=self.k.composer.menu_buttons(rest),
+        )
+        return self._then_the_check(chat, [reply], rest)
+
+    def _btn_place(self, chat: ChatContext, rest: str, lang: str) -> list[Reply]:
+        if self.places is None:
+            return [self._menu(lang)]
+        comune = self.places.comune_by_key(rest)
+        if comune is not None:
+            match = self.places.resolve(comune.name)
+            if match is not None and match.kind == "ambiguous":
+                match = type(match)(
+                    kind="comune",
+                    comuni=(comune,),
+                    province=comune.province,
+                    matched_text=comune.name,
+                    score=100.0,
+                )
+            if match is not None:
+                self._remember_place(chat, match)
+                return self._then_the_check(
+                    chat, [self.places.describe(match, self.texts, lang)], lang
+                )
         return [self._menu(lang)]
 
-    def _on_menu(self, chat: ChatContext, item: str, lang: str) -> list[Reply]:
-        if item in MENU_TOPICS:
-            return [self._topic_menu(item, lang)]
-        if item == "check":
-            return [self._flows_menu(lang)]
-        if item == "contacts":
-            return self._contacts(chat, lang)
-        if item == "ats":
-            return self._ask_comune(chat, lang)
-        return [self._menu(lang)]
+    def _btn_admin(self, chat: ChatContext, data: str, lang: str) -> list[Reply]:
+        return self.admin.handle_button(chat, data, lang)
 
     def _count(self, kind: str, key: str) -> None:
         try:
@@ -643,35 +565,29 @@ class Brain:
 
     # -- commands --------------------------------------------------------------------------
     def _on_command(self, chat: ChatContext, command: str, args: str, lang: str) -> list[Reply]:
-        if command in ADMIN_COMMANDS and chat.is_admin and self.admin is not None:
+        if command in ADMIN_COMMANDS and chat.is_admin:
             return self.admin.command(chat, command, args, lang)
-        handler = {
-            "start": self._cmd_start,
-            "help": self._cmd_help,
-            "menu": self._cmd_menu,
-            "verifica": self._cmd_verifica,
-            "contatti": self._cmd_contatti,
-            "aderire": self._cmd_aderire,
-            "annulla": self._cmd_annulla,
-            "lingua": self._cmd_lingua,
-            "privacy": self._cmd_privacy,
-            "cancellami": self._cmd_cancellami,
-        }.get(command)
+        handler = self._commands.get(command)
         if handler is None:
-            return [Reply(self.texts.get("command.unknown", lang), status="info", lang=lang)]
-        return handler(chat, args, lang)
+            replies = [Reply(self.texts.get("command.unknown", lang), status="info", lang=lang)]
+            return self._then_the_check(chat, replies, lang)
+        replies = handler(chat, args, lang)
+        if command in KEEPS_THE_CHECK:
+            reply_lang = replies[-1].lang if replies else lang
+            return self._then_the_check(chat, replies, reply_lang)
+        return replies
 
     def _cmd_start(self, chat: ChatContext, args: str, lang: str) -> list[Reply]:
         payload = fold(args).replace(" ", "-")
         if payload:
             if self.flows is not None and payload in self.kb.flows:
                 return self.flows.start(chat.chat_id, payload, lang)
-            entry = self.kb.entry(payload) or self._topic_first.get(payload)
+            entry = self.kb.entry(payload) or self.k.topic_first.get(payload)
             if entry is not None:
-                return [self.entry_reply(entry, lang)]
-        if self.flows is not None and self.flows.active(chat.chat_id):
-            return self.flows.current(chat.chat_id, lang)
-        return [self._smalltalk_reply("greeting", lang)]
+                return self._then_the_check(chat, [self.entry_reply(entry, lang)], lang)
+        if self._active_check(chat):
+            return self.flows.current(chat.chat_id, lang)  # type: ignore[union-attr]
+        return [self._smalltalk("greeting", lang)]
 
     def _cmd_help(self, chat: ChatContext, args: str, lang: str) -> list[Reply]:
         return [
@@ -679,7 +595,7 @@ class Brain:
                 self.texts.get("help.text", lang),
                 status="info",
                 lang=lang,
-                buttons=self._menu_buttons(lang),
+                buttons=self.k.composer.menu_buttons(lang),
             )
         ]
 
@@ -701,21 +617,21 @@ class Brain:
         return self._contacts(chat, lang)
 
     def _cmd_aderire(self, chat: ChatContext, args: str, lang: str) -> list[Reply]:
-        entry = self._topic_first.get("aderire")
+        entry = self.k.topic_first.get("aderire")
         if entry is None:
             return [self._topic_menu("orgs", lang)]
         return [self.entry_reply(entry, lang)]
 
     def _cmd_annulla(self, chat: ChatContext, args: str, lang: str) -> list[Reply]:
         self.store.update_state(chat.chat_id, "pending", None)
-        if self.flows is not None and self.flows.active(chat.chat_id):
-            return [self.flows.cancel(chat.chat_id, lang)]
+        if self._active_check(chat):
+            return [self.flows.cancel(chat.chat_id, lang)]  # type: ignore[union-attr]
         return [
             Reply(
                 self.texts.get("flow.none_active", lang),
                 status="info",
                 lang=lang,
-                buttons=self._menu_buttons(lang),
+                buttons=self.k.composer.menu_buttons(lang),
             )
         ]
 
@@ -734,12 +650,7 @@ class Brain:
         ]
 
     def _cmd_privacy(self, chat: ChatContext, args: str, lang: str) -> list[Reply]:
-        if self.admin is not None:
-            return self.admin.privacy(chat, lang)
-        return [Reply(self.texts.get("help.text", lang), status="info", lang=lang)]
+        return self.admin.privacy(chat, lang)
 
     def _cmd_cancellami(self, chat: ChatContext, args: str, lang: str) -> list[Reply]:
-        if self.admin is not None:
-            return self.admin.ask_forget(chat, lang)
-        self.store.forget_chat(chat.chat_id)
-        return [Reply("OK", status="info", lang=lang)]
+        return self.admin.ask_forget(chat, lang)

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from bot.knowledge import KnowledgeError, default_knowledge_dir, load_knowledge
+from bot.reply import as_json, as_plain_text
 from bot.settings import Settings, SettingsError
 
 logger = logging.getLogger(__name__)
@@ -68,18 +69,7 @@ def _offline_brain(settings: Settings):  # type: ignore[no-untyped-def]
 
 
 def _reply_json(question: str, reply) -> str:  # type: ignore[no-untyped-def]
-    return json.dumps(
-        {
-            "question": question,
-            "status": reply.status,
-            "entry": reply.entry,
-            "score": round(float(reply.score), 2),
-            "lang": reply.lang,
-            "text": reply.plain_text,
-            "options": [{"id": oid, "title": title} for oid, title in reply.options],
-        },
-        ensure_ascii=False,
-    )
+    return json.dumps(as_json(question, reply), ensure_ascii=False)
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
@@ -92,7 +82,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             if args.json:
                 sys.stdout.write(_reply_json(question, reply) + "\n")
             else:
-                sys.stdout.write(reply.plain_text + "\n\n")
+                sys.stdout.write(as_plain_text(reply) + "\n\n")
             sys.stdout.flush()
         return 0
     question = " ".join(questions)
@@ -100,9 +90,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print(_reply_json(question, reply))
     else:
-        print(reply.plain_text)
-        for number, (_, title) in enumerate(reply.options, start=1):
-            print(f"  [{number}] {title}")
+        print(as_plain_text(reply))
     return 0
 
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from bot.normalise import fold
 from bot.texts import LANGS, Texts, placeholders
+from bot.understanding import Lexicon, parse_lexicon
 
 # libyaml's C parser when PyYAML has it (10x faster start-up), else the pure-Python one.
 SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -185,6 +186,8 @@ class KnowledgeBase:
     places: Any = None
     smalltalk: dict[str, tuple[str, ...]] = field(default_factory=dict)
     fillers: tuple[str, ...] = ()
+    smalltalk_priority: tuple[str, ...] = ()
+    understanding: Lexicon | None = None
     place_intent_words: frozenset[str] = frozenset()
 
     def entry(self, entry_id: str) -> Entry | None:
@@ -362,10 +365,10 @@ def _load_contacts(root: Path, problems: list[str]) -> RegionalOffice | None:
 
 def _load_smalltalk(
     root: Path, problems: list[str]
-) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...], tuple[str, ...]]:
     path = root / "smalltalk.yaml"
     if not path.exists():
-        return {}, ()
+        return {}, (), ()
     where = _rel(path, root)
     data = _read_yaml(path, root, problems)
     if not isinstance(data, dict) or not isinstance(data.get("smalltalk"), dict):
@@ -373,7 +376,7 @@ def _load_smalltalk(
             problems.append(
                 f"{where}: -: 'smalltalk': expected 'smalltalk:' with intent: [phrases]"
             )
-        return {}, ()
+        return {}, (), ()
     intents: dict[str, tuple[str, ...]] = {}
     for intent, phrases in data["smalltalk"].items():
         if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
@@ -384,7 +387,23 @@ def _load_smalltalk(
     if not isinstance(fillers, list):
         problems.append(f"{where}: -: 'fillers': expected a list of words")
         fillers = []
-    return intents, tuple(str(f) for f in fillers)
+    priority = data.get("priority", [])
+    if not isinstance(priority, list) or any(p not in intents for p in priority):
+        problems.append(f"{where}: -: 'priority': expected a list of the intents above")
+        priority = []
+    return intents, tuple(str(f) for f in fillers), tuple(str(p) for p in priority)
+
+
+def _load_understanding(root: Path, problems: list[str]) -> Lexicon | None:
+    path = root / "understanding.yaml"
+    if not path.exists():
+        return None
+    data = _read_yaml(path, root, problems)
+    if data is None:
+        return None
+    lexicon, found = parse_lexicon(data, _rel(path, root))
+    problems.extend(found)
+    return lexicon
 
 
 def _load_routing(root: Path, problems: list[str]) -> frozenset[str]:
@@ -443,7 +462,8 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     synonyms = _load_synonyms(root, problems)
     texts = _load_texts(root, problems)
     contacts = _load_contacts(root, problems)
-    smalltalk, fillers = _load_smalltalk(root, problems)
+    smalltalk, fillers, smalltalk_priority = _load_smalltalk(root, problems)
+    understanding = _load_understanding(root, problems)
     place_intent_words = _load_routing(root, problems)
     for intent in smalltalk:
         if intent != "help" and f"smalltalk.{intent}" not in texts:
@@ -486,5 +506,7 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
         places=places,
         smalltalk=smalltalk,
         fillers=fillers,
+        smalltalk_priority=smalltalk_priority,
+        understanding=understanding,
         place_intent_words=place_intent_words,
     )

@@ -1,29 +1,37 @@
-"""Italian or English? Decided from function words first, then lingua for the rest.
+"""Italian or English? Decided from function words, and sticky once a chat has a language.
 
-Short chat messages defeat statistical detectors ("ciao" reads as English to lingua), while
-function words are decisive when present ("how", "the" vs "come", "il"). So: count words that
-only one language's stop-word list has; on a tie ask lingua (restricted to it/en); when that is
-unsure too, keep the caller's default (the user's remembered or Telegram language).
+Short chat messages defeat statistical detectors ("ciao" reads as English to most of them),
+while function words are decisive when present ("how", "the" vs "come", "il"). So a message's
+language is the one whose function words it uses more; with no such word (a date, an amount,
+a place name, an emoji) the caller's default stands.
+
+A chat's language is sticky: it changes only when a message is clear evidence of the other
+language (`clear_language`: a sentence, not a token), never by "ok", "circa 9000", "Bergamo".
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from lingua import Language, LanguageDetectorBuilder
 from stop_words import get_stop_words
 
 from bot.normalise import fold
 
-LINGUA_MIN_CONFIDENCE = 0.80
+# A message switches a chat's language only with this many words and this lead in votes.
+SENTENCE_WORDS = 3
+CLEAR_LEAD = 2
 # Words common in our users' Italian that the stop-word lists lack, and vice versa.
 EXTRA_IT = frozenset(
     "ciao grazie buongiorno buonasera salve sono ho posso vorrei quanto quanti dove come chi "
-    "cosa perche fondo soldi aiuto incinta figlio bambino mamma comune regione domanda".split()
+    "cosa perche fondo soldi aiuto incinta figlio figlia bambino bambina bimbo mamma comune "
+    "regione domanda informazioni sapere devo voglio vivo abito lavoro azienda spetta aiuti "
+    "quale quali anni mesi mese euro ancora gia anche pero quindi allora qui adesso oggi".split()
 )
 EXTRA_EN = frozenset(
     "hello hi thanks thank please how what who where when which much many can does do is are "
-    "the my i pregnant money help child baby mother apply get fund".split()
+    "the my i pregnant money help child baby mother apply get fund years months live work "
+    "company need want know tell about there their they you your we our would could should "
+    "eligible".split()
 )
 
 
@@ -40,27 +48,29 @@ def _word_lists() -> tuple[frozenset[str], frozenset[str]]:
     )
 
 
-@lru_cache(maxsize=1)
-def _detector():  # type: ignore[no-untyped-def]
+def votes(text: str) -> tuple[int, int, int]:
+    """(Italian function words, English function words, words) in `text`."""
+    words = fold(text).split()
+    only_it, only_en = _word_lists()
     return (
-        LanguageDetectorBuilder.from_languages(Language.ITALIAN, Language.ENGLISH)
-        .with_low_accuracy_mode()
-        .build()
+        sum(1 for w in words if w in only_it),
+        sum(1 for w in words if w in only_en),
+        len(words),
     )
 
 
 @lru_cache(maxsize=4096)
 def detect_language(text: str, default: str = "it") -> str:
-    """'it' or 'en' for `text`; `default` when the text gives no clear sign."""
-    words = fold(text).split()
-    if not words:
+    """'it' or 'en' for `text`; `default` when the text gives no sign either way."""
+    it_votes, en_votes, _ = votes(text)
+    if it_votes == en_votes:
         return default
-    only_it, only_en = _word_lists()
-    it_votes = sum(1 for w in words if w in only_it)
-    en_votes = sum(1 for w in words if w in only_en)
-    if it_votes != en_votes:
-        return "it" if it_votes > en_votes else "en"
-    values = _detector().compute_language_confidence_values(text[:500])
-    if values and values[0].value >= LINGUA_MIN_CONFIDENCE:
-        return "en" if values[0].language == Language.ENGLISH else "it"
-    return default
+    return "it" if it_votes > en_votes else "en"
+
+
+def clear_language(text: str) -> str | None:
+    """The language of `text` when it is a sentence that clearly is in it, else None."""
+    it_votes, en_votes, words = votes(text)
+    if words < SENTENCE_WORDS or abs(it_votes - en_votes) < CLEAR_LEAD:
+        return None
+    return "it" if it_votes > en_votes else "en"

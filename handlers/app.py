@@ -142,7 +142,7 @@ async def start_services(application: Application) -> None:
     )
     removed = await asyncio.to_thread(brain.purge_expired)
     logger.info("started as @%s; %d expired records purged", application.bot.username, removed)
-    if controller_placeholder_present(brain):
+    if controller_placeholder_present(brain.texts):
         logger.warning(
             "/privacy does not name the data controller yet: "
             "complete the privacy texts in knowledge/ui/admin.yaml before going live"

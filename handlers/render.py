@@ -62,10 +62,33 @@ def to_html(reply: Reply) -> str:
     return f"<b>{escape(title, quote=False)}</b>\n{body}".rstrip("\n")
 
 
+def details_html(reply: Reply) -> str:
+    """The collapsed part: escaped details, the sources' titles linked to their pages."""
+    text = escape(LONE_SURROGATE.sub("\ufffd", reply.details.strip("\n")), quote=False)
+    for title, url in reply.links:
+        safe_title = escape(title, quote=False)
+        link = f'<a href="{escape(url, quote=True)}">{safe_title}</a>'
+        text = text.replace(safe_title, link, 1)
+    return text
+
+
 def render(reply: Reply, limit: int = MAX_MESSAGE_LENGTH) -> list[OutgoingMessage]:
-    """The messages for one reply: HTML chunks of at most `limit`, keyboard on the last."""
+    """The messages for one reply: HTML chunks of at most `limit`, keyboard on the last.
+
+    Details (conditions, sources) go in an expandable blockquote under the key fact; when the
+    whole would not fit one message, they follow as plain chunks instead (a tag cannot be cut).
+    """
     keyboard = build_keyboard(reply.buttons)
-    chunks = split_html(to_html(reply), limit)
+    html = to_html(reply)
+    if reply.details.strip():
+        details = details_html(reply)
+        quoted = f"{html}\n\n<blockquote expandable>{details}</blockquote>"
+        if telegram_length(quoted) <= limit:
+            html = quoted
+        else:
+            html = f"{html}\n\n{escape(reply.plain_details.strip(), quote=False)}"
+    chunks = [html] if telegram_length(html) <= limit and "<blockquote" in html else []
+    chunks = chunks or split_html(html, limit)
     if not chunks:
         if keyboard is None:
             return []

@@ -44,7 +44,8 @@ def test_answer_has_title_source_date_and_follow_ups(brain: Brain) -> None:
     [reply] = brain.handle_text(chat(), "quanto dà il fondo cresco al mese?")
     assert reply.status == "answer" and reply.entry
     assert "75" in reply.text
-    assert "Fonte:" in reply.text and "aggiornate al" in reply.text
+    assert "Fonte:" in reply.details and "aggiornate al" in reply.details
+    assert "Fonte:" not in reply.text, "sources are in the collapsed details"
     assert reply.title
     assert all(len(d.encode()) <= 64 for d in _buttons(reply))
 
@@ -52,7 +53,7 @@ def test_answer_has_title_source_date_and_follow_ups(brain: Brain) -> None:
 def test_english_question_gets_english_answer_and_language_is_remembered(brain: Brain) -> None:
     [reply] = brain.handle_text(chat(7), "What is a Rete di Conciliazione?")
     assert reply.lang == "en" and reply.status == "answer"
-    assert "Source:" in reply.text
+    assert "Source:" in reply.details
     [menu] = brain.handle_command(chat(7), "menu")
     assert menu.lang == "en"
 
@@ -75,7 +76,10 @@ def test_clarify_offers_candidates_and_none_of_these(brain: Brain) -> None:
         [Candidate(ids[0], ANSWER_THRESHOLD + 1), Candidate(ids[1], ANSWER_THRESHOLD + 1)]
     )
     assert close.status == "clarify"
-    clarify = brain._reply_for_match(close, "it")
+    entries = [brain.kb.entry(i) for i in ids]
+    clarify = brain.k.composer.clarify(entries, "it", close.score, "clarify.text")
+    assert clarify is not None
+    assert brain.k.composer.clarify(entries[:1], "it", 60.0, "clarify.text") is None
     data = _buttons(clarify)
     assert data == [f"e:{ids[0]}", f"e:{ids[1]}", "n:"]
     assert [oid for oid, _ in clarify.options] == ids

@@ -98,7 +98,7 @@ def test_privacy_explains_what_why_how_long_and_who(
         assert word in reply.plain_text, word
     # No invented data controller: a clearly marked placeholder for the operator to fill in.
     assert "[titolare del trattamento: da completare a cura del gestore" in reply.text
-    assert controller_placeholder_present(brain)
+    assert controller_placeholder_present(brain.texts)
     assert [b.data for b in reply.all_buttons()] == ["x:ask"]
     assert len(reply.plain_text) < 4096  # one Telegram message
 
@@ -130,7 +130,8 @@ def test_after_cancellami_nothing_in_the_data_dir_names_the_user(
     _leave_traces(brain, user)
     assert _files_naming(data_dir, key), "the test must start with the user's data on disk"
 
-    [privacy] = brain.handle_command(user, "privacy")
+    privacy, *pending_question = brain.handle_command(user, "privacy")
+    assert pending_question, "during a check, /privacy repeats the pending question"
     [ask] = brain.handle_button(user, privacy.all_buttons()[0].data)
     [done] = brain.handle_button(user, "x:forget")
     assert "language" in done.text and "comune" in done.text and "check in progress" in done.text

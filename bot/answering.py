@@ -1,0 +1,293 @@
+"""Decide how to answer a question from what was understood (bot/understanding.py).
+
+Order of decisions, each documented in docs/understanding.md:
+1. a question we must not answer (emergency, personal data, ...) -> its kind refusal;
+2. a place outside Lombardy and none inside -> say so, kindly;
+3. retrieval on the message without the place name, then corrections from the entities:
+   the period asked is honoured, a measure or an organisation named wins over a broad
+   neighbour, a contact request gets the measure's contact entry, several measures get a
+   choice between them;
+4. a place adds one line "your ATS is X" to a topic answer; a place alone gets the ATS card;
+5. someone asking about their own case is offered the guided check;
+6. a "did you mean" only between two or more entries; otherwise the short fallback.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from bot.compose import Composer
+from bot.knowledge import Entry, KnowledgeBase
+from bot.matcher import (
+    ANSWER_THRESHOLD,
+    CLARIFY_THRESHOLD,
+    Candidate,
+    Matcher,
+    MatchResult,
+    decide,
+    specificity,
+)
+from bot.normalise import fold
+from bot.places import button_data
+from bot.reply import Button, Reply
+from bot.understanding import Period, Understander, Understanding
+
+# A candidate on the measure, role or period the person named beats the best one when it is
+# at most this many points behind it.
+FOCUS_MARGIN = 14.0
+# ... and scores at least this (a named measure is strong evidence, so below the clarify bar).
+FOCUS_FLOOR = CLARIFY_THRESHOLD - 12.0
+# A word at least this specific (bot.matcher.specificity) names a topic of its own.
+TOPIC_SPECIFICITY = 0.5
+# Topics whose answer is about offices: with a place, the place's ATS card answers them.
+OFFICE_TOPICS = frozenset({"ats", "contatti"})
+ORGANISATION_ROLES = frozenset({"company", "cooperative", "association", "school", "comune"})
+_ID_YEARS = re.compile(r"20\d\d")
+
+
+@dataclass(frozen=True)
+class Answer:
+    reply: Reply
+    result: MatchResult
+
+
+def entry_span(entry: Entry) -> tuple[int, int] | None:
+    """The years an entry's rules belong to, when bounded (from its id and validity)."""
+    years = [int(y) for y in _ID_YEARS.findall(entry.id)]
+    validity = entry.validity
+    if validity is not None and validity.to is not None:
+        years.append(validity.to.year)
+        if validity.from_ is not None:
+            years.append(validity.from_.year)
+    return (min(years), max(years)) if years else None
+
+
+class Answerer:
+    def __init__(
+        self, kb: KnowledgeBase, matcher: Matcher, composer: Composer, understander: Understander
+    ) -> None:
+        self.kb = kb
+        self.matcher = matcher
+        self.composer = composer
+        self.understander = understander
+        self.texts = kb.texts
+        self.places = kb.places
+        self.lexicon = understander.lexicon
+        self._topic_first: dict[str, Entry] = {}
+        for entry in kb.entries:
+            self._topic_first.setdefault(entry.topic, entry)
+
+    # -- the decision -------------------------------------------------------------------------
+    def answer(self, u: Understanding, lang: str) -> Answer:
+        empty = MatchResult("fallback", (), u.folded)
+        if u.out_of_scope is not None:
+            fields = {}
+            if u.out_of_scope == "other_region":
+                fields["place"] = self.understander.region_named(u.folded).title()
+            key = self.understander.reply_key(u.out_of_scope)
+            return Answer(self.composer.refusal(key, lang, **fields), empty)
+        if u.outside is not None and u.place is None:
+            reply = self.composer.refusal(
+                "oos.outside_place",
+                lang,
+                place=str(getattr(u.outside, "name", u.outside)),
+                region=str(getattr(u.outside, "region", "")),
+            )
+            return Answer(reply, empty)
+        residual = u.folded
+        if u.place is not None:
+            residual = f" {u.folded} ".replace(f" {self._fold(u.place.matched_text)} ", " ")
+        ranked, norm = self.matcher.rank(residual)
+        result = decide(ranked, norm)
+        if u.place is not None and self._asks_office(residual, u, lang):
+            return Answer(self.places.describe(u.place, self.texts, lang), result)
+        reply = self._content(u, ranked, result, lang)
+        if reply is None:
+            if u.place is not None and self._near_office_topic(ranked):
+                return Answer(self.places.describe(u.place, self.texts, lang), result)
+            if u.act == "question" and u.contact and u.place is None and not u.measures:
+                return Answer(self.composer.smalltalk("human", lang), result)
+            reply = self.composer.fallback(lang, score=result.score)
+        return Answer(reply, result)
+
+    def _content(
+        self, u: Understanding, ranked: list[Candidate], result: MatchResult, lang: str
+    ) -> Reply | None:
+        measure_ids = u.measures
+        measures = [self.lexicon.measures[m] for m in measure_ids]
+        # Several measures named: a comparison entry, or a choice between them.
+        if len(measure_ids) >= 2:
+            best = self.kb.entry(ranked[0].entry_id) if ranked else None
+            covers = best is not None and sum(
+                self._on_measure(best, (m,)) for m in measure_ids
+            ) >= 2
+            if not (result.status == "answer" and covers):
+                firsts = [self._measure_entry(m) for m in measure_ids]
+                found = [e for e in firsts if e is not None]
+                return self.composer.clarify(found, lang, result.score, "compare.text")
+        # "whom do I contact about NASKO?": the measure's contact entry.
+        if u.contact and measures:
+            contact = next((m.contact for m in measures if m.contact), None)
+            entry = self.kb.entry(contact) if contact else None
+            if entry is not None:
+                return self._entry(entry, u, lang, ranked[0].score if ranked else 100.0)
+        chosen = self._choose(u, ranked, result)
+        if chosen is not None:
+            entry, score, note = chosen
+            return self._entry(entry, u, lang, score, before=note)
+        if result.status == "clarify":
+            entries = [self.kb.entry(c.entry_id) for c in result.candidates]
+            return self.composer.clarify(
+                [e for e in entries if e is not None], lang, result.score, "clarify.text"
+            )
+        return None
+
+    def _choose(
+        self, u: Understanding, ranked: list[Candidate], result: MatchResult
+    ) -> tuple[Entry, float, str] | None:
+        """The entry to answer with, after honouring the measure, role and period asked."""
+        if not ranked:
+            return None
+        best = ranked[0]
+        pool = [c for c in ranked if c.score >= max(FOCUS_FLOOR, best.score - FOCUS_MARGIN)]
+        if u.measures:
+            focused = [c for c in pool if self._on_measure(self.kb.entry(c.entry_id), u.measures)]
+            if focused and focused[0] is not best:
+                best = focused[0]
+                pool = focused
+            elif focused:
+                pool = focused
+        elif u.role in ORGANISATION_ROLES:
+            for_orgs = [
+                c
+                for c in pool
+                if (e := self.kb.entry(c.entry_id)) is not None and e.audience != "families"
+            ]
+            if for_orgs:
+                best, pool = for_orgs[0], for_orgs
+        confident = result.status == "answer" or best is not ranked[0] or (
+            u.measures and best.score >= FOCUS_FLOOR and result.status != "clarify"
+        )
+        if not confident:
+            return None
+        note = ""
+        if u.period is not None and not u.period.current:
+            best, note = self._for_period(u.period, best, pool)
+        entry = self.kb.entry(best.entry_id)
+        return (entry, best.score, note) if entry is not None else None
+
+    def _for_period(
+        self, period: Period, best: Candidate, pool: list[Candidate]
+    ) -> tuple[Candidate, str]:
+        """The candidate whose rules belong to the period asked, or the nearest, with a note."""
+        spans = {c.entry_id: entry_span(e) for c in pool if (e := self.kb.entry(c.entry_id))}
+        span = spans.get(best.entry_id)
+        if span is None or period.overlaps(*span):
+            return best, ""
+        for candidate in pool:
+            other = spans.get(candidate.entry_id)
+            if other is not None and period.overlaps(*other):
+                return candidate, ""
+        dated = [c for c in pool if spans.get(c.entry_id) is not None]
+
+        def distance(c: Candidate) -> int:
+            first, last = spans[c.entry_id] or (0, 0)
+            return min(abs(period.first - last), abs(period.last - first))
+
+        nearest = min(dated, key=distance)
+        first, last = spans[nearest.entry_id] or (0, 0)
+        label = str(first) if first == last else f"{first}-{last}"
+        return nearest, f"period:{period.label()}:{label}"
+
+    def _entry(
+        self, entry: Entry, u: Understanding, lang: str, score: float, before: str = ""
+    ) -> Reply:
+        note = ""
+        if before.startswith("period:"):
+            _, asked, label = before.split(":", 2)
+            note = self.texts.get("answer.period_missing", lang, asked=asked, period=label)
+        measure_flow = next(
+            (self.lexicon.measures[m].flow for m in u.measures if self.lexicon.measures[m].flow),
+            None,
+        )
+        after, extra = self._place_line(u, lang)
+        return self.composer.entry_reply(
+            entry,
+            lang,
+            score,
+            own_case=u.own_case,
+            flow=measure_flow if u.own_case else None,
+            before=note,
+            after=after,
+            extra_buttons=extra,
+        )
+
+    # -- places -----------------------------------------------------------------------------
+    def _place_line(self, u: Understanding, lang: str) -> tuple[str, tuple[tuple[Button, ...], ...]]:
+        """One line naming the person's ATS, and a button to its card."""
+        place = u.place
+        if place is None or self.places is None or getattr(place, "kind", "") == "ambiguous":
+            return "", ()
+        ats_ids = self.places.ats_for_match(place)
+        if not ats_ids:
+            return "", ()
+        names = " / ".join(self.places.ats[a].name for a in ats_ids)
+        line = self.texts.get("answer.your_ats", lang, place=place.matched_text, ats=names)
+        comuni = tuple(getattr(place, "comuni", ()))
+        if getattr(place, "kind", "") == "comune" and len(comuni) == 1:
+            label = self.texts.get("contacts.find_ats", lang)
+            return line, ((Button(label, button_data(comuni[0])),),)
+        return line, ()
+
+    def _asks_office(self, residual: str, u: Understanding, lang: str) -> bool:
+        """Whether a message naming a place asks only for the office there.
+
+        "abito a Varese, qual è la mia ATS?" -> the ATS card; "quanto dà il nasko a Pavia?" or
+        "il comune di Lodi come entra in un'Alleanza?" -> the topic, with the ATS line.
+        """
+        if u.measures or u.role in ORGANISATION_ROLES or u.own_case and not u.contact:
+            return False
+        words = [w for w in self.matcher.content_words(residual) if self.places.resolve(w) is None]
+        if not words:
+            return True
+        office_words = self.kb.place_intent_words
+        unknown = sum(not self.matcher.known(w) for w in words)
+        asks = any(w in office_words for w in words) and 2 * unknown < len(words)
+        other_topic = any(
+            w not in office_words and specificity(w, lang) >= TOPIC_SPECIFICITY for w in words
+        )
+        return asks and not other_topic
+
+    def _near_office_topic(self, ranked: list[Candidate]) -> bool:
+        return any(
+            c.score >= ANSWER_THRESHOLD - 20
+            and (e := self.kb.entry(c.entry_id)) is not None
+            and e.topic in OFFICE_TOPICS
+            for c in ranked[:3]
+        )
+
+    # -- helpers ------------------------------------------------------------------------------
+    def _on_measure(self, entry: Entry | None, measure_ids: tuple[str, ...]) -> bool:
+        if entry is None:
+            return False
+        for mid in measure_ids:
+            topics = self.lexicon.measures[mid].topics
+            if entry.topic in topics or entry.id in topics:
+                return True
+        return False
+
+    def _measure_entry(self, measure_id: str) -> Entry | None:
+        for topic in self.lexicon.measures[measure_id].topics:
+            entry = self.kb.entry(topic) or self._topic_first.get(topic)
+            if entry is not None:
+                return entry
+        return None
+
+    @staticmethod
+    def _fold(text: str) -> str:
+        return fold(text)
+
+    def describe_place(self, place: Any, lang: str) -> Reply:
+        return self.places.describe(place, self.texts, lang)

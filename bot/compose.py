@@ -1,0 +1,168 @@
+"""Compose replies that fit a phone: the key fact first, the rest collapsed.
+
+Every content answer is built here: the entry's short answer and a one-line validity note
+in `text` (what a person reads first), conditions and sources in `details` (Telegram shows them
+in an expandable blockquote, the console after a blank line, `ask --json` as `details`), and
+the buttons: start the guided check, related entries, feedback. The lines added from what the
+bot understood (the person's ATS, the offer to check their own case, a period note) are short.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from bot.knowledge import Entry, KnowledgeBase
+from bot.reply import Button, Reply
+
+
+def format_date(value: date, lang: str) -> str:
+    """Dates as people read them: 14/09/2017 in Italian, 14 Sep 2017 in English."""
+    return value.strftime("%d/%m/%Y") if lang == "it" else value.strftime("%-d %b %Y")
+
+
+Rows = tuple[tuple[Button, ...], ...]
+
+
+class Composer:
+    """Builds the channel-neutral replies of the question-answering path."""
+
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        flows: Any = None,
+        feedback_buttons: Callable[[str], tuple[Button, ...]] | None = None,
+    ) -> None:
+        self.kb = kb
+        self.texts = kb.texts
+        self.flows = flows
+        self.feedback_buttons = feedback_buttons
+
+    # -- menus ------------------------------------------------------------------------------
+    def menu_buttons(self, lang: str) -> Rows:
+        t = self.texts.get
+        return (
+            (
+                Button(t("menu.families", lang), "m:families"),
+                Button(t("menu.check", lang), "m:check"),
+            ),
+            (
+                Button(t("menu.organisations", lang), "m:orgs"),
+                Button(t("menu.contacts", lang), "m:contacts"),
+            ),
+        )
+
+    # -- answers ----------------------------------------------------------------------------
+    def validity_line(self, entry: Entry, lang: str) -> str:
+        validity = entry.validity
+        t = self.texts.get
+        if validity is not None and validity.status == "closed":
+            if validity.to:
+                return t("answer.validity.closed", lang, date=format_date(validity.to, lang))
+            return t("answer.validity.closed_nodate", lang)
+        if validity is not None and validity.status == "unknown":
+            return t("answer.validity.unknown", lang, year=entry.as_of.year)
+        return t("answer.validity.active", lang, date=format_date(entry.as_of, lang))
+
+    def flow_for(self, entry: Entry | None, measure_flow: str | None = None) -> str | None:
+        """The guided check an answer can offer, if the flows are loaded."""
+        flow = (entry.flow if entry is not None else None) or measure_flow
+        if flow and self.flows is not None and flow in self.kb.flows:
+            return flow
+        return None
+
+    def entry_reply(
+        self,
+        entry: Entry,
+        lang: str,
+        score: float = 100.0,
+        *,
+        own_case: bool = False,
+        flow: str | None = None,
+        before: str = "",
+        after: str = "",
+        extra_buttons: Rows = (),
+    ) -> Reply:
+        """An entry's answer: key fact, one validity line, short notes; details collapsed."""
+        t = self.texts.get
+        flow = self.flow_for(entry, flow)
+        start_label = t("answer.start_flow", lang)
+        lines = [before] if before else []
+        lines.append(entry.answer.get(lang).strip())
+        if own_case and flow:
+            lines.append(t("answer.own_case", lang, button=start_label))
+        if after:
+            lines.append(after)
+        lines.append(self.validity_line(entry, lang))
+        details = [entry.details.get(lang).strip()] if entry.details is not None else []
+        sources = entry.sources[:3]
+        details.append(t("answer.sources", lang, sources="; ".join(s.title for s in sources)))
+        details.append(t("answer.updated", lang, date=format_date(entry.as_of, lang)))
+        rows: list[tuple[Button, ...]] = []
+        if flow:
+            rows.append((Button(start_label, f"f:start:{flow}"),))
+        rows.extend(extra_buttons)
+        for related_id in entry.related:
+            related = self.kb.entry(related_id)
+            if related is not None:
+                rows.append((Button(related.title.get(lang), f"e:{related.id}"),))
+        if self.feedback_buttons is not None:
+            rows.append(self.feedback_buttons(entry.id))
+        return Reply(
+            "\n\n".join(lines),
+            status="answer",
+            lang=lang,
+            entry=entry.id,
+            score=score,
+            title=entry.title.get(lang),
+            buttons=tuple(rows),
+            details="\n\n".join(d for d in details if d),
+            links=tuple((s.title, s.url) for s in sources if s.url),
+        )
+
+    def clarify(self, entries: list[Entry], lang: str, score: float, key: str) -> Reply | None:
+        """A "did you mean" between two or more entries; never with a single option."""
+        unique = list({entry.id: entry for entry in entries}.values())
+        if len(unique) < 2:
+            return None
+        rows = [(Button(e.title.get(lang), f"e:{e.id}"),) for e in unique]
+        rows.append((Button(self.texts.get("clarify.none", lang), "n:"),))
+        lines = [self.texts.get(key, lang)] + [f"• {e.title.get(lang)}" for e in unique]
+        return Reply(
+            "\n".join(lines),
+            status="clarify",
+            lang=lang,
+            score=score,
+            buttons=tuple(rows),
+            options=tuple((e.id, e.title.get(lang)) for e in unique),
+        )
+
+    # -- no answer --------------------------------------------------------------------------
+    def fallback(self, lang: str, score: float = 0.0, key: str = "fallback.short") -> Reply:
+        return Reply(
+            self.texts.get(key, lang),
+            status="fallback",
+            lang=lang,
+            score=score,
+            buttons=self.menu_buttons(lang),
+        )
+
+    def refusal(self, key: str, lang: str, **fields: str) -> Reply:
+        """A named, kind refusal of a question we do not answer."""
+        return Reply(
+            self.texts.get(key, lang, **fields),
+            status="fallback",
+            lang=lang,
+            buttons=self.menu_buttons(lang),
+        )
+
+    def smalltalk(self, act: str, lang: str) -> Reply:
+        buttons: Rows = ()
+        if act in ("greeting", "who_are_you", "capabilities", "complaint", "how_are_you"):
+            buttons = self.menu_buttons(lang)
+        elif act == "human":
+            buttons = ((Button(self.texts.get("contacts.find_ats", lang), "m:ats"),),)
+        return Reply(
+            self.texts.get(f"smalltalk.{act}", lang), status="smalltalk", lang=lang, buttons=buttons
+        )

@@ -1,0 +1,70 @@
+"""What one knowledge base gives the brain, built once and swapped as one object on /reload."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bot.answering import Answerer
+from bot.compose import Composer
+from bot.knowledge import Entry, KnowledgeBase
+from bot.matcher import Matcher
+from bot.reply import Button, Reply
+from bot.smalltalk import SmallTalk
+from bot.texts import Texts
+from bot.understanding import Lexicon, Understander
+
+
+@dataclass(frozen=True)
+class Knowledge:
+    """The knowledge base and everything derived from it (matcher, flows, understanding)."""
+
+    kb: KnowledgeBase
+    matcher: Matcher
+    smalltalk: SmallTalk
+    understander: Understander
+    composer: Composer
+    answerer: Answerer
+    flows: Any  # bot.flows.FlowEngine, or None without flows
+    topic_first: dict[str, Entry]
+
+    @property
+    def texts(self) -> Texts:
+        return self.kb.texts
+
+    @classmethod
+    def build(
+        cls,
+        kb: KnowledgeBase,
+        flows: Any,
+        feedback_buttons: Callable[[str], tuple[Button, ...]] | None = None,
+    ) -> Knowledge:
+        matcher = Matcher(kb.entries, kb.synonyms)
+        smalltalk = SmallTalk(kb.smalltalk, kb.fillers, kb.smalltalk_priority)
+        lexicon = kb.understanding or Lexicon(measures={}, roles={}, own_case=(), contact=())
+        understander = Understander(lexicon, smalltalk, kb.places)
+        composer = Composer(kb, flows, feedback_buttons)
+        topic_first: dict[str, Entry] = {}
+        for entry in kb.entries:
+            topic_first.setdefault(entry.topic, entry)
+        return cls(
+            kb=kb,
+            matcher=matcher,
+            smalltalk=smalltalk,
+            understander=understander,
+            composer=composer,
+            answerer=Answerer(kb, matcher, composer, understander),
+            flows=flows,
+            topic_first=topic_first,
+        )
+
+
+@dataclass(frozen=True)
+class AdminServices:
+    """What the editors' and privacy features use: not the whole brain."""
+
+    store: Any  # bot.store.SQLiteStore (or another backend)
+    knowledge: Callable[[], Knowledge]  # always the current one: /reload replaces it
+    answer: Callable[[str, str], Reply]  # a stateless answer to a question
+    reload: Callable[[], list[str]]

@@ -1,0 +1,263 @@
+"""Understanding a message before answering it: dialogue act, entities, own case, scope.
+
+The brain first asks `Understander.understand(text)` what a message is: small talk or a
+question, which of our measures it names, which place (in or outside Lombardy), which year or
+programme period, who is writing (a family, a company, a comune ...), whether the person asks
+about their own case or whom to contact, and whether it is one of the questions we must not
+answer (an emergency, a request for someone's personal data ...). The brain then decides and
+composes the reply from all of it (bot/compose.py).
+
+The words live in `knowledge/understanding.yaml` and `knowledge/smalltalk.yaml`, so editors
+can add phrasings without code. Phrases are compared with the folded message (bot.normalise).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot.normalise import fold
+from bot.smalltalk import SmallTalk
+
+# Years the programme and the funds can be about; anything else is an amount or a date.
+FIRST_YEAR = 2008
+LAST_YEAR = 2040
+# On folded text, where "2017-18" already reads "2017 2018"; "2010 euro" is an amount.
+_YEAR = re.compile(r"\b(20[0-4]\d)\b(?! (?:euro|eur|e)\b)")
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+def _phrases(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ValueError("expected a list of phrases")
+    folded = []
+    for phrase in value:
+        star = phrase.strip().endswith("*")
+        text = fold(phrase.strip().rstrip("*"))
+        if not text:
+            raise ValueError(f"empty phrase {phrase!r}")
+        folded.append(text + ("*" if star else ""))
+    return tuple(folded)
+
+
+class Measure(_Frozen):
+    cues: tuple[str, ...]
+    topics: tuple[str, ...] = ()
+    flow: str | None = None
+    contact: str | None = None
+
+    _cues = field_validator("cues", mode="before")(classmethod(lambda cls, v: _phrases(v)))
+
+
+class OutOfScope(_Frozen):
+    reply: str = Field(min_length=3)
+    cues: tuple[str, ...]
+    with_: tuple[str, ...] = Field(default=(), alias="with")
+    unless: tuple[str, ...] = ()
+
+    _lists = field_validator("cues", "with_", "unless", mode="before")(
+        classmethod(lambda cls, v: _phrases(v))
+    )
+
+
+class Lexicon(_Frozen):
+    """knowledge/understanding.yaml, validated."""
+
+    measures: dict[str, Measure]
+    roles: dict[str, tuple[str, ...]]
+    own_case: tuple[str, ...]
+    contact: tuple[str, ...]
+    current_period: tuple[str, ...] = ()
+    out_of_scope: dict[str, OutOfScope] = Field(default_factory=dict)
+    compare: tuple[str, ...] = ()
+
+    _lists = field_validator("own_case", "contact", "current_period", "compare", mode="before")(
+        classmethod(lambda cls, v: _phrases(v))
+    )
+
+    @field_validator("roles", mode="before")
+    @classmethod
+    def _roles(cls, value: Any) -> dict[str, tuple[str, ...]]:
+        if not isinstance(value, Mapping):
+            raise ValueError("expected role: [phrases]")
+        return {str(role): _phrases(phrases) for role, phrases in value.items()}
+
+
+def parse_lexicon(data: Any, where: str) -> tuple[Lexicon | None, list[str]]:
+    """The lexicon, or None and one line per problem (file, item, field, what is wrong)."""
+    try:
+        return Lexicon.model_validate(data), []
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = ".".join(str(part) for part in error["loc"]) or "-"
+            message = error["msg"].removeprefix("Value error, ")
+            if error["type"] == "missing":
+                message = "this field is required"
+            elif error["type"] == "extra_forbidden":
+                message = "unknown field (check the spelling)"
+            problems.append(f"{where}: understanding: field '{loc}': {message}")
+        return None, problems
+
+
+class PhraseSet:
+    """Whole-word search of many folded phrases at once (one compiled regex)."""
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        parts = sorted(
+            {
+                re.escape(p[:-1]) + "[a-z0-9]*" if p.endswith("*") else re.escape(p)
+                for p in phrases
+            },
+            key=len,
+            reverse=True,
+        )
+        self._regex = (
+            re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")(?![a-z0-9])") if parts else None
+        )
+
+    def search(self, folded: str) -> str | None:
+        """The first phrase found in `folded`, or None."""
+        if self._regex is None:
+            return None
+        found = self._regex.search(folded)
+        return found.group(0) if found else None
+
+    def findall(self, folded: str) -> list[str]:
+        return self._regex.findall(folded) if self._regex is not None else []
+
+    def __contains__(self, folded: str) -> bool:
+        return self.search(folded) is not None
+
+
+@dataclass(frozen=True)
+class Period:
+    """The years a question is about (inclusive); `current` when it says "today"."""
+
+    first: int
+    last: int
+    current: bool = False
+
+    def overlaps(self, first: int, last: int) -> bool:
+        return self.first <= last and first <= self.last
+
+    def label(self) -> str:
+        return str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
+
+
+@dataclass(frozen=True)
+class Understanding:
+    """What one message is, as far as the brain needs to know."""
+
+    text: str
+    folded: str
+    act: str = "question"  # or a small-talk act of knowledge/smalltalk.yaml
+    measures: tuple[str, ...] = ()  # our measures, in the order named
+    place: Any = None  # a Lombard place (bot.places PlaceMatch)
+    outside: Any = None  # a place outside Lombardy, when the directory knows one
+    period: Period | None = None
+    role: str | None = None  # None: a family or not said
+    own_case: bool = False
+    contact: bool = False
+    compare: bool = False
+    out_of_scope: str | None = None  # the category of knowledge/understanding.yaml
+
+    @property
+    def is_smalltalk(self) -> bool:
+        return self.act != "question"
+
+
+class Understander:
+    """Turns a message into an `Understanding` (rules from the editable lexicon)."""
+
+    def __init__(self, lexicon: Lexicon, smalltalk: SmallTalk, places: Any = None) -> None:
+        self.lexicon = lexicon
+        self.smalltalk = smalltalk
+        self.places = places
+        self._measures = {mid: PhraseSet(m.cues) for mid, m in lexicon.measures.items()}
+        self._roles = {role: PhraseSet(cues) for role, cues in lexicon.roles.items()}
+        self._own_case = PhraseSet(lexicon.own_case)
+        self._contact = PhraseSet(lexicon.contact)
+        self._current = PhraseSet(lexicon.current_period)
+        self._compare = PhraseSet(lexicon.compare)
+        self._scope = [
+            (name, PhraseSet(rule.cues), PhraseSet(rule.with_), PhraseSet(rule.unless), rule)
+            for name, rule in lexicon.out_of_scope.items()
+        ]
+
+    def understand(self, text: str, today: date | None = None) -> Understanding:
+        folded = fold(text)
+        act = self.smalltalk.intent(text)
+        if act is not None:
+            return Understanding(text, folded, act=act)
+        place = self.places.find(text) if self.places is not None and folded else None
+        outside = None
+        if place is None and self.places is not None and hasattr(self.places, "find_outside"):
+            outside = self.places.find_outside(text)
+        # The place name must not steer anything else ("Bergamo" is not a word of a topic).
+        rest = folded
+        if place is not None:
+            rest = f" {folded} ".replace(f" {fold(place.matched_text)} ", " ").strip()
+        measures = tuple(
+            mid for mid, phrases in self._measures.items() if phrases.search(rest) is not None
+        )
+        return Understanding(
+            text,
+            folded,
+            measures=measures,
+            place=place,
+            outside=outside,
+            period=self.period(rest, today),
+            role=self.role(rest),
+            own_case=rest in self._own_case,
+            contact=rest in self._contact,
+            compare=len(measures) >= 2 or (bool(measures) and rest in self._compare),
+            out_of_scope=self.out_of_scope(rest, place is not None),
+        )
+
+    def role(self, folded: str) -> str | None:
+        for role, phrases in self._roles.items():
+            if phrases.search(folded) is not None:
+                return role
+        return None
+
+    def out_of_scope(self, folded: str, lombard_place: bool = False) -> str | None:
+        for name, cues, with_, unless, rule in self._scope:
+            if cues.search(folded) is None:
+                continue
+            if rule.with_ and with_.search(folded) is None:
+                continue
+            if rule.unless and unless.search(folded) is not None:
+                continue
+            if name == "other_region" and lombard_place:
+                continue
+            return name
+        return None
+
+    def region_named(self, folded: str) -> str:
+        """The region (or neighbouring country) an `other_region` message names."""
+        for name, cues, _, _, _ in self._scope:
+            if name == "other_region":
+                return cues.search(folded) or ""
+        return ""
+
+    def reply_key(self, category: str) -> str:
+        return self.lexicon.out_of_scope[category].reply
+
+    def period(self, folded: str, today: date | None = None) -> Period | None:
+        """Years named in the message ("2017-18", "nel 2019", "dal 2020 al 2023"), or today."""
+        years = [int(y) for y in _YEAR.findall(folded) if FIRST_YEAR <= int(y) <= LAST_YEAR]
+        if years:
+            return Period(min(years), max(years))
+        if self._current.search(folded) is not None:
+            year = (today or date.today()).year
+            return Period(year, year, current=True)
+        return None
