@@ -1,0 +1,218 @@
+"""Format, category minimums, split and uniqueness of the conversation evaluation sets.
+
+The sets (tests/eval/conversations-dev.yaml and conversations-holdout.yaml) extend the base
+evaluation format with dialogue acts, categories, guided-check offers and reply languages;
+tests/eval/README.md documents them. These checks keep hand edits honest: a typo in a field,
+a category that shrinks below its minimum or a question copied into both files fails here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+EVAL_DIR = Path(__file__).resolve().parent / "eval"
+FILES = {"dev": "conversations-dev.yaml", "holdout": "conversations-holdout.yaml"}
+
+KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
+REQUIRED = {"q", "expect", "act", "tags"}
+EXPECTS = {"answer", "clarify", "fallback", "smalltalk", "any"}
+ACTS = {
+    "question",
+    "greeting",
+    "thanks",
+    "bye",
+    "who_are_you",
+    "capabilities",
+    "how_are_you",
+    "human",
+    "complaint",
+    "confirm",
+}
+TAGS = {
+    "smalltalk",
+    "oos",
+    "oos_shared",
+    "place_topic",
+    "place_only",
+    "own_case",
+    "contact",
+    "narrative",
+    "dialect",
+    "org",
+    "period",
+    "english",
+    "ambiguous",
+}
+OFFERS = {"nasko", "cresco", "bonus-famiglia", "time-saving", "aderire"}
+LANGS = {"it", "en"}
+
+# Minimum number of cases per category over both files.
+MINIMUMS = {
+    "smalltalk": 90,
+    "oos": 110,
+    "oos_shared": 55,
+    "place_topic": 70,
+    "place_only": 10,
+    "own_case": 70,
+    "contact": 45,
+    "org": 65,
+    "period": 35,
+}
+MIN_NARRATIVE_OR_DIALECT = 65
+MIN_ENGLISH_SMALLTALK = 30
+MIN_ENGLISH_SHARE = 0.25
+# Every category with at least this many cases is split between these dev shares.
+SPLIT_MIN_CASES = 10
+DEV_SHARE = (0.45, 0.65)
+
+
+def _load(name: str) -> list[dict[str, Any]]:
+    data = yaml.safe_load((EVAL_DIR / name).read_text(encoding="utf-8"))
+    assert isinstance(data, list) and data, f"{name} must be a non-empty YAML list"
+    return data
+
+
+@pytest.fixture(scope="module")
+def sets() -> dict[str, list[dict[str, Any]]]:
+    return {key: _load(name) for key, name in FILES.items()}
+
+
+@pytest.fixture(scope="module")
+def everything(sets: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    return sets["dev"] + sets["holdout"]
+
+
+def _lang(case: dict[str, Any]) -> str:
+    return str(case.get("lang", "it"))
+
+
+def _has(case: dict[str, Any], tag: str) -> bool:
+    return tag in case["tags"]
+
+
+def _problems(case: dict[str, Any]) -> list[str]:
+    """Every format problem of one case (empty when the case is well formed)."""
+    problems = []
+    if not isinstance(case, dict):
+        return ["not a mapping"]
+    if unknown := set(case) - KEYS:
+        problems.append(f"unknown keys {sorted(unknown)}")
+    if missing := REQUIRED - set(case):
+        return problems + [f"missing keys {sorted(missing)}"]
+    if not isinstance(case["q"], str) or not case["q"].strip():
+        problems.append("q must be a non-empty string")
+    if case["expect"] not in EXPECTS:
+        problems.append(f"expect {case['expect']!r}")
+    if case["act"] not in ACTS:
+        problems.append(f"act {case['act']!r}")
+    tags = case["tags"]
+    if not isinstance(tags, list) or not tags:
+        problems.append("tags must be a non-empty list")
+    elif bad := [t for t in tags if t not in TAGS]:
+        problems.append(f"unknown tags {bad}")
+    elif len(set(tags)) != len(tags):
+        problems.append("repeated tag")
+    for key in ("any", "all", "none"):
+        if key in case:
+            values = case[key]
+            if not isinstance(values, list) or not values:
+                problems.append(f"{key} must be a non-empty list")
+            elif not all(isinstance(v, str) and v.strip() and len(v) <= 40 for v in values):
+                problems.append(f"{key} holds an empty, long or non-string value")
+    if "offer" in case and case["offer"] not in OFFERS:
+        problems.append(f"offer {case['offer']!r}")
+    if "lang" in case and case["lang"] not in LANGS:
+        problems.append(f"lang {case['lang']!r}")
+    return problems
+
+
+def test_every_case_is_well_formed(sets: dict[str, list[dict[str, Any]]]) -> None:
+    problems = [
+        f"{FILES[key]} #{i} {case.get('q', '?') if isinstance(case, dict) else case!r}: {p}"
+        for key, cases in sets.items()
+        for i, case in enumerate(cases)
+        for p in _problems(case)
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def test_fields_agree_with_the_categories(everything: list[dict[str, Any]]) -> None:
+    problems = []
+    for case in everything:
+        q = case["q"]
+        if _has(case, "english") != (_lang(case) == "en"):
+            problems.append(f"{q}: the english tag and lang: en go together")
+        if _has(case, "oos") and case["expect"] != "fallback":
+            problems.append(f"{q}: out-of-scope cases expect fallback")
+        if _has(case, "oos_shared") and not _has(case, "oos"):
+            problems.append(f"{q}: oos_shared is a kind of oos")
+        if _has(case, "smalltalk") and case["expect"] != "smalltalk":
+            problems.append(f"{q}: small talk expects smalltalk")
+        if _has(case, "ambiguous") and case["expect"] != "clarify":
+            problems.append(f"{q}: ambiguous messages expect clarify")
+        if case["act"] != "question" and not _has(case, "smalltalk"):
+            problems.append(f"{q}: act {case['act']} is small talk")
+        if "offer" in case and case["expect"] != "answer":
+            problems.append(f"{q}: an offer comes with an answer")
+        required = {s.lower() for s in case.get("any", []) + case.get("all", [])}
+        if clash := required & {s.lower() for s in case.get("none", [])}:
+            problems.append(f"{q}: {sorted(clash)} both required and forbidden")
+    assert not problems, "\n".join(problems)
+
+
+def test_no_question_appears_twice(sets: dict[str, list[dict[str, Any]]]) -> None:
+    counts = Counter(
+        " ".join(case["q"].casefold().split()) for cases in sets.values() for case in cases
+    )
+    assert not [q for q, n in counts.items() if n > 1]
+
+
+@pytest.mark.parametrize("tag", sorted(MINIMUMS))
+def test_category_minimums(everything: list[dict[str, Any]], tag: str) -> None:
+    assert sum(_has(c, tag) for c in everything) >= MINIMUMS[tag]
+
+
+def test_narrative_dialect_and_english_minimums(everything: list[dict[str, Any]]) -> None:
+    narrative = sum(_has(c, "narrative") or _has(c, "dialect") for c in everything)
+    assert narrative >= MIN_NARRATIVE_OR_DIALECT
+    english_smalltalk = sum(_has(c, "smalltalk") and _lang(c) == "en" for c in everything)
+    assert english_smalltalk >= MIN_ENGLISH_SMALLTALK
+    english = sum(_lang(c) == "en" for c in everything)
+    assert english >= MIN_ENGLISH_SHARE * len(everything)
+
+
+def test_oos_includes_emergencies_that_point_to_112_or_118(
+    everything: list[dict[str, Any]],
+) -> None:
+    emergencies = [c for c in everything if _has(c, "oos") and "112" in c.get("any", [])]
+    assert len(emergencies) >= 6
+    assert all("118" in c["any"] for c in emergencies)
+
+
+def test_dev_and_holdout_are_split_alike(sets: dict[str, list[dict[str, Any]]]) -> None:
+    dev, holdout = sets["dev"], sets["holdout"]
+    assert 240 <= len(dev) <= 285 and 195 <= len(holdout) <= 245
+    low, high = DEV_SHARE
+    keys = [("tag", t) for t in sorted(TAGS)]
+    keys += [("expect", e) for e in sorted(EXPECTS)] + [("lang", la) for la in sorted(LANGS)]
+    keys += [("offer", o) for o in sorted(OFFERS)]
+    skewed = []
+    for kind, value in keys:
+
+        def chosen(case: dict[str, Any], kind: str = kind, value: str = value) -> bool:
+            if kind == "tag":
+                return _has(case, value)
+            if kind == "lang":
+                return _lang(case) == value
+            return case.get(kind) == value
+
+        in_dev = sum(chosen(c) for c in dev)
+        total = in_dev + sum(chosen(c) for c in holdout)
+        if total >= SPLIT_MIN_CASES and not low <= in_dev / total <= high:
+            skewed.append(f"{kind} {value}: {in_dev}/{total} in dev")
+    assert not skewed, "\n".join(skewed)
