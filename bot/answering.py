@@ -39,6 +39,8 @@ from bot.understanding import Period, Understander, Understanding
 FOCUS_MARGIN = 14.0
 # ... and scores at least this (a named measure is strong evidence, so below the clarify bar).
 FOCUS_FLOOR = CLARIFY_THRESHOLD - 12.0
+# Someone asking about their own case: the measure's rules entry gains this many points.
+ELIGIBILITY_BOOST = 8.0
 # A word at least this specific (bot.matcher.specificity) names a topic of its own.
 TOPIC_SPECIFICITY = 0.5
 # Topics whose answer is about offices: with a place, the place's ATS card answers them.
@@ -107,26 +109,32 @@ class Answerer:
         if reply is None:
             if u.place is not None and self._near_office_topic(ranked):
                 return Answer(self.places.describe(u.place, self.texts, lang), result)
-            if u.act == "question" and u.contact and u.place is None and not u.measures:
-                return Answer(self.composer.smalltalk("human", lang), result)
             reply = self.composer.fallback(lang, score=result.score)
         return Answer(reply, result)
 
     def _content(
         self, u: Understanding, ranked: list[Candidate], result: MatchResult, lang: str
     ) -> Reply | None:
-        measure_ids = u.measures
-        measures = [self.lexicon.measures[m] for m in measure_ids]
-        # Several measures named: a comparison entry, or a choice between them.
-        if len(measure_ids) >= 2:
-            best = self.kb.entry(ranked[0].entry_id) if ranked else None
-            covers = best is not None and sum(
-                self._on_measure(best, (m,)) for m in measure_ids
-            ) >= 2
-            if not (result.status == "answer" and covers):
-                firsts = [self._measure_entry(m) for m in measure_ids]
-                found = [e for e in firsts if e is not None]
-                return self.composer.clarify(found, lang, result.score, "compare.text")
+        measures = [self.lexicon.measures[m] for m in u.measures]
+        comparable = [m for m in u.measures if self.lexicon.measures[m].comparable]
+        # Several measures named: an entry about them together, or a choice between them.
+        if len(comparable) >= 2:
+            together = next(
+                (
+                    c
+                    for c in ranked[:3]
+                    if c.score >= FOCUS_FLOOR and len(set(comparable) & self._covers(c)) >= 2
+                ),
+                None,
+            )
+            if together is not None:
+                entry = self.kb.entry(together.entry_id)
+                if entry is not None:
+                    return self._entry(entry, u, lang, together.score)
+            firsts = [self._measure_entry(m) for m in comparable]
+            return self.composer.clarify(
+                [e for e in firsts if e is not None], lang, result.score, "compare.text"
+            )
         # "whom do I contact about NASKO?": the measure's contact entry.
         if u.contact and measures:
             contact = next((m.contact for m in measures if m.contact), None)
@@ -138,27 +146,38 @@ class Answerer:
             entry, score, note = chosen
             return self._entry(entry, u, lang, score, before=note)
         if result.status == "clarify":
-            entries = [self.kb.entry(c.entry_id) for c in result.candidates]
-            return self.composer.clarify(
-                [e for e in entries if e is not None], lang, result.score, "clarify.text"
-            )
+            entries = [e for c in result.candidates if (e := self.kb.entry(c.entry_id))]
+            if u.own_case and len({e.topic for e in entries}) == 1:
+                # "can our school join?": the entries of one topic; the best one answers.
+                return self._entry(entries[0], u, lang, result.score)
+            return self.composer.clarify(entries, lang, result.score, "clarify.text")
         return None
+
+    def _covers(self, candidate: Candidate) -> set[str]:
+        """The measures an entry is about, read from its id and title."""
+        entry = self.kb.entry(candidate.entry_id)
+        if entry is None:
+            return set()
+        text = fold(f"{entry.id.replace('-', ' ')} {entry.title.it} {entry.title.en}")
+        return set(self.understander.measures_in(text))
 
     def _choose(
         self, u: Understanding, ranked: list[Candidate], result: MatchResult
     ) -> tuple[Entry, float, str] | None:
         """The entry to answer with, after honouring the measure, role and period asked."""
+        if u.own_case and u.measures:
+            ranked = self._boost_eligibility(u, ranked)
         if not ranked:
-            return None
+            return self._measure_default(u)
         best = ranked[0]
         pool = [c for c in ranked if c.score >= max(FOCUS_FLOOR, best.score - FOCUS_MARGIN)]
         if u.measures:
             focused = [c for c in pool if self._on_measure(self.kb.entry(c.entry_id), u.measures)]
-            if focused and focused[0] is not best:
-                best = focused[0]
-                pool = focused
-            elif focused:
-                pool = focused
+            if focused:
+                best, pool = focused[0], focused
+            elif result.status != "answer" or ranked[0].score < ANSWER_THRESHOLD:
+                # The measure is named but no entry on it matched well: its own entries.
+                return self._measure_default(u, ranked)
         elif u.role in ORGANISATION_ROLES:
             for_orgs = [
                 c
@@ -167,16 +186,50 @@ class Answerer:
             ]
             if for_orgs:
                 best, pool = for_orgs[0], for_orgs
-        confident = result.status == "answer" or best is not ranked[0] or (
-            u.measures and best.score >= FOCUS_FLOOR and result.status != "clarify"
+        confident = (
+            result.status == "answer"
+            or best is not ranked[0]
+            or (bool(u.measures) and best.score >= FOCUS_FLOOR)
         )
         if not confident:
-            return None
+            return self._measure_default(u, ranked) if u.measures else None
         note = ""
         if u.period is not None and not u.period.current:
             best, note = self._for_period(u.period, best, pool)
         entry = self.kb.entry(best.entry_id)
         return (entry, best.score, note) if entry is not None else None
+
+    def _boost_eligibility(self, u: Understanding, ranked: list[Candidate]) -> list[Candidate]:
+        """Someone asking about their own case gets the rules unless something fits better."""
+        wanted = {
+            self.lexicon.measures[m].eligibility
+            for m in u.measures
+            if self.lexicon.measures[m].eligibility
+        }
+        boosted = [
+            Candidate(c.entry_id, c.score + ELIGIBILITY_BOOST) if c.entry_id in wanted else c
+            for c in ranked
+        ]
+        return sorted(boosted, key=lambda c: -c.score)
+
+    def _measure_default(
+        self, u: Understanding, ranked: list[Candidate] = ()  # type: ignore[assignment]
+    ) -> tuple[Entry, float, str] | None:
+        """The best-ranked entry on the measure named, else its rules or its first entry."""
+        if not u.named:
+            return None
+        for candidate in ranked:
+            entry = self.kb.entry(candidate.entry_id)
+            if entry is not None and self._on_measure(entry, u.named):
+                return entry, candidate.score, ""
+        for mid in u.named:
+            measure = self.lexicon.measures[mid]
+            entry = (
+                self.kb.entry(measure.eligibility) if measure.eligibility else None
+            ) or self._measure_entry(mid)
+            if entry is not None:
+                return entry, FOCUS_FLOOR, ""
+        return None
 
     def _for_period(
         self, period: Period, best: Candidate, pool: list[Candidate]
@@ -210,6 +263,13 @@ class Answerer:
             note = self.texts.get("answer.period_missing", lang, asked=asked, period=label)
         measure_flow = next(
             (self.lexicon.measures[m].flow for m in u.measures if self.lexicon.measures[m].flow),
+            None,
+        ) or next(
+            (
+                m.flow
+                for m in self.lexicon.measures.values()
+                if m.flow and (entry.topic in m.topics or entry.id in m.topics)
+            ),
             None,
         )
         after, extra = self._place_line(u, lang)

@@ -1,7 +1,15 @@
-"""Run an evaluation set (DESIGN.md section 3 format) on the default matcher and the baseline."""
+"""Run an evaluation set (docs/evaluation.md) on the default matcher and the baseline.
+
+The base format (q, expect, any, all) is the project's contract; the conversation sets add
+optional fields that the judge honours when present: `none` (strings the reply must not hold),
+`act` (the dialogue act, for the per-act figures), `tags` (categories), `offer` (the guided
+check the reply must offer), `lang` (the reply's language). `any`/`all`/`none` are matched,
+case-insensitively, on the reply as a person receives it: the visible text plus the details.
+"""
 
 from __future__ import annotations
 
+import statistics
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,8 +20,10 @@ import yaml
 from bot.brain import Brain
 from bot.reply import Reply
 
-DEFAULT_EVAL_FILE = Path(__file__).resolve().parent.parent / "tests" / "eval" / "dev.yaml"
+EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "eval"
+DEFAULT_EVAL_FILE = EVAL_DIR / "dev.yaml"
 MATCHERS = ("default", "baseline")
+STATUSES = ("answer", "clarify", "fallback", "smalltalk")
 
 
 @dataclass(frozen=True)
@@ -22,6 +32,11 @@ class Case:
     expect: str
     any: tuple[str, ...] = ()
     all: tuple[str, ...] = ()
+    none: tuple[str, ...] = ()
+    act: str = "question"
+    tags: tuple[str, ...] = ()
+    offer: str | None = None
+    lang: str | None = None
 
 
 @dataclass
@@ -30,6 +45,15 @@ class Outcome:
     reply: Reply
     ok: bool
 
+    @property
+    def place_replaced_topic(self) -> bool:
+        """A place+topic question answered with the place's ATS card only."""
+        return "place_topic" in self.case.tags and (self.reply.entry or "").startswith("ats:")
+
+    @property
+    def one_option_clarify(self) -> bool:
+        return self.reply.status == "clarify" and len(self.reply.options) < 2
+
 
 @dataclass
 class MatcherResult:
@@ -37,40 +61,70 @@ class MatcherResult:
     outcomes: list[Outcome] = field(default_factory=list)
     seconds: float = 0.0
 
-    def accuracy(self, expect: str | None = None, lang: str | None = None) -> tuple[int, int]:
-        chosen = [
+    def chosen(
+        self,
+        expect: str | None = None,
+        lang: str | None = None,
+        act: str | None = None,
+        tag: str | None = None,
+    ) -> list[Outcome]:
+        return [
             o
             for o in self.outcomes
             if (expect is None or o.case.expect == expect)
-            and (lang is None or o.reply.lang == lang)
+            and (lang is None or (o.case.lang or o.reply.lang) == lang)
+            and (act is None or o.case.act == act)
+            and (tag is None or tag in o.case.tags)
         ]
+
+    def accuracy(self, **filters: str | None) -> tuple[int, int]:
+        chosen = self.chosen(**filters)
         return sum(o.ok for o in chosen), len(chosen)
+
+    def lengths(self) -> tuple[int, int]:
+        """Median and 90th percentile length of the first message of content answers."""
+        sizes = sorted(len(o.reply.plain_text) for o in self.outcomes if o.reply.status == "answer")
+        if not sizes:
+            return 0, 0
+        return int(statistics.median(sizes)), sizes[min(len(sizes) - 1, int(0.9 * len(sizes)))]
+
+
+def _strings(value: Any) -> tuple[str, ...]:
+    return tuple(str(x) for x in value or [])
 
 
 def load_cases(path: Path) -> list[Case]:
     data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    cases = []
-    for item in data:
-        cases.append(
-            Case(
-                q=str(item["q"]),
-                expect=str(item.get("expect", "answer")),
-                any=tuple(str(x) for x in item.get("any", []) or []),
-                all=tuple(str(x) for x in item.get("all", []) or []),
-            )
+    return [
+        Case(
+            q=str(item["q"]),
+            expect=str(item.get("expect", "answer")),
+            any=_strings(item.get("any")),
+            all=_strings(item.get("all")),
+            none=_strings(item.get("none")),
+            act=str(item.get("act", "question")),
+            tags=_strings(item.get("tags")),
+            offer=item.get("offer"),
+            lang=item.get("lang"),
         )
-    return cases
+        for item in data
+    ]
 
 
 def judge(case: Case, reply: Reply) -> bool:
-    text = (reply.plain_text + "\n" + reply.details).lower()
-    if case.expect == "fallback":
-        return reply.status == "fallback"
-    if case.expect == "answer" and reply.status != "answer":
+    """Whether the reply is what the case expects (status, strings, offer, language)."""
+    if case.expect in STATUSES and reply.status != case.expect:
         return False
+    text = (reply.plain_text + "\n" + reply.plain_details).lower()
     if case.any and not any(s.lower() in text for s in case.any):
         return False
-    return all(s.lower() in text for s in case.all)
+    if not all(s.lower() in text for s in case.all):
+        return False
+    if any(s.lower() in text for s in case.none):
+        return False
+    if case.offer and f"f:start:{case.offer}" not in {b.data for b in reply.all_buttons()}:
+        return False
+    return case.lang is None or reply.lang == case.lang
 
 
 def run_evaluation(
@@ -95,23 +149,42 @@ def _pct(pair: tuple[int, int]) -> str:
 
 
 def print_report(results: list[MatcherResult], path: Path, show_failures: bool = False) -> None:
-    print(f"evaluation set: {path} ({len(results[0].outcomes) if results else 0} cases)")
-    header = f"{'':28}" + "".join(f"{r.matcher:>22}" for r in results)
-    print(header)
-    rows = [
-        ("in-scope (expect answer)", dict(expect="answer")),
-        ("out-of-scope (fallback)", dict(expect="fallback")),
-        ("smalltalk/any", dict(expect="any")),
-        ("answer, Italian", dict(expect="answer", lang="it")),
-        ("answer, English", dict(expect="answer", lang="en")),
-        ("fallback, Italian", dict(expect="fallback", lang="it")),
-        ("fallback, English", dict(expect="fallback", lang="en")),
-        ("overall", {}),
+    first = results[0] if results else MatcherResult("none")
+    print(f"evaluation set: {path} ({len(first.outcomes)} cases)")
+    print(f"{'':30}" + "".join(f"{r.matcher:>22}" for r in results))
+    rows: list[tuple[str, dict[str, str]]] = [
+        ("in-scope (expect answer)", {"expect": "answer"}),
+        ("out-of-scope (fallback)", {"expect": "fallback"}),
+        ("smalltalk", {"expect": "smalltalk"}),
+        ("clarify", {"expect": "clarify"}),
+        ("any", {"expect": "any"}),
+        ("answer, Italian", {"expect": "answer", "lang": "it"}),
+        ("answer, English", {"expect": "answer", "lang": "en"}),
+        ("fallback, Italian", {"expect": "fallback", "lang": "it"}),
+        ("fallback, English", {"expect": "fallback", "lang": "en"}),
     ]
+    acts = sorted({o.case.act for o in first.outcomes})
+    tags = sorted({t for o in first.outcomes for t in o.case.tags})
+    if len(acts) > 1:
+        rows += [(f"act: {act}", {"act": act}) for act in acts]
+    rows += [(f"tag: {tag}", {"tag": tag}) for tag in tags]
+    rows.append(("overall", {}))
     for label, filters in rows:
-        print(f"{label:28}" + "".join(f"{_pct(r.accuracy(**filters)):>22}" for r in results))
+        print(f"{label:30}" + "".join(f"{_pct(r.accuracy(**filters)):>22}" for r in results))
     print(
-        f"{'ms per question':28}"
+        f"{'first message median/p90':30}"
+        + "".join(f"{'%d / %d chars' % r.lengths():>22}" for r in results)
+    )
+    print(
+        f"{'one-option clarifies':30}"
+        + "".join(f"{sum(o.one_option_clarify for o in r.outcomes):>22}" for r in results)
+    )
+    print(
+        f"{'place card replaced topic':30}"
+        + "".join(f"{sum(o.place_replaced_topic for o in r.outcomes):>22}" for r in results)
+    )
+    print(
+        f"{'ms per question':30}"
         + "".join(f"{1000 * r.seconds / max(len(r.outcomes), 1):>22.2f}" for r in results)
     )
     if show_failures:
@@ -119,7 +192,8 @@ def print_report(results: list[MatcherResult], path: Path, show_failures: bool =
             print(f"\nfailures of the {result.matcher} matcher:")
             for outcome in result.outcomes:
                 if not outcome.ok:
+                    reply = outcome.reply
                     print(
-                        f"- [{outcome.case.expect} -> {outcome.reply.status} {outcome.reply.entry} "
-                        f"{outcome.reply.score:.0f}] {outcome.case.q}"
+                        f"- [{outcome.case.expect} -> {reply.status} {reply.entry} "
+                        f"{reply.score:.0f} {reply.lang}] {outcome.case.q}"
                     )

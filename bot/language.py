@@ -11,9 +11,11 @@ language (`clear_language`: a sentence, not a token), never by "ok", "circa 9000
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from stop_words import get_stop_words
+from wordfreq import zipf_frequency
 
 from bot.normalise import fold
 
@@ -31,16 +33,23 @@ EXTRA_EN = frozenset(
     "hello hi thanks thank please how what who where when which much many can does do is are "
     "the my i pregnant money help child baby mother apply get fund years months live work "
     "company need want know tell about there their they you your we our would could should "
-    "eligible".split()
+    "eligible bye goodbye alright sounds okay rubbish later cheers anyone anybody requirements "
+    "application apply applying documents".split()
 )
+# Words people type in both languages.
+NEUTRAL = frozenset("ok okay circa so no ah eh oh ciao bye".split())
+# A content word counts for a language when it is this much more frequent in it (wordfreq's
+# Zipf scale): "requirements" is English, "gravidanza" Italian, "Bergamo" or "ok" neither.
+FREQUENCY_LEAD = 2.0
+MIN_FREQUENCY_WORD = 4
 
 
 @lru_cache(maxsize=1)
 def _word_lists() -> tuple[frozenset[str], frozenset[str]]:
     italian = {part for word in get_stop_words("italian") for part in fold(word).split()}
     english = {part for word in get_stop_words("english") for part in fold(word).split()}
-    only_it = (italian - english) | EXTRA_IT
-    only_en = (english - italian) | EXTRA_EN
+    only_it = (italian - english - NEUTRAL) | EXTRA_IT
+    only_en = (english - italian - NEUTRAL) | EXTRA_EN
     # Single letters and words shared by both lists tell nothing.
     return (
         frozenset(w for w in only_it - only_en if len(w) > 1),
@@ -48,15 +57,33 @@ def _word_lists() -> tuple[frozenset[str], frozenset[str]]:
     )
 
 
-def votes(text: str) -> tuple[int, int, int]:
-    """(Italian function words, English function words, words) in `text`."""
-    words = fold(text).split()
+_WORD = re.compile(r"[^\W\d_]+|\d+")
+
+
+@lru_cache(maxsize=16384)
+def _word_vote(raw: str) -> str | None:
     only_it, only_en = _word_lists()
-    return (
-        sum(1 for w in words if w in only_it),
-        sum(1 for w in words if w in only_en),
-        len(words),
+    word = fold(raw)
+    if word in only_it:
+        return "it"
+    if word in only_en:
+        return "en"
+    # Proper names ("Bergamo", "Anna") say nothing about the language of the sentence.
+    if len(word) < MIN_FREQUENCY_WORD or word.isdigit() or raw[:1].isupper() or " " in word:
+        return None
+    lead = zipf_frequency(word, "it", wordlist="small") - zipf_frequency(
+        word, "en", wordlist="small"
     )
+    if abs(lead) < FREQUENCY_LEAD:
+        return None
+    return "it" if lead > 0 else "en"
+
+
+def votes(text: str) -> tuple[int, int, int]:
+    """(Italian votes, English votes, words) in `text`: function words, then frequent words."""
+    words = _WORD.findall(text)
+    found = [_word_vote(w) for w in words]
+    return found.count("it"), found.count("en"), len(words)
 
 
 @lru_cache(maxsize=4096)

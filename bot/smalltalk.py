@@ -7,9 +7,17 @@ one listed first in the priority list wins ("ciao, chi sei?" is a question about
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 
 from bot.normalise import fold
+
+_REPEATS = re.compile(r"(.)\1+")
+
+
+def _squeeze(words: list[str]) -> list[str]:
+    """Runs of one letter read as one, so "ciaooo" and "grazieee" are "ciao" and "grazie"."""
+    return [_REPEATS.sub(r"\1", word) for word in words]
 
 MAX_SMALLTALK_WORDS = 12
 
@@ -23,7 +31,11 @@ class SmallTalk:
     ) -> None:
         # Longest phrases first, so "grazie mille" is consumed before "grazie".
         self._phrases = sorted(
-            ((fold(p).split(), intent) for intent, phrases in intents.items() for p in phrases),
+            (
+                (_squeeze(fold(p).split()), intent)
+                for intent, phrases in intents.items()
+                for p in phrases
+            ),
             key=lambda item: -len(item[0]),
         )
         # Indexed by first word: a message is read in one pass.
@@ -31,13 +43,15 @@ class SmallTalk:
         for words, intent in self._phrases:
             if words:
                 self._by_first.setdefault(words[0], []).append((words, intent))
-        self._fillers = frozenset(w for filler in fillers for w in fold(filler).split())
+        self._fillers = frozenset(
+            w for filler in fillers for w in _squeeze(fold(filler).split())
+        )
         order = list(priority) + [i for i in intents if i not in priority]
         self._rank = {intent: index for index, intent in enumerate(order)}
 
     def intent(self, text: str) -> str | None:
         """The small-talk act if the whole message is small talk, else None."""
-        words = fold(text).split()
+        words = _squeeze(fold(text).split())
         if not words or len(words) > MAX_SMALLTALK_WORDS:
             return None
         found: list[str] = []

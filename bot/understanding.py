@@ -50,11 +50,16 @@ def _phrases(value: Any) -> tuple[str, ...]:
 
 class Measure(_Frozen):
     cues: tuple[str, ...]
+    strong: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     flow: str | None = None
     contact: str | None = None
+    eligibility: str | None = None
+    comparable: bool = True
 
-    _cues = field_validator("cues", mode="before")(classmethod(lambda cls, v: _phrases(v)))
+    _cues = field_validator("cues", "strong", mode="before")(
+        classmethod(lambda cls, v: _phrases(v))
+    )
 
 
 class OutOfScope(_Frozen):
@@ -161,6 +166,7 @@ class Understanding:
     folded: str
     act: str = "question"  # or a small-talk act of knowledge/smalltalk.yaml
     measures: tuple[str, ...] = ()  # our measures, in the order named
+    named: tuple[str, ...] = ()  # those named for sure (their strong cues)
     place: Any = None  # a Lombard place (bot.places PlaceMatch)
     outside: Any = None  # a place outside Lombardy, when the directory knows one
     period: Period | None = None
@@ -183,6 +189,7 @@ class Understander:
         self.smalltalk = smalltalk
         self.places = places
         self._measures = {mid: PhraseSet(m.cues) for mid, m in lexicon.measures.items()}
+        self._strong = {mid: PhraseSet(m.strong) for mid, m in lexicon.measures.items()}
         self._roles = {role: PhraseSet(cues) for role, cues in lexicon.roles.items()}
         self._own_case = PhraseSet(lexicon.own_case)
         self._contact = PhraseSet(lexicon.contact)
@@ -213,15 +220,24 @@ class Understander:
             text,
             folded,
             measures=measures,
+            named=tuple(m for m in measures if self._strong[m].search(rest) is not None),
             place=place,
             outside=outside,
             period=self.period(rest, today),
             role=self.role(rest),
             own_case=rest in self._own_case,
             contact=rest in self._contact,
-            compare=len(measures) >= 2 or (bool(measures) and rest in self._compare),
+            compare=self._comparable(measures) >= 2
+            or (bool(measures) and rest in self._compare),
             out_of_scope=self.out_of_scope(rest, place is not None),
         )
+
+    def _comparable(self, measures: tuple[str, ...]) -> int:
+        return sum(self.lexicon.measures[m].comparable for m in measures)
+
+    def measures_in(self, folded: str) -> tuple[str, ...]:
+        """The measures that a text names (an entry's title, for instance)."""
+        return tuple(mid for mid, phrases in self._measures.items() if phrases.search(folded))
 
     def role(self, folded: str) -> str | None:
         for role, phrases in self._roles.items():
