@@ -174,6 +174,8 @@ def parse_telegram_html(source: str) -> tuple[str, list[dict[str, Any]]]:
                     }
                     if tag == "a":
                         entity["url"] = attrs.get("href", "")
+                    if tag == "blockquote" and "expandable" in attrs:
+                        entity["type"] = "expandable_blockquote"
                     entities.append(entity)
             else:
                 attrs = {

@@ -200,6 +200,27 @@ async def test_question_is_answered_in_html_with_a_bold_title(door: Door) -> Non
         assert len([d for d in sent[-1].callback_data if d.startswith("e:")]) <= 3
 
 
+async def test_answers_show_the_key_fact_with_details_and_sources_collapsed(door: Door) -> None:
+    question = "quanto dà il fondo cresco al mese?"
+    sent = await door.say(16, question)
+    [expected] = door.brain.handle_text(twin(16), question)
+    assert expected.details and seen(sent) == as_sent([expected])
+    [message] = sent
+    types = [e["type"] for e in message.entities]
+    assert "expandable_blockquote" in types and "text_link" in types
+    assert "http" not in message.plain, "sources are named links, not raw addresses"
+    quote = next(e for e in message.entities if e["type"] == "expandable_blockquote")
+    assert "75" in message.plain[: quote["offset"]], "the key fact comes before the details"
+
+
+async def test_own_case_gets_the_check_button_and_a_place_its_ats_line(door: Door) -> None:
+    question = "sono incinta e abito a Pavia, posso avere il nasko?"
+    sent = await door.say(17, question)
+    assert seen(sent) == as_sent(door.brain.handle_text(twin(17), question))
+    assert "f:start:nasko" in sent[-1].callback_data
+    assert "ATS di Pavia" in sent[0].plain
+
+
 async def test_english_speaker_gets_english(door: Door) -> None:
     sent = await door.say(11, QUESTION_EN, lang="en-GB")
     expected = door.brain.handle_text(twin(11, "en-GB"), QUESTION_EN)
