@@ -145,7 +145,18 @@ class Entry(_Frozen):
             if TAG_PATTERN.search(text):
                 raise ValueError(f"{lang}: answers are plain text, remove the <tags>")
             if len(text) > MAX_ANSWER_CHARS:
-                raise ValueError(f"{lang}: answer longer than {MAX_ANSWER_CHARS} characters")
+                raise ValueError(f"{lang}: longer than {MAX_ANSWER_CHARS} characters")
+        return value
+
+    @field_validator("answer")
+    @classmethod
+    def _fits_a_phone(cls, value: Localized) -> Localized:
+        for lang in LANGS:
+            if len(value.get(lang).strip()) > MAX_SHORT_ANSWER_CHARS:
+                raise ValueError(
+                    f"{lang}: the answer is shown first on a phone: keep it within "
+                    f"{MAX_SHORT_ANSWER_CHARS} characters and move the rest to 'details'"
+                )
         return value
 
     @field_validator("related")

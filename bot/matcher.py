@@ -96,6 +96,12 @@ def specificity(word: str, lang: str) -> float:
     return min(1.0, max(MIN_UNKNOWN_SHARE, (COMMON_ZIPF - zipf) / ZIPF_SPAN))
 
 
+def _answer_text(entry: Entry, lang: str) -> str:
+    """What an entry says, visible part and details: words a question may share with it."""
+    details = entry.details.get(lang) if entry.details is not None else ""
+    return f"{entry.answer.get(lang)}\n{details}"
+
+
 def _phrasings(entry: Entry, lang: str) -> list[str]:
     return [*entry.questions.get(lang), entry.title.get(lang), *entry.keywords]
 
@@ -247,7 +253,7 @@ class Matcher:
                         if token not in token_specificity:
                             token_specificity[token] = specificity(word, lang)
                     phrasings[lang].append((index, list(tokens)))
-                for word in normalisers[lang].words(entry.answer.get(lang)):
+                for word in normalisers[lang].words(_answer_text(entry, lang)):
                     token = normalisers[lang].stem(word)
                     documents[lang][index].add(token)
                     entry_tokens[index].add(token)
