@@ -35,8 +35,11 @@ from bot.reply import Button, Reply
 from bot.understanding import Period, Understander, Understanding
 
 # A candidate on the measure, role or period the person named beats the best one when it is
-# at most this many points behind it.
+# at most this many points (or this share of the best score, for long messages) behind it.
 FOCUS_MARGIN = 14.0
+FOCUS_SHARE = 0.15
+# Two entries of different topics this close are a tie: the person chooses ("fondo"?).
+TIE_MARGIN = 0.3
 # ... and scores at least this (a named measure is strong evidence, so below the clarify bar).
 FOCUS_FLOOR = CLARIFY_THRESHOLD - 12.0
 # Someone asking about their own case: the measure's rules entry gains this many points.
@@ -141,6 +144,9 @@ class Answerer:
             entry = self.kb.entry(contact) if contact else None
             if entry is not None:
                 return self._entry(entry, u, lang, ranked[0].score if ranked else 100.0)
+        tie = self._tie(u, ranked)
+        if tie is not None:
+            return self.composer.clarify(tie, lang, ranked[0].score, "clarify.text")
         chosen = self._choose(u, ranked, result)
         if chosen is not None:
             entry, score, note = chosen
@@ -152,6 +158,22 @@ class Answerer:
                 return self._entry(entries[0], u, lang, result.score)
             return self.composer.clarify(entries, lang, result.score, "clarify.text")
         return None
+
+    def _tie(self, u: Understanding, ranked: list[Candidate]) -> list[Entry] | None:
+        """Entries of different topics scoring the same for a message that names none."""
+        if u.measures or len(ranked) < 2 or ranked[0].score < ANSWER_THRESHOLD:
+            return None
+        if ranked[0].score - ranked[1].score > TIE_MARGIN:
+            return None
+        entries = [e for c in ranked[:6] if (e := self.kb.entry(c.entry_id)) is not None]
+        top = entries[0].topic
+        if entries[1].topic == top:
+            return None
+        by_topic: dict[str, Entry] = {}
+        for entry, candidate in zip(entries, ranked, strict=False):
+            if ranked[0].score - candidate.score <= FOCUS_MARGIN:
+                by_topic.setdefault(entry.topic, entry)
+        return list(by_topic.values())[:3]
 
     def _covers(self, candidate: Candidate) -> set[str]:
         """The measures an entry is about, read from its id and title."""
@@ -170,7 +192,8 @@ class Answerer:
         if not ranked:
             return self._measure_default(u)
         best = ranked[0]
-        pool = [c for c in ranked if c.score >= max(FOCUS_FLOOR, best.score - FOCUS_MARGIN)]
+        margin = max(FOCUS_MARGIN, FOCUS_SHARE * best.score)
+        pool = [c for c in ranked if c.score >= max(FOCUS_FLOOR, best.score - margin)]
         if u.measures:
             focused = [c for c in pool if self._on_measure(self.kb.entry(c.entry_id), u.measures)]
             if focused:

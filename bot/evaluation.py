@@ -47,8 +47,14 @@ class Outcome:
 
     @property
     def place_replaced_topic(self) -> bool:
-        """A place+topic question answered with the place's ATS card only."""
-        return "place_topic" in self.case.tags and (self.reply.entry or "").startswith("ats:")
+        """A place+topic question answered with the place's ATS card only (unless it asked for
+        the ATS's contacts, which the card gives)."""
+        tags = self.case.tags
+        return (
+            "place_topic" in tags
+            and "contact" not in tags
+            and (self.reply.entry or "").startswith("ats:")
+        )
 
     @property
     def one_option_clarify(self) -> bool:
