@@ -69,7 +69,7 @@ def as_json(question: str, reply: Reply) -> dict[str, object]:
         "question": question,
         "status": reply.status,
         "entry": reply.entry,
-        "score": round(float(reply.score), 2),
+        "score": round(min(100.0, max(0.0, float(reply.score))), 2),
         "lang": reply.lang,
         "text": reply.plain_text,
         "options": [{"id": option_id(b), "title": b.title} for b in reply.all_buttons()],
