@@ -112,6 +112,11 @@ class Answerer:
         if reply is None:
             if u.place is not None and self._near_office_topic(ranked):
                 return Answer(self.places.describe(u.place, self.texts, lang), result)
+            # Not a question we can answer, but small talk among other words ("ciao come
+            # butta?"): the small-talk reply says more than "I don't know".
+            act = self.understander.smalltalk.partial(u.text)
+            if act is not None and act != "help":
+                return Answer(self.composer.smalltalk(act, lang), result)
             reply = self.composer.fallback(lang, score=result.score)
         return Answer(reply, result)
 

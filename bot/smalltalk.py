@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from rapidfuzz import fuzz, process
+
 from bot.normalise import fold
 
 _REPEATS = re.compile(r"(.)\1+")
@@ -20,6 +22,16 @@ def _squeeze(words: list[str]) -> list[str]:
     return [_REPEATS.sub(r"\1", word) for word in words]
 
 MAX_SMALLTALK_WORDS = 12
+# A message that is not an answerable question but holds a small-talk phrase, in at most
+# this many words, gets the small-talk reply rather than "I don't know" ("ciao come butta").
+MAX_PARTIAL_WORDS = 8
+# Typos in small-talk words ("grazzie", "buongirno"): words this long, this similar.
+TYPO_MIN_LENGTH = 5
+# The acts recognised among other words (not "ok", "sì", "wrong", "help").
+PARTIAL_ACTS = frozenset(
+    {"greeting", "thanks", "bye", "who_are_you", "capabilities", "how_are_you", "human"}
+)
+TYPO_MIN_SCORE = 84
 
 
 class SmallTalk:
@@ -48,24 +60,61 @@ class SmallTalk:
         )
         order = list(priority) + [i for i in intents if i not in priority]
         self._rank = {intent: index for index, intent in enumerate(order)}
+        self._vocabulary = sorted(
+            {w for words, _ in self._phrases for w in words if len(w) >= TYPO_MIN_LENGTH}
+        )
+
+    def _read(self, text: str) -> list[str]:
+        """The message's words, squeezed, with typos of small-talk words corrected."""
+        words = _squeeze(fold(text).split())
+        known = self._by_first.keys() | self._fillers
+        for index, word in enumerate(words):
+            if len(word) >= TYPO_MIN_LENGTH and word not in known:
+                found = process.extractOne(
+                    word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_MIN_SCORE
+                )
+                if found is not None:
+                    words[index] = found[0]
+        return words
+
+    def _acts_at(self, words: list[str], position: int) -> tuple[str, int] | None:
+        for phrase, intent in self._by_first.get(words[position], ()):
+            if words[position : position + len(phrase)] == phrase:
+                return intent, len(phrase)
+        return None
+
+    def _best(self, found: list[str]) -> str | None:
+        if not found:
+            return None
+        return min(found, key=lambda intent: self._rank.get(intent, len(self._rank)))
+
+    def partial(self, text: str) -> str | None:
+        """The small-talk act of a short message that holds one among other words."""
+        words = self._read(text)
+        if not words or len(words) > MAX_PARTIAL_WORDS:
+            return None
+        found = []
+        for position in range(len(words)):
+            hit = self._acts_at(words, position)
+            # "sì", "ok", "wrong" among other words say nothing of what the message is.
+            if hit is not None and hit[0] in PARTIAL_ACTS:
+                found.append(hit[0])
+        return self._best(found)
 
     def intent(self, text: str) -> str | None:
         """The small-talk act if the whole message is small talk, else None."""
-        words = _squeeze(fold(text).split())
+        words = self._read(text)
         if not words or len(words) > MAX_SMALLTALK_WORDS:
             return None
         found: list[str] = []
         position = 0
         while position < len(words):
-            for phrase, intent in self._by_first.get(words[position], ()):
-                if words[position : position + len(phrase)] == phrase:
-                    found.append(intent)
-                    position += len(phrase)
-                    break
-            else:
-                if words[position] not in self._fillers:
-                    return None
+            hit = self._acts_at(words, position)
+            if hit is not None:
+                found.append(hit[0])
+                position += hit[1]
+            elif words[position] in self._fillers:
                 position += 1
-        if not found:
-            return None
-        return min(found, key=lambda intent: self._rank.get(intent, len(self._rank)))
+            else:
+                return None
+        return self._best(found)
