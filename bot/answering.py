@@ -48,6 +48,8 @@ ELIGIBILITY_BOOST = 8.0
 TOPIC_SPECIFICITY = 0.5
 # Topics whose answer is about offices: with a place, the place's ATS card answers them.
 OFFICE_TOPICS = frozenset({"ats", "contatti"})
+# Naming the office itself with a place ("ATS Pavia", "asl di Lodi") asks for its card.
+OFFICE_WORDS = frozenset({"ats", "asl", "asst"})
 ORGANISATION_ROLES = frozenset({"company", "cooperative", "association", "school", "comune"})
 _ID_YEARS = re.compile(r"20\d\d")
 
@@ -335,11 +337,13 @@ class Answerer:
         "abito a Varese, qual è la mia ATS?" -> the ATS card; "quanto dà il nasko a Pavia?" or
         "il comune di Lodi come entra in un'Alleanza?" -> the topic, with the ATS line.
         """
-        if u.measures or u.role in ORGANISATION_ROLES or u.own_case and not u.contact:
+        if u.named or u.own_case and not u.contact:
             return False
         words = [w for w in self.matcher.content_words(residual) if self.places.resolve(w) is None]
-        if not words:
+        if not words or OFFICE_WORDS & set(words) or u.contact and not u.measures:
             return True
+        if u.measures or u.role in ORGANISATION_ROLES:
+            return False
         office_words = self.kb.place_intent_words
         unknown = sum(not self.matcher.known(w) for w in words)
         asks = any(w in office_words for w in words) and 2 * unknown < len(words)

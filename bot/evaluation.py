@@ -83,8 +83,8 @@ class MatcherResult:
             and (tag is None or tag in o.case.tags)
         ]
 
-    def accuracy(self, **filters: str | None) -> tuple[int, int]:
-        chosen = self.chosen(**filters)
+    def accuracy(self, expect: str | None = None, **filters: str | None) -> tuple[int, int]:
+        chosen = self.chosen(expect, **filters)
         return sum(o.ok for o in chosen), len(chosen)
 
     def lengths(self) -> tuple[int, int]:
