@@ -50,6 +50,8 @@ TOPIC_SPECIFICITY = 0.5
 OFFICE_TOPICS = frozenset({"ats", "contatti"})
 # Naming the office itself with a place ("ATS Pavia", "asl di Lodi") asks for its card.
 OFFICE_WORDS = frozenset({"ats", "asl", "asst"})
+# ... unless it asks how much money the office got ("quanto ha ricevuto l'ATS di Milano?").
+MONEY_WORDS = frozenset({"quanto", "quanti", "soldi", "fondi", "euro", "much", "money", "funds"})
 ORGANISATION_ROLES = frozenset({"company", "cooperative", "association", "school", "comune"})
 _ID_YEARS = re.compile(r"20\d\d")
 
@@ -340,7 +342,10 @@ class Answerer:
         if u.named or u.own_case and not u.contact:
             return False
         words = [w for w in self.matcher.content_words(residual) if self.places.resolve(w) is None]
-        if not words or OFFICE_WORDS & set(words) or u.contact and not u.measures:
+        about_money = u.period is not None or bool(MONEY_WORDS & set(words))
+        if not words or (OFFICE_WORDS & set(words) or u.contact and not u.measures) and not (
+            about_money
+        ):
             return True
         if u.measures or u.role in ORGANISATION_ROLES:
             return False

@@ -47,12 +47,10 @@ class Outcome:
 
     @property
     def place_replaced_topic(self) -> bool:
-        """A place+topic question answered with the place's ATS card only (unless it asked for
-        the ATS's contacts, which the card gives)."""
-        tags = self.case.tags
+        """A place+topic question answered wrongly with the place's ATS card."""
         return (
-            "place_topic" in tags
-            and "contact" not in tags
+            not self.ok
+            and "place_topic" in self.case.tags
             and (self.reply.entry or "").startswith("ats:")
         )
 
