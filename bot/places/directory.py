@@ -12,6 +12,7 @@ from typing import TypeVar
 import yaml
 
 from bot.models import Frozen, SafeLoader
+from bot.normalise import fold
 from bot.places.cues import AREA_CUES, PLACE_CUES, PROVINCE_WORDS, REGION_WORDS, RESIDENCE_WORDS
 from bot.places.dataset import (
     LOMBARD_PROVINCES,
@@ -188,8 +189,16 @@ class PlaceDirectory:
     # --- finding places ---
 
     def find(self, text: str) -> PlaceMatch | None:
-        """A Lombard place mentioned in a free-text question, or None: no clear place, no guess."""
-        return self._finder.find(text)
+        """A Lombard place mentioned in a free-text question, or None: no clear place, no guess.
+
+        A Lombard name inside a longer name of elsewhere ("San Giorgio" in "San Giorgio a
+        Cremano") is not taken for the Lombard place.
+        """
+        match = self._finder.find(text)
+        if match is None or self._outside is None:
+            return match
+        outside = self._outside.find(text)
+        return None if outside is not None and _within(match, outside) else match
 
     def resolve(self, text: str) -> PlaceMatch | None:
         """The text is just a place (an answer to "Dove abiti?"): 'Rho', 'mi', 'Vigevno'."""
@@ -200,7 +209,11 @@ class PlaceDirectory:
         (also when the text names a Lombard place: that one wins)."""
         if self._outside is None:
             return None
-        return self._outside.find(text, self._finder.find)
+        outside = self._outside.find(text)
+        if outside is None:
+            return None
+        match = self._finder.find(text)
+        return outside if match is None or _within(match, outside) else None
 
     # --- answers ---
 
@@ -211,6 +224,12 @@ class PlaceDirectory:
     def describe_outside(self, place: OutsidePlace, texts: Texts, lang: str) -> Reply:
         """The place is outside Lombardy: where it is, and what this assistant covers."""
         return self._replies.describe_outside(place, texts, lang)
+
+
+def _within(match: PlaceMatch, outside: OutsidePlace) -> bool:
+    """The Lombard match is part of a longer name of a place elsewhere."""
+    inner, outer = fold(match.matched_text), fold(outside.matched_text)
+    return inner != outer and f" {inner} " in f" {outer} "
 
 
 def _outside_finder(
@@ -227,13 +246,14 @@ def _outside_finder(
         and not (e.full or e.former or e.province or e.capital_of or e.area)
         and not e.adjective
     }
-    blocked = stop_words() | PLACE_CUES | AREA_CUES | RESIDENCE_WORDS | PROVINCE_WORDS
+    filler = stop_words() | PLACE_CUES | AREA_CUES | RESIDENCE_WORDS | PROVINCE_WORDS
     return OutsideFinder(
         italy,
         named,
         lombard_keys=frozenset(index),
         lombard_short_forms=frozenset(short_forms),
-        blocked=blocked | REGION_WORDS | vocabulary,
+        filler=filler | REGION_WORDS,
+        vocabulary=vocabulary,
         first_names=first_names(),
         common_words=italy.common_words,
     )

@@ -11,7 +11,7 @@ finder: the directory drops it from the Lombard index.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -24,7 +24,7 @@ from bot.places.dataset import Named
 from bot.places.entities import OutsidePlace
 from bot.places.finder import _plausible_typo, spans
 from bot.places.schema import ItalyFile
-from bot.places.text import SAINT, Tok, compact_key, name_key, shouting, tokenize
+from bot.places.text import SAINT, Tok, compact, compact_key, name_key, shouting, tokenize
 
 MAX_NGRAM = 7  # "San Bartolomeo in Galdo", "Trentino-Alto Adige": words of the longest name
 FUZZY_MIN_CHARS = 6  # no typo is corrected in a name shorter than this
@@ -56,13 +56,15 @@ class OutsideFinder:
         italy: ItalyFile,
         comuni: Iterable[Named],
         lombard_keys: Collection[str],
-        blocked: Collection[str],
+        filler: Collection[str],
+        vocabulary: Collection[str],
         lombard_short_forms: Collection[str] = (),
         first_names: Collection[str] = (),
         common_words: Collection[str] = (),
     ) -> None:
         self._italy = italy
-        self._blocked = frozenset(blocked)  # stop words, cue words, knowledge words
+        self._filler = frozenset(filler)  # stop words and cue words: no content
+        self._blocked = self._filler | frozenset(vocabulary)  # ... and knowledge words
         self._first = frozenset(name_key(n) for n in first_names)
         self._common = frozenset(compact_key(w) for w in common_words)
         self._big: set[str] = set()  # regions, provinces, capitals: the names people know
@@ -105,9 +107,8 @@ class OutsideFinder:
         self._fuzzy = sorted(k for k in self._big if len(k) >= FUZZY_MIN_CHARS)
         self._tier = lru_cache(maxsize=4096)(self._compute_tier)
 
-    def find(self, text: str, lombard: Callable[[str], object | None]) -> OutsidePlace | None:
-        """The place outside Lombardy the text names, or None (also when a Lombard place is
-        named: `lombard` is the Lombard finder)."""
+    def find(self, text: str) -> OutsidePlace | None:
+        """The place outside Lombardy the text names, or None (Lombard places: see directory)."""
         tokens = tokenize(text or "")
         if not tokens:
             return None
@@ -117,7 +118,10 @@ class OutsideFinder:
             targets = self._index.get(key)
             if targets is None:
                 continue
-            cues = cues_at(tokens, start, end, loud, self._blocked, self._codes(targets))
+            cues = cues_at(tokens, start, end, loud, self._filler, self._codes(targets))
+            if cues.code_after:  # "Samone (TO)": the province says which one
+                code = tokens[end].orig.upper()
+                targets = tuple(t for t in targets if t.province == code)
             target = self._pick(key, targets, cues, end - start)
             if target is not None:
                 found.append((-(end - start), -RANK[target.kind], start, target))
@@ -129,8 +133,6 @@ class OutsideFinder:
             return None
         length, _, start, target = min(found, key=lambda f: (f[0], f[1], f[2]))
         matched = text[tokens[start].start : tokens[start - length - 1].end]
-        if lombard(text) is not None:
-            return None
         region = self._italy.regions[target.region]
         return OutsidePlace(
             target.kind, target.name, target.province, region.it, region.en, matched
@@ -176,7 +178,7 @@ class OutsideFinder:
         parts = key.split()
         if words == 1 and key in self._blocked:
             return O_NEVER
-        if key in self._common or key in self._first:
+        if key in self._first or key in self._common or " ".join(compact(parts)) in self._common:
             return O_STRONG
         if key in self._big:
             return O_CUE if len(key) <= SHORT_CHARS else O_FREE
@@ -191,8 +193,8 @@ class OutsideFinder:
             word = tok.key
             if len(word) < FUZZY_MIN_CHARS or word in self._blocked or _is_common(word):
                 continue
-            cues = cues_at(tokens, i, i + 1, loud, self._blocked, ())
-            if not (cues.weak or cues.strong) or cues.alone:
+            cues = cues_at(tokens, i, i + 1, loud, self._filler, ())
+            if not (cues.weak or cues.strong):
                 continue
             hit = process.extractOne(word, self._fuzzy, scorer=OSA.distance, score_cutoff=1)
             if hit is None or not _plausible_typo(word, hit[0]):

@@ -24,7 +24,7 @@ PARTICLES = frozenset(
 # Words written in lower case inside official names ("Cassano d'Adda", "Sesto ed Uniti").
 LOWER_IN_NAMES = frozenset(
     "di del della dei degli delle dello dell d de sul sull sulla al all alla ai in ed e con "
-    "il la lo le per su nel nell nella".split()
+    "il la lo le per su nel nell nella a ad".split()
 )
 
 
