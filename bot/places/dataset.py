@@ -34,7 +34,7 @@ FORMER_SINCE = "2009-07-01"
 MERGER_DAYS = 3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Row:
     """One record of the list: a comune as it is today or as it was."""
 
@@ -45,7 +45,7 @@ class Row:
     active: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Named:
     """An active comune outside Lombardy, with its keys (computed once per process)."""
 
@@ -56,9 +56,8 @@ class Named:
 
 @dataclass(frozen=True)
 class Dataset:
-    """Lombard records (active and former), and the active comuni of the rest of Italy."""
+    """The active comuni of Lombardy (and its former ones), and those of the rest of Italy."""
 
-    lombard: tuple[Row, ...]
     outside: tuple[Named, ...]  # sorted by name and province
     active: tuple[tuple[str, str], ...]  # active Lombard comuni: (display name, province)
     former: dict[str, int]  # former Lombard comune (compact key) -> index in `active`
@@ -98,7 +97,7 @@ def municipality_records() -> Iterator[dict[str, Any]]:
 
 @lru_cache(maxsize=1)
 def load_dataset() -> Dataset:
-    """Read the list once per process: Lombard rows, and the active comuni elsewhere."""
+    """Read the list once per process (a /reload of the knowledge base reuses it)."""
     lombard: list[Row] = []
     outside: set[tuple[str, str]] = set()
     for record in municipality_records():
@@ -123,7 +122,8 @@ def load_dataset() -> Dataset:
         full, short = " ".join(tokens), " ".join(compact(tokens))
         named.append(Named(name, province, (full,) if full == short else (full, short)))
     comuni = active_comuni(lombard)
-    return Dataset(tuple(lombard), tuple(named), tuple(comuni), former_comuni(lombard, comuni))
+    # The Lombard records themselves are not kept: only what the directory needs.
+    return Dataset(tuple(named), tuple(comuni), former_comuni(lombard, comuni))
 
 
 def active_comuni(rows: Iterable[Row]) -> list[tuple[str, str]]:

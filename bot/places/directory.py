@@ -148,10 +148,9 @@ class PlaceDirectory:
             # "Treviso" is Treviso (TV), not a short form of Treviso Bresciano.
             for key in outside.big_keys & index.keys():
                 del index[key]
-            # The name of a comune elsewhere is no typo of a Lombard one ("Torino" / "Torno").
-            known |= outside.single_words
         area_province = {a.id: a.province for a in config.areas}
-        finder = PlaceFinder(comuni, index, area_province, known)
+        # The name of a comune elsewhere is no typo of a Lombard one ("Torino" / "Torno").
+        finder = PlaceFinder(comuni, index, area_province, known, outside or ())
         return cls(config, comuni, finder, outside)
 
     # --- lookups ---

@@ -8,7 +8,7 @@ and typos are corrected only where a real word cannot be meant.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from rapidfuzz import process
@@ -170,6 +170,7 @@ class PlaceFinder:
         index: dict[str, Entry],
         area_province: Mapping[str, str],
         known_words: Iterable[str] = (),
+        names_elsewhere: Container[str] = (),
     ) -> None:
         self.comuni = tuple(comuni)
         self.index = index
@@ -177,6 +178,7 @@ class PlaceFinder:
         self.no_fuzzy = stop_words() | PLACE_CUES | AREA_CUES | RESIDENCE_WORDS | PROVINCE_WORDS
         self._name_words = frozenset(word for key in index for word in key.split())
         self._not_typos = self.no_fuzzy | frozenset(known_words)  # real words, never typos
+        self._elsewhere = names_elsewhere  # names of places outside Lombardy, never typos
         self._fuzzy_by_len: dict[int, list[str]] = {}
         for key, entry in index.items():
             if _fuzzy_target(key, entry):
@@ -314,7 +316,11 @@ class PlaceFinder:
         if len(words) == 1:
             word = words[0].norm
             min_chars = FUZZY_MIN_CHARS_RELAXED if relaxed else FUZZY_MIN_CHARS
-            return len(word) >= min_chars and word not in self._not_typos
+            return (
+                len(word) >= min_chars
+                and word not in self._not_typos
+                and word not in self._elsewhere
+            )
         first = words[0]
         if first.key != SAINT and (first.norm in self.no_fuzzy or len(first.key) < 3):
             return False

@@ -32,7 +32,7 @@ T_STRONG = 2  # comune named like a word (Mese, Opera): "abito a", "comune di", 
 T_CAPITAL = 3  # short form that is a word ("Monte", "Centro"): cue + capital letter
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """Everything a normalised key can stand for."""
 

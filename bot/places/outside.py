@@ -40,7 +40,7 @@ O_NEVER = 3  # a stop word, a cue word, a word of the knowledge base
 RANK = {"comune": 1, "province": 2, "region": 0}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Target:
     kind: str  # comune | province | region
     name: str
@@ -103,9 +103,12 @@ class OutsideFinder:
             for key, found in index.items()
         }
         self.big_keys = frozenset(self._big)
-        self.single_words = frozenset(key for key in self._index if " " not in key)
         self._fuzzy = sorted(k for k in self._big if len(k) >= FUZZY_MIN_CHARS)
         self._tier = lru_cache(maxsize=4096)(self._compute_tier)
+
+    def __contains__(self, key: object) -> bool:
+        """Is `key` (a folded name) the name of a place outside Lombardy?"""
+        return key in self._index
 
     def find(self, text: str) -> OutsidePlace | None:
         """The place outside Lombardy the text names, or None (Lombard places: see directory)."""

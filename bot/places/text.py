@@ -75,7 +75,7 @@ def display_name(raw: str) -> str:
     return " ".join(out)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tok:
     """A word of the user's text, with what surrounds it."""
 
