@@ -117,7 +117,7 @@ def knowledge_words(knowledge_dir: Path, skip: Iterable[str]) -> frozenset[str]:
             continue
         try:
             text = path.read_text(encoding="utf-8")
-        except OSError as exc:
+        except (OSError, UnicodeDecodeError) as exc:  # its own loader reports the problem
             logger.warning("places: cannot read %s for the word list: %s", path, exc)
             continue
         raw.update(w for w in TOKEN_RE.findall(text) if len(w) >= KNOWN_WORD_MIN_CHARS)
