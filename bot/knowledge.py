@@ -158,7 +158,7 @@ class KnowledgeBase:
     texts: Texts
     contacts: RegionalOffice | None
     flows: dict[str, Any] = field(default_factory=dict)
-    places: PlaceDirectory | None = None
+    places: Any = None  # a bot.places.PlaceDirectory, or None without knowledge/ats.yaml
     smalltalk: dict[str, tuple[str, ...]] = field(default_factory=dict)
     fillers: tuple[str, ...] = ()
     place_intent_words: frozenset[str] = frozenset()
