@@ -250,8 +250,13 @@ def test_certain_towns_outside_the_exceptions(places: PlaceDirectory) -> None:
     assert only_comune(places.find("sono di Erba")).ats == ("insubria",)
 
 
-def test_breno_is_in_valle_camonica(places: PlaceDirectory) -> None:
+def test_breno_and_a_merged_comune_of_valle_camonica(places: PlaceDirectory, texts: Texts) -> None:
     assert only_comune(places.find("abito a Breno")).ats == ("montagna",)
+    match = places.find("abito a Prestine")  # incorporated into Bienno in 2016
+    bienno = only_comune(match)
+    assert bienno.name == "Bienno" and bienno.ats == ("montagna",)
+    reply = places.describe(match, texts, "it")
+    assert "Prestine non è più un comune a sé: oggi fa parte del comune di Bienno" in reply.text
 
 
 def test_lecco_province_is_always_brianza_even_on_the_upper_lake(places: PlaceDirectory) -> None:

@@ -112,6 +112,13 @@ class PlaceDirectory:
                     )
                 elif found is not None:
                     listed[found] = area.id
+        former = dict(dataset.former)  # a copy: the dataset is shared by every load
+        for merger in config.mergers:
+            found = find_comune(
+                merger.into, merger.province, f"merger '{merger.former}': field 'into'"
+            )
+            if found is not None:
+                former[compact_key(merger.former)] = found
         if problems:
             raise PlacesError(problems)
 
@@ -135,7 +142,7 @@ class PlaceDirectory:
         matching = config.matching
         index = build_index(
             active,
-            dataset.former,
+            former,
             config.provinces,
             config.areas,
             {compact_key(w) for w in matching.common_words},

@@ -140,6 +140,22 @@ class Area(Frozen):
         return (value or self.name).get(lang)
 
 
+class Merger(Frozen):
+    """A former comune incorporated into another that the dataset does not link to it."""
+
+    former: str = Field(min_length=2)
+    province: str
+    into: str = Field(min_length=2)
+    sources: tuple[Source, ...] = Field(min_length=1)
+
+    @field_validator("province")
+    @classmethod
+    def _lombard(cls, value: str) -> str:
+        if value not in LOMBARD_PROVINCES:
+            raise ValueError(f"'{value}' is not a Lombard province code")
+        return value
+
+
 class RegionalContacts(Frozen):
     email: str
     phones: tuple[str, ...] = ()
@@ -162,6 +178,7 @@ class AtsFile(Frozen):
     ats: tuple[Ats, ...] = Field(min_length=1)
     provinces: dict[str, Province]
     areas: tuple[Area, ...] = ()
+    mergers: tuple[Merger, ...] = ()
     matching: Matching = Matching()
 
     @model_validator(mode="after")
