@@ -14,14 +14,16 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
+from bot.flows import load_flows
+from bot.models import Frozen as _Frozen
+from bot.models import Localized, SafeLoader, Source, validation_problems
 from bot.normalise import fold
+from bot.places import PlaceDirectory, PlacesError
 from bot.texts import LANGS, Texts, placeholders
 from bot.understanding import Lexicon, parse_lexicon
 
-# libyaml's C parser when PyYAML has it (10x faster start-up), else the pure-Python one.
-SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,54}$")
 TAG_PATTERN = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 MAX_ANSWER_CHARS = 3000
@@ -51,18 +53,6 @@ def default_knowledge_dir() -> Path:
 
 
 # --- typed, frozen models -------------------------------------------------------------------
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Localized(_Frozen):
-    it: str = Field(min_length=1)
-    en: str = Field(min_length=1)
-
-    def get(self, lang: str) -> str:
-        return self.en if lang == "en" else self.it
-
-
 class LocalizedList(_Frozen):
     it: tuple[str, ...]
     en: tuple[str, ...]
@@ -77,20 +67,6 @@ class LocalizedList(_Frozen):
 
     def get(self, lang: str) -> tuple[str, ...]:
         return self.en if lang == "en" else self.it
-
-
-class Source(_Frozen):
-    title: str = Field(min_length=3)
-    url: str | None = None
-    seed: str | None = None
-
-    @model_validator(mode="after")
-    def _has_target(self) -> Source:
-        if not (self.url or self.seed):
-            raise ValueError("a source needs a 'url' or a 'seed'")
-        if self.url and not self.url.startswith(("http://", "https://")):
-            raise ValueError(f"url must start with http:// or https:// (got {self.url!r})")
-        return self
 
 
 class Validity(_Frozen):
@@ -194,7 +170,7 @@ class KnowledgeBase:
     texts: Texts
     contacts: RegionalOffice | None
     flows: dict[str, Any] = field(default_factory=dict)
-    places: Any = None
+    places: Any = None  # a bot.places.PlaceDirectory, or None without knowledge/ats.yaml
     smalltalk: dict[str, tuple[str, ...]] = field(default_factory=dict)
     fillers: tuple[str, ...] = ()
     smalltalk_priority: tuple[str, ...] = ()
@@ -233,22 +209,6 @@ def _read_yaml(path: Path, root: Path, problems: list[str]) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(f"{_rel(path, root)}: -: -: cannot read the file: {exc}")
     return None
-
-
-def validation_problems(
-    exc: ValidationError, where: str, item_id: str, kind: str = "entry"
-) -> list[str]:
-    """One readable line per pydantic error: file, entry (or flow) id, field, what is wrong."""
-    lines = []
-    for error in exc.errors():
-        loc = ".".join(str(part) for part in error["loc"]) or "-"
-        message = error["msg"].removeprefix("Value error, ")
-        if error["type"] == "missing":
-            message = "this field is required"
-        elif error["type"] == "extra_forbidden":
-            message = "unknown field (check the spelling)"
-        lines.append(f"{where}: {kind} '{item_id}': field '{loc}': {message}")
-    return lines
 
 
 def _load_entries(root: Path, problems: list[str]) -> list[Entry]:
@@ -483,27 +443,15 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
                 f"UI text 'smalltalk.{intent}' is missing"
             )
     flows: dict[str, Any] = {}
-    places: Any = None
-    try:
-        from bot.flows import load_flows
-    except ImportError:
-        load_flows = None  # type: ignore[assignment]
-    if load_flows is not None and (root / "flows").is_dir():
+    if (root / "flows").is_dir():
         flows, flow_problems = load_flows(root)
         problems.extend(flow_problems)
-    try:
-        from bot.places import PlaceDirectory
-    except ImportError:
-        PlaceDirectory = None  # type: ignore[assignment,misc]
-    if PlaceDirectory is not None and (root / "ats.yaml").exists():
+    places: PlaceDirectory | None = None
+    if (root / "ats.yaml").exists():
         try:
             places = PlaceDirectory.load(root)
-        except (ValueError, KeyError, TypeError, OSError, yaml.YAMLError, ValidationError) as exc:
-            # A PlacesError lists several problems: one line each.
-            problems.extend(
-                f"knowledge/ats.yaml: -: -: {problem}"
-                for problem in getattr(exc, "problems", None) or [exc]
-            )
+        except PlacesError as exc:  # one line per problem
+            problems.extend(f"knowledge/{problem}" for problem in exc.problems)
     _cross_checks(entries, flows, texts, root, problems)
     if problems:
         raise KnowledgeError(problems)

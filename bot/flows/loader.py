@@ -26,7 +26,7 @@ from bot.flows.render import (
 )
 from bot.flows.rules import CLOSED_CONDITION, MARKERS
 from bot.flows.schema import NUMERIC_TYPES, UNKNOWN, Flow, LText, Parameter, Step
-from bot.knowledge import SafeLoader, validation_problems
+from bot.models import SafeLoader, validation_problems
 from bot.texts import placeholders
 
 MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback data

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from bot.knowledge import Localized, Source
+from bot.models import Localized, Source
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
 STEP_ID_RULE = "use lower-case letters, digits and '_' (max 20), starting with a letter"

@@ -1,0 +1,65 @@
+"""Pydantic building blocks shared by every loader of `knowledge/` (FAQ, flows, places).
+
+A module of its own so that the loaders can use them without importing each other: the
+knowledge base loader (`bot.knowledge`) imports the flows and the place directory, and those
+import only this.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+# libyaml's C parser when PyYAML has it (10x faster start-up), else the pure-Python one.
+SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class Frozen(BaseModel):
+    """Immutable, and a misspelt field is an error rather than silently ignored."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Localized(Frozen):
+    it: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.it
+
+
+class Source(Frozen):
+    title: str = Field(min_length=3)
+    url: str | None = None
+    seed: str | None = None
+
+    @model_validator(mode="after")
+    def _has_target(self) -> Source:
+        if not (self.url or self.seed):
+            raise ValueError("a source needs a 'url' or a 'seed'")
+        if self.url and not self.url.startswith(("http://", "https://")):
+            raise ValueError(f"url must start with http:// or https:// (got {self.url!r})")
+        return self
+
+
+def validation_problems(
+    exc: ValidationError, where: str, item_id: str, kind: str = "entry"
+) -> list[str]:
+    """One readable line per pydantic error: file, entry (or flow) id, field, what is wrong."""
+    lines = []
+    for error in exc.errors():
+        loc = ".".join(str(part) for part in error["loc"]) or "-"
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "missing":
+            message = "this field is required"
+        elif error["type"] == "extra_forbidden":
+            message = "unknown field (check the spelling)"
+        lines.append(f"{where}: {kind} '{item_id}': field '{loc}': {message}")
+    return lines
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML text with the fastest safe loader available."""
+    return yaml.load(text, Loader=SafeLoader)

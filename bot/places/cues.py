@@ -1,0 +1,101 @@
+"""The words around a name that make it a place ("a Rho", "sono di Lodi", "comune di Opera")."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+
+from bot.places.text import Tok
+
+# A word right before a name that makes it a place ("a Rho", "di Lodi", "near Pavia").
+# "vicino"/"near" stay weak: near a place is not in it ("abito a Sesto, vicino a Milano").
+PLACE_CUES = frozenset(
+    "a ad di da in per presso vicino zona comune citta paese frazione ats "
+    "at near from of for to around covers cover covering serves serving".split()
+)
+# Cues for areas and adjectives: "nel bresciano", "nella bergamasca", "della Valle Camonica".
+AREA_CUES = PLACE_CUES | frozenset(
+    "nel nella nell nei negli sul sulla dal dalla dell della del".split()
+)
+# Residence words: "abito a", "sono di", "I live in" make the next words a place for sure.
+RESIDENCE_WORDS = frozenset(
+    "abito abita abitiamo abitano vivo vive viviamo vivono risiedo risiede risiediamo "
+    "residente residenti residenza sono siamo vengo viene veniamo sto stiamo trasferita "
+    "trasferito trasferiti live lives living reside resident based located am m moved".split()
+)
+STRONG_CUES = frozenset("comune paese citta frazione".split())
+PROVINCE_WORDS = frozenset({"provincia", "province", "prov", "provincie"})
+REGION_WORDS = frozenset({"regione", "region"})
+OF_WORDS = frozenset({"di", "de", "of", "del", "della"})
+OPENING_MARKS = frozenset(":,?!-")  # "Lodi: a chi mi rivolgo?"
+
+
+@dataclass(frozen=True)
+class Cues:
+    """What surrounds a candidate name in the text."""
+
+    weak: bool  # "a", "di", "in", "near"... or the name is all the text says
+    strong: bool  # "abito a", "sono di", "comune di", "provincia di"
+    prev_in: bool  # the word before is "in" ("abito in montagna" is no comune)
+    province: bool  # "provincia di X", "X province"
+    region: bool  # "regione X", "X region"
+    code_after: bool  # "Rho (MI)"
+    capital: bool  # written with a capital letter
+    capital_mid: bool  # ... and not at the start of a sentence
+    alone: bool  # nothing else in the text but stop words
+    area: bool  # "nel", "della"... before an area or adjective
+
+
+def code_after(tok: Tok | None, codes: Collection[str], loud: bool) -> bool:
+    """'(MI)', or 'MI' written in capitals in a text that is not all capitals."""
+    return (
+        tok is not None
+        and tok.orig.upper() in codes
+        and (tok.in_parens or (tok.orig.isupper() and not loud))
+    )
+
+
+def cues_at(
+    tokens: Sequence[Tok],
+    start: int,
+    end: int,
+    loud: bool,
+    filler: Collection[str],
+    codes: Collection[str],
+) -> Cues:
+    """The cues around tokens[start:end]; `filler`: words that do not count as content."""
+    prev = tokens[start - 1].norm if start >= 1 else ""
+    prev2 = tokens[start - 2].norm if start >= 2 else ""
+    nxt = tokens[end] if end < len(tokens) else None
+    province = (
+        prev in PROVINCE_WORDS
+        or (prev in OF_WORDS and prev2 in PROVINCE_WORDS)
+        or (prev == "di" and prev2 == "metropolitana")
+        or (nxt is not None and nxt.norm in PROVINCE_WORDS)
+    )
+    region = (
+        prev in REGION_WORDS
+        or (prev in OF_WORDS and prev2 in REGION_WORDS)
+        or (nxt is not None and nxt.norm in REGION_WORDS)
+    )
+    others = [tok for j, tok in enumerate(tokens) if not start <= j < end]
+    alone = all(tok.norm in filler for tok in others)
+    opening = start == 0 and nxt is not None and tokens[end - 1].after in OPENING_MARKS
+    strong = (
+        (prev in PLACE_CUES and prev2 in RESIDENCE_WORDS)
+        or prev in STRONG_CUES
+        or (prev in OF_WORDS and prev2 in STRONG_CUES | PROVINCE_WORDS | REGION_WORDS)
+    )
+    capital = tokens[start].orig[:1].isupper() and not loud
+    return Cues(
+        weak=prev in PLACE_CUES or province or region or alone or opening,
+        strong=strong,
+        prev_in=prev == "in",
+        province=province,
+        region=region,
+        code_after=code_after(nxt, codes, loud),
+        capital=capital,
+        capital_mid=capital and not tokens[start].sentence_start,
+        alone=alone,
+        area=prev in AREA_CUES,
+    )

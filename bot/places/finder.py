@@ -1,0 +1,384 @@
+"""Find a Lombard place in a free-text question (`find`) or in a bare answer (`resolve`).
+
+Deliberately cautious: many comuni are named like ordinary words (Mese, Nave, Opera, Zone...),
+so short or common names need a cue ("a Rho", "sono di Lodi", "comune di Opera", "near Pavia")
+and typos are corrected only where a real word cannot be meant.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Container, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from bot.places.cues import (
+    AREA_CUES,
+    PLACE_CUES,
+    PROVINCE_WORDS,
+    RESIDENCE_WORDS,
+    Cues,
+    code_after,
+    cues_at,
+)
+from bot.places.dataset import LOMBARD_PROVINCES
+from bot.places.entities import Comune, PlaceMatch
+from bot.places.index import T_CUE, T_FREE, T_STRONG, Entry, stop_words
+from bot.places.text import PARTICLES, SAINT, Tok, compact_key, shouting, tokenize
+
+MAX_NGRAM = 6  # longest comune name, in words, once particles are dropped
+RESOLVE_MAX_TOKENS = 6  # longer answers to "Dove abiti?" are read with the `find` policy
+# Typos. Ordinary words one edit away from a comune are many ("parte"/Parre, "maggio"/Moggio,
+# "luglio"/Laglio), so one word is corrected only when it is not a known word (stop words,
+# every word of the knowledge base, `matching.known_words`), has a cue, and the edit is a
+# missing or extra letter; a swapped letter from 6 letters, a wrong letter from 9.
+FUZZY_MIN_CHARS = 5  # one-word typos: "milno", "vigevno"
+FUZZY_SWAP_CHARS = 6  # "bresica"
+FUZZY_SUBST_CHARS = 9  # "cinisallo"
+FUZZY_MIN_CHARS_RELAXED = 5  # when the text is just a place name (resolve)
+FUZZY_MAX_GRAM = 3  # words per typo candidate ("busto arsizo")
+FUZZY_MULTI_MIN_CHARS = 8  # several-word typos: at least this long
+FUZZY_LONG_CHARS = 12  # several-word typos: from this length two edits are allowed
+FUZZY_LIMIT = 6  # candidates looked at per typo
+
+SCORE_EXACT = 100.0
+SCORE_FORMER = 95.0
+SCORE_PARTIAL = 90.0
+
+# ATS names contain places that are not the user's comune ("ATS della Montagna").
+ATS_NAME_RE = re.compile(
+    r"\bats\W+(?:(?:della|dell|di|del)\W+)?(?:montagna|insubria|brianza|val\W*padana)\b",
+    re.IGNORECASE,
+)
+RANK = {"comune": 3, "area": 2, "province": 1, "ambiguous": 0}
+
+
+@dataclass
+class Cand:
+    """A name found at tokens[start:end] and what it stands for there."""
+
+    start: int
+    end: int
+    kind: str  # comune | ambiguous | province | area
+    comuni: tuple[int, ...]
+    province: str | None
+    area: str | None
+    score: float
+    exact: bool
+    strong: bool
+
+
+def tier_allows(tier: int, cues: Cues, relaxed: bool) -> bool:
+    """Is there enough evidence around a name of this tier?"""
+    any_cue = cues.weak or cues.strong
+    if relaxed:  # the text is (almost) only the place: ordinary words still need a hint
+        return tier < T_STRONG or cues.alone or cues.capital or any_cue or cues.code_after
+    if tier == T_FREE:
+        return True
+    if tier == T_CUE:
+        return any_cue or cues.capital_mid or cues.code_after
+    if tier == T_STRONG:
+        return (cues.strong and not cues.prev_in) or (any_cue and cues.capital) or cues.code_after
+    return (any_cue and cues.capital) or cues.code_after
+
+
+def _plausible_typo(gram: str, key: str) -> bool:
+    """One word, one edit: a missing or extra letter always; a swap or a wrong letter only in
+    longer words ("parte" is not a typo of Parre, "bresica" is one of Brescia)."""
+    if len(key) != len(gram):
+        return True
+    if sorted(key) == sorted(gram):
+        return len(gram) >= FUZZY_SWAP_CHARS
+    return len(gram) >= FUZZY_SUBST_CHARS
+
+
+def _fuzzy_target(key: str, entry: Entry) -> bool:
+    """Keys worth a typo search: names (not ordinary words), short forms of 7+ letters."""
+    if entry.tier >= T_STRONG or (entry.adjective and not entry.full):
+        return False
+    if entry.partial and not entry.full:
+        return len(key) >= 7
+    return len(key) >= FUZZY_MIN_CHARS
+
+
+def _merge_entries(entries: Sequence[Entry]) -> Entry:
+    """Several keys at the same distance from a typo: all their comuni are candidates."""
+    if len(entries) == 1:
+        return entries[0]
+    merged = Entry()
+    for entry in entries:
+        merged.full |= entry.full
+        merged.former |= entry.former
+        merged.partial |= entry.partial
+        merged.province = merged.province or entry.province
+        merged.capital_of = merged.capital_of or entry.capital_of
+        merged.area = merged.area or entry.area
+        merged.tier = max(merged.tier, entry.tier)
+    if len(merged.full) > 1 or (merged.full and (merged.partial or merged.former)):
+        merged.partial |= merged.full | merged.former
+        merged.full = set()
+    return merged
+
+
+def _code_candidates(tokens: list[Tok], loud: bool) -> list[Cand]:
+    """'(MI)', or 'BG' written in capitals: a province."""
+    out = []
+    for i, tok in enumerate(tokens):
+        if i > 0 and tokens[i - 1].norm.isdigit():  # "1,44 MB" is a file size
+            continue
+        if code_after(tok, LOMBARD_PROVINCES, loud):
+            code = tok.orig.upper()
+            out.append(Cand(i, i + 1, "province", (), code, None, SCORE_EXACT, True, False))
+    return out
+
+
+def _without_overlaps(cands: list[Cand]) -> list[Cand]:
+    """Longest spans first: 'Sesto San Giovanni' beats 'Sesto' and 'San Giovanni'."""
+    ordered = sorted(cands, key=lambda c: (-(c.end - c.start), not c.exact, -c.score, c.start))
+    kept: list[Cand] = []
+    used: set[int] = set()
+    for cand in ordered:
+        span = set(range(cand.start, cand.end))
+        if not span & used:
+            kept.append(cand)
+            used |= span
+    return kept
+
+
+def spans(tokens: Sequence[Tok], longest: int) -> set[tuple[int, int, str]]:
+    """Every run of up to `longest` words, with and without particles, as (start, end, key)."""
+    out: set[tuple[int, int, str]] = set()
+    for i in range(len(tokens)):
+        for n in range(1, min(longest, len(tokens) - i) + 1):
+            out.add((i, i + n, " ".join(t.key for t in tokens[i : i + n])))
+    kept = [i for i, tok in enumerate(tokens) if tok.key not in PARTICLES]
+    for ci in range(len(kept)):
+        for n in range(1, min(longest, len(kept) - ci) + 1):
+            idxs = kept[ci : ci + n]
+            out.add((idxs[0], idxs[-1] + 1, " ".join(tokens[j].key for j in idxs)))
+    return out
+
+
+class PlaceFinder:
+    """Lombard place names in a text, over the index of `bot.places.index`."""
+
+    def __init__(
+        self,
+        comuni: Sequence[Comune],
+        index: dict[str, Entry],
+        area_province: Mapping[str, str],
+        known_words: Iterable[str] = (),
+        names_elsewhere: Container[str] = (),
+    ) -> None:
+        self.comuni = tuple(comuni)
+        self.index = index
+        self._area_province = dict(area_province)
+        self.no_fuzzy = stop_words() | PLACE_CUES | AREA_CUES | RESIDENCE_WORDS | PROVINCE_WORDS
+        self._name_words = frozenset(word for key in index for word in key.split())
+        self._not_typos = self.no_fuzzy | frozenset(known_words)  # real words, never typos
+        self._elsewhere = names_elsewhere  # names of places outside Lombardy, never typos
+        self._fuzzy_by_len: dict[int, list[str]] = {}
+        for key, entry in index.items():
+            if _fuzzy_target(key, entry):
+                self._fuzzy_by_len.setdefault(len(key), []).append(key)
+        self._windows: dict[tuple[int, int], list[str]] = {}
+
+    def find(self, text: str) -> PlaceMatch | None:
+        """A place mentioned in a free-text question, or None: no clear place, no guess."""
+        return self._best(text, relaxed=False)
+
+    def resolve(self, text: str) -> PlaceMatch | None:
+        """The text is just a place (an answer to "Dove abiti?"): 'Rho', 'mi', 'Vigevno'."""
+        stripped = text.strip().strip(".!?,;:()[]\"'")
+        if not stripped:
+            return None
+        if stripped.upper() in LOMBARD_PROVINCES:
+            return PlaceMatch("province", (), stripped.upper(), stripped, SCORE_EXACT)
+        return self._best(stripped, relaxed=len(tokenize(stripped)) <= RESOLVE_MAX_TOKENS)
+
+    def is_former_name(self, text: str) -> bool:
+        entry = self.index.get(compact_key(text))
+        return entry is not None and bool(entry.former) and not entry.full and not entry.partial
+
+    def _best(self, text: str, relaxed: bool) -> PlaceMatch | None:
+        cleaned = ATS_NAME_RE.sub(lambda m: " " * len(m.group()), text or "")
+        tokens = tokenize(cleaned)
+        if not tokens:
+            return None
+        loud = shouting(cleaned)
+        cands = self._exact_candidates(tokens, loud, relaxed)
+        cands += self._fuzzy_candidates(tokens, cands, loud, relaxed)
+        cands += _code_candidates(tokens, loud)
+        if not cands:
+            return None
+        kept = _without_overlaps(cands)
+        self._narrow_ambiguous(kept)
+        best = max(kept, key=lambda c: (c.strong, RANK[c.kind], c.exact, c.score, -c.start))
+        if best.kind in ("province", "area"):
+            # "in provincia di Bergamo, a Trescore": the comune is the more precise answer
+            inside = [
+                c
+                for c in kept
+                if c.kind == "comune" and self.comuni[c.comuni[0]].province == best.province
+            ]
+            if inside:
+                best = max(inside, key=lambda c: (c.exact, c.score, -c.start))
+        matched = cleaned[tokens[best.start].start : tokens[best.end - 1].end]
+        if best.kind in ("province", "area"):
+            return PlaceMatch("province", (), best.province, matched, best.score, area=best.area)
+        comuni = tuple(self.comuni[i] for i in best.comuni)
+        return PlaceMatch(best.kind, comuni, None, matched, best.score)
+
+    def _narrow_ambiguous(self, kept: list[Cand]) -> None:
+        """'Cassano (MI)', 'Sesto, vicino a Milano': other places in the text pick one."""
+        hints = {c.province for c in kept if c.province}
+        hints |= {self.comuni[c.comuni[0]].province for c in kept if c.kind == "comune"}
+        if not hints:
+            return
+        for cand in kept:
+            if cand.kind != "ambiguous":
+                continue
+            narrowed = tuple(i for i in cand.comuni if self.comuni[i].province in hints)
+            if narrowed:
+                cand.comuni = narrowed
+                cand.kind = "comune" if len(narrowed) == 1 else "ambiguous"
+
+    def _exact_candidates(self, tokens: list[Tok], loud: bool, relaxed: bool) -> list[Cand]:
+        """Every run of words (with and without particles) that is a key of the index."""
+        out: list[Cand] = []
+        for start, end, key in sorted(spans(tokens, MAX_NGRAM)):
+            entry = self.index.get(key)
+            if entry is None:
+                continue
+            cand = self._candidate(entry, tokens, start, end, loud, relaxed, None)
+            if cand is not None:
+                out.append(cand)
+        return out
+
+    def _fuzzy_candidates(
+        self, tokens: list[Tok], exact: list[Cand], loud: bool, relaxed: bool
+    ) -> list[Cand]:
+        """Runs of up to three words, not already matched exactly, one or two edits away."""
+        covered = {i for c in exact for i in range(c.start, c.end)}
+        kept = [i for i, tok in enumerate(tokens) if tok.key not in PARTICLES]
+        out: list[Cand] = []
+        for ci in range(len(kept)):
+            for n in range(1, FUZZY_MAX_GRAM + 1):
+                idxs = kept[ci : ci + n]
+                if len(idxs) < n:
+                    break
+                if all(j in covered for j in idxs):
+                    continue
+                cand = self._fuzzy_gram([tokens[j] for j in idxs], tokens, idxs, loud, relaxed)
+                if cand is not None:
+                    out.append(cand)
+        return out
+
+    def _fuzzy_gram(
+        self, words: list[Tok], tokens: list[Tok], idxs: list[int], loud: bool, relaxed: bool
+    ) -> Cand | None:
+        if not self._typo_possible(words, relaxed):
+            return None
+        gram = " ".join(t.key for t in words)
+        if gram in self.index:
+            return None
+        max_dist = 2 if len(words) > 1 and len(gram) >= FUZZY_LONG_CHARS else 1
+        hits = process.extract(
+            gram,
+            self._window(len(gram), max_dist),
+            scorer=OSA.distance,
+            score_cutoff=max_dist,
+            limit=FUZZY_LIMIT,
+        )
+        if not hits:
+            return None
+        best_dist = min(hit[1] for hit in hits)
+        keys = [hit[0] for hit in hits if hit[1] == best_dist]
+        if len(words) == 1 and not relaxed:
+            keys = [key for key in keys if _plausible_typo(gram, key)]
+        if not keys:
+            return None
+        capitals = [key for key in keys if self.index[key].capital_of]
+        if capitals and len(capitals) < len(keys):  # "cremna": Cremona rather than Crema
+            keys = capitals
+        entry = _merge_entries([self.index[key] for key in keys])
+        free = len(words) > 1 and best_dist == 1 and entry.tier == T_FREE
+        entry = replace(entry, tier=T_FREE if free else max(entry.tier, T_CUE))
+        score = round(100.0 * (1 - best_dist / max(len(gram), len(keys[0]))), 1)
+        return self._candidate(entry, tokens, idxs[0], idxs[-1] + 1, loud, relaxed, score)
+
+    def _typo_possible(self, words: list[Tok], relaxed: bool) -> bool:
+        """Words that may hide a misspelt name (not real words, not cues, long enough)."""
+        if any(word.norm.isdigit() for word in words):
+            return False
+        if len(words) == 1:
+            word = words[0].norm
+            min_chars = FUZZY_MIN_CHARS_RELAXED if relaxed else FUZZY_MIN_CHARS
+            return (
+                len(word) >= min_chars
+                and word not in self._not_typos
+                and word not in self._elsewhere
+            )
+        first = words[0]
+        if first.key != SAINT and (first.norm in self.no_fuzzy or len(first.key) < 3):
+            return False
+        if len(" ".join(w.key for w in words)) < FUZZY_MULTI_MIN_CHARS:
+            return False
+        # a stop word or a known word may be part of a name ("Brembate di Sopra"), if some
+        # comune has it
+        return all(w.norm not in self._not_typos or w.key in self._name_words for w in words)
+
+    def _window(self, length: int, max_dist: int) -> list[str]:
+        """Fuzzy-searchable keys whose length is within `max_dist` of `length` (cached)."""
+        cached = self._windows.get((length, max_dist))
+        if cached is None:
+            cached = [
+                key
+                for size in range(length - max_dist, length + max_dist + 1)
+                for key in self._fuzzy_by_len.get(size, [])
+            ]
+            self._windows[(length, max_dist)] = cached
+        return cached
+
+    def _candidate(
+        self,
+        entry: Entry,
+        tokens: list[Tok],
+        start: int,
+        end: int,
+        loud: bool,
+        relaxed: bool,
+        fuzzy_score: float | None,
+    ) -> Cand | None:
+        """What the key at tokens[start:end] stands for here, if the context allows it."""
+        cues = cues_at(tokens, start, end, loud, self.no_fuzzy, LOMBARD_PROVINCES)
+        exact = fuzzy_score is None
+
+        def place(kind: str, province: str | None, area: str | None, score: float) -> Cand:
+            score = fuzzy_score or score
+            return Cand(start, end, kind, (), province, area, score, exact, cues.strong)
+
+        if entry.area is not None:
+            return place("area", self._area_province[entry.area], entry.area, SCORE_EXACT)
+        if entry.capital_of is not None and cues.province:
+            return place("province", entry.capital_of, None, SCORE_EXACT)
+        if entry.province is not None and not (entry.full or entry.partial or entry.former):
+            return place("province", entry.province, None, SCORE_EXACT)
+        if entry.adjective is not None and not entry.full:
+            if relaxed or cues.area:
+                return place("province", entry.adjective, None, SCORE_PARTIAL)
+            return None
+        if not tier_allows(entry.tier, cues, relaxed):
+            return None
+        if entry.full:
+            comuni, score = tuple(sorted(entry.full)), SCORE_EXACT
+        elif entry.former and not entry.partial:
+            comuni, score = tuple(sorted(entry.former)), SCORE_FORMER
+        else:
+            comuni, score = tuple(sorted(entry.partial | entry.former)), SCORE_PARTIAL
+        if not comuni:
+            return None
+        kind = "comune" if len(comuni) == 1 else "ambiguous"
+        return Cand(start, end, kind, comuni, None, None, fuzzy_score or score, exact, cues.strong)

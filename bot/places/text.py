@@ -1,0 +1,120 @@
+"""Names and text as the place finder sees them: keys, tokens, display names.
+
+Every key is built from `bot.normalise.fold` (the one text normaliser of the project), so a
+name in the dataset, in knowledge/ats.yaml and in a user's message meet on the same form.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.normalise import fold
+
+TOKEN_RE = re.compile(r"[^\W\d_]+|\d+")
+SENTENCE_END = ".!?\n;:"
+SAINT_FORMS = frozenset({"san", "santo", "santa", "sant", "s", "st", "sto", "sta"})
+SAINT = "s"  # San, Santo, Santa, Sant', S., St. are all folded to this
+# Linking words dropped from names and text, so that "Cassano d'Adda" == "cassano adda".
+PARTICLES = frozenset(
+    "d di del della dei degli delle dello dell de sul sull sulla sui sulle al all alla ai "
+    "in ed e con da dal dalla il la le lo i gli l per su".split()
+)
+# Words written in lower case inside official names ("Cassano d'Adda", "Sesto ed Uniti").
+LOWER_IN_NAMES = frozenset(
+    "di del della dei degli delle dello dell d de sul sull sulla al all alla ai in ed e con "
+    "il la lo le per su nel nell nella a ad".split()
+)
+
+
+def key_tokens(text: str) -> list[str]:
+    """Folded words of a name, the saint forms as 's'."""
+    return [SAINT if tok in SAINT_FORMS else tok for tok in TOKEN_RE.findall(fold(text))]
+
+
+def compact(tokens: Sequence[str]) -> list[str]:
+    """The words without particles (all of them when the name is only particles)."""
+    kept = [tok for tok in tokens if tok not in PARTICLES]
+    return kept or list(tokens)
+
+
+def name_key(text: str) -> str:
+    """The normalised key of a name: "Sant'Angelo Lodigiano" -> 's angelo lodigiano'."""
+    return " ".join(key_tokens(text))
+
+
+def compact_key(text: str) -> str:
+    """The key without particles: "Cassano d'Adda" -> 'cassano adda'."""
+    return " ".join(compact(key_tokens(text)))
+
+
+def comune_key(name: str, province: str) -> str:
+    """A comune's stable id, for buttons and conversation state: 'Name|PR'."""
+    return f"{name}|{province}"
+
+
+def lookup_key(key: str) -> str:
+    """The form under which a comune key is looked up ('cantù|co' finds 'Cantù|CO')."""
+    return fold(key.strip())
+
+
+def display_name(raw: str) -> str:
+    """The dataset writes "Cassano D'Adda", 'Sesto Ed Uniti'; ISTAT "Cassano d'Adda"."""
+    out: list[str] = []
+    for index, word in enumerate(raw.split(" ")):
+        if re.fullmatch(r"[IVXLC]{2,}", word, re.IGNORECASE):
+            out.append(word.upper())  # Sotto il Monte Giovanni XXIII
+        elif index > 0 and "'" in word and word.partition("'")[0].lower() in LOWER_IN_NAMES:
+            head, _, tail = word.partition("'")
+            out.append(f"{head.lower()}'{tail}")
+        elif index > 0 and word.lower() in LOWER_IN_NAMES:
+            out.append(word.lower())
+        else:
+            out.append(word)
+    return " ".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Tok:
+    """A word of the user's text, with what surrounds it."""
+
+    orig: str
+    norm: str  # folded: lower case, no accents
+    key: str  # norm with the saint forms folded to "s"
+    start: int
+    end: int
+    sentence_start: bool
+    in_parens: bool
+    after: str  # first character after the token, spaces skipped ("" at the end)
+
+
+def tokenize(text: str) -> list[Tok]:
+    """The words of `text` (letters or digits), folded, with their context."""
+    tokens: list[Tok] = []
+    for match in TOKEN_RE.finditer(text):
+        norm = fold(match.group())
+        if not norm or " " in norm:  # letters fold drops (other scripts): no place name
+            continue
+        start, end = match.span()
+        before = text[:start].rstrip()
+        rest = text[end:].lstrip()
+        tokens.append(
+            Tok(
+                orig=match.group(),
+                norm=norm,
+                key=SAINT if norm in SAINT_FORMS else norm,
+                start=start,
+                end=end,
+                sentence_start=not before or before[-1] in SENTENCE_END,
+                in_parens=before.endswith("(") and rest.startswith(")"),
+                after=rest[:1],
+            )
+        )
+    return tokens
+
+
+def shouting(text: str) -> bool:
+    """ALL CAPS text: capital letters say nothing about names."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 6 and sum(ch.isupper() for ch in letters) / len(letters) > 0.6
