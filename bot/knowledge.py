@@ -17,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from bot.normalise import fold
+from bot.posters import poster_problems
 from bot.texts import LANGS, Texts, placeholders
 
 # libyaml's C parser when PyYAML has it (10x faster start-up), else the pure-Python one.
@@ -431,6 +432,8 @@ def _cross_checks(
     for key in REQUIRED_TEXTS:
         if key not in texts:
             problems.append(f"knowledge/ui: text '{key}': -: required UI text is missing")
+    # Posters: both languages, printable, and every QR deep link one the bot understands.
+    problems.extend(poster_problems(texts, entries, flows))
 
 
 def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
