@@ -14,6 +14,15 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Document:
+    """A file sent with a reply (e.g. a poster): its name, bytes and media type."""
+
+    filename: str
+    data: bytes = field(repr=False)
+    mime: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
 class Reply:
     """One message to send.
 
@@ -37,6 +46,8 @@ class Reply:
     # Conditions, particulars and sources: shown collapsed (Telegram's expandable blockquote),
     # after a blank line in the console, as `details` in `ask --json`.
     details: str = ""
+    # A file to send after the text (Telegram: a document; console: saved to the folder).
+    document: Document | None = None
 
     @property
     def plain_text(self) -> str:
