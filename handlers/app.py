@@ -180,10 +180,7 @@ async def purge_daily(brain: Brain) -> None:
     """Delete data past its retention once a day while the bot runs."""
     while True:
         await asyncio.sleep(PURGE_INTERVAL_SECONDS)
-        if brain.admin is not None:
-        # /poster prints deep links to this bot: its username is known once getMe answered.
-        brain.admin.bot_username = application.bot.username
-    removed = await asyncio.to_thread(brain.purge_expired)
+        removed = await asyncio.to_thread(brain.purge_expired)
         logger.info("%d expired records purged", removed)
 
 
