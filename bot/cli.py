@@ -244,7 +244,9 @@ def cmd_poster(args: argparse.Namespace, settings: Settings) -> int:
         fmt = suffix if not to_folder and suffix in posters.FORMATS else "pdf"
     if to_folder and not out.is_dir():
         raise UsageError(f"--out {out}: with several topics, --out must be an existing folder")
-    made = [posters.build_poster(kb, topic, args.lang, username, fmt, args.size) for topic in topics]
+    made = [
+        posters.build_poster(kb, topic, args.lang, username, fmt, args.size) for topic in topics
+    ]
     files = [(out / poster.filename if to_folder else out, poster.data) for poster in made]
     posters.write_atomically(files)
     for path, _ in files:

@@ -117,7 +117,8 @@ def check_username(raw: str) -> str:
     username = raw.strip().removeprefix("@")
     if not USERNAME_PATTERN.match(username):
         raise PosterError(
-            f"'{raw}' is not a Telegram username (5-32 letters, digits or _, starting with a letter)"
+            f"'{raw}' is not a Telegram username "
+            "(5-32 letters, digits or _, starting with a letter)"
         )
     return username
 
@@ -346,12 +347,16 @@ def layout(content: PosterContent, paper: str, measure: Measure) -> list[Op]:
     y = page_h - band_h - 6 * k - privacy_h
     for line in privacy_lines:
         y += privacy_size * PT_TO_MM * 1.3
-        ops.append(TextOp(cx, y - privacy_size * PT_TO_MM * 0.3, line, privacy_size, False, True, GREY))
+        ops.append(
+            TextOp(cx, y - privacy_size * PT_TO_MM * 0.3, line, privacy_size, False, True, GREY)
+        )
     link_size = _fit(content.link_text, 20 * f, True, width, measure)
     scan_size = 13 * f
     scan_lines = _wrap(content.scan, scan_size, False, width, measure)
     bottom = page_h - band_h - 6 * k - privacy_h - 7 * k - link_size * PT_TO_MM * 1.3
-    ops.append(TextOp(cx, bottom + link_size * PT_TO_MM, content.link_text, link_size, True, True, ACCENT))
+    ops.append(
+        TextOp(cx, bottom + link_size * PT_TO_MM, content.link_text, link_size, True, True, ACCENT)
+    )
     bottom -= len(scan_lines) * scan_size * PT_TO_MM * 1.3 + 1 * k
     for index, line in enumerate(scan_lines):
         baseline = bottom + (index + 1) * scan_size * PT_TO_MM * 1.3 - scan_size * PT_TO_MM * 0.3
@@ -361,7 +366,9 @@ def layout(content: PosterContent, paper: str, measure: Measure) -> list[Op]:
     # The QR code fills what is left, up to 100 mm on A4 (50 on A6).
     side = min(100 * k, bottom - top, width)
     if side < 30 * k:
-        raise PosterError(f"the texts of '{content.topic}' ({content.lang}) leave no room for the QR code")
+        raise PosterError(
+            f"the texts of '{content.topic}' ({content.lang}) leave no room for the QR code"
+        )
     ops.append(QrOp(cx - side / 2, top + (bottom - top - side) / 2, side))
     return ops
 
@@ -412,7 +419,7 @@ def _pillow_measure(dpi: float) -> tuple[Measure, Callable[[float, bool], Any]]:
 
 
 def render_pdf(content: PosterContent, paper: str = "a4") -> bytes:
-    """The poster as a PDF: Lato embedded (subset), the QR as a lossless image linking to the URL."""
+    """The poster as a PDF: Lato embedded (subset), the QR a lossless image linking to the URL."""
     _, fpdf, _, _, _ = _libraries()
     regular, bold_file = _font_files()
     page_w, page_h = SIZES[paper]
@@ -466,13 +473,20 @@ def render_png(content: PosterContent, paper: str = "a4", dpi: int = PNG_DPI) ->
     draw = ImageDraw.Draw(image)
     for op in layout(content, paper, measure):
         if isinstance(op, RectOp):
-            draw.rectangle((px(op.x), px(op.y), px(op.x + op.w) - 1, px(op.y + op.h) - 1), op.color)
+            box = (px(op.x), px(op.y), px(op.x + op.w) - 1, px(op.y + op.h) - 1)
+            draw.rectangle(box, op.color)
         elif isinstance(op, DotOp):
-            draw.ellipse((px(op.x - op.r), px(op.y - op.r), px(op.x + op.r), px(op.y + op.r)), op.color)
+            draw.ellipse(
+                (px(op.x - op.r), px(op.y - op.r), px(op.x + op.r), px(op.y + op.r)), op.color
+            )
         elif isinstance(op, TextOp):
             anchor = "ms" if op.center else "ls"
             draw.text(
-                (px(op.x), px(op.baseline)), op.text, op.color, font(op.size, op.bold), anchor=anchor
+                (px(op.x), px(op.baseline)),
+                op.text,
+                op.color,
+                font(op.size, op.bold),
+                anchor=anchor,
             )
         else:
             qr = make_qr(content.url)
@@ -531,7 +545,12 @@ def render_svg(content: PosterContent, paper: str = "a4") -> bytes:
             ElementTree.SubElement(
                 root,
                 tag("circle"),
-                {"cx": f"{op.x:.2f}", "cy": f"{op.y:.2f}", "r": f"{op.r:.2f}", "fill": rgb(op.color)},
+                {
+                    "cx": f"{op.x:.2f}",
+                    "cy": f"{op.y:.2f}",
+                    "r": f"{op.r:.2f}",
+                    "fill": rgb(op.color),
+                },
             )
         elif isinstance(op, TextOp):
             attributes = {

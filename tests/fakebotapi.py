@@ -23,7 +23,8 @@ What it emulates, per https://core.telegram.org/bots/api:
 getUpdates (offset confirmation, long polling with `timeout`, `limit`, `allowed_updates`,
 409 while a webhook is set), setWebhook/deleteWebhook/getWebhookInfo (updates are then POSTed
 to the webhook with the `X-Telegram-Bot-Api-Secret-Token` header), getMe, sendMessage,
-sendDocument (the uploaded bytes are kept: `SentMessage.document`), editMessageText, editMessageReplyMarkup, deleteMessage, answerCallbackQuery, sendChatAction,
+sendDocument (the uploaded bytes are kept: `SentMessage.document`), editMessageText,
+editMessageReplyMarkup, deleteMessage, answerCallbackQuery, sendChatAction,
 setMyCommands/getMyCommands/deleteMyCommands, close, logOut. Requests are validated like
 Telegram does: `parse_mode=HTML` is parsed strictly (only Telegram's tags; every `<`, `>`, `&`
 outside a tag must be escaped), text longer than 4096 UTF-16 units after parsing is refused,
