@@ -363,8 +363,8 @@ def layout(content: PosterContent, paper: str, measure: Measure) -> list[Op]:
         ops.append(TextOp(cx, baseline, line, scan_size, False, True))
     bottom -= 2 * k
 
-    # The QR code fills what is left, up to 100 mm on A4 (50 on A6).
-    side = min(100 * k, bottom - top, width)
+    # The QR code fills what is left, up to 115 mm on A4 (57.5 on A6).
+    side = min(115 * k, bottom - top, width)
     if side < 30 * k:
         raise PosterError(
             f"the texts of '{content.topic}' ({content.lang}) leave no room for the QR code"
