@@ -439,3 +439,43 @@ def test_an_admin_gets_the_poster_pdf_as_a_document(telegram: Telegram) -> None:
         telegram.brain.handle_command(ChatContext("stranger"), "poster", "nasko")
     )
     assert all(m.method == "sendMessage" for m in stranger)
+
+
+# -- the console and a missing extra ------------------------------------------------------------
+def test_the_console_saves_the_poster_in_the_current_folder(
+    clean_env: Path, kb: KnowledgeBase, tmp_path: Path
+) -> None:
+    from bot.console import ConsoleSession
+
+    brain = Brain(kb, SQLiteStore(tmp_path / "store"), Settings(bot_username=USERNAME))
+    out = io.StringIO()
+    try:
+        session = ConsoleSession(brain, out)
+        session.show(session.send("/poster cresco en a6"))
+    finally:
+        brain.close()
+    made = clean_env / "poster-cresco-en-a6.pdf"
+    assert f"File salvato: {made}" in out.getvalue()  # the chat is in Italian
+    assert decode_pdf(made.read_bytes()) == [expected_url("cresco")]
+
+
+def test_without_the_posters_extra_one_line_and_a_polite_reply(
+    clean_env: Path,
+    kb: KnowledgeBase,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setitem(__import__("sys").modules, "segno", None)  # import segno fails
+    assert main(["poster", "nasko", "--bot-username", USERNAME]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "conciliazione-bot[posters]" in err
+    assert list(clean_env.iterdir()) == []
+    brain = Brain(kb, SQLiteStore(tmp_path / "store"), Settings(bot_username=USERNAME))
+    try:
+        admin = ChatContext(chat_id="admin", is_admin=True)
+        [reply] = brain.handle_command(admin, "poster", "nasko")
+    finally:
+        brain.close()
+    assert reply.document is None
+    assert reply.text == kb.texts.get("poster.unavailable", "it")
