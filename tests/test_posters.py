@@ -479,3 +479,35 @@ def test_without_the_posters_extra_one_line_and_a_polite_reply(
         brain.close()
     assert reply.document is None
     assert reply.text == kb.texts.get("poster.unavailable", "it")
+
+
+async def test_poster_through_the_offline_door(kb: KnowledgeBase, tmp_path: Path) -> None:
+    """The Telegram door uploads Reply.document with sendDocument (in-process Bot API)."""
+    from telegram import Update
+
+    from handlers.app import build_application
+    from tests.fakebotapi import BotApiEmulator
+
+    settings = Settings.from_env(
+        {
+            "BOT_TOKEN": DEFAULT_TOKEN,
+            "BOT_API_BASE_URL": "http://bot-api.invalid/bot",
+            "BOT_DATA_DIR": str(tmp_path),
+            "ADMIN_IDS": str(ADMIN_CHAT),
+            "BOT_USERNAME": USERNAME,
+        }
+    )
+    api = BotApiEmulator()
+    brain = Brain(kb, SQLiteStore(tmp_path), settings)
+    app = build_application(settings, brain, request=api.offline_request())
+    try:
+        async with app:
+            update = api.push_message(ADMIN_CHAT, "/poster time-saving it a6")
+            await app.process_update(Update.de_json(update, app.bot))
+    finally:
+        brain.close()
+    sent = api.sent_to(ADMIN_CHAT)
+    assert [message.method for message in sent] == ["sendMessage", "sendDocument"]
+    document = sent[1].document
+    assert document is not None and document.filename == "poster-time-saving-it-a6.pdf"
+    assert decode_pdf(document.data) == [expected_url("time-saving")]
