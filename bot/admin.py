@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from bot.reply import Button, Reply
+from bot.reply import Button, Document, Reply
 from bot.report import Report, build_report, redact_identifiers
 from bot.store import STATE_TTL_DAYS, SQLiteStore
 from bot.texts import LANGS
@@ -61,6 +61,9 @@ class Admin:
     def __init__(self, services: AdminServices) -> None:
         self.services = services
         self._store = services.store
+        # The bot's Telegram username, set by the Telegram door once getMe has answered;
+        # elsewhere BOT_USERNAME (Settings.bot_username) is used for the posters' links.
+        self.bot_username: str | None = None
 
     # Always read the current knowledge: /reload replaces the texts and the knowledge base.
     def _t(self, key: str, lang: str, **fields: object) -> str:
@@ -145,7 +148,7 @@ class Admin:
 
     # -- admin commands ----------------------------------------------------------------------
     def command(self, chat: ChatContext, command: str, args: str, lang: str) -> list[Reply]:
-        """/stats, /unanswered [N], /reload: the brain calls this only for admins."""
+        """/stats, /unanswered [N], /reload, /poster: the brain calls this only for admins."""
         if not chat.is_admin:  # defence in depth: the brain already checked
             return [self._info("command.unknown", lang)]
         if command == "stats":
@@ -154,7 +157,52 @@ class Admin:
             return [self._unanswered(args, lang)]
         if command == "reload":
             return [self._reload(lang)]
+        if command == "poster":
+            return [self._poster(args, lang)]
         return [self._info("command.unknown", lang)]
+
+    def _poster(self, args: str, lang: str) -> Reply:
+        """/poster <topic> [it|en] [a4|a6]: the topic's printable PDF, as a document."""
+        from bot.posters import (
+            SIZES,
+            PosterError,
+            PosterUnavailable,
+            build_poster,
+            describe,
+            poster_topics,
+        )
+
+        topics = poster_topics(self.services.knowledge().texts)
+        words = args.lower().split()
+        topic = words[0] if words else ""
+        poster_lang = next((w for w in words[1:] if w in LANGS), lang)
+        paper = next((w for w in words[1:] if w in SIZES), "a4")
+        if topic not in topics:
+            return self._info("poster.usage", lang, topics=describe(topics))
+        username = self.bot_username or self.services.settings.bot_username
+        if not username:
+            return self._info("poster.no_username", lang)
+        try:
+            poster = build_poster(self.services.knowledge().kb, topic, poster_lang, username, "pdf", paper)
+        except PosterUnavailable:
+            logger.warning("/poster: the posters extra is not installed")
+            return self._info("poster.unavailable", lang)
+        except PosterError as exc:
+            logger.warning("/poster %s: %s", topic, exc)
+            return self._info("poster.usage", lang, topics=describe(topics))
+        caption = self._t(
+            "poster.caption",
+            lang,
+            title=poster.content.title,
+            size=paper.upper(),
+            language=poster_lang,
+        )
+        return Reply(
+            caption,
+            status="info",
+            lang=lang,
+            document=Document(poster.filename, poster.data, poster.mime),
+        )
 
     def _report(self) -> Report:
         return build_report(

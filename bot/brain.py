@@ -54,7 +54,7 @@ PUBLIC_COMMANDS = (
     "privacy",
     "cancellami",
 )
-ADMIN_COMMANDS = ("stats", "reload", "unanswered")
+ADMIN_COMMANDS = ("stats", "reload", "unanswered", "poster")
 # What may take seconds rather than a millisecond: reloading the knowledge base, statistics
 # over the logs, deleting a chat's data (a VACUUM of the whole file). A door with an event
 # loop runs these in a worker thread and everything else inline (see `may_take_long`).
@@ -125,6 +125,7 @@ class Brain:
                 knowledge=lambda: self.k,
                 answer=lambda text, lang: self.answer_question(text, lang),
                 reload=self.reload,
+                settings=self.settings,
             )
         )
         self.k = self._build(kb)

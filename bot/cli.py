@@ -55,6 +55,47 @@ def _parser() -> argparse.ArgumentParser:
     evaluate = sub.add_parser("eval", help="run an evaluation set (default: tests/eval/dev.yaml)")
     evaluate.add_argument("file", nargs="?", help="evaluation YAML file")
     evaluate.add_argument("--show-failures", action="store_true", help="list the failed cases")
+
+    poster = sub.add_parser(
+        "poster",
+        help="printable poster (A4) or leaflet (A6) with a QR code that opens the bot on a topic",
+    )
+    poster.add_argument(
+        "topic",
+        nargs="*",
+        metavar="TOPIC",
+        help="poster topics (default: all; see --list): 'assistente' opens the bot's menu, "
+        "the others a guided check or an answer",
+    )
+    poster.add_argument(
+        "--lang", choices=["it", "en"], default="it", help="language of the poster (default: it)"
+    )
+    poster.add_argument(
+        "--format",
+        choices=["pdf", "png", "svg"],
+        help="file format (default: from --out's extension, else pdf); png is 150 dpi",
+    )
+    poster.add_argument(
+        "--size",
+        choices=["a4", "a6"],
+        default="a4",
+        help="a4 poster (default) or a6 leaflet",
+    )
+    poster.add_argument(
+        "--out",
+        metavar="PATH",
+        help="output file, or an existing folder (default: poster-<topic>-<lang>.<format> in "
+        "the current folder); with several topics it must be a folder",
+    )
+    poster.add_argument(
+        "--bot-username",
+        metavar="NAME",
+        help="the bot's Telegram username for the links (default: BOT_USERNAME, else asked "
+        "from Telegram with getMe when BOT_TOKEN is set)",
+    )
+    poster.add_argument(
+        "--list", action="store_true", help="list the topics and their links, write nothing"
+    )
     return parser
 
 
@@ -138,6 +179,69 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+class UsageError(Exception):
+    """Bad input on the command line: one line on stderr, exit code 2."""
+
+
+def _poster_username(args: argparse.Namespace, settings: Settings) -> str:
+    """--bot-username, else BOT_USERNAME, else getMe with BOT_TOKEN (UsageError if none)."""
+    from bot.posters import PosterError, check_username
+
+    raw = args.bot_username or settings.bot_username
+    if not raw and settings.token:
+        from telegram.error import TelegramError
+
+        from handlers.identity import fetch_username
+
+        try:
+            raw = fetch_username(settings)
+        except (TelegramError, SettingsError) as exc:
+            raise OSError(f"could not ask Telegram for the bot's username (getMe): {exc}") from exc
+    if not raw:
+        raise UsageError(
+            "the bot's username is unknown: pass --bot-username NAME, set BOT_USERNAME, "
+            "or set BOT_TOKEN to ask Telegram"
+        )
+    try:
+        return check_username(raw)
+    except PosterError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def cmd_poster(args: argparse.Namespace, settings: Settings) -> int:
+    from bot import posters
+
+    kb = load_knowledge(settings.knowledge_dir)
+    available = posters.poster_topics(kb.texts)
+    topics = list(dict.fromkeys(args.topic)) or available
+    unknown = [topic for topic in topics if topic not in available]
+    if unknown:
+        raise UsageError(
+            f"unknown poster topic '{unknown[0]}' (topics: {posters.describe(available)})"
+        )
+    username = _poster_username(args, settings)
+    if args.list:
+        for topic in topics:
+            print(f"{topic}\t{posters.deep_link(username, topic)}")
+        return 0
+    out = Path(args.out) if args.out else Path.cwd()
+    to_folder = out.is_dir() or len(topics) > 1 or (args.out or "").endswith(("/", "\\"))
+    fmt = args.format
+    if fmt is None:
+        suffix = out.suffix.lower().lstrip(".")
+        fmt = suffix if not to_folder and suffix in posters.FORMATS else "pdf"
+    if to_folder and not out.is_dir():
+        raise UsageError(f"--out {out}: with several topics, --out must be an existing folder")
+    made = [
+        posters.build_poster(kb, topic, args.lang, username, fmt, args.size) for topic in topics
+    ]
+    files = [(out / poster.filename if to_folder else out, poster.data) for poster in made]
+    posters.write_atomically(files)
+    for path, _ in files:
+        print(path)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
@@ -159,6 +263,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_report(args, settings)
         if args.command == "eval":
             return cmd_eval(args, settings)
+        if args.command == "poster":
+            return _run_poster(args, settings)
     except KnowledgeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         print(
@@ -169,3 +275,21 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     return 2
+
+
+def _run_poster(args: argparse.Namespace, settings: Settings) -> int:
+    """`poster` with its errors as one line each: 2 for bad input, 1 for I/O."""
+    from bot.posters import PosterError, PosterUnavailable
+
+    try:
+        return cmd_poster(args, settings)
+    except (UsageError, PosterError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except PosterUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: cannot write the poster: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1

@@ -8,11 +8,13 @@ flow survives a restart here too.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from bot.brain import Brain, ChatContext
 from bot.normalise import fold
-from bot.reply import Button, Reply
+from bot.posters import write_atomically
+from bot.reply import Button, Document, Reply
 from bot.settings import Settings
 
 CONSOLE_CHAT_ID = "console"
@@ -25,7 +27,9 @@ class ConsoleSession:
     def __init__(self, brain: Brain, out: TextIO, chat_id: str = CONSOLE_CHAT_ID) -> None:
         self.brain = brain
         self.out = out
-        self.chat = ChatContext(chat_id=chat_id)
+        # Whoever runs the console works on the installation itself (BOT_DATA_DIR, knowledge/):
+        # the admin commands (/stats, /poster ...) are theirs too.
+        self.chat = ChatContext(chat_id=chat_id, is_admin=True)
         self.buttons: list[Button] = []
         self.expects = "any"
 
@@ -39,9 +43,21 @@ class ConsoleSession:
             for button in reply.all_buttons():
                 self.buttons.append(button)
                 self.out.write(f"  [{len(self.buttons)}] {button.title}\n")
+            if reply.document is not None:
+                self.save(reply.document, reply.lang)
         if self.expects != "any" and replies:
             self.out.write(self.brain.texts.get("console.number_hint", replies[-1].lang) + "\n")
         self.out.flush()
+
+    def save(self, document: Document, lang: str) -> None:
+        """A file the bot sends (e.g. a poster) is saved in the current folder."""
+        path = Path.cwd() / Path(document.filename).name
+        try:
+            write_atomically([(path, document.data)])
+        except OSError as exc:
+            self.out.write(f"{path}: {exc.strerror or exc}\n")
+            return
+        self.out.write(self.brain.texts.get("console.file_saved", lang, path=str(path)) + "\n")
 
     def _button_for(self, line: str) -> Button | None:
         # When the bot asks for a number, "3" is the answer; buttons are pressed by label.

@@ -21,6 +21,7 @@ from bot.models import Frozen as _Frozen
 from bot.models import Localized, SafeLoader, Source, validation_problems
 from bot.normalise import fold
 from bot.places import PlaceDirectory, PlacesError
+from bot.posters import poster_problems
 from bot.texts import LANGS, Texts, placeholders
 from bot.understanding import Lexicon, parse_lexicon
 
@@ -421,6 +422,8 @@ def _cross_checks(
     for key in REQUIRED_TEXTS:
         if key not in texts:
             problems.append(f"knowledge/ui: text '{key}': -: required UI text is missing")
+    # Posters: both languages, printable, and every QR deep link one the bot understands.
+    problems.extend(poster_problems(texts, entries, flows))
 
 
 def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:

@@ -14,6 +14,15 @@ class Button:
 
 
 @dataclass(frozen=True)
+class Document:
+    """A file sent with a reply (e.g. a poster): its name, bytes and media type."""
+
+    filename: str
+    data: bytes = field(repr=False)
+    mime: str = "application/octet-stream"
+
+
+@dataclass(frozen=True)
 class Reply:
     """One message to send.
 
@@ -40,6 +49,8 @@ class Reply:
     # Named links for the sources cited in `details`: (title, url). Telegram links the titles;
     # plain-text doors print the address after each title.
     links: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    # A file to send after the text (Telegram: a document; console: saved to the folder).
+    document: Document | None = None
 
     @property
     def plain_text(self) -> str:

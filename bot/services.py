@@ -68,3 +68,4 @@ class AdminServices:
     knowledge: Callable[[], Knowledge]  # always the current one: /reload replaces it
     answer: Callable[[str, str], Reply]  # a stateless answer to a question
     reload: Callable[[], list[str]]
+    settings: Any = None  # bot.settings.Settings: the bot's username for posters

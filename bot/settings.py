@@ -64,6 +64,8 @@ class Settings:
     # Messages per second the bot sends across all chats (python-telegram-bot's AIORateLimiter);
     # 0 lifts this overall limit. 429 answers are honoured and groups limited in any case.
     max_messages_per_second: float = DEFAULT_MAX_MESSAGES_PER_SECOND
+    # The bot's Telegram username (without @), for the deep links printed on posters.
+    bot_username: str = ""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -97,6 +99,7 @@ class Settings:
             knowledge_dir=Path(knowledge) if knowledge else None,
             retention_days=int(retention_raw),
             max_messages_per_second=rate,
+            bot_username=env.get("BOT_USERNAME", "").strip().removeprefix("@"),
         )
 
     def require_token(self) -> str:

@@ -140,6 +140,9 @@ async def start_services(application: Application) -> None:
     application.bot_data[MENU_TASK] = asyncio.create_task(
         publish_command_menu(application, brain), name="command menu"
     )
+    if brain.admin is not None:
+        # /poster prints deep links to this bot: its username is known once getMe answered.
+        brain.admin.bot_username = application.bot.username
     removed = await asyncio.to_thread(brain.purge_expired)
     logger.info("started as @%s; %d expired records purged", application.bot.username, removed)
     if controller_placeholder_present(brain.texts):

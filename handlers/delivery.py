@@ -14,11 +14,11 @@ from collections.abc import Callable, Coroutine, Iterable
 from contextvars import ContextVar
 from typing import Any
 
-from telegram import Bot, ReplyParameters
+from telegram import Bot, InputFile, ReplyParameters
 from telegram.error import BadRequest, NetworkError
 from telegram.ext import AIORateLimiter
 
-from bot.reply import Reply
+from bot.reply import Document, Reply
 from bot.settings import DEFAULT_MAX_MESSAGES_PER_SECOND
 from handlers.render import render
 
@@ -62,6 +62,26 @@ async def send_replies(
                     type(exc).__name__,
                 )
             first = False
+        if reply.document is not None:
+            await send_document(bot, chat_id, reply.document)
+
+
+async def send_document(bot: Bot, chat_id: int, document: Document) -> None:
+    """A reply's file (e.g. a poster PDF), uploaded as a Telegram document."""
+    ACCEPTED.set(False)
+    try:
+        await bot.send_document(
+            chat_id,
+            InputFile(document.data, filename=document.filename),
+            filename=document.filename,
+        )
+    except (TypeError, ValueError, KeyError) as exc:
+        if not ACCEPTED.get():
+            raise
+        logger.warning(
+            "sendDocument accepted, but its answer is not a Telegram Message (%s)",
+            type(exc).__name__,
+        )
 
 
 def _as_rate(per_second: float) -> tuple[float, float]:

@@ -23,7 +23,8 @@ What it emulates, per https://core.telegram.org/bots/api:
 getUpdates (offset confirmation, long polling with `timeout`, `limit`, `allowed_updates`,
 409 while a webhook is set), setWebhook/deleteWebhook/getWebhookInfo (updates are then POSTed
 to the webhook with the `X-Telegram-Bot-Api-Secret-Token` header), getMe, sendMessage,
-editMessageText, editMessageReplyMarkup, deleteMessage, answerCallbackQuery, sendChatAction,
+sendDocument (the uploaded bytes are kept: `SentMessage.document`), editMessageText,
+editMessageReplyMarkup, deleteMessage, answerCallbackQuery, sendChatAction,
 setMyCommands/getMyCommands/deleteMyCommands, close, logOut. Requests are validated like
 Telegram does: `parse_mode=HTML` is parsed strictly (only Telegram's tags; every `<`, `>`, `&`
 outside a tag must be escaped), text longer than 4096 UTF-16 units after parsing is refused,
@@ -215,6 +216,15 @@ def parse_telegram_html(source: str) -> tuple[str, list[dict[str, Any]]]:
 
 
 # -- records --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class UploadedFile:
+    """A file the bot uploaded (multipart/form-data), as received."""
+
+    filename: str | None
+    content_type: str | None
+    data: bytes = field(repr=False)
+
+
 @dataclass
 class SentMessage:
     """A message the bot sent (or edited): as sent, and as the user would see it."""
@@ -230,6 +240,7 @@ class SentMessage:
     entities: list[dict[str, Any]] = field(default_factory=list)
     link_preview_disabled: bool = False
     at: float = field(default_factory=time.monotonic)
+    document: UploadedFile | None = None
 
     @property
     def buttons(self) -> list[list[dict[str, Any]]]:
@@ -380,6 +391,7 @@ class BotApiEmulator:
                 "deleteWebhook": self._delete_webhook,
                 "getWebhookInfo": self._get_webhook_info,
                 "sendMessage": self._send_message,
+                "sendDocument": self._send_document,
                 "editMessageText": self._edit_message_text,
                 "editMessageReplyMarkup": self._edit_message_reply_markup,
                 "deleteMessage": self._delete_message,
@@ -875,6 +887,47 @@ class BotApiEmulator:
         )
         return message
 
+    async def _send_document(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat = self._chat_for(params)
+        document = params.get("document")
+        if isinstance(document, str) and document.startswith("attach://"):
+            document = params.get(document.removeprefix("attach://"))
+        if not isinstance(document, UploadedFile) or not document.data:
+            raise ApiError(400, "Bad Request: there is no document in the request")
+        caption = str(params.get("caption") or "")
+        self._check_flood(chat)
+        message_id = self._next_message_id(chat["id"])
+        file_id = f"doc-{chat['id']}-{message_id}"
+        message: dict[str, Any] = {
+            "message_id": message_id,
+            "from": dict(self.bot_user),
+            "chat": chat,
+            "date": int(time.time()),
+            "document": {
+                "file_id": file_id,
+                "file_unique_id": file_id,
+                "file_name": params.get("filename") or document.filename,
+                "mime_type": document.content_type,
+                "file_size": len(document.data),
+            },
+        }
+        if caption:
+            message["caption"] = caption
+        self._messages[(chat["id"], message_id)] = message
+        self._record_sent(
+            SentMessage(
+                chat["id"],
+                message_id,
+                caption,
+                caption,
+                params.get("parse_mode"),
+                None,
+                method="sendDocument",
+                document=document,
+            )
+        )
+        return message
+
     def _bot_message_for(self, params: dict[str, Any]) -> dict[str, Any]:
         if params.get("inline_message_id"):
             raise ApiError(400, "Bad Request: message to edit not found")
@@ -1164,8 +1217,12 @@ class FakeBotApi(BotApiEmulator):
                     params.update(body)
             else:
                 for key, value in (await request.post()).items():
-                    # an uploaded file is recorded by its name
-                    params[key] = value if isinstance(value, str) else value.filename
+                    if isinstance(value, str):
+                        params[key] = value
+                    else:  # an uploaded file: kept whole (sendDocument)
+                        params[key] = UploadedFile(
+                            value.filename, value.content_type, value.file.read()
+                        )
         status, payload = await self.call(
             request.match_info["method"], params, token=request.match_info["token"]
         )
@@ -1254,6 +1311,11 @@ class EmulatorRequest(BaseRequest):  # type: ignore[misc,valid-type]
         path, _, api_method = url.rpartition("/")
         token = path.rpartition("/bot")[2]
         params = dict(request_data.parameters) if request_data is not None else {}
+        if request_data is not None and request_data.contains_files:
+            for name, part in request_data.multipart_data.items():
+                if isinstance(part, tuple):
+                    filename, content, *mime = part
+                    params[name] = UploadedFile(filename, mime[0] if mime else None, content)
         status, payload = await self.api.call(api_method, params, token=token)
         return status, json.dumps(payload).encode()
 
