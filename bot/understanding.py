@@ -207,7 +207,7 @@ class Understander:
             return Understanding(text, folded, act=act)
         place = self.places.find(text) if self.places is not None and folded else None
         outside = None
-        if place is None and self.places is not None and hasattr(self.places, "find_outside"):
+        if place is None and self.places is not None:
             outside = self.places.find_outside(text)
         # The place name must not steer anything else ("Bergamo" is not a word of a topic).
         rest = folded

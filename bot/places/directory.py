@@ -66,7 +66,10 @@ class PlaceDirectory:
         config = _read(root / ATS_FILE, AtsFile)
         italy_path = root / ITALY_FILE
         italy = _read(italy_path, ItalyFile) if italy_path.exists() else None
-        words = knowledge_words(root, skip=(ATS_FILE, ITALY_FILE))
+        # The lexicons hold cue words, typos included ("nasco"): not words of the answers.
+        words = knowledge_words(
+            root, skip=(ATS_FILE, ITALY_FILE, "understanding.yaml", "smalltalk.yaml")
+        )
         directory = cls.build(config, words, italy)
         logger.info(
             "places: %d comuni, %d ATS loaded in %.0f ms",
