@@ -48,6 +48,12 @@ ELIGIBILITY_BOOST = 8.0
 TOPIC_SPECIFICITY = 0.5
 # Topics whose answer is about offices: with a place, the place's ATS card answers them.
 OFFICE_TOPICS = frozenset({"ats", "contatti"})
+# Words that only say what kind of place follows ("provincia di Como", "we are based in").
+PLACE_WORDS = frozenset(
+    "provincia comune citta paese zona area territorio province town city village county "
+    "based located resident residente residenti live lives living abito abitiamo vivo viviamo "
+    "sede stiamo sto".split()
+)
 # Naming the office itself with a place ("ATS Pavia", "asl di Lodi") asks for its card.
 OFFICE_WORDS = frozenset({"ats", "asl", "asst"})
 # ... unless it asks how much money the office got ("quanto ha ricevuto l'ATS di Milano?").
@@ -105,6 +111,8 @@ class Answerer:
                 region=str(getattr(u.outside, "region", "")),
             )
             return Answer(reply, empty)
+        if u.ats is not None and not u.named and not MONEY_WORDS & set(u.folded.split()):
+            return Answer(self.places.describe_ats(u.ats, self.texts, lang), empty)
         residual = u.folded
         if u.place is not None:
             residual = f" {u.folded} ".replace(f" {self._fold(u.place.matched_text)} ", " ")
@@ -336,26 +344,31 @@ class Answerer:
     def _asks_office(self, residual: str, u: Understanding, lang: str) -> bool:
         """Whether a message naming a place asks only for the office there.
 
-        "abito a Varese, qual è la mia ATS?" -> the ATS card; "quanto dà il nasko a Pavia?" or
-        "il comune di Lodi come entra in un'Alleanza?" -> the topic, with the ATS line.
+        "abito a Varese, qual è la mia ATS?", "sono di Lodi", "provincia di Como" -> the ATS
+        card; "quanto dà il nasko a Pavia?" or "il comune di Lodi come entra in un'Alleanza?"
+        -> the topic, with one line naming the ATS; "che tempo fa a Milano?" -> not ours.
         """
-        if u.named or u.own_case and not u.contact:
-            return False
-        words = [w for w in self.matcher.content_words(residual) if self.places.resolve(w) is None]
-        about_money = u.period is not None or bool(MONEY_WORDS & set(words))
-        if not words or (OFFICE_WORDS & set(words) or u.contact and not u.measures) and not (
-            about_money
-        ):
+        words = [
+            w
+            for w in self.matcher.content_words(residual)
+            if w not in PLACE_WORDS and self.places.resolve(w) is None
+        ]
+        if not words:
             return True
-        if u.measures or u.role in ORGANISATION_ROLES:
+        about_money = u.period is not None or bool(MONEY_WORDS & set(words))
+        office = bool(OFFICE_WORDS & set(words)) or (u.contact and not u.measures)
+        if office and not about_money:
+            return True
+        if u.named or u.measures or u.own_case or u.role in ORGANISATION_ROLES:
             return False
         office_words = self.kb.place_intent_words
-        unknown = sum(not self.matcher.known(w) for w in words)
-        asks = any(w in office_words for w in words) and 2 * unknown < len(words)
-        other_topic = any(
-            w not in office_words and specificity(w, lang) >= TOPIC_SPECIFICITY for w in words
-        )
-        return asks and not other_topic
+        topical = [
+            w
+            for w in words
+            if w not in office_words
+            and specificity(w, lang) >= (TOPIC_SPECIFICITY if self.matcher.known(w) else 0.45)
+        ]
+        return not topical
 
     def _near_office_topic(self, ranked: list[Candidate]) -> bool:
         return any(

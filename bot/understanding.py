@@ -31,6 +31,11 @@ LAST_YEAR = 2040
 _YEAR = re.compile(r"\b(20[0-4]\d)\b(?! (?:euro|eur|e)\b)")
 
 
+# "ATS della Montagna" is named by "montagna": these words of the names say nothing.
+ATS_NAME_FILLERS = frozenset({"ats", "della", "dell", "di", "del", "dei", "delle"})
+ATS_WORDS = re.compile(r"(?<![a-z0-9])(?:ats|asl)(?![a-z0-9])")
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -175,6 +180,7 @@ class Understanding:
     contact: bool = False
     compare: bool = False
     out_of_scope: str | None = None  # the category of knowledge/understanding.yaml
+    ats: str | None = None  # an ATS named by its name ("ATS Insubria"), when no place is
 
     @property
     def is_smalltalk(self) -> bool:
@@ -195,6 +201,7 @@ class Understander:
         self._contact = PhraseSet(lexicon.contact)
         self._current = PhraseSet(lexicon.current_period)
         self._compare = PhraseSet(lexicon.compare)
+        self._ats = self._ats_names(places)
         self._scope = [
             (name, PhraseSet(rule.cues), PhraseSet(rule.with_), PhraseSet(rule.unless), rule)
             for name, rule in lexicon.out_of_scope.items()
@@ -230,7 +237,24 @@ class Understander:
             compare=self._comparable(measures) >= 2
             or (bool(measures) and rest in self._compare),
             out_of_scope=self.out_of_scope(rest, place is not None),
+            ats=self.ats_named(folded) if place is None else None,
         )
+
+    @staticmethod
+    def _ats_names(places: Any) -> list[tuple[str, PhraseSet]]:
+        """Each ATS by the distinctive part of its name ("insubria", "val padana")."""
+        found = []
+        for ats_id, ats in getattr(places, "ats", {}).items():
+            words = [w for w in fold(ats.name).split() if w not in ATS_NAME_FILLERS]
+            names = {" ".join(words), fold(ats_id).replace(" ", ""), fold(ats_id)}
+            found.append((ats_id, PhraseSet(n for n in names if n)))
+        return found
+
+    def ats_named(self, folded: str) -> str | None:
+        """The ATS a message names with the word "ATS" and its name, if any."""
+        if ATS_WORDS.search(folded) is None:
+            return None
+        return next((ats_id for ats_id, names in self._ats if names.search(folded)), None)
 
     def _comparable(self, measures: tuple[str, ...]) -> int:
         return sum(self.lexicon.measures[m].comparable for m in measures)

@@ -230,6 +230,10 @@ class PlaceDirectory:
         """The user-facing answer: the ATS, its territory, page and contacts, the sources."""
         return self._replies.describe(match, self.ats_for_match(match), texts, lang)
 
+    def describe_ats(self, ats_id: str, texts: Texts, lang: str) -> Reply:
+        """An ATS named by the user, with no comune: its territory, page and contacts."""
+        return self._replies.describe_ats(ats_id, texts, lang)
+
     def describe_outside(self, place: OutsidePlace, texts: Texts, lang: str) -> Reply:
         """The place is outside Lombardy: where it is, and what this assistant covers."""
         return self._replies.describe_outside(place, texts, lang)

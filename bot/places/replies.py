@@ -115,6 +115,23 @@ class ReplyBuilder:
             title=title[:1].upper() + title[1:],
         )
 
+    def describe_ats(self, ats_id: str, texts: Texts, lang: str) -> Reply:
+        """One ATS named by the user ("ATS Insubria"): its territory, page and contacts."""
+        ats = self.ats[ats_id]
+        parts = [
+            self._ats_block(ats, texts, lang),
+            texts.get("places.referents", lang),
+            self.regional_line(texts, lang),
+        ]
+        return Reply(
+            text="\n\n".join(part for part in parts if part),
+            status="answer",
+            lang=lang,
+            entry=f"ats:{ats_id}",
+            score=100.0,
+            title=ats.name,
+        )
+
     def _comune(
         self,
         match: PlaceMatch,
