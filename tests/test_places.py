@@ -23,6 +23,7 @@ from bot.places import (
     name_key,
 )
 from bot.places.schema import AtsFile
+from bot.reply import Reply
 from bot.texts import Texts, placeholders
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,6 +53,11 @@ def texts() -> Texts:
 
 def ats_of(places: PlaceDirectory, text: str) -> tuple[str, ...]:
     return places.ats_for_match(places.find(text))
+
+
+def shown(reply: Reply) -> str:
+    """All a person can read of a card: the text and the collapsed details."""
+    return f"{reply.text}\n\n{reply.details}"
 
 
 def only_comune(match: PlaceMatch | None) -> Comune:
@@ -203,19 +209,19 @@ def test_valcamonica_comune_gets_one_ats_with_its_source(
     assert comune.ats == ("montagna",) and comune.certain and comune.area == "valcamonica"
     reply = places.describe(match, texts, "it")
     assert reply.status == "answer" and reply.entry == "ats:montagna"
-    assert "ATS della Montagna" in reply.text and "ATS di Brescia" not in reply.text
-    assert "è in Valle Camonica" in reply.text
-    assert "Fonte: ATS della Montagna, territorio: 41 comuni" in reply.text
-    assert "https://ats-montagna.it/territorio" in reply.text
-    assert "può dipendere da due ATS" not in reply.text
+    assert "ATS della Montagna" in shown(reply) and "ATS di Brescia" not in shown(reply)
+    assert "è in Valle Camonica" in shown(reply)
+    assert "Fonte: ATS della Montagna, territorio: 41 comuni" in shown(reply)
+    assert "https://ats-montagna.it/territorio" in shown(reply)
+    assert "può dipendere da due ATS" not in shown(reply)
 
 
 def test_alto_lario_comune_gets_one_ats(places: PlaceDirectory, texts: Texts) -> None:
     match = places.find("vivo a Dongo")
     assert only_comune(match).ats == ("montagna",)
     reply = places.describe(match, texts, "en")
-    assert "is in the Alto Lario (upper Lake Como)" in reply.text
-    assert "ATS dell'Insubria" not in reply.text
+    assert "is in the Alto Lario (upper Lake Como)" in shown(reply)
+    assert "ATS dell'Insubria" not in shown(reply)
 
 
 def test_medio_lario_comune_moved_to_insubria_in_2019(places: PlaceDirectory, texts: Texts) -> None:
@@ -223,10 +229,10 @@ def test_medio_lario_comune_moved_to_insubria_in_2019(places: PlaceDirectory, te
     comune = only_comune(match)
     assert comune.ats == ("insubria",) and comune.area == "medio-lario"
     reply = places.describe(match, texts, "it")
-    assert "è nel Medio Lario" in reply.text and "ATS dell'Insubria" in reply.title
-    assert "Dal 1° gennaio 2019" in reply.text and "n. 15" in reply.text
-    assert "riassegnazione-dellarea-del-medio-lario" in reply.text  # its source
-    english = places.describe(match, texts, "en").text
+    assert "è nel Medio Lario" in shown(reply) and "ATS dell'Insubria" in reply.title
+    assert "Dal 1° gennaio 2019" in shown(reply) and "n. 15" in shown(reply)
+    assert "riassegnazione-dellarea-del-medio-lario" in shown(reply)  # its source
+    english = shown(places.describe(match, texts, "en"))
     assert "Since 1 January 2019" in english
 
 
@@ -235,11 +241,11 @@ def test_a_comune_outside_the_listed_area_says_so(places: PlaceDirectory, texts:
     match = places.find("abito a Iseo")
     assert only_comune(match).ats == ("brescia",)
     reply = places.describe(match, texts, "it")
-    assert "Iseo non è tra i 41 comuni della Valle Camonica" in reply.text
-    assert "ATS della Montagna" in reply.text  # named as the other ATS, not offered
+    assert "Iseo non è tra i 41 comuni della Valle Camonica" in shown(reply)
+    assert "ATS della Montagna" in shown(reply)  # named as the other ATS, not offered
     assert reply.entry == "ats:brescia"
-    assert "https://ats-montagna.it/territorio" in reply.text  # the source of the list
-    como = places.describe(places.find("sono di Bellagio"), texts, "it").text
+    assert "https://ats-montagna.it/territorio" in shown(reply)  # the source of the list
+    como = shown(places.describe(places.find("sono di Bellagio"), texts, "it"))
     assert "Bellagio non è tra i 16 comuni dell'Alto Lario" in como
 
 
@@ -256,7 +262,7 @@ def test_breno_and_a_merged_comune_of_valle_camonica(places: PlaceDirectory, tex
     bienno = only_comune(match)
     assert bienno.name == "Bienno" and bienno.ats == ("montagna",)
     reply = places.describe(match, texts, "it")
-    assert "Prestine non è più un comune a sé: oggi fa parte del comune di Bienno" in reply.text
+    assert "Prestine non è più un comune a sé: oggi fa parte del comune di Bienno" in shown(reply)
 
 
 def test_lecco_province_is_always_brianza_even_on_the_upper_lake(places: PlaceDirectory) -> None:
@@ -273,7 +279,7 @@ def test_the_areas_by_name(places: PlaceDirectory, texts: Texts) -> None:
     assert ats_of(places, "abito nel Medio Lario") == ("insubria",)
     assert ats_of(places, "vivo in Valtellina") == ("montagna",)
     reply = places.describe(match, texts, "it")
-    assert "ATS della Montagna" in reply.title and "ATS di Brescia" not in reply.text
+    assert "ATS della Montagna" in reply.title and "ATS di Brescia" not in shown(reply)
 
 
 def test_the_old_medio_alto_lario_district_is_now_split(
@@ -283,17 +289,17 @@ def test_the_old_medio_alto_lario_district_is_now_split(
     assert match is not None and match.area == "medio-alto-lario"
     assert places.ats_for_match(match) == ("insubria", "montagna")
     reply = places.describe(match, texts, "it")
-    assert "è diviso tra due ATS" in reply.text
-    assert "• Medio Lario (29 comuni): ATS dell'Insubria" in reply.text
-    assert "• Alto Lario (16 comuni): ATS della Montagna" in reply.text
+    assert "è diviso tra due ATS" in shown(reply)
+    assert "• Medio Lario (29 comuni): ATS dell'Insubria" in shown(reply)
+    assert "• Alto Lario (16 comuni): ATS della Montagna" in shown(reply)
 
 
 def test_the_split_province_answer_names_the_exception(
     places: PlaceDirectory, texts: Texts
 ) -> None:
     reply = places.describe(places.find("provincia di Brescia"), texts, "it")
-    assert "tranne la Valle Camonica" in reply.text
-    assert "ATS di Brescia" in reply.text and "ATS della Montagna" in reply.text
+    assert "tranne la Valle Camonica" in shown(reply)
+    assert "ATS di Brescia" in shown(reply) and "ATS della Montagna" in shown(reply)
     como = places.describe(places.find("provincia di Como"), texts, "it")
     assert "tranne l'Alto Lario" in como.text
 
@@ -326,8 +332,8 @@ def test_an_area_without_a_complete_list_keeps_the_two_way_answer(texts: Texts) 
     match = places.find("abito a Darfo Boario Terme")
     assert only_comune(match).ats == ("brescia", "montagna")
     reply = places.describe(match, texts, "it")
-    assert "può dipendere da due ATS" in reply.text and "chiedi al tuo Comune" in reply.text
-    assert "in Valle Camonica" in reply.text
+    assert "può dipendere da due ATS" in shown(reply) and "chiedi al tuo Comune" in shown(reply)
+    assert "in Valle Camonica" in shown(reply)
 
 
 def test_invalid_areas_and_ats_are_reported_one_line_each(tmp_path: Path) -> None:
@@ -379,7 +385,7 @@ def test_a_short_name_shared_by_several_comuni_is_asked_back(
     }
     reply = places.describe(match, texts, "it")
     assert reply.status == "answer"
-    assert "conciliazione@regione.lombardia.it" in reply.text
+    assert "conciliazione@regione.lombardia.it" in shown(reply)
     data = [button.data for button in reply.all_buttons()]
     assert len(data) == 3
     for item in data:
@@ -518,15 +524,15 @@ def test_a_certain_answer(places: PlaceDirectory, texts: Texts) -> None:
     reply = places.describe(places.find("abito a Rho"), texts, "it")
     assert reply.status == "answer" and reply.lang == "it" and reply.entry == "ats:milano"
     assert reply.title is not None and "ATS della Città Metropolitana di Milano" in reply.title
-    assert "Città metropolitana di Milano e provincia di Lodi" in reply.text
-    assert "https://www.ats-milano.it/" in reply.text
-    assert "conciliazione@regione.lombardia.it" in reply.text
-    assert "Aggiornato al" in reply.text
+    assert "Città metropolitana di Milano e provincia di Lodi" in shown(reply)
+    assert "https://www.ats-milano.it/" in shown(reply)
+    assert "conciliazione@regione.lombardia.it" in shown(reply)
+    assert "Aggiornato al" in shown(reply)
 
 
 def test_an_ats_without_a_conciliazione_page_says_so(places: PlaceDirectory, texts: Texts) -> None:
     reply = places.describe(places.find("abito a Varese"), texts, "it")
-    assert "Non abbiamo trovato una pagina" in reply.text
+    assert "Non abbiamo trovato una pagina" in shown(reply)
 
 
 @pytest.mark.parametrize("lang", ["it", "en"])
@@ -561,17 +567,17 @@ def test_every_ats_card_says_how_to_reach_the_ats(places: PlaceDirectory, texts:
     for ats in places.ats.values():
         code = ats.provinces[0]
         for lang in ("it", "en"):
-            text = places.describe(
+            text = shown(places.describe(
                 places.find(f"provincia di {places.config.provinces[code].capital}"), texts, lang
-            ).text
+            ))
             assert ats.contacts.website in text, (ats.id, lang)
-    brescia = places.describe(places.find("abito a Brescia"), texts, "it").text
+    brescia = shown(places.describe(places.find("abito a Brescia"), texts, "it"))
     assert "• sito: https://www.ats-brescia.it" in brescia
     assert "• tel. 030 38381" in brescia and "• PEC: protocollo@pec.ats-brescia.it" in brescia
     assert "• sede: Viale Duca degli Abruzzi 15, 25124 Brescia" in brescia
     assert "Fonte dei recapiti: ATS Brescia, decreto n. 151/2019" in brescia
     assert "(verificata il 30/11/2026)" in brescia
-    insubria = places.describe(places.find("abito a Varese"), texts, "en").text
+    insubria = shown(places.describe(places.find("abito a Varese"), texts, "en"))
     assert "• phone: 0332 277111" in insubria and "certified e-mail" not in insubria
 
 
@@ -590,7 +596,7 @@ def test_missing_contact_fields_leave_no_trace(
                 assert not re.search(r":\s*-?\s*$", line), (question, line)
         assert "\n\n\n" not in text
     # Val Padana: only a website is known.
-    text = places.describe(places.find("abito a Cremona"), texts, lang).text
+    text = shown(places.describe(places.find("abito a Cremona"), texts, lang))
     block = text.split(texts.get("places.contacts.title", lang))[1].split("\n\n")[0]
     assert [line[:2] for line in block.strip().splitlines()].count("• ") == 1
 

@@ -102,34 +102,56 @@ class ReplyBuilder:
             key = "places.province.split" if exc is not None else "places.province.single"
             parts = [texts.get(key, lang, ats=names, **fields)]
             sourced += [exc] if exc is not None else []
-        parts += [self._ats_block(self.ats[ats_id], texts, lang) for ats_id in ats_ids]
-        parts.append(texts.get("places.referents", lang))
-        parts.append(self.regional_line(texts, lang))
-        parts += self._source_lines(sourced, texts, lang)
+        first = [parts[0], *(self._quick(self.ats[a], texts, lang) for a in ats_ids)]
+        rest = parts[1:]
+        rest += [self._ats_block(self.ats[ats_id], texts, lang) for ats_id in ats_ids]
+        rest.append(texts.get("places.referents", lang))
+        rest.append(self.regional_line(texts, lang))
+        rest += self._source_lines(sourced, texts, lang)
         return Reply(
-            text="\n\n".join(part for part in parts if part),
+            text="\n\n".join(part for part in first if part),
             status="answer",
             lang=lang,
             entry="ats:" + "+".join(ats_ids),
             score=match.score,
             title=title[:1].upper() + title[1:],
+            details="\n\n".join(part for part in rest if part),
         )
+
+    def _quick(self, ats: Ats, texts: Texts, lang: str) -> str:
+        """How to reach an ATS at a glance: its conciliazione page, else its site and phone."""
+        if ats.pages:
+            return texts.get("places.ats.page", lang, url=ats.pages[0])
+        lines = [
+            texts.get(f"places.contacts.{key}", lang, value=value.strip())
+            for key in ("website", "phone")
+            if (value := getattr(ats.contacts, key)) and value.strip()
+        ]
+        return "\n".join(lines)
 
     def describe_ats(self, ats_id: str, texts: Texts, lang: str) -> Reply:
         """One ATS named by the user ("ATS Insubria"): its territory, page and contacts."""
         ats = self.ats[ats_id]
+        territory = texts.get(
+            "places.ats.territory", lang, ats=ats.name, territory=ats.territory.get(lang)
+        )
+        quick = self._quick(ats, texts, lang)
+        phone = (ats.contacts.phone or "").strip()
+        if ats.pages and phone:
+            quick += "\n" + texts.get("places.contacts.phone", lang, value=phone)
         parts = [
             self._ats_block(ats, texts, lang),
             texts.get("places.referents", lang),
             self.regional_line(texts, lang),
         ]
         return Reply(
-            text="\n\n".join(part for part in parts if part),
+            text=f"{territory}\n\n{quick}".strip(),
             status="answer",
             lang=lang,
             entry=f"ats:{ats_id}",
             score=100.0,
             title=ats.name,
+            details="\n\n".join(part for part in parts if part),
         )
 
     def _comune(
