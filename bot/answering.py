@@ -311,7 +311,7 @@ class Answerer:
                 if m.flow and (entry.topic in m.topics or entry.id in m.topics)
             ),
             None,
-        )
+        ) or (u.situation_flow if entry.audience != "organisations" else None)
         after, extra = self._place_line(u, lang)
         return self.composer.entry_reply(
             entry,

@@ -78,6 +78,13 @@ class OutOfScope(_Frozen):
     )
 
 
+class Situation(_Frozen):
+    cues: tuple[str, ...]
+    flow: str
+
+    _cues = field_validator("cues", mode="before")(classmethod(lambda cls, v: _phrases(v)))
+
+
 class Lexicon(_Frozen):
     """knowledge/understanding.yaml, validated."""
 
@@ -88,6 +95,7 @@ class Lexicon(_Frozen):
     current_period: tuple[str, ...] = ()
     out_of_scope: dict[str, OutOfScope] = Field(default_factory=dict)
     compare: tuple[str, ...] = ()
+    situations: tuple[Situation, ...] = ()
 
     _lists = field_validator("own_case", "contact", "current_period", "compare", mode="before")(
         classmethod(lambda cls, v: _phrases(v))
@@ -181,6 +189,7 @@ class Understanding:
     compare: bool = False
     out_of_scope: str | None = None  # the category of knowledge/understanding.yaml
     ats: str | None = None  # an ATS named by its name ("ATS Insubria"), when no place is
+    situation_flow: str | None = None  # the check a described situation calls for
 
     @property
     def is_smalltalk(self) -> bool:
@@ -202,6 +211,7 @@ class Understander:
         self._current = PhraseSet(lexicon.current_period)
         self._compare = PhraseSet(lexicon.compare)
         self._ats = self._ats_names(places)
+        self._situations = [(PhraseSet(s.cues), s.flow) for s in lexicon.situations]
         self._scope = [
             (name, PhraseSet(rule.cues), PhraseSet(rule.with_), PhraseSet(rule.unless), rule)
             for name, rule in lexicon.out_of_scope.items()
@@ -238,6 +248,7 @@ class Understander:
             or (bool(measures) and rest in self._compare),
             out_of_scope=self.out_of_scope(rest, place is not None),
             ats=self.ats_named(folded) if place is None else None,
+            situation_flow=next((f for cues, f in self._situations if cues.search(rest)), None),
         )
 
     @staticmethod
