@@ -56,6 +56,11 @@ PLACE_WORDS = frozenset(
 )
 # Naming the office itself with a place ("ATS Pavia", "asl di Lodi") asks for its card.
 OFFICE_WORDS = frozenset({"ats", "asl", "asst"})
+# Words of the office's own business: "l'ATS di Pavia per la conciliazione" asks for the card.
+OFFICE_TOPIC_WORDS = frozenset(
+    "conciliazione vita lavoro famiglia referente referenti sito website telefono phone "
+    "numero number balance work life".split()
+)
 # ... unless it asks how much money the office got ("quanto ha ricevuto l'ATS di Milano?").
 MONEY_WORDS = frozenset({"quanto", "quanti", "soldi", "fondi", "euro", "much", "money", "funds"})
 ORGANISATION_ROLES = frozenset({"company", "cooperative", "association", "school", "comune"})
@@ -355,19 +360,20 @@ class Answerer:
         ]
         if not words:
             return True
-        about_money = u.period is not None or bool(MONEY_WORDS & set(words))
-        office = bool(OFFICE_WORDS & set(words)) or (u.contact and not u.measures)
-        if office and not about_money:
-            return True
-        if u.named or u.measures or u.own_case or u.role in ORGANISATION_ROLES:
-            return False
         office_words = self.kb.place_intent_words
         topical = [
             w
             for w in words
             if w not in office_words
+            and w not in OFFICE_TOPIC_WORDS
             and specificity(w, lang) >= (TOPIC_SPECIFICITY if self.matcher.known(w) else 0.45)
         ]
+        about_money = u.period is not None or bool(MONEY_WORDS & set(words))
+        office = bool(OFFICE_WORDS & set(words)) or (u.contact and not u.measures)
+        if office and not about_money and not topical:
+            return True
+        if u.named or u.measures or u.own_case or u.role in ORGANISATION_ROLES:
+            return False
         return not topical
 
     def _near_office_topic(self, ranked: list[Candidate]) -> bool:
