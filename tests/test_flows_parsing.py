@@ -51,8 +51,7 @@ def test_money_accepted(text: str, value: float) -> None:
 @pytest.mark.parametrize(
     "text,error",
     [
-        ("dodicimila", "flows.invalid.money_words"),
-        ("tremila euro", "flows.invalid.money_words"),
+        ("un sacco di soldi", "flows.invalid.money"),
         ("abc", "flows.invalid.money"),
         ("-300", "flows.invalid.negative"),
         ("tra 8000 e 9000", "flows.invalid.money"),
@@ -118,7 +117,6 @@ def test_years_refused(text: str, error: str) -> None:
         ("15.03.2025", date(2025, 3, 15)),
         ("15 marzo 2025", date(2025, 3, 15)),
         ("è nato il 1/9/2026", date(2026, 9, 1)),
-        ("March 2025", date(2025, 3, 1)),
     ],
 )
 def test_dates_accepted(text: str, value: date) -> None:
@@ -133,7 +131,7 @@ def test_dates_refused() -> None:
     assert (
         parse_date("01/01/1990", not_before=date(2000, 1, 1)).error == "flows.invalid.date_too_old"
     )
-    assert parse_date("ieri").error == "flows.invalid.date"
+    assert parse_date("l'altro giorno").error == "flows.invalid.date"
 
 
 @pytest.mark.parametrize(

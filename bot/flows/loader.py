@@ -268,7 +268,13 @@ def _check_texts(flow: Flow) -> Iterator[tuple[str, str]]:
 
 
 def _check_callback_data(flow: Flow) -> Iterator[tuple[str, str]]:
-    data = [data_start(flow.id), data_ok(flow.id), DATA_CANCEL]
+    data = [
+        data_start(flow.id),
+        data_ok(flow.id),
+        DATA_CANCEL,
+        f"f:resume:{flow.id}",
+        f"f:restart:{flow.id}",
+    ]
     for step in flow.steps:
         values = [o.id for o in step.options] + ["yes", "no", UNKNOWN]
         data += [data_answer(flow.id, step.id, v) for v in values]
@@ -276,6 +282,7 @@ def _check_callback_data(flow: Flow) -> Iterator[tuple[str, str]]:
             data_back(flow.id, step.id),
             data_edit(flow.id, step.id),
             data_pick(flow.id, step.id, MAX_PICK - 1),
+            f"f:keep:{flow.id}:{step.id}",
         ]
     for item in data:
         if len(item.encode("utf-8")) > MAX_CALLBACK_BYTES:
