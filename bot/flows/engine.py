@@ -185,6 +185,16 @@ class FlowEngine:
         session = Session.load((self._store.get_state(chat_id) or {}).get(SLOT))
         return session.flow_id if session else None
 
+    def pending_step(self, chat_id: int | str) -> str | None:
+        """The id of the question waiting for an answer (or the recap), None without a check."""
+        session = Session.load(self._store_slot(chat_id))
+        return session.step if session else None
+
+    def pending_confirmation(self, chat_id: int | str) -> str | None:
+        """"hedge" or "day" while the bot asks to confirm a figure or for the day of a month."""
+        session = Session.load(self._store_slot(chat_id))
+        return session.confirm["kind"] if session and session.confirm else None
+
     def current(self, chat_id: int | str, lang: str) -> list[Reply]:
         """Re-show the question on screen (after a restart); nothing when no flow is running."""
         if self._store_slot(chat_id) is None:
@@ -496,23 +506,7 @@ class FlowEngine:
 
     def _parse(self, flow: Flow, step: Step, text: str) -> Parsed:
         today, _ = self._dates(flow)
-        low = step.min if step.min is not None else 0
-        if step.type == "yes_no":
-            return parse_yes_no(text)
-        if step.type == "choice":
-            options = [(o.id, [o.label.it, o.label.en]) for o in step.options]
-            return parse_choice(text, options)
-        if step.type == "money":
-            return parse_money(text, low, step.max)
-        if step.type == "number":
-            return parse_number(text, low, step.max)
-        if step.type == "years":
-            return parse_years(text, today, low, step.max if step.max is not None else 120)
-        if step.type == "age":
-            return parse_age(text, low, step.max if step.max is not None else 120)
-        if step.type == "date":
-            return parse_date(text, step.not_future, step.not_before, today)
-        return parse_text(text)
+        return parse_answer(step, text, today)
 
     def _reason(self, step: Step, parsed: Parsed, lang: str) -> str:
         """Why a typed answer was not accepted, in the user's language."""
@@ -627,3 +621,24 @@ class FlowEngine:
             return False
         nxt = pending_step(flow, session.answers, *self._dates(flow))
         return session.step == (nxt.id if nxt else RECAP)
+
+
+def parse_answer(step: Step, text: str, today: date) -> Parsed:
+    """Read a typed answer to `step` (the parsers of bot/flows/parsing.py by step type)."""
+    low = step.min if step.min is not None else 0
+    if step.type == "yes_no":
+        return parse_yes_no(text)
+    if step.type == "choice":
+        options = [(o.id, [o.label.it, o.label.en]) for o in step.options]
+        return parse_choice(text, options)
+    if step.type == "money":
+        return parse_money(text, low, step.max)
+    if step.type == "number":
+        return parse_number(text, low, step.max)
+    if step.type == "years":
+        return parse_years(text, today, low, step.max if step.max is not None else 120)
+    if step.type == "age":
+        return parse_age(text, low, step.max if step.max is not None else 120)
+    if step.type == "date":
+        return parse_date(text, step.not_future, step.not_before, today)
+    return parse_text(text)
