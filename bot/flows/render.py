@@ -320,7 +320,13 @@ class Renderer:
             *self.answer_rows(flow, step, lang),
             self.nav_row(flow, step.id, lang, first),
         ]
-        expects = "number" if step.type in NUMERIC_TYPES or step.type == "date" else "any"
+        # A typed answer is expected (the console then letters the buttons: "1" is an answer).
+        if step.type in NUMERIC_TYPES or step.type == "date":
+            expects = "number"
+        elif step.type in ("comune", "text"):
+            expects = "text"
+        else:
+            expects = "any"
         return self._flow_reply(flow, parts, rows, lang, expects)
 
     def recap(
@@ -461,6 +467,8 @@ class Renderer:
                 continue
             answered_unknown = any(answers.get(s) == UNKNOWN for s in result.steps)
             skipped = result.outcome is Outcome.SKIPPED
+            if result.was is Outcome.NOT_MET and result.gaps and not answered_unknown:
+                continue  # said below, with what the last documented rule required
             (by_answer if answered_unknown or skipped else by_rule).append(result.id)
         parts = []
         if by_answer:
