@@ -24,7 +24,7 @@ from bot.flows.render import (
     data_pick,
     data_start,
 )
-from bot.flows.rules import CLOSED_CONDITION, MARKERS
+from bot.flows.rules import CLOSED_CONDITION, MARKERS, referenced
 from bot.flows.schema import NUMERIC_TYPES, UNKNOWN, Flow, LText, Parameter, Step
 from bot.knowledge import SafeLoader, validation_problems
 from bot.texts import placeholders
@@ -119,6 +119,26 @@ def check_flow(flow: Flow) -> Iterator[tuple[str, str]]:
         yield from _check_placeholders(flow, condition.label, f"{field}.label")
     yield from _check_texts(flow)
     yield from _check_callback_data(flow)
+    yield from _check_policy(flow)
+
+
+def _check_policy(flow: Flow) -> Iterator[tuple[str, str]]:
+    """A verdict is never surer than its sources (docs/flows.md, "The verdict policy").
+
+    The engine never gives ❌ on a parameter with no documented value for the day checked
+    (rules.decide); an `active` flow claims its rules are in force today, so every parameter
+    a condition reads must have an open-ended documented value (no `to`, not null)."""
+    if flow.status != "active":
+        return
+    used = {name for c in flow.conditions for name in referenced(c, flow)[1]}
+    for name in sorted(used & set(flow.parameters)):
+        last = flow.parameters[name].values[-1]
+        if last.to is not None or last.value is None:
+            yield (
+                f"parameters.{name}",
+                "status 'active' says the rules are in force today, but this parameter's "
+                "latest value is closed or null: set status to 'unknown' or document today's value",
+            )
 
 
 def _check_ids(flow: Flow) -> Iterator[tuple[str, str]]:
