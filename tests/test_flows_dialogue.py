@@ -343,7 +343,7 @@ def _walk_ltexts(obj: Any, visit) -> None:
     elif isinstance(obj, dict):
         for item in obj.values():
             _walk_ltexts(item, visit)
-    elif hasattr(obj, "model_fields"):
+    elif hasattr(type(obj), "model_fields"):
         for name in type(obj).model_fields:
             _walk_ltexts(getattr(obj, name), visit)
 

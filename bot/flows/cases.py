@@ -96,14 +96,14 @@ def read_typed(step: Step, value: Any, today: date) -> Any:
     """What the parsers make of a typed answer, as stored: the first text accepted (a refused
     one, such as "−500", is skipped as the dialogue skips it), then the day after a month."""
     texts = [str(t) for t in (value if isinstance(value, list) else [value])]
-    for index, text in enumerate(texts):
-        parsed = parse_answer(step, text, today)
+    rest = list(texts)
+    while rest:
+        parsed = parse_answer(step, rest.pop(0), today)
         if parsed.ok:
             break
     else:
         raise ValueError(f"every text is refused for '{step.id}': {texts}")
     result = parsed.value
-    rest = texts[index + 1 :]
     if is_approx(result) and result["approx"] in ("month", "since") and rest:
         day = parse_day_of_month(rest[0], {"lo": result["x"]}, today)
         if not day.ok:

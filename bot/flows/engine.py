@@ -15,10 +15,10 @@ from typing import Any
 
 from bot.flows.parsing import (
     Parsed,
+    is_approx,
     is_back,
     is_cancel,
     is_confirm,
-    is_approx,
     is_unknown,
     parse_age,
     parse_choice,
@@ -191,7 +191,7 @@ class FlowEngine:
         return session.step if session else None
 
     def pending_confirmation(self, chat_id: int | str) -> str | None:
-        """"hedge" or "day" while the bot asks to confirm a figure or for the day of a month."""
+        """The kind of confirmation asked ("hedge": a figure; "day": the day of a month)."""
         session = Session.load(self._store_slot(chat_id))
         return session.confirm["kind"] if session and session.confirm else None
 
@@ -274,7 +274,13 @@ class FlowEngine:
             return Parsed(error="flows.invalid.day")
 
     def _accept(
-        self, chat_id: int | str, session: Session, flow: Flow, step: Step, parsed: Parsed, lang: str
+        self,
+        chat_id: int | str,
+        session: Session,
+        flow: Flow,
+        step: Step,
+        parsed: Parsed,
+        lang: str,
     ) -> list[Reply]:
         """Record a typed answer read by the parsers; a range asks first (hedge or day)."""
         value = parsed.value

@@ -245,7 +245,9 @@ def parse_choice(text: str, options: list[tuple[str, list[str]]]) -> Parsed:
 
 # --- numbers ---------------------------------------------------------------------------
 # Every dash and minus sign people type (hyphens, en/em dashes, the Unicode minus, full-width).
-_DASHES = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"})
+_DASHES = str.maketrans(
+    {c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"}
+)
 _SPACES = str.maketrans({c: " " for c in "\u00a0\u2007\u2009\u202f\u200a"})
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 HEDGE_MARGIN = 0.1  # "circa X" = X ± 10%; "quasi X" = 90%..X; "poco più di X" = X..110%
@@ -258,7 +260,8 @@ _HEDGES: tuple[tuple[str, str], ...] = (
     (
         "almost",
         r"quasi|poco meno di|poco sotto (?:i |le )?|appena sotto (?:i |le )?|un po'? meno di|"
-        r"almost|nearly|just under|just below|(?:a little|a bit|slightly) (?:under|below|less than)",
+        r"almost|nearly|just under|just below|"
+        r"(?:a little|a bit|slightly) (?:under|below|less than)",
     ),
     (
         "just_over",
@@ -579,8 +582,9 @@ def parse_years(
         if not since.ok:
             return since
         if is_approx(since.value):  # a month: the duration is a range
-            first, last = date.fromisoformat(since.value["lo"]), date.fromisoformat(
-                since.value["hi"]
+            first, last = (
+                date.fromisoformat(since.value["lo"]),
+                date.fromisoformat(since.value["hi"]),
             )
             longest, shortest = _years_since(first, today), _years_since(last, today)
             value = approx("since", since.value["x"], shortest, longest)
@@ -617,7 +621,9 @@ def _years_since(since: date, today: date) -> float:
 # --- dates -------------------------------------------------------------------------------
 _DMY = re.compile(r"\b(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{2,4})\b")
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
-_WORDY = re.compile(r"\b(?:(\d{1,2})\s+)?(?:di\s+|of\s+)?([a-z]{3,})\.?,?\s+(?:del\s+|of\s+)?(\d{4})\b")
+_WORDY = re.compile(
+    r"\b(?:(\d{1,2})\s+)?(?:di\s+|of\s+)?([a-z]{3,})\.?,?\s+(?:del\s+|of\s+)?(\d{4})\b"
+)
 _MONTH_NUMERIC = re.compile(r"(?<![\d/.-])(\d{1,2})\s*[/.-]\s*(\d{4})\b")
 _AGO = re.compile(r"\b(\d+|a|an|un|una|uno)\s+([a-z]+)\s+(fa|ago|or sono)\b")
 _LAST = re.compile(
@@ -657,7 +663,7 @@ def _minus_months(day: date, months: int) -> date:
 
 
 def _relative(plain: str, today: date) -> tuple[date | tuple[date, date], bool] | None:
-    """"oggi", "ieri", "2 mesi fa", "a week ago", "il mese scorso" (a month: a range)."""
+    """Relative dates: oggi, ieri, "2 mesi fa", "a week ago", "il mese scorso" (a month)."""
     words = fold(plain)
     if re.search(r"\b(l ?altro ?ieri|altroieri|day before yesterday)\b", words):
         return date.fromordinal(today.toordinal() - 2), True

@@ -95,6 +95,6 @@ def ats_entries(places: PlacesLike | None, answer: Any) -> list[tuple[str, dict[
         ):
             values = [v for name in names for v in _texts(getattr(ats, name, None))]
             if values:
-                contacts[key] = list(dict.fromkeys(values))[:2 if key == "phone" else 1]
+                contacts[key] = list(dict.fromkeys(values))[: 2 if key == "phone" else 1]
         entries.append((str(getattr(ats, "name", ats_id)), contacts))
     return entries

@@ -309,9 +309,7 @@ def checked_day(flow: Flow, today: date, on: date | None = None) -> date:
     return today
 
 
-def _gaps(
-    flow: Flow, params: list[str], day: date
-) -> tuple[tuple[str, DatedValue | None], ...]:
+def _gaps(flow: Flow, params: list[str], day: date) -> tuple[tuple[str, DatedValue | None], ...]:
     return tuple(
         (name, last_documented(flow.parameters[name], day))
         for name in params
@@ -345,9 +343,7 @@ def decide(flow: Flow, answers: Mapping[str, Any], today: date, on: date | None 
             if documented:
                 was = evaluate_condition(condition, Context(flow, answers, today, max(documented)))
             outcome = Outcome.UNKNOWN
-        results.append(
-            ConditionResult(condition.id, outcome, condition, tuple(steps), gaps, was)
-        )
+        results.append(ConditionResult(condition.id, outcome, condition, tuple(steps), gaps, was))
         if condition.from_:
             starts.append(condition.from_)
         for name in params:
