@@ -362,8 +362,10 @@ def test_typed_yes_no_where_buttons_are_shown(tmp_path: Path, typed: str, expect
 @pytest.mark.parametrize(
     "typed,reason",
     [
-        ("dodicimila", "in cifre"),
+        ("un sacco di soldi", "importo in euro"),
         ("-500", "negativo"),
+        ("−500", "negativo"),  # the Unicode minus sign
+        ("–500", "negativo"),  # an en dash
         ("tanti", "importo in euro"),
         ("tra 8000 e 9000", "importo in euro"),
         ("2.000.000", "troppo alto"),
@@ -385,7 +387,7 @@ def test_reprompt_in_english(tmp_path: Path) -> None:
     engine, _ = make_engine(tmp_path)
     engine.start(1, "nasko", "en")
     play(engine, 1, NASKO_TO_RECAP[:5], lang="en")
-    (reply,) = engine.handle_text(1, "twelve thousand", "en")
+    (reply,) = engine.handle_text(1, "lots of money", "en")
     assert "digits" in reply.text and "ISEE" in reply.text
 
 
@@ -419,7 +421,7 @@ def test_residence_as_a_start_date(tmp_path: Path) -> None:
     [
         ("31/02/2026", "non esiste"),
         ("01/01/2027", "futuro"),
-        ("ieri", "giorno/mese/anno"),
+        ("l'altro giorno", "giorno/mese/anno"),
         ("non so", "mi serve proprio una risposta"),  # this question has no "Non lo so"
     ],
 )
@@ -512,7 +514,10 @@ def test_verdict_lists_conditions_amount_contacts_and_sources(tmp_path: Path) ->
     assert "3.000 €" in text and "18 mesi" in text
     assert "Attestazione ISEE" in text
     assert "Consultorio familiare" in text and "Centro di Aiuto alla Vita" in text
-    assert "ATS di Bergamo: https://www.ats-bg.it/conciliazione-vita-e-lavoro" in text
+    assert (
+        "ATS di Bergamo: pagina conciliazione https://www.ats-bg.it/conciliazione-vita-e-lavoro"
+        in text
+    )
     assert "sportello-sociale.it" in text and "Regole documentate al 01/02/2015" in text
     assert "DGR X/2595" in text
     assert store.get_state(1) is None

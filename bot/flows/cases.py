@@ -10,6 +10,12 @@
         unknown: []              # optional: ids of the conditions left unknown
         today: 2015-01-20        # optional: run the check on another day
         period: 2013-06-01       # optional: apply the rules in force on another date
+        lang: en                 # optional: run the dialogue only in this language
+
+A text answer to a number, money, years, age or date question is typed as written
+(`isee: "poco più di 9000"`); a list is typed message after message (`child_birth:
+["ottobre 2025", "15"]`: the month, then the day when the bot asks for it). When the bot asks
+to confirm a hedged figure, the dialogue presses "Va bene così".
 
 `evaluate_case` applies the rules directly; `play_case` drives the real dialogue (buttons and
 typed answers through FlowEngine) and returns the verdict Reply.
@@ -25,10 +31,11 @@ from typing import Any
 
 import yaml
 
-from bot.flows.engine import SLOT, FlowEngine
+from bot.flows.engine import SLOT, FlowEngine, parse_answer
+from bot.flows.parsing import is_approx, parse_day_of_month
 from bot.flows.render import RECAP, data_answer, data_ok, fmt_date, fmt_number
 from bot.flows.rules import Verdict, decide, evaluation_date, prune
-from bot.flows.schema import UNKNOWN, Flow, Step
+from bot.flows.schema import NUMERIC_TYPES, UNKNOWN, Flow, Step
 from bot.reply import Reply
 from bot.store import SQLiteStore
 
@@ -44,6 +51,7 @@ class FlowCase:
     on: date | None = None
     unknown: tuple[str, ...] | None = None
     source: str = ""
+    lang: str | None = None  # the dialogue runs only in this language (typed answers in it)
 
 
 def load_cases(folder: Path) -> list[FlowCase]:
@@ -68,6 +76,7 @@ def load_cases(folder: Path) -> list[FlowCase]:
                         on=raw.get("period"),
                         unknown=tuple(raw["unknown"]) if "unknown" in raw else None,
                         source=f"{path.name}#{index + 1}",
+                        lang=raw.get("lang"),
                     )
                 )
             except (KeyError, TypeError) as exc:
@@ -75,8 +84,43 @@ def load_cases(folder: Path) -> list[FlowCase]:
     return cases
 
 
-def stored_answer(step: Step, value: Any) -> Any:
+def is_typed(step: Step, value: Any) -> bool:
+    """A text (or list of texts) to type for a number, money, years, age or date question."""
+    typed_types = NUMERIC_TYPES | {"date"}
+    if isinstance(value, list):
+        return step.type in typed_types
+    return isinstance(value, str) and value != UNKNOWN and step.type in typed_types
+
+
+def read_typed(step: Step, value: Any, today: date) -> Any:
+    """What the parsers make of a typed answer, as stored: the first text accepted (a refused
+    one, such as "−500", is skipped as the dialogue skips it), then the day after a month."""
+    texts = [str(t) for t in (value if isinstance(value, list) else [value])]
+    rest = list(texts)
+    while rest:
+        parsed = parse_answer(step, rest.pop(0), today)
+        if parsed.ok:
+            break
+    else:
+        raise ValueError(f"every text is refused for '{step.id}': {texts}")
+    result = parsed.value
+    if is_approx(result) and result["approx"] in ("month", "since") and rest:
+        day = parse_day_of_month(rest[0], {"lo": result["x"]}, today)
+        if not day.ok:
+            raise ValueError(f"'{rest[0]}' is not a day for '{step.id}': {day.error}")
+        if step.type == "years":
+            result = parse_answer(step, fmt_date(day.value), today).value
+        else:
+            result = day.value
+    if isinstance(result, date):
+        return result.isoformat()
+    return result
+
+
+def stored_answer(step: Step, value: Any, today: date | None = None) -> Any:
     """A case's answer as the engine stores it (YAML yes/no are booleans)."""
+    if is_typed(step, value):
+        return read_typed(step, value, today or date.today())
     if value is True:
         return "yes"
     if value is False:
@@ -97,7 +141,7 @@ def evaluate_case(flow: Flow, case: FlowCase) -> Verdict:
         step = flow.step(step_id)
         if step is None:
             raise ValueError(f"{case.source}: '{step_id}' is not a step of flow '{flow.id}'")
-        answers[step_id] = stored_answer(step, value)
+        answers[step_id] = stored_answer(step, value, case.today)
     on = case.on or evaluation_date(flow, case.today)
     return decide(flow, prune(flow, answers, case.today, on), case.today, on)
 
@@ -154,9 +198,25 @@ def play_case(
 def _answer(
     engine: FlowEngine, flow: Flow, step: Step, value: Any, chat_id: int | str, lang: str
 ) -> list[Reply]:
+    if is_typed(step, value):
+        return _type(engine, flow, step, value, chat_id, lang)
     stored = stored_answer(step, value)
     if stored == UNKNOWN and step.unknown:
         return engine.handle_button(chat_id, data_answer(flow.id, step.id, UNKNOWN), lang)
     if step.type in ("yes_no", "choice"):
         return engine.handle_button(chat_id, data_answer(flow.id, step.id, str(stored)), lang)
     return engine.handle_text(chat_id, typed_answer(step, value), lang)
+
+
+def _type(
+    engine: FlowEngine, flow: Flow, step: Step, value: Any, chat_id: int | str, lang: str
+) -> list[Reply]:
+    """Type the texts one by one while the question is still open; confirm a hedged figure."""
+    replies: list[Reply] = []
+    for text in value if isinstance(value, list) else [value]:
+        replies = engine.handle_text(chat_id, str(text), lang)
+        if engine.pending_confirmation(chat_id) is None and engine.pending_step(chat_id) != step.id:
+            return replies
+    if engine.pending_confirmation(chat_id) is not None:
+        replies = engine.handle_button(chat_id, f"f:keep:{flow.id}:{step.id}", lang)
+    return replies

@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.flows.parsing import (
     Parsed,
+    is_approx,
     is_back,
     is_cancel,
     is_confirm,
@@ -22,6 +23,7 @@ from bot.flows.parsing import (
     parse_age,
     parse_choice,
     parse_date,
+    parse_day_of_month,
     parse_money,
     parse_number,
     parse_text,
@@ -37,7 +39,15 @@ from bot.flows.places import (
     province_answer,
 )
 from bot.flows.render import RECAP, Renderer, data_pick, fmt_date, fmt_number
-from bot.flows.rules import decide, evaluation_date, path, pending_step, prune
+from bot.flows.rules import (
+    as_date,
+    decide,
+    evaluation_date,
+    path,
+    pending_step,
+    prune,
+    range_decides,
+)
 from bot.flows.schema import UNKNOWN, Flow, Step
 from bot.flows.session import Session, flow_digest
 from bot.reply import Button, Reply
@@ -86,19 +96,82 @@ class FlowEngine:
         flow = self._flows.get(flow_id)
         return flow.title.get(lang) if flow else flow_id
 
-    def start(self, chat_id: int | str, flow_id: str, lang: str) -> list[Reply]:
+    def start(
+        self, chat_id: int | str, flow_id: str, lang: str, *, restart: bool = False
+    ) -> list[Reply]:
+        """Begin a check. If the same check is already running, ask "continue or start over?"
+        (buttons f:resume / f:restart) instead of dropping the answers; `restart` forces anew."""
         flow = self._flows.get(flow_id)
         if flow is None:
             return [self._render.notice("flows.unknown_flow", lang), self.menu(lang)]
-        return [self._begin(chat_id, flow, lang)]
+        if not restart and self.active(chat_id) == flow_id:
+            loaded = self._resume(chat_id, lang)
+            if isinstance(loaded, list):
+                return loaded
+            return [self._running(*loaded, lang)]
+        return [self._begin(chat_id, flow, lang, fresh=restart)]
+
+    def reprompt(self, chat_id: int | str, lang: str) -> Reply | None:
+        """The pending question of a running check, with its buttons, under a short "let's go
+        back to the check" line: the brain sends it after answering a command or a question
+        typed mid-check. None when no check is running."""
+        if self._store_slot(chat_id) is None:
+            return None
+        loaded = self._resume(chat_id, lang)
+        if isinstance(loaded, list):
+            flows = [r for r in loaded if r.status == "flow"]
+            return flows[0] if flows else None
+        session, flow = loaded
+        return self._show(session, flow, lang, self._render.t("flows.reprompt", lang))
+
+    def accepts(self, chat_id: int | str, text: str) -> bool:
+        """True when `text` is an answer to the pending question (or back, cancel, "non lo so",
+        a confirmation): the brain may treat anything else typed mid-check (a command, a
+        question, an emoji) on its own and then send `reprompt`. `handle_text` takes any
+        text anyway, re-asking with the reason when it cannot read it."""
+        raw = self._store_slot(chat_id)
+        session = Session.load(raw) if raw is not None else None
+        flow = self._flows.get(session.flow_id) if session else None
+        if session is None or flow is None:
+            return False
+        if is_cancel(text) or is_back(text):
+            return True
+        if session.step == RECAP:
+            return is_confirm(text)
+        step = flow.step(session.step)
+        if step is None:
+            return False
+        if is_unknown(text) or step.type in ("comune", "text"):
+            return bool(text.strip())
+        if session.confirm and (is_confirm(text) or self._day(session, text).ok):
+            return True
+        return self._parse(flow, step, text).ok
+
+    def _running(self, session: Session, flow: Flow, lang: str) -> Reply:
+        """The same check is asked for again: continue it or start over?"""
+        n, total = self._position(session, flow)
+        text = self._render.t(
+            "flows.running.ask", lang, title=flow.title.get(lang), n=n, total=total
+        )
+        rows = (
+            (Button(self._render.t("flows.btn.resume", lang), f"f:resume:{flow.id}"),),
+            (Button(self._render.t("flows.btn.start_over", lang), f"f:restart:{flow.id}"),),
+            (Button(self._render.t("flows.btn.cancel", lang), "f:cancel"),),
+        )
+        return Reply(text, status="flow", lang=lang, entry=flow.id, buttons=rows)
 
     def _begin(
-        self, chat_id: int | str, flow: Flow, lang: str, apology: str | None = None
+        self,
+        chat_id: int | str,
+        flow: Flow,
+        lang: str,
+        apology: str | None = None,
+        fresh: bool = False,
     ) -> Reply:
         """A new dialogue: one message with the intro and the first question."""
         notices = [apology] if apology else []
         previous = self.active(chat_id)
-        if previous and previous != flow.id:
+        if previous and (previous != flow.id or fresh):
             title = self.title(previous, lang)
             notices.append(self._render.t("flows.replaced", lang, title=title))
         notices.append(self._render.intro(flow, lang))
@@ -111,6 +184,16 @@ class FlowEngine:
     def active(self, chat_id: int | str) -> str | None:
         session = Session.load((self._store.get_state(chat_id) or {}).get(SLOT))
         return session.flow_id if session else None
+
+    def pending_step(self, chat_id: int | str) -> str | None:
+        """The id of the question waiting for an answer (or the recap), None without a check."""
+        session = Session.load(self._store_slot(chat_id))
+        return session.step if session else None
+
+    def pending_confirmation(self, chat_id: int | str) -> str | None:
+        """The kind of confirmation asked ("hedge": a figure; "day": the day of a month)."""
+        session = Session.load(self._store_slot(chat_id))
+        return session.confirm["kind"] if session and session.confirm else None
 
     def current(self, chat_id: int | str, lang: str) -> list[Reply]:
         """Re-show the question on screen (after a restart); nothing when no flow is running."""
@@ -142,13 +225,30 @@ class FlowEngine:
         if is_cancel(text):
             return [self.cancel(chat_id, lang)]
         if is_back(text):
+            if session.confirm:  # leave the pending confirmation: ask the question again
+                session.confirm = None
+                self._save(chat_id, session)
+                return [self._show(session, flow, lang)]
             return self._back(chat_id, session, flow, lang)
+        if not any(ch.isalnum() for ch in text) and not is_unknown(text):
+            # An emoji, a sticker's text, an empty message: never an answer; ask again.
+            return [self._show(session, flow, lang, self._render.t("flows.stray", lang))]
         if session.step == RECAP:
             if is_confirm(text):
                 return [self._verdict(chat_id, session, flow, lang)]
             return [self._show(session, flow, lang, self._render.t("flows.recap.hint", lang))]
         step = flow.step(session.step)
         assert step is not None  # _resume guarantees it
+        if session.confirm:
+            pending = session.confirm
+            if is_confirm(text):
+                return self._record(chat_id, session, flow, step, pending["value"], lang)
+            if pending["kind"] == "day":
+                if is_unknown(text):  # the day is not known: keep the month (a range)
+                    return self._record(chat_id, session, flow, step, pending["value"], lang)
+                day = self._day(session, text)
+                if day.ok:
+                    return self._accept(chat_id, session, flow, step, day, lang)
         if is_unknown(text) and step.type != "text":
             if step.unknown:
                 return self._record(chat_id, session, flow, step, UNKNOWN, lang)
@@ -159,7 +259,47 @@ class FlowEngine:
         parsed = self._parse(flow, step, text)
         if not parsed.ok:
             return [self._show(session, flow, lang, self._reason(step, parsed, lang))]
-        return self._record(chat_id, session, flow, step, parsed.value, lang)
+        return self._accept(chat_id, session, flow, step, parsed, lang)
+
+    def _day(self, session: Session, text: str) -> Parsed:
+        """The day typed after "which day of ottobre 2025?" (or a full date)."""
+        pending = session.confirm
+        if not pending or pending.get("kind") != "day":
+            return Parsed(error="flows.invalid.day")
+        value = pending["value"]
+        month = {"lo": value["x"]} if isinstance(value.get("x"), str) else value
+        try:
+            return parse_day_of_month(text, month, self._today())
+        except (KeyError, TypeError, ValueError):
+            return Parsed(error="flows.invalid.day")
+
+    def _accept(
+        self,
+        chat_id: int | str,
+        session: Session,
+        flow: Flow,
+        step: Step,
+        parsed: Parsed,
+        lang: str,
+    ) -> list[Reply]:
+        """Record a typed answer read by the parsers; a range asks first (hedge or day)."""
+        value = parsed.value
+        today, on = self._dates(flow)
+        if isinstance(value, date) and step.type == "years":  # the day of "da ottobre 2023"
+            parsed = self._parse(flow, step, value.strftime("%d/%m/%Y"))
+            if not parsed.ok:
+                return [self._show(session, flow, lang, self._reason(step, parsed, lang))]
+            value = parsed.value
+        if is_approx(value):
+            kind = "day" if value["approx"] in ("month", "since") else "hedge"
+            if kind == "day" and not range_decides(
+                flow, session.answers, step.id, value["lo"], value["hi"], today, on
+            ):
+                return self._record(chat_id, session, flow, step, value, lang, understood=True)
+            session.confirm = {"kind": kind, "step": step.id, "value": value}
+            self._save(chat_id, session)
+            return [self._show(session, flow, lang)]
+        return self._record(chat_id, session, flow, step, value, lang, parsed.understood)
 
     def handle_button(self, chat_id: int | str, data: str, lang: str) -> list[Reply]:
         parts = data.split(":") if isinstance(data, str) else []
@@ -172,6 +312,8 @@ class FlowEngine:
             return [self.menu(lang)]
         if action == "start" and len(args) == 1:
             return self.start(chat_id, args[0], lang)
+        if action == "restart" and len(args) == 1:
+            return self.start(chat_id, args[0], lang, restart=True)
         if self._store_slot(chat_id) is None:
             return [self._render.notice("flows.no_active", lang), self.menu(lang)]
         loaded = self._resume(chat_id, lang)
@@ -186,6 +328,8 @@ class FlowEngine:
             ("edit", 2): self._on_edit,
             ("a", 3): self._on_answer,
             ("pick", 3): self._on_pick,
+            ("resume", 1): self._on_resume,
+            ("keep", 2): self._on_keep,
         }.get((action, len(args)))
         if handler is None:
             return self._stale(chat_id, lang)
@@ -198,6 +342,20 @@ class FlowEngine:
         if session.step != RECAP:
             return self._stale(chat_id, lang)
         return [self._verdict(chat_id, session, flow, lang)]
+
+    def _on_resume(
+        self, chat_id: int | str, session: Session, flow: Flow, args: list[str], lang: str
+    ) -> list[Reply]:
+        return [self._show(session, flow, lang)]
+
+    def _on_keep(
+        self, chat_id: int | str, session: Session, flow: Flow, args: list[str], lang: str
+    ) -> list[Reply]:
+        step = flow.step(args[0])
+        pending = session.confirm
+        if step is None or not pending or pending.get("step") != step.id or session.step != step.id:
+            return self._stale(chat_id, lang)
+        return self._record(chat_id, session, flow, step, pending["value"], lang)
 
     def _on_back(
         self, chat_id: int | str, session: Session, flow: Flow, args: list[str], lang: str
@@ -251,9 +409,20 @@ class FlowEngine:
 
     # -- dialogue steps ------------------------------------------------------------------------
     def _record(
-        self, chat_id: int | str, session: Session, flow: Flow, step: Step, value: Any, lang: str
+        self,
+        chat_id: int | str,
+        session: Session,
+        flow: Flow,
+        step: Step,
+        value: Any,
+        lang: str,
+        understood: bool = False,
     ) -> list[Reply]:
         today, on = self._dates(flow)
+        notice = None
+        if understood or is_approx(value):  # say how a non-trivial answer was read
+            shown = self._render.answer(step, value, lang)
+            notice = self._render.t("flows.understood", lang, answer=shown)
         answers = dict(session.answers)
         answers[step.id] = value.isoformat() if isinstance(value, date) else value
         session.answers = prune(flow, answers, today, on)
@@ -263,8 +432,9 @@ class FlowEngine:
         session.history = [s.id for s in on_path if s.id in session.answers]
         session.tries.pop(step.id, None)
         session.pick = []
+        session.confirm = None
         self._save(chat_id, session)
-        return [self._show(session, flow, lang)]
+        return [self._show(session, flow, lang, notice, reached=True)]
 
     def _back(self, chat_id: int | str, session: Session, flow: Flow, lang: str) -> list[Reply]:
         today, on = self._dates(flow)
@@ -282,6 +452,7 @@ class FlowEngine:
         session.step = nxt.id if nxt else RECAP
         session.history = [h for h in session.history if h in session.answers]
         session.pick = []
+        session.confirm = None
         self._save(chat_id, session)
         return [self._show(session, flow, lang)]
 
@@ -329,10 +500,7 @@ class FlowEngine:
         entries = ats_entries(self._places, answer)
         if not entries:
             return [self._render.t("flows.verdict.ats_generic", lang)]
-        lines = [
-            self._render.t("flows.verdict.ats", lang, name=name, page=page or "-")
-            for name, page in entries
-        ]
+        lines = [self._render.ats_line(name, contacts, lang) for name, contacts in entries]
         if len(entries) > 1:
             lines.insert(0, self._render.t("flows.verdict.ats_uncertain", lang))
         return lines
@@ -344,23 +512,7 @@ class FlowEngine:
 
     def _parse(self, flow: Flow, step: Step, text: str) -> Parsed:
         today, _ = self._dates(flow)
-        low = step.min if step.min is not None else 0
-        if step.type == "yes_no":
-            return parse_yes_no(text)
-        if step.type == "choice":
-            options = [(o.id, [o.label.it, o.label.en]) for o in step.options]
-            return parse_choice(text, options)
-        if step.type == "money":
-            return parse_money(text, low, step.max)
-        if step.type == "number":
-            return parse_number(text, low, step.max)
-        if step.type == "years":
-            return parse_years(text, today, low, step.max if step.max is not None else 120)
-        if step.type == "age":
-            return parse_age(text, low, step.max if step.max is not None else 120)
-        if step.type == "date":
-            return parse_date(text, step.not_future, step.not_before, today)
-        return parse_text(text)
+        return parse_answer(step, text, today)
 
     def _reason(self, step: Step, parsed: Parsed, lang: str) -> str:
         """Why a typed answer was not accepted, in the user's language."""
@@ -379,7 +531,23 @@ class FlowEngine:
             fields["options"] = ", ".join(o.label.get(lang) for o in step.options)
         return self._render.t(parsed.error, lang, **fields)
 
-    def _show(self, session: Session, flow: Flow, lang: str, notice: str | None = None) -> Reply:
+    def _position(self, session: Session, flow: Flow) -> tuple[int, int]:
+        """(question n, of total) for "Domanda 3 di 7"; the recap counts as the last."""
+        today, on = self._dates(flow)
+        ids = [s.id for s in path(flow, session.answers, today, on, estimate=True)]
+        total = max(len(ids), 1)
+        if session.step == RECAP:
+            return total, total
+        return (ids.index(session.step) + 1 if session.step in ids else 1, total)
+
+    def _show(
+        self,
+        session: Session,
+        flow: Flow,
+        lang: str,
+        notice: str | None = None,
+        reached: bool = False,
+    ) -> Reply:
         today, on = self._dates(flow)
         if session.step == RECAP:
             return self._render.recap(
@@ -387,17 +555,31 @@ class FlowEngine:
             )
         step = flow.step(session.step)
         assert step is not None
-        steps = path(flow, session.answers, today, on, estimate=True)
-        ids = [s.id for s in steps]
-        position = (ids.index(step.id) + 1 if step.id in ids else 1, max(len(ids), 1))
-        if notice is None or session.step == flow.steps[0].id:
+        position = self._position(session, flow)
+        if reached or notice is None or session.step == flow.steps[0].id:
             self._count("flow_step", f"{flow.id}:{step.id}")  # steps reached, for the report
-        picks = [
+        rows = [
             (Button(shown, data_pick(flow.id, step.id, i)),)
             for i, (_, shown) in enumerate(session.pick)
         ]
+        pending = session.confirm
+        if pending and pending.get("step") == step.id:
+            value = pending["value"]
+            shown = self._render.answer(step, value, lang)
+            if pending["kind"] == "hedge":
+                ask = self._render.t("flows.confirm.ask", lang, answer=shown)
+                keep = self._render.t("flows.btn.keep", lang, answer=shown)
+            else:
+                first = as_date(value["x"]) or today
+                month = self._render.month(value["x"], lang)
+                ask = self._render.t(
+                    "flows.day.ask", lang, month=month, mm=f"{first.month:02d}", yyyy=first.year
+                )
+                keep = self._render.t("flows.btn.no_day", lang)
+            notice = f"{notice}\n\n{ask}" if notice else ask
+            rows.append((Button(keep, f"f:keep:{flow.id}:{step.id}"),))
         return self._render.question(
-            flow, step, lang, position, first=position[0] == 1, notice=notice, extra_rows=picks
+            flow, step, lang, position, first=position[0] == 1, notice=notice, extra_rows=rows
         )
 
     def _count(self, kind: str, key: str) -> None:
@@ -445,3 +627,24 @@ class FlowEngine:
             return False
         nxt = pending_step(flow, session.answers, *self._dates(flow))
         return session.step == (nxt.id if nxt else RECAP)
+
+
+def parse_answer(step: Step, text: str, today: date) -> Parsed:
+    """Read a typed answer to `step` (the parsers of bot/flows/parsing.py by step type)."""
+    low = step.min if step.min is not None else 0
+    if step.type == "yes_no":
+        return parse_yes_no(text)
+    if step.type == "choice":
+        options = [(o.id, [o.label.it, o.label.en]) for o in step.options]
+        return parse_choice(text, options)
+    if step.type == "money":
+        return parse_money(text, low, step.max)
+    if step.type == "number":
+        return parse_number(text, low, step.max)
+    if step.type == "years":
+        return parse_years(text, today, low, step.max if step.max is not None else 120)
+    if step.type == "age":
+        return parse_age(text, low, step.max if step.max is not None else 120)
+    if step.type == "date":
+        return parse_date(text, step.not_future, step.not_before, today)
+    return parse_text(text)

@@ -24,7 +24,7 @@ from bot.flows.render import (
     data_pick,
     data_start,
 )
-from bot.flows.rules import CLOSED_CONDITION, MARKERS
+from bot.flows.rules import CLOSED_CONDITION, MARKERS, referenced
 from bot.flows.schema import NUMERIC_TYPES, UNKNOWN, Flow, LText, Parameter, Step
 from bot.models import SafeLoader, validation_problems
 from bot.texts import placeholders
@@ -119,6 +119,26 @@ def check_flow(flow: Flow) -> Iterator[tuple[str, str]]:
         yield from _check_placeholders(flow, condition.label, f"{field}.label")
     yield from _check_texts(flow)
     yield from _check_callback_data(flow)
+    yield from _check_policy(flow)
+
+
+def _check_policy(flow: Flow) -> Iterator[tuple[str, str]]:
+    """A verdict is never surer than its sources (docs/flows.md, "The verdict policy").
+
+    The engine never gives ❌ on a parameter with no documented value for the day checked
+    (rules.decide); an `active` flow claims its rules are in force today, so every parameter
+    a condition reads must have an open-ended documented value (no `to`, not null)."""
+    if flow.status != "active":
+        return
+    used = {name for c in flow.conditions for name in referenced(c, flow)[1]}
+    for name in sorted(used & set(flow.parameters)):
+        last = flow.parameters[name].values[-1]
+        if last.to is not None or last.value is None:
+            yield (
+                f"parameters.{name}",
+                "status 'active' says the rules are in force today, but this parameter's "
+                "latest value is closed or null: set status to 'unknown' or document today's value",
+            )
 
 
 def _check_ids(flow: Flow) -> Iterator[tuple[str, str]]:
@@ -268,7 +288,13 @@ def _check_texts(flow: Flow) -> Iterator[tuple[str, str]]:
 
 
 def _check_callback_data(flow: Flow) -> Iterator[tuple[str, str]]:
-    data = [data_start(flow.id), data_ok(flow.id), DATA_CANCEL]
+    data = [
+        data_start(flow.id),
+        data_ok(flow.id),
+        DATA_CANCEL,
+        f"f:resume:{flow.id}",
+        f"f:restart:{flow.id}",
+    ]
     for step in flow.steps:
         values = [o.id for o in step.options] + ["yes", "no", UNKNOWN]
         data += [data_answer(flow.id, step.id, v) for v in values]
@@ -276,6 +302,7 @@ def _check_callback_data(flow: Flow) -> Iterator[tuple[str, str]]:
             data_back(flow.id, step.id),
             data_edit(flow.id, step.id),
             data_pick(flow.id, step.id, MAX_PICK - 1),
+            f"f:keep:{flow.id}:{step.id}",
         ]
     for item in data:
         if len(item.encode("utf-8")) > MAX_CALLBACK_BYTES:

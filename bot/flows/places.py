@@ -62,8 +62,23 @@ def province_answer(places: PlacesLike, match: PlaceMatchLike, text: str) -> dic
     }
 
 
-def ats_entries(places: PlacesLike | None, answer: Any) -> list[tuple[str, str | None]]:
-    """(ATS name, first web page) for the ATS recorded with a comune answer."""
+PLACEHOLDERS = frozenset({"", "-", "–", "—", "none", "null", "n/a", "nd", "n.d."})
+
+
+def _texts(value: Any) -> list[str]:
+    """Contact values as clean strings: a string, a list, or objects with a `url`."""
+    items = value if isinstance(value, (list, tuple)) else [value]
+    found = []
+    for item in items:
+        text = item if isinstance(item, str) else getattr(item, "url", None)
+        if isinstance(text, str) and text.strip().lower() not in PLACEHOLDERS:
+            found.append(text.strip())
+    return found
+
+
+def ats_entries(places: PlacesLike | None, answer: Any) -> list[tuple[str, dict[str, list[str]]]]:
+    """(ATS name, {"page"|"website"|"phone"|"email": values}) for the ATS recorded with a comune
+    answer; only the fields that have a value (the directory may lack a phone or an e-mail)."""
     if places is None or not isinstance(answer, Mapping):
         return []
     entries = []
@@ -71,8 +86,15 @@ def ats_entries(places: PlacesLike | None, answer: Any) -> list[tuple[str, str |
         ats = places.ats.get(ats_id)
         if ats is None:
             continue
-        pages = list(getattr(ats, "pages", None) or [])
-        page = pages[0] if pages else None
-        url = page if isinstance(page, str) or page is None else getattr(page, "url", str(page))
-        entries.append((str(getattr(ats, "name", ats_id)), url))
+        contacts: dict[str, list[str]] = {}
+        for key, names in (
+            ("page", ("pages",)),
+            ("website", ("website", "websites", "site")),
+            ("phone", ("phone", "phones")),
+            ("email", ("email", "emails")),
+        ):
+            values = [v for name in names for v in _texts(getattr(ats, name, None))]
+            if values:
+                contacts[key] = list(dict.fromkeys(values))[: 2 if key == "phone" else 1]
+        entries.append((str(getattr(ats, "name", ats_id)), contacts))
     return entries

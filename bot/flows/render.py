@@ -7,7 +7,8 @@ from datetime import date
 from typing import Any
 
 from bot.flows.expr import Outcome
-from bot.flows.rules import ConditionResult, Verdict, as_date, resolve
+from bot.flows.parsing import is_approx
+from bot.flows.rules import ConditionResult, Verdict, as_date, last_documented, resolve
 from bot.flows.schema import (
     NUMERIC_TYPES,
     UNKNOWN,
@@ -106,8 +107,42 @@ class Renderer:
         key = "flows.fmt.year_one" if float(value) == 1 else "flows.fmt.years"
         return self.t(key, lang, n=fmt_number(round(float(value), 2), lang))
 
+    def plain_value(self, step: Step, value: Any, lang: str) -> str:
+        """One figure of a step's kind: 9.000 €, 2 anni, 01/10/2025, 4."""
+        if step.type == "money":
+            return self.money(value, lang)
+        if step.type == "years":
+            return self.years(value, lang)
+        if step.type == "age":
+            return self.t("flows.fmt.age", lang, n=fmt_number(value, lang))
+        if step.type == "date":
+            day = as_date(value)
+            return fmt_date(day) if day else str(value)
+        return fmt_number(value, lang) if isinstance(value, (int, float)) else str(value)
+
+    def month(self, value: Any, lang: str) -> str:
+        """'2025-10-01' -> 'ottobre 2025' / 'October 2025'."""
+        day = as_date(value)
+        if day is None:
+            return str(value)
+        names = self.t("flows.fmt.month_names", lang).split(",")
+        name = names[day.month - 1].strip() if len(names) == 12 else f"{day.month:02d}"
+        return self.t("flows.fmt.month", lang, month=name, year=day.year)
+
+    def approx(self, step: Step, value: Mapping[str, Any], lang: str) -> str:
+        """A range answer as the user gave it: 'circa 9.000 €', 'quasi 2 anni', 'ottobre 2025'."""
+        kind = value.get("approx")
+        if kind == "month":
+            return self.month(value.get("x"), lang)
+        if kind == "since":
+            return self.t("flows.fmt.approx.since", lang, month=self.month(value.get("x"), lang))
+        shown = self.plain_value(step, value.get("x"), lang)
+        return self.t(f"flows.fmt.approx.{kind}", lang, value=shown)
+
     def answer(self, step: Step, value: Any, lang: str) -> str:
         """The user's answer as shown in the recap and the verdict."""
+        if is_approx(value):
+            return self.approx(step, value, lang)
         if value == UNKNOWN or value is None:
             label = step.unknown_label or None
             return label.get(lang) if label else self.t("flows.answer.unknown", lang)
@@ -191,6 +226,8 @@ class Renderer:
         fields: dict[str, str] = {}
         for name, param in flow.parameters.items():
             dated = resolve(param, on)
+            if dated is None or dated.value is None:  # say what the last documented rule said
+                dated = last_documented(param, on) or dated
             key = answers.get(param.by) if param.by else None
             fields[name] = self.param_value(flow, param, dated.value if dated else None, lang, key)
         return self.texts_format(text.get(lang), fields)
@@ -201,6 +238,19 @@ class Renderer:
             return template.format(**fields)
         except (KeyError, IndexError, ValueError):
             return template
+
+    def ats_line(self, name: str, contacts: Mapping[str, Sequence[str]], lang: str) -> str:
+        """'ATS Insubria: pagina …; tel. …' with only the contacts that exist (never '-')."""
+        parts = []
+        for key in ("page", "website", "phone", "email"):
+            if key == "website" and contacts.get("page"):
+                continue  # the conciliazione page is on the website already
+            values = [v for v in contacts.get(key, ()) if v and v.strip() not in ("-", "None")]
+            if values:
+                parts.append(self.t(f"flows.verdict.ats_{key}", lang, value=", ".join(values)))
+        if not parts:
+            return self.t("flows.verdict.ats_bare", lang, name=name)
+        return self.t("flows.verdict.ats", lang, name=name, contacts="; ".join(parts))
 
     # -- buttons -------------------------------------------------------------------------
     def nav_row(self, flow: Flow, step_id: str, lang: str, first: bool) -> tuple[Button, ...]:
@@ -270,7 +320,13 @@ class Renderer:
             *self.answer_rows(flow, step, lang),
             self.nav_row(flow, step.id, lang, first),
         ]
-        expects = "number" if step.type in NUMERIC_TYPES or step.type == "date" else "any"
+        # A typed answer is expected (the console then letters the buttons: "1" is an answer).
+        if step.type in NUMERIC_TYPES or step.type == "date":
+            expects = "number"
+        elif step.type in ("comune", "text"):
+            expects = "text"
+        else:
+            expects = "any"
         return self._flow_reply(flow, parts, rows, lang, expects)
 
     def recap(
@@ -363,7 +419,9 @@ class Renderer:
 
     def _headline(self, flow: Flow, verdict: Verdict, answers: Mapping[str, Any], lang: str) -> str:
         title = flow.title.get(lang)
+        failed = self._names(flow, verdict, answers, lang, verdict.failing[:1])
         fields = {
+            "failed": failed,
             "title": title,
             "office": flow.decides.get(lang).strip(),
             "as_of": fmt_date(flow.as_of),
@@ -409,6 +467,8 @@ class Renderer:
                 continue
             answered_unknown = any(answers.get(s) == UNKNOWN for s in result.steps)
             skipped = result.outcome is Outcome.SKIPPED
+            if result.was is Outcome.NOT_MET and result.gaps and not answered_unknown:
+                continue  # said below, with what the last documented rule required
             (by_answer if answered_unknown or skipped else by_rule).append(result.id)
         parts = []
         if by_answer:
@@ -427,6 +487,19 @@ class Renderer:
                     names=self._names(flow, verdict, answers, lang, by_rule),
                 )
             )
+        for result in verdict.results:
+            if result.was is Outcome.NOT_MET and result.gaps:
+                ends = [g for _, g in result.gaps if g is not None]
+                last = max(ends, key=lambda g: g.from_)
+                until = fmt_date(last.to) if last.to else fmt_date(last.from_)
+                parts.append(
+                    self.t(
+                        "flows.verdict.reason.gap_fail",
+                        lang,
+                        until=until,
+                        label=self._result_label(flow, verdict, result, answers, lang),
+                    )
+                )
         parts.append(self.t("flows.verdict.reason.unsure_end", lang, **fields))
         return " ".join(parts)
 
@@ -481,13 +554,27 @@ class Renderer:
             else:  # several answers: name each one
                 given = "; ".join(f"{label}: {value}" for label, value in shown)
             given = given or self.t("flows.answer.skipped", lang)
-        return self.t(
+        line = self.t(
             "flows.verdict.condition",
             lang,
             mark=CONDITION_MARKS[result.outcome],
             label=label,
             answer=given,
         )
+        gap = self._gap_note(result, lang)
+        return f"{line} {gap}" if gap else line
+
+    def _gap_note(self, result: ConditionResult, lang: str) -> str:
+        """'(regola documentata fino al 31/12/2019, non documentata oggi)' for a rule gap."""
+        ends = [g for _, g in result.gaps if g is not None]
+        if not result.gaps:
+            return ""
+        if not ends:
+            return self.t("flows.verdict.gap_none", lang)
+        last = max(ends, key=lambda g: g.from_)
+        if last.to is None:
+            return self.t("flows.verdict.gap_from", lang, start=fmt_date(last.from_))
+        return self.t("flows.verdict.gap", lang, until=fmt_date(last.to))
 
     def _param_lines(self, flow: Flow, verdict: Verdict, lang: str) -> list[str]:
         lines = []

@@ -36,6 +36,7 @@ CLOSED_CONDITION = "open"  # id of the condition added when a measure has closed
 # for "question 3 of 7" also when it depends on questions not answered yet.
 ASKED = (Outcome.MET, Outcome.UNKNOWN)
 ASKED_OR_PENDING = (Outcome.MET, Outcome.UNKNOWN, Outcome.SKIPPED)
+OPEN_END = 1e-6  # how far inside an open end of a range ("quasi 2 anni") the rules look
 
 
 # --- dates and parameters -------------------------------------------------------------------
@@ -63,6 +64,17 @@ def resolve(param: Parameter, day: date) -> DatedValue | None:
         if value.covers(day):
             return value
     earlier = [v for v in param.values if v.from_ <= day]
+    return earlier[-1] if earlier else None
+
+
+def documented_on(param: Parameter, day: date) -> bool:
+    """True when a value (not null) of the parameter covers `day` exactly."""
+    return any(v.covers(day) and v.value is not None for v in param.values)
+
+
+def last_documented(param: Parameter, day: date) -> DatedValue | None:
+    """The latest value (not null) that started on or before `day`; None if there is none."""
+    earlier = [v for v in param.values if v.value is not None and v.from_ <= day]
     return earlier[-1] if earlier else None
 
 
@@ -116,6 +128,28 @@ def _rights(expr: Compare, ctx: Context) -> list[Any] | None:
     return [tuple(value) if isinstance(value, list) else value]
 
 
+def _lefts(step: Step, raw: Any, func: str | None, today: date) -> list[Any] | None:
+    """The value(s) to compare: one answer, or both ends of a range ("circa 9000", a month).
+
+    Open ends ("quasi 2 anni": 2 excluded) are moved inward by a hair, so a comparison with the
+    excluded figure itself comes out right; a range decides only when both ends agree."""
+    if not (isinstance(raw, dict) and "lo" in raw and "hi" in raw):
+        left = _left(step, raw, func, today)
+        return None if left is None else [left]
+    low, high = _left(step, raw["lo"], func, today), _left(step, raw.get("hi"), func, today)
+    if low is None:
+        return None
+    if high is None:
+        if step.type not in NUMERIC_TYPES or raw.get("hi") is not None:
+            return None
+        high = float("inf")  # "più di 15.000": no upper end
+    if isinstance(low, float) and raw.get("lo_open"):
+        low += OPEN_END
+    if isinstance(high, float) and raw.get("hi_open"):
+        high -= OPEN_END
+    return [low, high]
+
+
 def evaluate(expr: Compare, ctx: Context) -> Outcome:
     step = ctx.flow.step(expr.answer)
     if step is None:
@@ -125,12 +159,12 @@ def evaluate(expr: Compare, ctx: Context) -> Outcome:
     raw = ctx.answers[expr.answer]
     if raw == UNKNOWN:
         return Outcome.UNKNOWN
-    left = _left(step, raw, expr.func, ctx.today)
+    lefts = _lefts(step, raw, expr.func, ctx.today)
     rights = _rights(expr, ctx)
-    if left is None or rights is None:
+    if lefts is None or rights is None:
         return Outcome.UNKNOWN
     try:
-        results = {compare_values(left, expr.op, right) for right in rights}
+        results = {compare_values(left, expr.op, right) for left in lefts for right in rights}
     except TypeError:  # a value of the wrong kind (e.g. an old answer): cannot decide
         return Outcome.UNKNOWN
     if results == {True}:
@@ -217,6 +251,11 @@ class ConditionResult:
     outcome: Outcome
     condition: Condition | None  # None for the "measure closed" condition
     steps: tuple[str, ...] = ()  # the answers the test reads
+    # Parameters read by the test with no documented value for the period checked, each with
+    # the last value documented before it (None if there is none): such a condition is never
+    # "not met" (❌), only unknown (⚠️), and the verdict says what the old rule said.
+    gaps: tuple[tuple[str, DatedValue | None], ...] = ()
+    was: Outcome | None = None  # the outcome under the last documented rule, when there is a gap
 
 
 @dataclass(frozen=True)
@@ -260,8 +299,30 @@ def referenced(condition: Condition, flow: Flow | None = None) -> tuple[list[str
     return steps, params
 
 
+def checked_day(flow: Flow, today: date, on: date | None = None) -> date:
+    """The day a verdict speaks about: today, unless another period was asked for explicitly
+    (test cases, editors) or the measure is closed (its verdict is historical)."""
+    default = evaluation_date(flow, today)
+    closed = flow.status == "closed" and flow.closed_on is not None and today > flow.closed_on
+    if closed or (on is not None and on != default):
+        return on or default
+    return today
+
+
+def _gaps(flow: Flow, params: list[str], day: date) -> tuple[tuple[str, DatedValue | None], ...]:
+    return tuple(
+        (name, last_documented(flow.parameters[name], day))
+        for name in params
+        if not documented_on(flow.parameters[name], day)
+    )
+
+
 def decide(flow: Flow, answers: Mapping[str, Any], today: date, on: date | None = None) -> Verdict:
-    """Evaluate every condition and choose the verdict (policy in docs/flows.md)."""
+    """Evaluate every condition and choose the verdict (policy in docs/flows.md).
+
+    A condition that reads a parameter with no documented value for the day checked is never
+    "not met": it is unknown, with the outcome under the last documented rule in `was`."""
+    day = checked_day(flow, today, on)
     on = on or evaluation_date(flow, today)
     ctx = Context(flow, answers, today, on)
     closed = flow.status == "closed" and flow.closed_on is not None and today > flow.closed_on
@@ -275,7 +336,14 @@ def decide(flow: Flow, answers: Mapping[str, Any], today: date, on: date | None 
         if outcome is Outcome.NA:
             continue
         steps, params = referenced(condition, flow)
-        results.append(ConditionResult(condition.id, outcome, condition, tuple(steps)))
+        gaps = _gaps(flow, params, day)
+        was = None
+        if gaps and outcome in (Outcome.NOT_MET, Outcome.UNKNOWN):
+            documented = [g.from_ for _, g in gaps if g is not None]
+            if documented:
+                was = evaluate_condition(condition, Context(flow, answers, today, max(documented)))
+            outcome = Outcome.UNKNOWN
+        results.append(ConditionResult(condition.id, outcome, condition, tuple(steps), gaps, was))
         if condition.from_:
             starts.append(condition.from_)
         for name in params:
@@ -301,3 +369,22 @@ def decide(flow: Flow, answers: Mapping[str, Any], today: date, on: date | None 
         rules_from=max(starts, default=on),
         params=tuple(used.items()),
     )
+
+
+def range_decides(
+    flow: Flow, answers: Mapping[str, Any], step_id: str, low: Any, high: Any, today: date, on: date
+) -> bool:
+    """True when a test reading `step_id` comes out differently at the two ends of a range
+    (e.g. a birth "in ottobre 2025" against a 12-month limit): then the exact value is needed."""
+    for condition in flow.conditions:
+        for text in condition_tests(condition):
+            expr = compile_expr(text)
+            if expr.answer != step_id:
+                continue
+            outcomes = {
+                evaluate(expr, Context(flow, {**answers, step_id: end}, today, on))
+                for end in (low, high)
+            }
+            if outcomes == {Outcome.MET, Outcome.NOT_MET}:
+                return True
+    return False

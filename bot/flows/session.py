@@ -27,6 +27,8 @@ class Session:
     history: list[str] = field(default_factory=list)  # answered step ids, in order
     tries: dict[str, int] = field(default_factory=dict)  # failed comune look-ups per step
     pick: list[list[str]] = field(default_factory=list)  # comune candidates: [key, shown]
+    # An answer waiting for the user: {"kind": "hedge" | "day", "step": id, "value": range}.
+    confirm: dict[str, Any] | None = None
 
     def dump(self) -> dict[str, Any]:
         return {
@@ -38,6 +40,7 @@ class Session:
             "history": self.history,
             "tries": self.tries,
             "pick": self.pick,
+            "confirm": self.confirm,
         }
 
     @classmethod
@@ -58,6 +61,14 @@ class Session:
             isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in pick
         ):
             return None
+        confirm = raw.get("confirm")
+        if confirm is not None and not (
+            isinstance(confirm, dict)
+            and confirm.get("kind") in ("hedge", "day")
+            and confirm.get("step") == step
+            and isinstance(confirm.get("value"), dict)
+        ):
+            confirm = None  # a damaged or stale pending confirmation is dropped, not trusted
         return cls(
             flow_id,
             version,
@@ -66,4 +77,5 @@ class Session:
             [str(h) for h in history],
             {str(k): int(v) for k, v in tries.items() if isinstance(v, int)},
             pick,
+            confirm,
         )
