@@ -67,6 +67,8 @@ MENU_TOPICS = {
     "families": ("nasko", "cresco", "bonus-famiglia", "aiuti-famiglie", "misure-nazionali"),
     "orgs": ("aderire", "reti", "alleanze", "programmi", "conciliazione"),
 }
+# Messages mid-check that are answered even though they are not answers to the check.
+URGENT_CATEGORIES = frozenset({"emergency", "violence"})
 # Commands that, during a guided check, answer and then repeat the pending question.
 KEEPS_THE_CHECK = frozenset({"help", "menu", "lingua", "privacy", "contatti", "aderire"})
 
@@ -324,8 +326,8 @@ class Brain:
     def _on_text(self, chat: ChatContext, text: str, lang: str) -> list[Reply]:
         check = self._active_check(chat)
         if not fold(text):
-            if check:  # an emoji or a sticker-like message mid-check: repeat the question
-                return self.flows.current(chat.chat_id, lang)  # type: ignore[union-attr]
+            if check:  # an emoji or a sticker-like message mid-check: the check re-asks
+                return self.flows.handle_text(chat.chat_id, text, lang)  # type: ignore[union-attr]
             return [
                 Reply(
                     self.texts.get("fallback.empty", lang),
@@ -341,7 +343,7 @@ class Brain:
             if handled is not None:
                 return handled
         if check:
-            return self.flows.handle_text(chat.chat_id, text, lang)  # type: ignore[union-attr]
+            return self._during_check(chat, text, lang)
         understood = self.k.understander.understand(text)
         if understood.is_smalltalk:
             if understood.act == "help":
@@ -352,6 +354,27 @@ class Brain:
             self._remember_place(chat, understood.place)
         self._record(text, answer.result, answer.reply, lang)
         return [answer.reply]
+
+    def _during_check(self, chat: ChatContext, text: str, lang: str) -> list[Reply]:
+        """A message typed during a guided check: an answer, or something to answer first.
+
+        An answer attempt goes to the check. Anything else the bot can answer (a question,
+        small talk, an emergency) is answered, then the pending question is asked again; the
+        rest goes to the check, which explains what it expects.
+        """
+        flows = self.flows
+        assert flows is not None
+        if flows.accepts(chat.chat_id, text):
+            return flows.handle_text(chat.chat_id, text, lang)
+        understood = self.k.understander.understand(text)
+        if understood.is_smalltalk and understood.act not in ("ack", "help"):
+            reply = self._smalltalk(understood.act, lang)
+        else:
+            reply = self.k.answerer.answer(understood, lang).reply
+            urgent = understood.out_of_scope in URGENT_CATEGORIES
+            if reply.status != "answer" and not urgent:
+                return flows.handle_text(chat.chat_id, text, lang)
+        return self._then_the_check(chat, [reply], lang)
 
     def _active_check(self, chat: ChatContext) -> str | None:
         if self.flows is None:
@@ -489,8 +512,10 @@ class Brain:
 
     def _then_the_check(self, chat: ChatContext, replies: list[Reply], lang: str) -> list[Reply]:
         """During a guided check, what was asked is answered, then the pending question."""
-        if self._active_check(chat):
-            return replies + self.flows.current(chat.chat_id, lang)  # type: ignore[union-attr]
+        if self.flows is not None and self._active_check(chat):
+            pending = self.flows.reprompt(chat.chat_id, lang)
+            if pending is not None:
+                return [*replies, pending]
         return replies
 
     # -- buttons -------------------------------------------------------------------------------
