@@ -221,6 +221,19 @@ async def test_own_case_gets_the_check_button_and_a_place_its_ats_line(door: Doo
     assert "ATS di Pavia" in sent[0].plain
 
 
+async def test_a_command_mid_check_is_answered_then_the_question_comes_back(door: Door) -> None:
+    await door.say(18, "/verifica nasko")
+    sent = await door.say(18, "/help")
+    expected = door.brain.handle_command(twin(18), "help")
+    assert len(expected) == 1  # the twin has no check running
+    assert len(sent) >= 2 and sent[0].text == as_sent(expected)[0][0]
+    assert door.brain.flows is not None
+    pending = door.brain.flows.reprompt(18, "it")
+    assert pending is not None and seen(sent[-1:]) == as_sent([pending])
+    thumbs = await door.say(18, "👍")
+    assert thumbs and door.brain.flows.active(18) == "nasko"
+
+
 async def test_english_speaker_gets_english(door: Door) -> None:
     sent = await door.say(11, QUESTION_EN, lang="en-GB")
     expected = door.brain.handle_text(twin(11, "en-GB"), QUESTION_EN)
