@@ -1,4 +1,4 @@
-"""Run an evaluation set (DESIGN.md section 3 format) on the default matcher and the baseline."""
+"""Run an evaluation set (format: docs/contracts.md) on the default matcher and the baseline."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import yaml
 from bot.brain import Brain
 from bot.reply import Reply
 
-DEFAULT_EVAL_FILE = Path(__file__).resolve().parent.parent / "tests" / "eval" / "dev.yaml"
+# Shipped with the package, so `eval` works installed; the full sets live in tests/eval/.
+DEFAULT_EVAL_FILE = Path(__file__).resolve().parent / "data" / "eval-sample.yaml"
 MATCHERS = ("default", "baseline")
 
 

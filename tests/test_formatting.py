@@ -20,7 +20,12 @@ from bot.formatting import (
 
 @pytest.mark.parametrize(
     ("lang", "expected"),
-    [("it", "1 marzo 2026"), ("en", "March 1, 2026"), (None, "1 marzo 2026"), ("de", "1 marzo 2026")],
+    [
+        ("it", "1 marzo 2026"),
+        ("en", "March 1, 2026"),
+        (None, "1 marzo 2026"),
+        ("de", "1 marzo 2026"),
+    ],
 )
 def test_dates_read_naturally_in_each_language_and_unknown_languages_fall_back_to_italian(
     lang: str | None, expected: str

@@ -263,11 +263,7 @@ def test_usage_per_topic_and_day_and_flows_started_completed_abandoned(tmp_path:
         {"step": "isee", "reached": 8},
     ]
     html = render_html(report)
-    assert (
-        "Eligibility checks" in html
-        and "residenza" in html
-        and html.count("<svg") >= 4
-    )
+    assert "Eligibility checks" in html and "residenza" in html and html.count("<svg") >= 4
 
 
 def test_steps_follow_the_flow_definition_when_the_flow_is_known(tmp_path: Path) -> None:
@@ -325,16 +321,43 @@ def test_redaction_masks_identifiers_but_keeps_amounts_and_dates(raw: str, maske
 # ~40 eligibility checks started a day over 5 flows.
 MONTH_DAYS = 30
 _SUBJECTS = [
-    "bonus nido", "asilo nido", "congedo parentale", "assegno unico", "bonus mamme",
-    "permessi legge 104", "baby sitter", "centri estivi", "part time", "smart working",
-    "dote scuola", "bonus affitto", "carta dedicata", "contributo libri", "mensa scolastica",
-    "parking", "passport", "tax return", "isee corrente", "pre scuola", "post scuola",
-    "ludoteca", "colonia", "doposcuola", "trasporto scolastico",
+    "bonus nido",
+    "asilo nido",
+    "congedo parentale",
+    "assegno unico",
+    "bonus mamme",
+    "permessi legge 104",
+    "baby sitter",
+    "centri estivi",
+    "part time",
+    "smart working",
+    "dote scuola",
+    "bonus affitto",
+    "carta dedicata",
+    "contributo libri",
+    "mensa scolastica",
+    "parking",
+    "passport",
+    "tax return",
+    "isee corrente",
+    "pre scuola",
+    "post scuola",
+    "ludoteca",
+    "colonia",
+    "doposcuola",
+    "trasporto scolastico",
 ]
 _FRAMES = [
-    "come funziona {s}", "quanto spetta per {s}", "{s} requisiti", "dove chiedo {s}",
-    "how do I apply for {s}", "{s} scadenza domanda", "info {s} {n}", "{s} a {c}",
-    "posso avere {s} se lavoro", "what is {s}",
+    "come funziona {s}",
+    "quanto spetta per {s}",
+    "{s} requisiti",
+    "dove chiedo {s}",
+    "how do I apply for {s}",
+    "{s} scadenza domanda",
+    "info {s} {n}",
+    "{s} a {c}",
+    "posso avere {s} se lavoro",
+    "what is {s}",
 ]
 _TOWNS = ["milano", "bergamo", "brescia", "pavia", "lecco", "como", "varese", "monza"]
 
@@ -374,7 +397,9 @@ class MonthOfUse:
                 for step in range(6):
                     self._events.append((day, "flow_step", f"{flow}:step-{step}", started - step))
 
-    def questions(self, statuses: tuple[str, ...] = ("fallback", "clarify")) -> list[QuestionRecord]:
+    def questions(
+        self, statuses: tuple[str, ...] = ("fallback", "clarify")
+    ) -> list[QuestionRecord]:
         return [q for q in self._questions if q.status in statuses]
 
     def feedback_rows(self) -> list[tuple[str, str, int, str | None]]:

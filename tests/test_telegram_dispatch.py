@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import math
 import os
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -419,23 +420,27 @@ async def test_chats_run_concurrently_and_each_chat_in_order(
     door: Door, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """While replies wait on a slow Telegram, other chats go on; each chat stays in order."""
-    chats, steps, send_delay = range(100, 110), 5, 0.1
+    chats, steps = range(100, 110), 5
     monkeypatch.setattr(door.brain, "handle_text", lambda chat, text: [Reply(f"echo {text}")])
-    door.api.delay_next("sendMessage", send_delay, times=len(chats) * steps)
+    # Telegram holds the first reply of every chat until told otherwise.
+    door.api.delay_next("sendMessage", math.inf, times=len(chats))
     await door.app.start()
-    started = time.monotonic()
     try:
         for step in range(steps):
             for chat_id in chats:
                 update = door.api.push_message(chat_id, f"{chat_id}-{step}")
                 await door.app.update_queue.put(Update.de_json(update, door.app.bot))
+        # Every chat's first reply reaches Telegram while none has been answered: the chats
+        # are served at once, not one after the other (no clock involved).
+        held = await door.api.wait_for_calls("sendMessage", len(chats), timeout=20)
+        assert {call.params["chat_id"] for call in held} == set(chats)
+        assert all(call.status == 0 for call in held), [call.status for call in held]
+        door.api.release_delayed()
         for chat_id in chats:
             assert await door.api.wait_for_messages(chat_id, steps, timeout=20)
     finally:
+        door.api.release_delayed()
         await door.app.stop()
-    elapsed = time.monotonic() - started
-    # One chat at a time would take len(chats) * steps * send_delay = 5 s.
-    assert elapsed < len(chats) * steps * send_delay / 2
     for chat_id in chats:
         replies = [m.plain for m in door.api.sent_to(chat_id)]
         assert replies == [f"echo {chat_id}-{step}" for step in range(steps)]
