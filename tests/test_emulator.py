@@ -36,6 +36,9 @@ from handlers.render import render
 from tests.loadgen import stop_process
 from tests.support import chat, make_brain
 
+# Slow: a third-party emulator in Node.js, killed and restarted (deselect with -m 'not slow').
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 EMULATOR_DIR = ROOT / "tests" / "emulator"
 TOKEN = "123456789:EmulatorTestTokenAAAAAAAAAAAAAAAAAA"

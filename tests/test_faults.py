@@ -42,6 +42,9 @@ from handlers.transport import AiohttpRequest
 from tests.fakebotapi import DEFAULT_TOKEN, SentMessage
 from tests.loadgen import Sent, TrackingBotApi, polling, received, rendered, stop_process
 
+# Slow: outages, retries and signals, in real time (deselect with -m 'not slow').
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 REPLY_TIMEOUT = 10.0
 START_TIMEOUT = 30.0

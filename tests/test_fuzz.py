@@ -35,6 +35,9 @@ from handlers.render import MAX_CALLBACK_DATA_BYTES, MAX_MESSAGE_LENGTH, render,
 from tests.fakebotapi import parse_telegram_html
 from tests.support import real_kb
 
+# Slow: hypothesis-generated input, many examples (deselect with -m 'not slow').
+pytestmark = pytest.mark.slow
+
 STATUSES = {"answer", "clarify", "fallback", "smalltalk", "flow", "verdict", "info"}
 FUZZ = settings(
     max_examples=300,

@@ -38,6 +38,9 @@ from tests.loadgen import (
 )
 from tests.support import real_kb
 
+# Slow: hundreds of simulated users (deselect with -m 'not slow').
+pytestmark = pytest.mark.slow
+
 USERS = 200
 # Telegram's limit for a bot's messages across all chats (what the rate limiter enforces).
 TELEGRAM_MESSAGES_PER_SECOND = 30

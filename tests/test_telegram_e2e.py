@@ -40,6 +40,9 @@ from tests.fakebotapi import (
 )
 from tests.loadgen import stop_process
 
+# Slow: the real bot process against the fake Bot API (deselect with -m 'not slow').
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 30.0
 REPLY_TIMEOUT = 10.0
