@@ -631,6 +631,7 @@ class BotApiEmulator:
         params = _decode_params(params)
         record = ApiCall(method, params)
         self.calls.append(record)
+        self._wake(self._change_waiters)  # a call arriving is news too (wait_for_calls)
         try:
             if token is not None and token != self.token:
                 raise ApiError(401, "Unauthorized")

@@ -74,6 +74,7 @@ def test_ask_batch_one_json_line_per_question_including_odd_input() -> None:
     assert objects[5]["status"] == "answer" and objects[5]["lang"] == "en"
 
 
+@pytest.mark.slow  # a thousand answers
 def test_ask_batch_answers_a_thousand_questions_one_line_each() -> None:
     """Speed is measured by benchmarks/run.py, not asserted here (a busy machine would fail)."""
     sample = (EVAL_DIR / "dev.yaml").read_text(encoding="utf-8")
@@ -101,6 +102,7 @@ def test_chat_answers_typed_questions_and_presses_numbered_buttons(tmp_path: Pat
     assert "[1]" in proc.stdout
 
 
+@pytest.mark.slow  # 127 cases through both matchers
 def test_eval_prints_both_matchers(tmp_path: Path) -> None:
     proc = _run(["eval", str(EVAL_DIR / "holdout.yaml")], tmp_path=tmp_path, timeout=120)
     assert proc.returncode == 0, proc.stderr

@@ -34,6 +34,7 @@ def _pct(result: MatcherResult, expect: str) -> float:
     return 100.0 * ok / total
 
 
+@pytest.mark.slow  # every case of three sets, twice
 @pytest.mark.parametrize("name", sorted(FLOORS))
 def test_accuracy_does_not_regress_and_beats_the_baseline(brain: Brain, name: str) -> None:
     default, baseline = run_evaluation(brain, EVAL_DIR / name)

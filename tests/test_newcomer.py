@@ -134,9 +134,8 @@ def test_ask_leaves_nothing_behind(tmp_path: Path) -> None:
     temp.mkdir()
     cwd = tmp_path / "cwd"
     cwd.mkdir()
-    for args, stdin in ((["ask", "quanto dà il fondo cresco?"], None), (["ask", "-"], "ciao\n")):
-        proc = run_cli(args, env=cli_env(TMPDIR=str(temp)), cwd=cwd, stdin=stdin)
-        assert proc.returncode == 0, proc.stderr
+    proc = run_cli(["ask", "quanto dà il fondo cresco?"], env=cli_env(TMPDIR=str(temp)), cwd=cwd)
+    assert proc.returncode == 0 and "75" in proc.stdout, proc.stderr
     assert list(temp.iterdir()) == [] and list(cwd.iterdir()) == []
 
 

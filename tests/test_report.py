@@ -84,6 +84,7 @@ def test_the_question_is_recorded_with_what_editors_need_and_nothing_about_the_u
     }
 
 
+@pytest.mark.slow  # three report processes
 def test_cli_text_json_and_html_show_the_question_and_never_who_asked(
     asked: tuple[Path, str], tmp_path: Path
 ) -> None:

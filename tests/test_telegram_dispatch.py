@@ -7,7 +7,6 @@ The Application is built by the composition root with an offline request layer
 
 from __future__ import annotations
 
-import asyncio
 import io
 import logging
 import math
@@ -23,7 +22,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from telegram import Update
-from telegram.ext import Application, ExtBot
+from telegram.ext import Application
 
 import handlers.delivery
 from bot.brain import Brain, ChatContext
@@ -358,44 +357,6 @@ async def test_a_user_who_blocked_the_bot_is_handled_quietly(
         if r.name.startswith(("handlers", "telegram")) and r.levelno >= logging.ERROR
     ]
     assert door_errors == []
-
-
-async def test_a_delivered_reply_whose_answer_is_unreadable_gets_no_apology(
-    door: Door, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
-    """Some Bot API emulators answer sendMessage with the request: delivered is delivered."""
-    post = ExtBot._post
-
-    async def echoing_post(
-        self: ExtBot, endpoint: str, data: Any = None, *args: Any, **kw: Any
-    ) -> Any:
-        result = await post(self, endpoint, data, *args, **kw)
-        if endpoint == "sendMessage":
-            return {"chat_id": data["chat_id"], "text": data["text"], "parse_mode": "HTML"}
-        return result
-
-    monkeypatch.setattr(ExtBot, "_post", echoing_post)
-    caplog.set_level(logging.WARNING)
-    sent = await door.say(47, QUESTION_IT)
-    await asyncio.sleep(0.3)  # an apology would come now
-    expected = door.brain.handle_text(twin(47), QUESTION_IT)
-    assert seen(door.api.sent_to(47)) == as_sent(expected)
-    assert seen(sent) == as_sent(expected)
-    assert "not a Telegram Message" in caplog.text
-
-
-async def test_a_request_python_telegram_bot_refuses_is_not_taken_for_delivered(
-    door: Door, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Only an answer the server accepted is forgiven; a TypeError before sending is an error."""
-
-    async def refusing_post(self: ExtBot, endpoint: str, *args: Any, **kw: Any) -> Any:
-        raise TypeError("refused before sending")
-
-    monkeypatch.setattr(ExtBot, "_post", refusing_post)
-    with pytest.raises(TypeError):
-        await handlers.delivery.send_replies(door.app.bot, 48, [Reply("ciao")])
-    assert door.api.sent_to(48) == []
 
 
 async def test_network_errors_are_retried(door: Door, monkeypatch: pytest.MonkeyPatch) -> None:
