@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.support import EVAL_DIR
+from bot.cli import main
+from tests.support import EVAL_DIR, cli_env, run_cli
 
 KEYS = {"question", "status", "entry", "score", "lang", "text", "options"}
 
@@ -18,18 +17,23 @@ KEYS = {"question", "status", "entry", "score", "lang", "text", "options"}
 def _run(
     args: list[str], stdin: str | None = None, tmp_path: Path | None = None, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    if tmp_path is not None:
-        env["BOT_DATA_DIR"] = str(tmp_path / "data")
-    env.pop("BOT_TOKEN", None)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-    )
+    env = cli_env(BOT_DATA_DIR=str(tmp_path / "data")) if tmp_path is not None else cli_env()
+    return run_cli(args, env=env, stdin=stdin, timeout=timeout)
+
+
+@pytest.fixture
+def in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """Run a command in this process (no interpreter start-up): (exit code, stdout). From an
+    empty folder, so that no `.env` of the checkout changes this process's environment."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("BOT_DATA_DIR", "KNOWLEDGE_DIR", "BOT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+
+    def run(args: list[str]) -> tuple[int, str]:
+        code = main(args)
+        return code, capsys.readouterr().out
+
+    return run
 
 
 def test_ask_json_single_question_follows_the_contract() -> None:
@@ -43,10 +47,9 @@ def test_ask_json_single_question_follows_the_contract() -> None:
     assert obj["entry"]
 
 
-def test_ask_plain_text_and_language_option() -> None:
-    proc = _run(["ask", "--lang", "en", "cos'è", "il", "fondo", "nasko"])
-    assert proc.returncode == 0, proc.stderr
-    assert "NASKO" in proc.stdout
+def test_ask_plain_text_and_language_option(in_process) -> None:  # type: ignore[no-untyped-def]
+    code, out = in_process(["ask", "--lang", "en", "cos'è", "il", "fondo", "nasko"])
+    assert code == 0 and "NASKO" in out
 
 
 def test_ask_batch_one_json_line_per_question_including_odd_input() -> None:
@@ -89,10 +92,9 @@ def test_ask_batch_answers_a_thousand_questions_one_line_each() -> None:
     assert [json.loads(line)["question"] for line in lines] == batch.splitlines()
 
 
-def test_baseline_matcher_is_selectable() -> None:
-    proc = _run(["ask", "--json", "--matcher", "baseline", "fondo nasko"])
-    assert proc.returncode == 0, proc.stderr
-    assert set(json.loads(proc.stdout)) == KEYS
+def test_baseline_matcher_is_selectable(in_process) -> None:  # type: ignore[no-untyped-def]
+    code, out = in_process(["ask", "--json", "--matcher", "baseline", "fondo nasko"])
+    assert code == 0 and set(json.loads(out)) == KEYS
 
 
 def test_chat_answers_typed_questions_and_presses_numbered_buttons(tmp_path: Path) -> None:
