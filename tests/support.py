@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from bot.brain import Brain, ChatContext
 from bot.knowledge import KnowledgeBase, load_knowledge
@@ -74,3 +76,27 @@ def run_cli(
         env=dict(env) if env is not None else cli_env(),
         cwd=cwd or ROOT,
     )
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (once this returns)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def as_sent(replies: list[Any]) -> list[tuple[str, list[str]]]:
+    """What the Telegram door should send for the brain's replies: (HTML, callback data)."""
+    from handlers.render import render
+
+    expected = []
+    for reply in replies:
+        for message in render(reply):
+            rows = message.keyboard.inline_keyboard if message.keyboard else ()
+            expected.append((message.html, [b.callback_data for row in rows for b in row]))
+    return expected
+
+
+def seen(messages: list[Any]) -> list[tuple[str, list[str]]]:
+    """What the fake Bot API received, in the same shape as `as_sent`."""
+    return [(message.text, message.callback_data) for message in messages]

@@ -34,7 +34,7 @@ import pytest
 from bot.brain import Brain
 from handlers.render import render
 from tests.loadgen import stop_process
-from tests.support import chat, make_brain
+from tests.support import chat, free_port, make_brain
 
 # Slow: a third-party emulator in Node.js, killed and restarted (deselect with -m 'not slow').
 pytestmark = pytest.mark.slow
@@ -69,12 +69,6 @@ def install_emulator() -> None:
     )
     if done.returncode != 0:
         pytest.skip(f"could not install telegram-test-api from npm: {done.stderr[-500:]}")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Emulator:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import argparse
 import re
 import shutil
-import socket
 import tomllib
 from pathlib import Path
 
@@ -16,7 +15,7 @@ import pytest
 from bot.cli import _parser
 from bot.evaluation import DEFAULT_EVAL_FILE
 from bot.knowledge import default_knowledge_dir
-from tests.support import ROOT, cli_env, run_cli
+from tests.support import ROOT, cli_env, free_port, run_cli
 
 TOKEN = "123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 
@@ -96,9 +95,7 @@ def test_chat_with_an_unusable_data_dir_is_one_line(tmp_path: Path, kind: str) -
 
 
 def test_run_without_a_route_to_the_bot_api_fails_at_once_in_one_line(tmp_path: Path) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]  # nothing listens here once the socket is closed
+    port = free_port()
     env = cli_env(
         BOT_TOKEN=TOKEN,
         BOT_API_BASE_URL=f"http://127.0.0.1:{port}/bot",

@@ -40,7 +40,7 @@ from tests.fakebotapi import (
     SentMessage,
     parse_telegram_html,
 )
-from tests.support import CONTRACT_COMMANDS
+from tests.support import CONTRACT_COMMANDS, as_sent, seen
 
 ADMIN_ID = 999
 GROUP = -100123
@@ -86,21 +86,6 @@ class Door:
 
     async def send_media(self, chat_id: int, kind: str, **options: Any) -> list[SentMessage]:
         return await self._new(chat_id, self.api.push_media(chat_id, kind, **options))
-
-
-def as_sent(replies: list[Reply]) -> list[tuple[str, list[str]]]:
-    """What the door should send for these replies: (HTML, callback data) per message."""
-    expected = []
-    for reply in replies:
-        for message in render(reply):
-            rows = message.keyboard.inline_keyboard if message.keyboard else ()
-            data = [button.callback_data for row in rows for button in row]
-            expected.append((message.html, data))
-    return expected
-
-
-def seen(messages: list[SentMessage]) -> list[tuple[str, list[str]]]:
-    return [(message.text, message.callback_data) for message in messages]
 
 
 @pytest.fixture

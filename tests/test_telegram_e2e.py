@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -28,9 +27,8 @@ from telegram import Bot
 from telegram.error import BadRequest, InvalidToken, RetryAfter
 
 from bot.brain import Brain, ChatContext
-from bot.reply import Reply
 from bot.settings import Settings
-from handlers.render import MAX_MESSAGE_LENGTH, render
+from handlers.render import MAX_MESSAGE_LENGTH
 from tests.fakebotapi import (
     BOT_USERNAME,
     DEFAULT_TOKEN,
@@ -39,6 +37,7 @@ from tests.fakebotapi import (
     parse_telegram_html,
 )
 from tests.loadgen import stop_process
+from tests.support import as_sent, free_port, seen
 
 # Slow: the real bot process against the fake Bot API (deselect with -m 'not slow').
 pytestmark = pytest.mark.slow
@@ -56,12 +55,6 @@ QUESTIONS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def start_bot(env: dict[str, str], log: Path, *args: str) -> subprocess.Popen[bytes]:
     # DEBUG: the log must stay free of tokens and user texts even at the chattiest level.
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", "LOG_LEVEL": "DEBUG", **env}
@@ -73,19 +66,6 @@ def start_bot(env: dict[str, str], log: Path, *args: str) -> subprocess.Popen[by
             stdout=stream,
             stderr=subprocess.STDOUT,
         )
-
-
-def as_sent(replies: list[Reply]) -> list[tuple[str, list[str]]]:
-    expected = []
-    for reply in replies:
-        for message in render(reply):
-            rows = message.keyboard.inline_keyboard if message.keyboard else ()
-            expected.append((message.html, [b.callback_data for row in rows for b in row]))
-    return expected
-
-
-def seen(messages: list[SentMessage]) -> list[tuple[str, list[str]]]:
-    return [(message.text, message.callback_data) for message in messages]
 
 
 @dataclass

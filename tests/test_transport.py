@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -18,6 +17,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import NetworkError, TimedOut
 
 from handlers.transport import AiohttpRequest
+from tests.support import free_port
 
 TOKEN = "123456:ABC-transport-test-token-xxxxxxxx"
 BOT = {"id": 123456, "is_bot": True, "first_name": "Conciliazione", "username": "conc_bot"}
@@ -113,9 +113,7 @@ async def test_a_server_too_slow_to_answer_is_a_time_out(server: Server, bot: Bo
 
 
 async def test_a_server_that_is_not_there_is_a_network_error() -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]  # nothing listens here once the socket is closed
+    port = free_port()
     request = AiohttpRequest(read_timeout=0.5, connect_timeout=0.5)
     bot = Bot(TOKEN, base_url=f"http://127.0.0.1:{port}/bot", request=request)
     await request.initialize()
