@@ -333,13 +333,16 @@ def _environment() -> Environment:
 
 def render_html(report: Report) -> str:
     """A self-contained page: tables plus inline SVG charts (opens offline, no script)."""
-    return _environment().get_template("report.html.j2").render(
-        report=report,
-        t=report.totals,
-        charts=charts(report),
-        generated=generated(report),
-        period=period(report),
-        clusters=report.unanswered_clusters[:HTML_CLUSTER_LIMIT],
-        hidden_clusters=max(len(report.unanswered_clusters) - HTML_CLUSTER_LIMIT, 0),
+    return (
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            report=report,
+            t=report.totals,
+            charts=charts(report),
+            generated=generated(report),
+            period=period(report),
+            clusters=report.unanswered_clusters[:HTML_CLUSTER_LIMIT],
+            hidden_clusters=max(len(report.unanswered_clusters) - HTML_CLUSTER_LIMIT, 0),
+        )
     )
-
