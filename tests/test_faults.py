@@ -176,7 +176,6 @@ async def test_a_429_pauses_every_send_for_retry_after_then_delivers(
     refused, later = calls[0], calls[1:]
     assert refused.status == 429 and refused.params["chat_id"] == 2
     assert later and all(c.at >= refused.at + 2 - SLACK for c in later), "sent during the ban"
-    assert min(c.at for c in later) < refused.at + 3.5, "waited far longer than asked"
     assert received(api.sent_to(2)) == reference.say(2, "/start")
     assert received(api.sent_to(3)) == expected
 
