@@ -86,7 +86,11 @@ def add_months(day: date, months: int) -> date:
 
 
 def months_between(start: date, end: date) -> int:
-    """Whole calendar months from `start` to `end` (negative when `end` is earlier)."""
+    """Whole calendar months from `start` to `end` (negative when `end` is earlier).
+
+    A month is complete on the same day of a later month or, when that month is shorter, on
+    its last day (31 January + 1 month = 28 February), the usual convention for deadlines;
+    consistent with `add_months`."""
     months = (end.year - start.year) * 12 + end.month - start.month
     if months > 0 and add_months(start, months) > end:
         months -= 1

@@ -444,7 +444,9 @@ def assert_one_line_per_problem(problems: list[str]) -> None:
 
 
 @settings(
-    max_examples=80,
+    # Each example loads a knowledge base and builds a brain (~1 s of CPU): 40 (was 80) keep
+    # the suite within its 3 minutes, about one or two mutations per file of knowledge/ per run.
+    max_examples=40,
     deadline=None,
     suppress_health_check=[
         HealthCheck.too_slow,
