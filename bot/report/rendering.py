@@ -280,8 +280,8 @@ def charts(report: Report) -> dict[str, Chart]:
                 "rows",
                 [a.entry for a in worst],
                 [
-                    Series("👎", RED, [a.down for a in worst]),
-                    Series("👍", GREEN, [a.up for a in worst]),
+                    Series("thumbs down", RED, [a.down for a in worst]),
+                    Series("thumbs up", GREEN, [a.up for a in worst]),
                 ],
             )
         )
