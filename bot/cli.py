@@ -180,23 +180,24 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     import yaml
 
-    from bot.evaluation import DEFAULT_EVAL_FILE, print_report, run_evaluation
+    from bot.evaluation import DEFAULT_EVAL_FILE, load_cases, print_report, run_evaluation
 
     path = Path(args.file) if args.file else DEFAULT_EVAL_FILE
     if not path.is_file():
         print(f"error: no evaluation file at {display_path(path)}", file=sys.stderr)
         return 1
+    try:
+        load_cases(path)  # before building a brain: a wrong file is said at once
+    except (OSError, yaml.YAMLError, UnicodeDecodeError, TypeError, KeyError, ValueError) as exc:
+        reason = " ".join(str(exc).split())
+        print(
+            f"error: {display_path(path)} is not an evaluation set (a YAML list of "
+            f"q/expect cases, see docs/contracts.md): {reason}",
+            file=sys.stderr,
+        )
+        return 1
     with _offline_brain(settings) as brain:
-        try:
-            results = run_evaluation(brain, path)
-        except (yaml.YAMLError, UnicodeDecodeError, TypeError, KeyError, ValueError) as exc:
-            reason = " ".join(str(exc).split())
-            print(
-                f"error: {display_path(path)} is not an evaluation set (a YAML list of "
-                f"q/expect cases, see docs/contracts.md): {reason}",
-                file=sys.stderr,
-            )
-            return 1
+        results = run_evaluation(brain, path)
     print_report(results, path, show_failures=args.show_failures)
     return 0
 

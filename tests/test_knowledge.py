@@ -150,6 +150,7 @@ def test_validate_cli_exit_codes(kb_copy: Path) -> None:
     ok = subprocess.run([sys.executable, "-m", "bot", "validate"], capture_output=True, text=True)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert ok.stdout.startswith("OK:")
+    assert ok.stdout.rstrip().endswith(" in knowledge")  # the folder it checked
     _add_file(kb_copy, "broken.yaml", textwrap.dedent("entries: [\n"))
     bad = subprocess.run(
         [sys.executable, "-m", "bot", "validate", str(kb_copy)], capture_output=True, text=True
