@@ -183,7 +183,9 @@ class Admin:
         if not username:
             return self._info("poster.no_username", lang)
         try:
-            poster = build_poster(self.services.knowledge().kb, topic, poster_lang, username, "pdf", paper)
+            poster = build_poster(
+                self.services.knowledge().kb, topic, poster_lang, username, "pdf", paper
+            )
         except PosterUnavailable:
             logger.warning("/poster: the posters extra is not installed")
             return self._info("poster.unavailable", lang)

@@ -125,17 +125,17 @@ class Answerer:
         result = decide(ranked, norm)
         if u.place is not None and self._asks_office(residual, u, lang):
             return Answer(self.places.describe(u.place, self.texts, lang), result)
-        reply = self._content(u, ranked, result, lang)
-        if reply is None:
-            if u.place is not None and self._near_office_topic(ranked):
-                return Answer(self.places.describe(u.place, self.texts, lang), result)
-            # Not a question we can answer, but small talk among other words ("ciao come
-            # butta?"): the small-talk reply says more than "I don't know".
-            act = self.understander.smalltalk.partial(u.text)
-            if act is not None and act != "help":
-                return Answer(self.composer.smalltalk(act, lang), result)
-            reply = self.composer.fallback(lang, score=result.score)
-        return Answer(reply, result)
+        content = self._content(u, ranked, result, lang)
+        if content is not None:
+            return Answer(content, result)
+        if u.place is not None and self._near_office_topic(ranked):
+            return Answer(self.places.describe(u.place, self.texts, lang), result)
+        # Not a question we can answer, but small talk among other words ("ciao come
+        # butta?"): the small-talk reply says more than "I don't know".
+        act = self.understander.smalltalk.partial(u.text)
+        if act is not None and act != "help":
+            return Answer(self.composer.smalltalk(act, lang), result)
+        return Answer(self.composer.fallback(lang, score=result.score), result)
 
     def _content(
         self, u: Understanding, ranked: list[Candidate], result: MatchResult, lang: str
@@ -258,7 +258,9 @@ class Answerer:
         return sorted(boosted, key=lambda c: -c.score)
 
     def _measure_default(
-        self, u: Understanding, ranked: list[Candidate] = ()  # type: ignore[assignment]
+        self,
+        u: Understanding,
+        ranked: list[Candidate] = (),  # type: ignore[assignment]
     ) -> tuple[Entry, float, str] | None:
         """The best-ranked entry on the measure named, else its rules or its first entry."""
         if not u.named:
@@ -306,17 +308,25 @@ class Answerer:
         if before.startswith("period:"):
             _, asked, label = before.split(":", 2)
             note = self.texts.get("answer.period_missing", lang, asked=asked, period=label)
-        measure_flow = next(
-            (self.lexicon.measures[m].flow for m in u.measures if self.lexicon.measures[m].flow),
-            None,
-        ) or next(
-            (
-                m.flow
-                for m in self.lexicon.measures.values()
-                if m.flow and (entry.topic in m.topics or entry.id in m.topics)
-            ),
-            None,
-        ) or (u.situation_flow if entry.audience != "organisations" else None)
+        measure_flow = (
+            next(
+                (
+                    self.lexicon.measures[m].flow
+                    for m in u.measures
+                    if self.lexicon.measures[m].flow
+                ),
+                None,
+            )
+            or next(
+                (
+                    m.flow
+                    for m in self.lexicon.measures.values()
+                    if m.flow and (entry.topic in m.topics or entry.id in m.topics)
+                ),
+                None,
+            )
+            or (u.situation_flow if entry.audience != "organisations" else None)
+        )
         after, extra = self._place_line(u, lang)
         return self.composer.entry_reply(
             entry,
@@ -330,7 +340,9 @@ class Answerer:
         )
 
     # -- places -----------------------------------------------------------------------------
-    def _place_line(self, u: Understanding, lang: str) -> tuple[str, tuple[tuple[Button, ...], ...]]:
+    def _place_line(
+        self, u: Understanding, lang: str
+    ) -> tuple[str, tuple[tuple[Button, ...], ...]]:
         """One line naming the person's ATS, and a button to its card."""
         place = u.place
         if place is None or self.places is None or getattr(place, "kind", "") == "ambiguous":

@@ -261,7 +261,9 @@ class Brain:
     def handle_text(self, chat: ChatContext, text: str) -> list[Reply]:
         text = _clean(text)
         in_check = self.flows is not None and bool(self._active_check(chat))
-        lang = self._lang_for_text(chat, text, in_check) if fold(text) else self._remembered_lang(chat)
+        lang = (
+            self._lang_for_text(chat, text, in_check) if fold(text) else self._remembered_lang(chat)
+        )
         return self._guard(lang, lambda: self._on_text(chat, text, lang))
 
     def handle_button(self, chat: ChatContext, data: str) -> list[Reply]:

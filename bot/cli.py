@@ -1,59 +1,76 @@
-"""The `conciliazione-bot` command line (the contract of DESIGN.md section 3)."""
+"""The `conciliazione-bot` command line (the contract in docs/contracts.md).
+
+Every failure a newcomer can meet (a broken knowledge folder, an unusable BOT_DATA_DIR, no
+route to the Bot API, a missing file) ends in one line on stderr starting with "error:" and a
+non-zero exit code, never a traceback: 1 for a problem to fix, 2 for a wrong command line.
+Settings come from the environment and, when there is one, from `.env` in the current folder
+(variables already set win).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
-from bot.knowledge import KnowledgeError, default_knowledge_dir, load_knowledge
+from bot.knowledge import KnowledgeError, default_knowledge_dir, display_path, load_knowledge
 from bot.reply import as_json, as_plain_text
 from bot.settings import Settings, SettingsError
 
-logger = logging.getLogger(__name__)
-
-
-def _configure_logging(level: str) -> None:
-    logging.basicConfig(
-        level=getattr(logging, level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    # httpx logs every request URL, and the URL contains the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
+ENV_FILE = ".env"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="conciliazione-bot",
         description="Assistant for Regione Lombardia's Conciliazione vita-lavoro programme "
-        "and maternity funds (NASKO, CRESCO, ...).",
+        "and maternity funds (NASKO, CRESCO, ...). Settings come from the environment or "
+        "from .env in the current folder (see .env.example).",
     )
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     ask = sub.add_parser("ask", help="answer one question (or '-' for one per line on stdin)")
     ask.add_argument("question", nargs="+", help="the question, or '-' to read lines from stdin")
     ask.add_argument("--json", action="store_true", help="print JSON (one object per line)")
     ask.add_argument("--lang", choices=["it", "en"], help="reply language (default: detected)")
-    ask.add_argument("--matcher", choices=["default", "baseline"], default="default")
+    ask.add_argument(
+        "--matcher",
+        choices=["default", "baseline"],
+        default="default",
+        help="'default': the bot's matcher; 'baseline': the naive reference matcher it must "
+        "beat (default: %(default)s)",
+    )
 
-    sub.add_parser("chat", help="console conversation on the embedded defaults (no token)")
+    sub.add_parser(
+        "chat", help="console conversation (no token, no network; state in BOT_DATA_DIR)"
+    )
 
     run = sub.add_parser("run", help="run the Telegram bot (long polling, or --webhook)")
-    run.add_argument("--webhook", action="store_true", help="serve a webhook (WEBHOOK_URL, PORT)")
+    run.add_argument(
+        "--webhook", action="store_true", help="serve a webhook (WEBHOOK_URL, WEBHOOK_SECRET, PORT)"
+    )
 
     validate = sub.add_parser("validate", help="validate the knowledge base")
-    validate.add_argument("directory", nargs="?", help="knowledge folder (default: embedded)")
+    validate.add_argument(
+        "directory",
+        nargs="?",
+        help="knowledge folder (default: KNOWLEDGE_DIR if set, else the embedded one)",
+    )
 
     report = sub.add_parser("report", help="editors' report from BOT_DATA_DIR")
     report.add_argument("--html", metavar="FILE", help="write a self-contained HTML page")
     report.add_argument("--json", action="store_true", help="print JSON for tools")
 
-    evaluate = sub.add_parser("eval", help="run an evaluation set (default: tests/eval/dev.yaml)")
-    evaluate.add_argument("file", nargs="?", help="evaluation YAML file")
+    evaluate = sub.add_parser("eval", help="accuracy on an evaluation set, matcher vs baseline")
+    evaluate.add_argument(
+        "file",
+        nargs="?",
+        help="evaluation YAML file (default: a small sample shipped with the package; the full "
+        "sets are tests/eval/*.yaml in the source tree)",
+    )
     evaluate.add_argument("--show-failures", action="store_true", help="list the failed cases")
 
     poster = sub.add_parser(
@@ -99,14 +116,20 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+@contextmanager
 def _offline_brain(settings: Settings):  # type: ignore[no-untyped-def]
-    """A brain for the offline doors; `ask` and `eval` keep no state, so a temp store is used."""
+    """A brain for `ask` and `eval`, which keep no state: its store lives in a temporary
+    folder that is deleted on the way out."""
     from bot.brain import Brain
     from bot.store import SQLiteStore
 
     kb = load_knowledge(settings.knowledge_dir)
-    store = SQLiteStore(Path(tempfile.mkdtemp(prefix="conciliazione-")))
-    return Brain(kb, store, settings)
+    with tempfile.TemporaryDirectory(prefix="conciliazione-") as folder:
+        brain = Brain(kb, SQLiteStore(Path(folder)), settings)
+        try:
+            yield brain
+        finally:
+            brain.close()
 
 
 def _reply_json(question: str, reply) -> str:  # type: ignore[no-untyped-def]
@@ -114,39 +137,43 @@ def _reply_json(question: str, reply) -> str:  # type: ignore[no-untyped-def]
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    brain = _offline_brain(settings)
-    questions = args.question
-    if questions == ["-"]:
-        for line in sys.stdin:
-            question = line.rstrip("\r\n")
-            reply = brain.answer_question(question, args.lang, args.matcher)
-            if args.json:
-                sys.stdout.write(_reply_json(question, reply) + "\n")
-            else:
-                sys.stdout.write(as_plain_text(reply) + "\n\n")
-            sys.stdout.flush()
-        return 0
-    question = " ".join(questions)
-    reply = brain.answer_question(question, args.lang, args.matcher)
-    if args.json:
-        print(_reply_json(question, reply))
-    else:
-        print(as_plain_text(reply))
+    with _offline_brain(settings) as brain:
+        questions = args.question
+        if questions == ["-"]:
+            for line in sys.stdin:
+                question = line.rstrip("\r\n")
+                reply = brain.answer_question(question, args.lang, args.matcher)
+                if args.json:
+                    sys.stdout.write(_reply_json(question, reply) + "\n")
+                else:
+                    sys.stdout.write(as_plain_text(reply) + "\n\n")
+                sys.stdout.flush()
+            return 0
+        question = " ".join(questions)
+        reply = brain.answer_question(question, args.lang, args.matcher)
+        if args.json:
+            print(_reply_json(question, reply))
+        else:
+            print(as_plain_text(reply))
     return 0
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
-    directory = Path(args.directory) if args.directory else default_knowledge_dir()
+def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
+    if args.directory:
+        directory = Path(args.directory)
+    else:
+        directory = settings.knowledge_dir or default_knowledge_dir()
+    where = display_path(directory)
     try:
         kb = load_knowledge(directory)
     except KnowledgeError as exc:
         for problem in exc.problems:
             print(problem)
-        print(f"{len(exc.problems)} problem(s) found in {directory}", file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s) found in {where}", file=sys.stderr)
         return 1
     print(
         f"OK: {len(kb.entries)} entries, {len(kb.flows)} flows, {len(kb.texts.keys())} UI texts, "
-        f"{len(kb.synonyms)} synonym groups in {directory}"
+        f"{len(kb.synonyms)} synonym groups in {where}"
     )
     return 0
 
@@ -158,8 +185,18 @@ def cmd_chat(settings: Settings) -> int:
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        settings.require_token()
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     from handlers.app import run
+    from handlers.startup_check import check_bot_api
 
+    problem = check_bot_api(settings)
+    if problem is not None:
+        print(f"error: {problem}", file=sys.stderr)
+        return 1
     return int(run(settings, webhook=args.webhook))
 
 
@@ -170,11 +207,26 @@ def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.evaluation import DEFAULT_EVAL_FILE, print_report, run_evaluation
+    import yaml
+
+    from bot.evaluation import DEFAULT_EVAL_FILE, load_cases, print_report, run_evaluation
 
     path = Path(args.file) if args.file else DEFAULT_EVAL_FILE
-    brain = _offline_brain(settings)
-    results = run_evaluation(brain, path)
+    if not path.is_file():
+        print(f"error: no evaluation file at {display_path(path)}", file=sys.stderr)
+        return 1
+    try:
+        load_cases(path)  # before building a brain: a wrong file is said at once
+    except (OSError, yaml.YAMLError, UnicodeDecodeError, TypeError, KeyError, ValueError) as exc:
+        reason = " ".join(str(exc).split())
+        print(
+            f"error: {display_path(path)} is not an evaluation set (a YAML list of "
+            f"q/expect cases, see docs/contracts.md): {reason}",
+            file=sys.stderr,
+        )
+        return 1
+    with _offline_brain(settings) as brain:
+        results = run_evaluation(brain, path)
     print_report(results, path, show_failures=args.show_failures)
     return 0
 
@@ -242,17 +294,46 @@ def cmd_poster(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _knowledge_line(exc: KnowledgeError, settings: Settings) -> str:
+    folder = display_path(settings.knowledge_dir or default_knowledge_dir())
+    first = exc.problems[0] if exc.problems else str(exc)
+    more = f" (and {len(exc.problems) - 1} more)" if len(exc.problems) > 1 else ""
+    validate = "conciliazione-bot validate"
+    return (
+        f"error: the knowledge base in {folder} cannot be used: {first}{more}; "
+        f"run `{validate}` to list every problem"
+    )
+
+
+def load_env_file(path: Path | None = None) -> None:
+    """Read `.env` of the current folder (python-dotenv); exported variables win."""
+    from dotenv import load_dotenv
+
+    path = path or Path.cwd() / ENV_FILE
+    if path.is_file():
+        load_dotenv(path, override=False)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    from bot.store import StoreError
+    from handlers.logs import configure_logging
+
+    try:
+        load_env_file()
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"error: cannot read {ENV_FILE}: {exc}", file=sys.stderr)
+        return 1
     try:
         settings = Settings.from_env()
     except SettingsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    _configure_logging(settings.log_level if args.command == "run" else "WARNING")
+    if args.command != "run":  # `run` sets up logging at LOG_LEVEL itself (handlers.app.run)
+        configure_logging("WARNING")
     try:
         if args.command == "validate":
-            return cmd_validate(args)
+            return cmd_validate(args, settings)
         if args.command == "ask":
             return cmd_ask(args, settings)
         if args.command == "chat":
@@ -266,14 +347,19 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "poster":
             return _run_poster(args, settings)
     except KnowledgeError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(_knowledge_line(exc, settings), file=sys.stderr)
+        return 1
+    except StoreError as exc:
         print(
-            "Fix the knowledge base (conciliazione-bot validate lists the problems).",
+            f"error: BOT_DATA_DIR={settings.data_dir} cannot hold the bot's data: "
+            f"{' '.join(str(exc).split())}",
             file=sys.stderr,
         )
         return 1
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:
+        return 130
     return 2
 
 

@@ -1,4 +1,4 @@
-"""Run an evaluation set (docs/evaluation.md) on the default matcher and the baseline.
+"""Run an evaluation set (format: docs/contracts.md) on the default matcher and the baseline.
 
 The base format (q, expect, any, all) is the project's contract; the conversation sets add
 optional fields that the judge honours when present: `none` (strings the reply must not hold),
@@ -20,8 +20,8 @@ import yaml
 from bot.brain import Brain
 from bot.reply import Reply
 
-EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "eval"
-DEFAULT_EVAL_FILE = EVAL_DIR / "dev.yaml"
+# Shipped with the package, so `eval` works installed; the full sets live in tests/eval/.
+DEFAULT_EVAL_FILE = Path(__file__).resolve().parent / "data" / "eval-sample.yaml"
 MATCHERS = ("default", "baseline")
 STATUSES = ("answer", "clarify", "fallback", "smalltalk")
 
@@ -177,7 +177,7 @@ def print_report(results: list[MatcherResult], path: Path, show_failures: bool =
         print(f"{label:30}" + "".join(f"{_pct(r.accuracy(**filters)):>22}" for r in results))
     print(
         f"{'first message median/p90':30}"
-        + "".join(f"{'%d / %d chars' % r.lengths():>22}" for r in results)
+        + "".join(f"{'{} / {} chars'.format(*r.lengths()):>22}" for r in results)
     )
     print(
         f"{'one-option clarifies':30}"

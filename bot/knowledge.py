@@ -20,7 +20,7 @@ from bot.flows import load_flows
 from bot.models import Frozen as _Frozen
 from bot.models import Localized, SafeLoader, Source, validation_problems
 from bot.normalise import fold
-from bot.places import PlaceDirectory, PlacesError
+from bot.places import PlaceDirectory
 from bot.posters import poster_problems
 from bot.texts import LANGS, Texts, placeholders
 from bot.understanding import Lexicon, parse_lexicon
@@ -191,11 +191,41 @@ class KnowledgeBase:
 
 
 # --- loading -------------------------------------------------------------------------------
-def _rel(path: Path, root: Path) -> str:
+def display_path(path: Path) -> str:
+    """A file as the editor can open it: relative to the current folder when inside it, else
+    absolute (never a made-up `knowledge/...` for a folder that has another name)."""
+    absolute = path.absolute()
     try:
-        return f"knowledge/{path.relative_to(root).as_posix()}"
+        return absolute.relative_to(Path.cwd()).as_posix()
     except ValueError:
-        return str(path)
+        return absolute.as_posix()
+
+
+def _rel(path: Path, root: Path) -> str:
+    return display_path(path)
+
+
+def _entry_lines(path: Path) -> dict[int, dict[str, int]]:
+    """Where each item of the file's `entries:` list is, by index: {"": line where the entry
+    starts, field: line of that field} (1-based), so a problem points at its line."""
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    for key, value in node.value:
+        if getattr(key, "value", None) == "entries" and isinstance(value, yaml.SequenceNode):
+            return {i: _field_lines(item) for i, item in enumerate(value.value)}
+    return {}
+
+
+def _field_lines(item: yaml.Node) -> dict[str, int]:
+    lines = {"": item.start_mark.line + 1}
+    if isinstance(item, yaml.MappingNode):
+        for key, _ in item.value:
+            lines[str(getattr(key, "value", ""))] = key.start_mark.line + 1
+    return lines
 
 
 def _read_yaml(path: Path, root: Path, problems: list[str]) -> Any:
@@ -212,9 +242,12 @@ def _read_yaml(path: Path, root: Path, problems: list[str]) -> Any:
     return None
 
 
-def _load_entries(root: Path, problems: list[str]) -> list[Entry]:
+def _load_entries(
+    root: Path, problems: list[str], seen: dict[str, str] | None = None
+) -> list[Entry]:
+    """Every entry of faq/*.yaml; `seen` gets each entry's place ("file:line")."""
     entries: list[Entry] = []
-    seen: dict[str, str] = {}
+    seen = {} if seen is None else seen
     faq_dir = root / "faq"
     files = sorted(faq_dir.glob("*.yaml")) if faq_dir.is_dir() else []
     if not files:
@@ -227,25 +260,28 @@ def _load_entries(root: Path, problems: list[str]) -> list[Entry]:
         if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
             problems.append(f"{where}: -: 'entries': the file must contain 'entries:' with a list")
             continue
+        lines = _entry_lines(path)
         for index, raw in enumerate(data["entries"]):
+            field_lines = lines.get(index, {})
+            place = f"{where}:{field_lines['']}" if field_lines else where
             item_id = (
                 str(raw.get("id", f"#{index + 1}")) if isinstance(raw, dict) else f"#{index + 1}"
             )
             if not isinstance(raw, dict):
-                problems.append(f"{where}: entry '{item_id}': -: each entry must be a mapping")
+                problems.append(f"{place}: entry '{item_id}': -: each entry must be a mapping")
                 continue
             try:
                 entry = Entry.model_validate(raw)
             except ValidationError as exc:
-                problems.extend(validation_problems(exc, where, item_id))
+                problems.extend(validation_problems(exc, where, item_id, "entry", field_lines))
                 continue
             if entry.id in seen:
                 problems.append(
-                    f"{where}: entry '{entry.id}': field 'id': "
+                    f"{place}: entry '{entry.id}': field 'id': "
                     f"duplicate id (also in {seen[entry.id]})"
                 )
                 continue
-            seen[entry.id] = where
+            seen[entry.id] = place
             entries.append(entry)
     return entries
 
@@ -406,22 +442,30 @@ REQUIRED_TEXTS = (
 
 
 def _cross_checks(
-    entries: list[Entry], flows: dict[str, Any], texts: Texts, root: Path, problems: list[str]
+    entries: list[Entry],
+    places: dict[str, str],
+    flows: dict[str, Any],
+    texts: Texts,
+    root: Path,
+    problems: list[str],
 ) -> None:
     ids = {e.id for e in entries}
     for entry in entries:
+        where = places.get(entry.id) or _rel(root / "faq", root)
         for rel in entry.related:
             if rel not in ids:
                 problems.append(
-                    f"knowledge/faq: entry '{entry.id}': field 'related': unknown entry '{rel}'"
+                    f"{where}: entry '{entry.id}': field 'related': unknown entry '{rel}'"
                 )
         if entry.flow and flows and entry.flow not in flows:
             problems.append(
-                f"knowledge/faq: entry '{entry.id}': field 'flow': unknown flow '{entry.flow}'"
+                f"{where}: entry '{entry.id}': field 'flow': unknown flow '{entry.flow}'"
             )
     for key in REQUIRED_TEXTS:
         if key not in texts:
-            problems.append(f"knowledge/ui: text '{key}': -: required UI text is missing")
+            problems.append(
+                f"{_rel(root / 'ui', root)}: text '{key}': -: required UI text is missing"
+            )
     # Posters: both languages, printable, and every QR deep link one the bot understands.
     problems.extend(poster_problems(texts, entries, flows))
 
@@ -430,9 +474,14 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     """Load everything under `directory`; raise KnowledgeError listing every problem."""
     root = Path(directory) if directory else default_knowledge_dir()
     problems: list[str] = []
+    if root.exists() and not root.is_dir():
+        raise KnowledgeError(
+            [f"{display_path(root)}: -: -: this is a file; give the knowledge folder instead"]
+        )
     if not root.is_dir():
-        raise KnowledgeError([f"{root}: -: -: the knowledge folder does not exist"])
-    entries = _load_entries(root, problems)
+        raise KnowledgeError([f"{display_path(root)}: -: -: the knowledge folder does not exist"])
+    entry_places: dict[str, str] = {}
+    entries = _load_entries(root, problems, entry_places)
     synonyms = _load_synonyms(root, problems)
     texts = _load_texts(root, problems)
     contacts = _load_contacts(root, problems)
@@ -442,7 +491,7 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     for intent in smalltalk:
         if intent != "help" and f"smalltalk.{intent}" not in texts:
             problems.append(
-                f"knowledge/smalltalk.yaml: intent '{intent}': -: "
+                f"{_rel(root / 'smalltalk.yaml', root)}: intent '{intent}': -: "
                 f"UI text 'smalltalk.{intent}' is missing"
             )
     flows: dict[str, Any] = {}
@@ -453,9 +502,13 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     if (root / "ats.yaml").exists():
         try:
             places = PlaceDirectory.load(root)
-        except PlacesError as exc:  # one line per problem
-            problems.extend(f"knowledge/{problem}" for problem in exc.problems)
-    _cross_checks(entries, flows, texts, root, problems)
+        except (ValueError, KeyError, TypeError, OSError, yaml.YAMLError, ValidationError) as exc:
+            # A PlacesError lists several problems: one line each.
+            problems.extend(
+                f"{_rel(root / 'ats.yaml', root)}: -: -: {problem}"
+                for problem in getattr(exc, "problems", None) or [exc]
+            )
+    _cross_checks(entries, entry_places, flows, texts, root, problems)
     if problems:
         raise KnowledgeError(problems)
     return KnowledgeBase(

@@ -45,18 +45,31 @@ class Source(Frozen):
 
 
 def validation_problems(
-    exc: ValidationError, where: str, item_id: str, kind: str = "entry"
+    exc: ValidationError,
+    where: str,
+    item_id: str,
+    kind: str = "entry",
+    field_lines: dict[str, int] | None = None,
 ) -> list[str]:
-    """One readable line per pydantic error: file, entry (or flow) id, field, what is wrong."""
+    """One readable line per pydantic error: file, entry (or flow) id, field, what is wrong.
+
+    With `field_lines` (field -> line), `where` is the file and each line gets ":LINE" of its
+    field (or of the item when the field is missing)."""
     lines = []
     for error in exc.errors():
+        if field_lines is not None:
+            first = str(error["loc"][0]) if error["loc"] else ""
+            line = field_lines.get(first) or field_lines.get("")
+            place = f"{where}:{line}" if line else where
+        else:
+            place = where
         loc = ".".join(str(part) for part in error["loc"]) or "-"
         message = error["msg"].removeprefix("Value error, ")
         if error["type"] == "missing":
             message = "this field is required"
         elif error["type"] == "extra_forbidden":
             message = "unknown field (check the spelling)"
-        lines.append(f"{where}: {kind} '{item_id}': field '{loc}': {message}")
+        lines.append(f"{place}: {kind} '{item_id}': field '{loc}': {message}")
     return lines
 
 

@@ -21,6 +21,7 @@ def _squeeze(words: list[str]) -> list[str]:
     """Runs of one letter read as one, so "ciaooo" and "grazieee" are "ciao" and "grazie"."""
     return [_REPEATS.sub(r"\1", word) for word in words]
 
+
 MAX_SMALLTALK_WORDS = 12
 # A message that is not an answerable question but holds a small-talk phrase, in at most
 # this many words, gets the small-talk reply rather than "I don't know" ("ciao come butta").
@@ -55,9 +56,7 @@ class SmallTalk:
         for words, intent in self._phrases:
             if words:
                 self._by_first.setdefault(words[0], []).append((words, intent))
-        self._fillers = frozenset(
-            w for filler in fillers for w in _squeeze(fold(filler).split())
-        )
+        self._fillers = frozenset(w for filler in fillers for w in _squeeze(fold(filler).split()))
         order = list(priority) + [i for i in intents if i not in priority]
         self._rank = {intent: index for index, intent in enumerate(order)}
         self._vocabulary = sorted(

@@ -131,10 +131,7 @@ class PhraseSet:
 
     def __init__(self, phrases: Iterable[str]) -> None:
         parts = sorted(
-            {
-                re.escape(p[:-1]) + "[a-z0-9]*" if p.endswith("*") else re.escape(p)
-                for p in phrases
-            },
+            {re.escape(p[:-1]) + "[a-z0-9]*" if p.endswith("*") else re.escape(p) for p in phrases},
             key=len,
             reverse=True,
         )
@@ -244,8 +241,7 @@ class Understander:
             role=self.role(rest),
             own_case=rest in self._own_case,
             contact=rest in self._contact,
-            compare=self._comparable(measures) >= 2
-            or (bool(measures) and rest in self._compare),
+            compare=self._comparable(measures) >= 2 or (bool(measures) and rest in self._compare),
             out_of_scope=self.out_of_scope(rest, place is not None),
             ats=self.ats_named(folded) if place is None else None,
             situation_flow=next((f for cues, f in self._situations if cues.search(rest)), None),

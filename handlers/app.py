@@ -27,7 +27,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.admin import controller_placeholder_present
 from bot.brain import Brain
@@ -42,7 +42,6 @@ from handlers.errors import report_error
 from handlers.logs import RedactSecrets, configure_logging
 from handlers.messages import answer_text, answer_unsupported_media
 from handlers.ordering import ChatOrderedUpdateProcessor
-from handlers.polling import RestartAwareUpdatesRequest
 from handlers.transport import AiohttpRequest
 
 logger = logging.getLogger(__name__)
@@ -94,9 +93,7 @@ def build_application(
             )
         ).get_updates_request(
             # python-telegram-bot adds the long-polling timeout to this read_timeout.
-            RestartAwareUpdatesRequest(
-                connection_pool_size=2, connect_timeout=5.0, read_timeout=5.0
-            )
+            HTTPXRequest(connection_pool_size=2, connect_timeout=5.0, read_timeout=5.0)
         )
     else:
         builder = builder.request(request).get_updates_request(request)

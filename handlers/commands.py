@@ -18,7 +18,7 @@ from handlers.chat import (
 )
 from handlers.delivery import send_replies
 
-# The contract's commands (DESIGN.md section 3) and the admin ones (the brain checks
+# The contract's commands (docs/contracts.md) and the admin ones (the brain checks
 # ChatContext.is_admin) are the brain's; the menu shown by Telegram comes from
 # Brain.command_menu.
 COMMANDS = PUBLIC_COMMANDS

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine, Iterable
-from contextvars import ContextVar
 from typing import Any
 
 from telegram import Bot, InputFile, ReplyParameters
@@ -28,8 +27,6 @@ logger = logging.getLogger(__name__)
 RATE_LIMIT_RETRIES = 3
 # Transient network failures: retries of one request, and the pause before each one.
 NETWORK_RETRY_DELAYS: tuple[float, ...] = (0.5, 1.5, 3.0)
-# Set when the Bot API server accepted the current task's last request (it answered "ok").
-ACCEPTED: ContextVar[bool] = ContextVar("accepted", default=False)
 
 
 async def send_replies(
@@ -44,23 +41,12 @@ async def send_replies(
                 reply_parameters = ReplyParameters(
                     quote_message_id, allow_sending_without_reply=True
                 )
-            ACCEPTED.set(False)
-            try:
-                await bot.send_message(
-                    chat_id,
-                    message.html,
-                    reply_markup=message.keyboard,
-                    reply_parameters=reply_parameters,
-                )
-            except (TypeError, ValueError, KeyError) as exc:
-                if not ACCEPTED.get():
-                    raise
-                # Delivered: only python-telegram-bot's reading of the answer failed (some Bot
-                # API emulators echo the request instead of returning a Message). Go on.
-                logger.warning(
-                    "sendMessage accepted, but its answer is not a Telegram Message (%s)",
-                    type(exc).__name__,
-                )
+            await bot.send_message(
+                chat_id,
+                message.html,
+                reply_markup=message.keyboard,
+                reply_parameters=reply_parameters,
+            )
             first = False
         if reply.document is not None:
             await send_document(bot, chat_id, reply.document)
@@ -68,20 +54,11 @@ async def send_replies(
 
 async def send_document(bot: Bot, chat_id: int, document: Document) -> None:
     """A reply's file (e.g. a poster PDF), uploaded as a Telegram document."""
-    ACCEPTED.set(False)
-    try:
-        await bot.send_document(
-            chat_id,
-            InputFile(document.data, filename=document.filename),
-            filename=document.filename,
-        )
-    except (TypeError, ValueError, KeyError) as exc:
-        if not ACCEPTED.get():
-            raise
-        logger.warning(
-            "sendDocument accepted, but its answer is not a Telegram Message (%s)",
-            type(exc).__name__,
-        )
+    await bot.send_document(
+        chat_id,
+        InputFile(document.data, filename=document.filename),
+        filename=document.filename,
+    )
 
 
 def _as_rate(per_second: float) -> tuple[float, float]:
@@ -119,11 +96,9 @@ class RetryingRateLimiter(AIORateLimiter):
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         for attempt, delay in enumerate((*NETWORK_RETRY_DELAYS, None), start=1):
             try:
-                result = await super().process_request(
+                return await super().process_request(
                     callback, args, kwargs, endpoint, data, rate_limit_args
                 )
-                ACCEPTED.set(True)
-                return result
             except BadRequest:
                 raise
             except NetworkError as exc:

@@ -645,6 +645,7 @@ class BotApiEmulator:
         params = _decode_params(params)
         record = ApiCall(method, params)
         self.calls.append(record)
+        self._wake(self._change_waiters)  # a call arriving is news too (wait_for_calls)
         try:
             if token is not None and token != self.token:
                 raise ApiError(401, "Unauthorized")
@@ -1188,17 +1189,13 @@ class FakeBotApi(BotApiEmulator):
             self._client = None
         self._stopping = False
 
-    async def restart(self, down_for: float = 0.0, fresh_ids: bool = False) -> None:
+    async def restart(self, down_for: float = 0.0) -> None:
         """Stop, stay away `down_for` seconds, and serve again on the same port.
 
-        `fresh_ids`: come back like an emulator that keeps no state, numbering updates from 1
-        again and forgetting the queue (real Telegram never does this).
+        Like Telegram, the server keeps its queue and its update ids go on growing.
         """
         await self.stop()
         await asyncio.sleep(down_for)
-        if fresh_ids:
-            self._update_ids = itertools.count(1)
-            self._updates = []
         await self.start()
 
     async def __aenter__(self) -> FakeBotApi:

@@ -1,9 +1,15 @@
-"""Helpers shared by the brain tests: the real knowledge base, loaded once per session."""
+"""Helpers shared by the tests: the real knowledge base (loaded once), brains, the CLI."""
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from bot.brain import Brain, ChatContext
 from bot.knowledge import KnowledgeBase, load_knowledge
@@ -11,7 +17,7 @@ from bot.store import SQLiteStore
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = ROOT / "tests" / "eval"
-# The Telegram commands of the contract (DESIGN.md section 3), written out on purpose: tests
+# The Telegram commands of the contract (docs/contracts.md), written out on purpose: tests
 # check the brain and the door against the contract, not against the brain's own list.
 CONTRACT_COMMANDS = (
     "start",
@@ -38,3 +44,59 @@ def make_brain(data_dir: Path) -> Brain:
 
 def chat(chat_id: int | str = 1, lang: str | None = None, admin: bool = False) -> ChatContext:
     return ChatContext(chat_id=chat_id, user_lang=lang, is_admin=admin)
+
+
+# Settings a developer may have exported that would change what a CLI test sees.
+_CLI_ENV_CLEARED = ("BOT_TOKEN", "BOT_DATA_DIR", "KNOWLEDGE_DIR", "BOT_API_BASE_URL", "LOG_LEVEL")
+
+
+def cli_env(**overrides: str) -> dict[str, str]:
+    """The environment for running this checkout's `python -m bot`: no token, no settings."""
+    env = {k: v for k, v in os.environ.items() if k not in _CLI_ENV_CLEARED}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env.update(overrides)
+    return env
+
+
+def run_cli(
+    args: list[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    stdin: str | None = None,
+    cwd: Path | None = None,
+    timeout: float = 120,
+) -> subprocess.CompletedProcess[str]:
+    """`python -m bot ARGS` from this checkout, wherever `cwd` is; output captured as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=dict(env) if env is not None else cli_env(),
+        cwd=cwd or ROOT,
+    )
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (once this returns)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def as_sent(replies: list[Any]) -> list[tuple[str, list[str]]]:
+    """What the Telegram door should send for the brain's replies: (HTML, callback data)."""
+    from handlers.render import render
+
+    expected = []
+    for reply in replies:
+        for message in render(reply):
+            rows = message.keyboard.inline_keyboard if message.keyboard else ()
+            expected.append((message.html, [b.callback_data for row in rows for b in row]))
+    return expected
+
+
+def seen(messages: list[Any]) -> list[tuple[str, list[str]]]:
+    """What the fake Bot API received, in the same shape as `as_sent`."""
+    return [(message.text, message.callback_data) for message in messages]

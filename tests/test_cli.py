@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.support import EVAL_DIR
+from bot.cli import main
+from tests.support import EVAL_DIR, cli_env, run_cli
 
 KEYS = {"question", "status", "entry", "score", "lang", "text", "options"}
 OPTIONAL_KEYS = {"details"}
@@ -24,18 +22,23 @@ def _follows_contract(obj: dict[str, object]) -> bool:
 def _run(
     args: list[str], stdin: str | None = None, tmp_path: Path | None = None, timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ)
-    if tmp_path is not None:
-        env["BOT_DATA_DIR"] = str(tmp_path / "data")
-    env.pop("BOT_TOKEN", None)
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        env=env,
-    )
+    env = cli_env(BOT_DATA_DIR=str(tmp_path / "data")) if tmp_path is not None else cli_env()
+    return run_cli(args, env=env, stdin=stdin, timeout=timeout)
+
+
+@pytest.fixture
+def in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """Run a command in this process (no interpreter start-up): (exit code, stdout). From an
+    empty folder, so that no `.env` of the checkout changes this process's environment."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("BOT_DATA_DIR", "KNOWLEDGE_DIR", "BOT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+
+    def run(args: list[str]) -> tuple[int, str]:
+        code = main(args)
+        return code, capsys.readouterr().out
+
+    return run
 
 
 def test_ask_json_single_question_follows_the_contract() -> None:
@@ -49,10 +52,9 @@ def test_ask_json_single_question_follows_the_contract() -> None:
     assert obj["entry"]
 
 
-def test_ask_plain_text_and_language_option() -> None:
-    proc = _run(["ask", "--lang", "en", "cos'è", "il", "fondo", "nasko"])
-    assert proc.returncode == 0, proc.stderr
-    assert "NASKO" in proc.stdout
+def test_ask_plain_text_and_language_option(in_process) -> None:  # type: ignore[no-untyped-def]
+    code, out = in_process(["ask", "--lang", "en", "cos'è", "il", "fondo", "nasko"])
+    assert code == 0 and "NASKO" in out
 
 
 def test_ask_batch_one_json_line_per_question_including_odd_input() -> None:
@@ -80,25 +82,24 @@ def test_ask_batch_one_json_line_per_question_including_odd_input() -> None:
     assert objects[5]["status"] == "answer" and objects[5]["lang"] == "en"
 
 
-def test_ask_batch_answers_a_thousand_questions_quickly() -> None:
+@pytest.mark.slow  # a thousand answers
+def test_ask_batch_answers_a_thousand_questions_one_line_each() -> None:
+    """Speed is measured by benchmarks/run.py, not asserted here (a busy machine would fail)."""
     sample = (EVAL_DIR / "dev.yaml").read_text(encoding="utf-8")
     import yaml
 
     questions = [case["q"] for case in yaml.safe_load(sample)]
     batch = "\n".join((questions * (1000 // len(questions) + 1))[:1000]) + "\n"
-    start = time.perf_counter()
     proc = _run(["ask", "--json", "-"], stdin=batch)
-    elapsed = time.perf_counter() - start
     assert proc.returncode == 0, proc.stderr
-    assert len(proc.stdout.splitlines()) == 1000
-    # The contract target is 2 s on the reference machine; leave headroom for loaded CI boxes.
-    assert elapsed < 6.0, f"1000 questions took {elapsed:.2f} s"
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 1000
+    assert [json.loads(line)["question"] for line in lines] == batch.splitlines()
 
 
-def test_baseline_matcher_is_selectable() -> None:
-    proc = _run(["ask", "--json", "--matcher", "baseline", "fondo nasko"])
-    assert proc.returncode == 0, proc.stderr
-    assert _follows_contract(json.loads(proc.stdout))
+def test_baseline_matcher_is_selectable(in_process) -> None:  # type: ignore[no-untyped-def]
+    code, out = in_process(["ask", "--json", "--matcher", "baseline", "fondo nasko"])
+    assert code == 0 and _follows_contract(json.loads(out))
 
 
 def test_chat_answers_typed_questions_and_presses_numbered_buttons(tmp_path: Path) -> None:
@@ -108,6 +109,7 @@ def test_chat_answers_typed_questions_and_presses_numbered_buttons(tmp_path: Pat
     assert "[1]" in proc.stdout
 
 
+@pytest.mark.slow  # 127 cases through both matchers
 def test_eval_prints_both_matchers(tmp_path: Path) -> None:
     proc = _run(["eval", str(EVAL_DIR / "holdout.yaml")], tmp_path=tmp_path, timeout=120)
     assert proc.returncode == 0, proc.stderr

@@ -9,12 +9,10 @@ or the matcher that loses answers fails here. Raise them when you improve the ma
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.brain import Brain
-from bot.evaluation import MatcherResult, run_evaluation
+from bot.evaluation import DEFAULT_EVAL_FILE, MatcherResult, run_evaluation
 from tests.support import EVAL_DIR, make_brain
 
 # (in-scope answer accuracy, out-of-scope fallback accuracy) floors, in percent.
@@ -36,6 +34,7 @@ def _pct(result: MatcherResult, expect: str) -> float:
     return 100.0 * ok / total
 
 
+@pytest.mark.slow  # every case of three sets, twice
 @pytest.mark.parametrize("name", sorted(FLOORS))
 def test_accuracy_does_not_regress_and_beats_the_baseline(brain: Brain, name: str) -> None:
     default, baseline = run_evaluation(brain, EVAL_DIR / name)
@@ -86,11 +85,8 @@ def test_evaluation_sets_are_large_enough_and_well_formed() -> None:
             assert case.any or case.all, case.q
 
 
-def test_shared_sample_cases_pass(brain: Brain) -> None:
-    """The format examples shipped with the design (when shared/ is beside the repo)."""
-    sample = Path(__file__).resolve().parents[2] / "shared" / "eval" / "sample.yaml"
-    if not sample.exists():
-        pytest.skip("shared/eval/sample.yaml is not beside this checkout")
-    [default] = run_evaluation(brain, sample, ("default",))
+def test_the_format_sample_cases_pass(brain: Brain) -> None:
+    """The format examples of docs/contracts.md, shipped as `eval`'s default set."""
+    [default] = run_evaluation(brain, DEFAULT_EVAL_FILE, ("default",))
     failures = [o.case.q for o in default.outcomes if not o.ok]
     assert not failures, failures

@@ -35,6 +35,9 @@ from handlers.render import MAX_CALLBACK_DATA_BYTES, MAX_MESSAGE_LENGTH, render,
 from tests.fakebotapi import parse_telegram_html
 from tests.support import real_kb
 
+# Slow: hypothesis-generated input, many examples (deselect with -m 'not slow').
+pytestmark = pytest.mark.slow
+
 STATUSES = {"answer", "clarify", "fallback", "smalltalk", "flow", "verdict", "info"}
 FUZZ = settings(
     max_examples=300,
@@ -441,7 +444,9 @@ def assert_one_line_per_problem(problems: list[str]) -> None:
 
 
 @settings(
-    max_examples=80,
+    # Each example loads a knowledge base and builds a brain (~1 s of CPU): 40 (was 80) keep
+    # the suite within its 3 minutes, about one or two mutations per file of knowledge/ per run.
+    max_examples=40,
     deadline=None,
     suppress_health_check=[
         HealthCheck.too_slow,

@@ -85,10 +85,9 @@ def test_missing_field_names_entry_and_field(kb_copy: Path) -> None:
     body = "entries:" + GOOD_ENTRY.format(id="test-missing").replace("    as_of: 2017-09-14\n", "")
     _add_file(kb_copy, "missing.yaml", body)
     problems = _problems(kb_copy)
-    assert (
-        "knowledge/faq/missing.yaml: entry 'test-missing': field 'as_of': this field is required"
-        in problems
-    )
+    # The real file, and the line where the entry without the field starts.
+    where = (kb_copy / "faq" / "missing.yaml").as_posix()
+    assert f"{where}:2: entry 'test-missing': field 'as_of': this field is required" in problems
 
 
 def test_duplicate_ids_are_reported(kb_copy: Path) -> None:
@@ -151,6 +150,7 @@ def test_validate_cli_exit_codes(kb_copy: Path) -> None:
     ok = subprocess.run([sys.executable, "-m", "bot", "validate"], capture_output=True, text=True)
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert ok.stdout.startswith("OK:")
+    assert ok.stdout.rstrip().endswith(" in knowledge")  # the folder it checked
     _add_file(kb_copy, "broken.yaml", textwrap.dedent("entries: [\n"))
     bad = subprocess.run(
         [sys.executable, "-m", "bot", "validate", str(kb_copy)], capture_output=True, text=True

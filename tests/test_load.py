@@ -38,6 +38,9 @@ from tests.loadgen import (
 )
 from tests.support import real_kb
 
+# Slow: hundreds of simulated users (deselect with -m 'not slow').
+pytestmark = pytest.mark.slow
+
 USERS = 200
 # Telegram's limit for a bot's messages across all chats (what the rate limiter enforces).
 TELEGRAM_MESSAGES_PER_SECOND = 30
@@ -84,13 +87,9 @@ async def test_two_hundred_users_at_once_each_get_all_and_only_their_replies(
     assert len(report.latencies) == report.updates == sum(len(u.steps) for u in users)
     assert not refused, [(c.method, c.status) for c in refused[:10]]
     rate = len(sends) / report.duration
-    if limit:
-        # Lifted: the crowd's own pace sets the rate (about 190 updates/s here), and nobody
-        # waits long (p95 ~0.1 s on 2 cores, with the fake Telegram in the same process).
-        assert rate > TELEGRAM_MESSAGES_PER_SECOND * 2, f"{rate:.0f} messages/s"
-        assert stats["p95"] < 1000, stats
-    else:
-        # Within Telegram's limit, and not far below it: the limiter is the only brake.
+    if not limit:
+        # Within Telegram's limit: a busy machine can only send slower, never faster. How fast
+        # the bot is (rates, latencies) is measured by benchmarks/run.py, not asserted here,
+        # where another job on the machine could make any lower bound fail.
         assert rate <= TELEGRAM_MESSAGES_PER_SECOND * 1.5, f"{rate:.0f} messages/s"
-        assert rate >= TELEGRAM_MESSAGES_PER_SECOND * 0.6, f"{rate:.0f} messages/s"
     assert stats["p95"] > 0

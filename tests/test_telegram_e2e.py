@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -28,9 +27,8 @@ from telegram import Bot
 from telegram.error import BadRequest, InvalidToken, RetryAfter
 
 from bot.brain import Brain, ChatContext
-from bot.reply import Reply
 from bot.settings import Settings
-from handlers.render import MAX_MESSAGE_LENGTH, render
+from handlers.render import MAX_MESSAGE_LENGTH
 from tests.fakebotapi import (
     BOT_USERNAME,
     DEFAULT_TOKEN,
@@ -39,6 +37,10 @@ from tests.fakebotapi import (
     parse_telegram_html,
 )
 from tests.loadgen import stop_process
+from tests.support import as_sent, free_port, seen
+
+# Slow: the real bot process against the fake Bot API (deselect with -m 'not slow').
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 START_TIMEOUT = 30.0
@@ -53,12 +55,6 @@ QUESTIONS = [
 ]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def start_bot(env: dict[str, str], log: Path, *args: str) -> subprocess.Popen[bytes]:
     # DEBUG: the log must stay free of tokens and user texts even at the chattiest level.
     full_env = {**os.environ, "PYTHONUNBUFFERED": "1", "LOG_LEVEL": "DEBUG", **env}
@@ -70,19 +66,6 @@ def start_bot(env: dict[str, str], log: Path, *args: str) -> subprocess.Popen[by
             stdout=stream,
             stderr=subprocess.STDOUT,
         )
-
-
-def as_sent(replies: list[Reply]) -> list[tuple[str, list[str]]]:
-    expected = []
-    for reply in replies:
-        for message in render(reply):
-            rows = message.keyboard.inline_keyboard if message.keyboard else ()
-            expected.append((message.html, [b.callback_data for row in rows for b in row]))
-    return expected
-
-
-def seen(messages: list[SentMessage]) -> list[tuple[str, list[str]]]:
-    return [(message.text, message.callback_data) for message in messages]
 
 
 @dataclass
@@ -187,7 +170,12 @@ def test_button_press_is_acknowledged_and_answered(telegram: Telegram) -> None:
     reference = ChatContext(chat_id="reference-20", user_lang="it")
     assert seen(sent) == as_sent(telegram.brain.handle_button(reference, "m:families"))
     answers = [a for a in telegram.api.callback_answers.values() if a["answered_at"]]
-    assert answers and all(a["answered_at"] - a["pushed_at"] < 2.0 for a in answers)
+    assert answers
+    # The spinner stops first: the press is answered before the reply is sent (an order, not
+    # a time limit a busy machine could break).
+    [press] = telegram.api.calls_to("answerCallbackQuery")[-1:]
+    replies = [c for c in telegram.api.calls_to("sendMessage") if c.params.get("chat_id") == 20]
+    assert press.status == 200 and press.at <= replies[-1].at
 
 
 def test_a_5000_character_message(telegram: Telegram) -> None:
@@ -290,22 +278,6 @@ def test_the_server_goes_away_and_comes_back(telegram: Telegram) -> None:
     telegram.assert_alive()
 
 
-def test_a_bot_api_server_that_restarts_with_fresh_update_ids_is_followed(
-    telegram: Telegram,
-) -> None:
-    """An emulator that loses its state numbers updates from 1 again: nobody is left unanswered."""
-    telegram.say(47, "/start")  # the bot is polling, with an offset above 100,000
-    outage = threading.Thread(target=telegram.api.restart, args=(2.0,), kwargs={"fresh_ids": True})
-    outage.start()
-    outage.join()
-    telegram.api.push_message(48, "/start")  # update id 1 on the restarted server
-    sent = telegram.api.wait_for_messages(48, 1, timeout=30)
-    assert seen(sent[:1]) == telegram.expected(48, "/start")[:1]
-    after = telegram.say(49, "quanto dà il fondo cresco?")
-    assert seen(after) == telegram.expected(49, "quanto dà il fondo cresco?")
-    telegram.assert_alive()
-
-
 def test_a_user_who_blocked_the_bot_does_not_disturb_others(telegram: Telegram) -> None:
     telegram.api.block_chat(45)
     telegram.api.push_message(45, "/start")
@@ -315,21 +287,18 @@ def test_a_user_who_blocked_the_bot_does_not_disturb_others(telegram: Telegram) 
 
 def test_thirty_users_asking_at_once(telegram: Telegram) -> None:
     users = {1000 + i: QUESTIONS[i % len(QUESTIONS)] for i in range(30)}
-    start = time.monotonic()
     with ThreadPoolExecutor(max_workers=30) as pool:  # 30 users press "send" together
         for chat_id, (text, lang) in users.items():
             pool.submit(telegram.api.push_message, chat_id, text, lang=lang)
     for chat_id in users:
         telegram.api.wait_for_messages(chat_id, 1, timeout=20)
     telegram.api.wait_quiet(0.3, timeout=10)
-    elapsed = time.monotonic() - start
     for chat_id, (text, lang) in users.items():
         sent = telegram.api.sent_to(chat_id)
         assert seen(sent) == telegram.expected(chat_id, text, lang), chat_id
         for message in sent:
             assert len(message.text) <= MAX_MESSAGE_LENGTH
             assert "<script" not in message.text
-    assert elapsed < 15, f"30 users took {elapsed:.1f}s"
 
 
 # -- hygiene ------------------------------------------------------------------------------------
@@ -410,9 +379,9 @@ async def test_the_fake_bot_api_behaves_like_telegram(fake_bot_api: FakeBotApi) 
         waiting = asyncio.create_task(bot.get_updates(timeout=5))
         await asyncio.sleep(0.2)
         api.push_message(7, "ciao")
-        started = time.monotonic()
-        [update] = await waiting  # long polling returns as soon as an update arrives
-        assert time.monotonic() - started < 1 and update.message.text == "ciao"
+        # Long polling returns as soon as an update arrives, long before its 5 s time-out.
+        [update] = await asyncio.wait_for(waiting, 4)
+        assert update.message.text == "ciao"
         api.push_message(7, "modificato", edited=True)
         more = await bot.get_updates(offset=update.update_id + 1, allowed_updates=["message"])
         assert more == ()  # the edit was not an allowed update: dropped, as Telegram does

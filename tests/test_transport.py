@@ -1,117 +1,128 @@
-"""handlers/transport.py: python-telegram-bot's requests over aiohttp, against a loopback server."""
+"""handlers/transport.py: a python-telegram-bot Bot sending over aiohttp to a loopback server.
+
+Only public python-telegram-bot API is used: the transport is plugged into a `telegram.Bot`
+and exercised through the Bot's own methods, as the running bot does.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 from aiohttp import web
-from telegram import InputFile
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import NetworkError, TimedOut
-from telegram.request import RequestData
-from telegram.request._requestparameter import RequestParameter
 
 from handlers.transport import AiohttpRequest
+from tests.support import free_port
+
+TOKEN = "123456:ABC-transport-test-token-xxxxxxxx"
+BOT = {"id": 123456, "is_bot": True, "first_name": "Conciliazione", "username": "conc_bot"}
 
 
-@pytest.fixture
-async def server() -> AsyncIterator[tuple[str, list[dict[str, Any]]]]:
-    """A Bot API-like server on 127.0.0.1: /ok echoes the form, /slow answers after 2 s."""
-    received: list[dict[str, Any]] = []
+class Server:
+    """A Bot API-like server on 127.0.0.1 that records what arrives; getMe can be slowed."""
 
-    async def ok(request: web.Request) -> web.Response:
+    def __init__(self) -> None:
+        self.received: list[dict[str, Any]] = []
+        self.get_me_delay = 0.0
+        self.url = ""
+
+    async def handle(self, request: web.Request) -> web.Response:
         form = await request.post()
         fields = {
             key: (value.filename if isinstance(value, web.FileField) else value)
             for key, value in form.items()
         }
-        received.append({"fields": fields, "user_agent": request.headers.get("User-Agent")})
-        return web.json_response({"ok": True, "result": True})
+        method = request.match_info["method"]
+        self.received.append(
+            {"method": method, "fields": fields, "user_agent": request.headers.get("User-Agent")}
+        )
+        if method == "getMe":
+            await asyncio.sleep(self.get_me_delay)
+            return web.json_response({"ok": True, "result": BOT})
+        message: dict[str, Any] = {
+            "message_id": len(self.received),
+            "date": 1_700_000_000,
+            "chat": {"id": int(str(fields["chat_id"])), "type": "private"},
+            "from": BOT,
+        }
+        if method == "sendDocument":
+            message["document"] = {"file_id": "doc-1", "file_unique_id": "u-1"}
+        else:
+            message["text"] = fields.get("text", "")
+        return web.json_response({"ok": True, "result": message})
 
-    async def slow(request: web.Request) -> web.Response:
-        await asyncio.sleep(2)
-        return web.json_response({"ok": True, "result": True})
 
+@pytest.fixture
+async def server() -> AsyncIterator[Server]:
+    state = Server()
     app = web.Application()
-    app.router.add_post("/ok", ok)
-    app.router.add_post("/slow", slow)
+    app.router.add_post("/bot{token}/{method}", state.handle)
     runner = web.AppRunner(app)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    yield f"http://127.0.0.1:{port}", received
+    state.url = f"http://127.0.0.1:{runner.addresses[0][1]}/bot"
+    yield state
     await runner.cleanup()
 
 
 @pytest.fixture
-async def request_() -> AsyncIterator[AiohttpRequest]:
+async def bot(server: Server) -> AsyncIterator[Bot]:
     request = AiohttpRequest(read_timeout=0.5, connect_timeout=0.5)
-    await request.initialize()
-    yield request
-    await request.shutdown()
+    async with Bot(TOKEN, base_url=server.url, request=request) as bot:
+        yield bot
 
 
-def form(**values: Any) -> RequestData:
-    return RequestData([RequestParameter(name, value, None) for name, value in values.items()])
-
-
-async def test_a_request_carries_its_parameters_as_telegram_expects(
-    server: tuple[str, list[dict[str, Any]]], request_: AiohttpRequest
+async def test_a_message_carries_its_parameters_as_telegram_expects(
+    server: Server, bot: Bot
 ) -> None:
-    url, received = server
-    markup = {"inline_keyboard": [[{"text": "Sì", "callback_data": "f:yes"}]]}
-    status, payload = await request_.do_request(
-        f"{url}/ok", "POST", form(chat_id=42, text="<b>Fondo NASKO</b> è…", reply_markup=markup)
-    )
-    assert (status, json.loads(payload)) == (200, {"ok": True, "result": True})
-    [got] = received
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton("Sì", callback_data="f:yes")]])
+    sent = await bot.send_message(42, "<b>Fondo NASKO</b> è…", reply_markup=markup)
+    assert sent.text == "<b>Fondo NASKO</b> è…" and sent.chat_id == 42
+    got = server.received[-1]
+    assert got["method"] == "sendMessage"
     assert got["fields"]["chat_id"] == "42"
     assert got["fields"]["text"] == "<b>Fondo NASKO</b> è…"
-    assert json.loads(got["fields"]["reply_markup"]) == markup
+    assert json.loads(got["fields"]["reply_markup"]) == {
+        "inline_keyboard": [[{"text": "Sì", "callback_data": "f:yes"}]]
+    }
     assert "python-telegram-bot" in got["user_agent"]
 
 
-async def test_files_go_as_multipart(
-    server: tuple[str, list[dict[str, Any]]], request_: AiohttpRequest
-) -> None:
-    url, received = server
-    document = InputFile(b"%PDF-1.4 modulo", filename="modulo.pdf", attach=True)
-    data = RequestData(
-        [
-            RequestParameter("chat_id", 42, None),
-            RequestParameter("document", document.attach_uri, [document]),
-        ]
-    )
-    status, _ = await request_.do_request(f"{url}/ok", "POST", data)
-    assert status == 200
-    fields = received[0]["fields"]
-    assert fields["chat_id"] == "42"
-    assert "modulo.pdf" in fields.values()
+async def test_files_go_as_multipart(server: Server, bot: Bot) -> None:
+    document = InputFile(b"%PDF-1.4 modulo", filename="modulo.pdf")
+    sent = await bot.send_document(42, document)
+    assert sent.document is not None
+    got = server.received[-1]
+    assert got["method"] == "sendDocument" and got["fields"]["chat_id"] == "42"
+    assert "modulo.pdf" in got["fields"].values()
 
 
-async def test_a_server_too_slow_to_answer_is_a_time_out(
-    server: tuple[str, list[dict[str, Any]]], request_: AiohttpRequest
-) -> None:
-    url, _ = server
+async def test_a_server_too_slow_to_answer_is_a_time_out(server: Server, bot: Bot) -> None:
+    server.get_me_delay = 2.0
     with pytest.raises(TimedOut):
-        await request_.do_request(f"{url}/slow", "POST", form(chat_id=1))
-    # python-telegram-bot's own time-out wins over the default.
-    status, _ = await request_.do_request(f"{url}/slow", "POST", form(chat_id=1), read_timeout=5)
-    assert status == 200
+        await bot.get_me()
+    # A time-out given to python-telegram-bot's method wins over the transport's default.
+    me = await bot.get_me(read_timeout=5)
+    assert me.username == "conc_bot"
 
 
-async def test_a_server_that_is_not_there_is_a_network_error(request_: AiohttpRequest) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]  # nothing listens here once the socket is closed
-    with pytest.raises(NetworkError) as caught:
-        await request_.do_request(f"http://127.0.0.1:{port}/ok", "POST", form(chat_id=1))
-    assert not isinstance(caught.value, TimedOut)
+async def test_a_server_that_is_not_there_is_a_network_error() -> None:
+    port = free_port()
+    request = AiohttpRequest(read_timeout=0.5, connect_timeout=0.5)
+    bot = Bot(TOKEN, base_url=f"http://127.0.0.1:{port}/bot", request=request)
+    await request.initialize()
+    try:
+        with pytest.raises(NetworkError) as caught:
+            await bot.get_me()
+        assert not isinstance(caught.value, TimedOut)
+    finally:
+        await request.shutdown()
 
 
 async def test_requests_need_initialize() -> None:

@@ -164,8 +164,11 @@ def test_generic_fallback_is_short_and_names_no_staff_member(brain: Brain) -> No
 
 
 def test_never_a_one_option_clarify(brain: Brain) -> None:
-    questions = [c["q"] for name in ("dev.yaml", "conversations-dev.yaml")
-                 for c in yaml.safe_load((ROOT / "tests" / "eval" / name).read_text())]
+    questions = [
+        c["q"]
+        for name in ("dev.yaml", "conversations-dev.yaml")
+        for c in yaml.safe_load((ROOT / "tests" / "eval" / name).read_text())
+    ]
     for question in questions:
         reply = brain.answer_question(question)
         if reply.status == "clarify":
@@ -187,7 +190,9 @@ def _tokens(brain: Brain, count: int) -> list[str]:
     for _ in range(count):
         kind = rng.randrange(4)
         if kind == 0:
-            tokens.append(f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(1990, 2026)}")
+            tokens.append(
+                f"{rng.randint(1, 28):02d}/{rng.randint(1, 12):02d}/{rng.randint(1990, 2026)}"
+            )
         elif kind == 1:
             tokens.append(rng.choice(["", "€ ", "circa ", "about "]) + f"{rng.randint(0, 40000)}")
         elif kind == 2:
@@ -197,7 +202,9 @@ def _tokens(brain: Brain, count: int) -> list[str]:
     return tokens
 
 
-@pytest.mark.parametrize("first", ["What is the NASKO fund for pregnant women?", "Cos'è il fondo NASKO?"])
+@pytest.mark.parametrize(
+    "first", ["What is the NASKO fund for pregnant women?", "Cos'è il fondo NASKO?"]
+)
 def test_dates_amounts_and_comuni_never_change_the_chat_language(
     tmp_path: Path, first: str
 ) -> None:
