@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-import bot.brain
+import bot.services
 from tests.fakebotapi import BotApiEmulator, FakeBotApi
 
 
@@ -21,7 +21,7 @@ def one_matcher_per_knowledge_base() -> Iterator[None]:
     and synonyms, so brains built on the very same objects share it; a brain on another
     knowledge base (a test's edited copy, a /reload) gets its own, exactly as in production.
     """
-    original = getattr(bot.brain, "Matcher", None)
+    original = getattr(bot.services, "Matcher", None)
     if original is None:  # the brain builds its matcher some other way: nothing to share
         yield
         return
@@ -37,11 +37,11 @@ def one_matcher_per_knowledge_base() -> Iterator[None]:
             built[key] = found
         return found[2]
 
-    bot.brain.Matcher = shared_matcher  # type: ignore[misc,assignment]
+    bot.services.Matcher = shared_matcher  # type: ignore[misc,assignment]
     try:
         yield
     finally:
-        bot.brain.Matcher = original  # type: ignore[misc]
+        bot.services.Matcher = original  # type: ignore[misc]
 
 
 @pytest.fixture
