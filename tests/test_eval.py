@@ -59,6 +59,7 @@ MAX_MEDIAN_FIRST_MESSAGE = 500
 MAX_P90_FIRST_MESSAGE = 900
 
 
+@pytest.mark.slow  # every case of two sets, twice
 @pytest.mark.parametrize("name", sorted(CONVERSATION_FLOORS))
 def test_conversation_sets_do_not_regress(brain: Brain, name: str) -> None:
     default, baseline = run_evaluation(brain, EVAL_DIR / name)

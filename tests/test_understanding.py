@@ -163,6 +163,7 @@ def test_generic_fallback_is_short_and_names_no_staff_member(brain: Brain) -> No
             assert person.phone not in reply.text
 
 
+@pytest.mark.slow  # every question of two sets
 def test_never_a_one_option_clarify(brain: Brain) -> None:
     questions = [
         c["q"]
