@@ -67,6 +67,9 @@ MENU_TOPICS = {
     "families": ("nasko", "cresco", "bonus-famiglia", "aiuti-famiglie", "misure-nazionali"),
     "orgs": ("aderire", "reti", "alleanze", "programmi", "conciliazione"),
 }
+# A message typed mid-check that is not an answer is taken as a question of its own when it
+# has a question mark or at least this many words; shorter ones go back to the check.
+MIN_QUESTION_WORDS_MID_CHECK = 4
 # Messages mid-check that are answered even though they are not answers to the check.
 URGENT_CATEGORIES = frozenset({"emergency", "violence"})
 # Commands that, during a guided check, answer and then repeat the pending question.
@@ -372,8 +375,12 @@ class Brain:
         if understood.is_smalltalk and understood.act not in ("ack", "help"):
             reply = self._smalltalk(understood.act, lang)
         else:
-            reply = self.k.answerer.answer(understood, lang).reply
             urgent = understood.out_of_scope in URGENT_CATEGORIES
+            # "quasi 2 anni" typed at a yes/no question is a bad answer, not a question.
+            asks = "?" in text or len(text.split()) >= MIN_QUESTION_WORDS_MID_CHECK
+            if not (urgent or asks):
+                return flows.handle_text(chat.chat_id, text, lang)
+            reply = self.k.answerer.answer(understood, lang).reply
             if reply.status != "answer" and not urgent:
                 return flows.handle_text(chat.chat_id, text, lang)
         return self._then_the_check(chat, [reply], lang)
