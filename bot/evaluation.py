@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -175,22 +176,17 @@ def print_report(results: list[MatcherResult], path: Path, show_failures: bool =
     rows.append(("overall", {}))
     for label, filters in rows:
         print(f"{label:30}" + "".join(f"{_pct(r.accuracy(**filters)):>22}" for r in results))
-    print(
-        f"{'first message median/p90':30}"
-        + "".join(f"{'{} / {} chars'.format(*r.lengths()):>22}" for r in results)
-    )
-    print(
-        f"{'one-option clarifies':30}"
-        + "".join(f"{sum(o.one_option_clarify for o in r.outcomes):>22}" for r in results)
-    )
-    print(
-        f"{'place card replaced topic':30}"
-        + "".join(f"{sum(o.place_replaced_topic for o in r.outcomes):>22}" for r in results)
-    )
-    print(
-        f"{'ms per question':30}"
-        + "".join(f"{1000 * r.seconds / max(len(r.outcomes), 1):>22.2f}" for r in results)
-    )
+    figures: list[tuple[str, Callable[[MatcherResult], str]]] = [
+        ("first message median/p90", lambda r: "{} / {} chars".format(*r.lengths())),
+        ("one-option clarifies", lambda r: str(sum(o.one_option_clarify for o in r.outcomes))),
+        (
+            "place card replaced topic",
+            lambda r: str(sum(o.place_replaced_topic for o in r.outcomes)),
+        ),
+        ("ms per question", lambda r: f"{1000 * r.seconds / max(len(r.outcomes), 1):.2f}"),
+    ]
+    for label, figure in figures:
+        print(f"{label:30}" + "".join(f"{figure(r):>22}" for r in results))
     if show_failures:
         for result in results[:1]:
             print(f"\nfailures of the {result.matcher} matcher:")

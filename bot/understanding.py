@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bot.models import validation_problems
 from bot.normalise import fold
 from bot.smalltalk import SmallTalk
 
@@ -114,16 +115,7 @@ def parse_lexicon(data: Any, where: str) -> tuple[Lexicon | None, list[str]]:
     try:
         return Lexicon.model_validate(data), []
     except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            loc = ".".join(str(part) for part in error["loc"]) or "-"
-            message = error["msg"].removeprefix("Value error, ")
-            if error["type"] == "missing":
-                message = "this field is required"
-            elif error["type"] == "extra_forbidden":
-                message = "unknown field (check the spelling)"
-            problems.append(f"{where}: understanding: field '{loc}': {message}")
-        return None, problems
+        return None, validation_problems(exc, where, "understanding", kind="lexicon")
 
 
 class PhraseSet:
