@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from bot.reply import Button, Document, Reply
+from bot.reply import MAX_BUTTON_DATA_BYTES, Button, Document, Reply
 from bot.report import Report, build_report, redact_identifiers
 from bot.store import STATE_TTL_DAYS, SQLiteStore
 from bot.texts import LANGS
@@ -31,7 +31,6 @@ logger = logging.getLogger(__name__)
 
 Keyboard = tuple[tuple[Button, ...], ...]
 
-MAX_CALLBACK_BYTES = 64
 MAX_COMMENT_CHARS = 1000
 UNANSWERED_DEFAULT = 10
 UNANSWERED_MAX = 25
@@ -76,7 +75,7 @@ class Admin:
     def feedback_buttons(self, entry_id: str) -> tuple[Button, ...]:
         """One row under an answer: 👍 and 👎 (no row if the id would not fit in 64 bytes)."""
         up, down = f"fb:+:{entry_id}", f"fb:-:{entry_id}"
-        if len(down.encode()) > MAX_CALLBACK_BYTES:
+        if len(down.encode()) > MAX_BUTTON_DATA_BYTES:
             return ()
         return (
             Button(self._t("feedback.button_up", "it"), up),

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# Every door must carry a button's data back: the smallest limit among them (Telegram's
+# callback data) is the brain's limit. The Telegram door checks it again with Telegram's constant.
+MAX_BUTTON_DATA_BYTES = 64
+
 
 @dataclass(frozen=True)
 class Button:

@@ -27,9 +27,9 @@ from bot.flows.render import (
 from bot.flows.rules import CLOSED_CONDITION, MARKERS, referenced
 from bot.flows.schema import NUMERIC_TYPES, UNKNOWN, Flow, LText, Parameter, Step
 from bot.models import SafeLoader, validation_problems
+from bot.reply import MAX_BUTTON_DATA_BYTES as MAX_CALLBACK_BYTES
 from bot.texts import placeholders
 
-MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback data
 UNIT_TYPES: dict[str, tuple[type, ...]] = {
     "eur": (int, float),
     "years": (int, float),
