@@ -30,7 +30,13 @@ from typing import Any
 import yaml
 from wordfreq import top_n_list
 
-from bot.knowledge import Entry, KnowledgeBase, default_knowledge_dir, load_knowledge
+from bot.knowledge import (
+    MAX_SHORT_ANSWER_CHARS,
+    Entry,
+    KnowledgeBase,
+    default_knowledge_dir,
+    load_knowledge,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_FILE = ROOT / "tests" / "eval" / "dev.yaml"
@@ -93,7 +99,7 @@ def synthetic_raw(n: int, seed: int = 0) -> list[dict[str, Any]]:
         base = kb.entries[index % len(kb.entries)]
         comune = rng.choice(comuni)
         picked = {lang: rng.sample(words[lang], 2) for lang in ("it", "en")}
-        title, phrasings, answer = {}, {}, {}
+        title, phrasings, answer, details = {}, {}, {}, {}
         for lang in ("it", "en"):
             w1, w2 = picked[lang]
             base_questions = base.questions.get(lang)
@@ -104,7 +110,9 @@ def synthetic_raw(n: int, seed: int = 0) -> list[dict[str, Any]]:
             ]
             title[lang] = f"{base.title.get(lang)}: {w1} ({comune})"
             tail = f"\n\n{comune}: {w1}, {w2}."
-            answer[lang] = base.answer.get(lang)[:2900] + tail
+            # The visible answer fits a phone (the loader's limit); the rest goes in details.
+            answer[lang] = base.answer.get(lang)[: MAX_SHORT_ANSWER_CHARS - len(tail)] + tail
+            details[lang] = base.details.get(lang) if base.details is not None else tail.strip()
         raw: dict[str, Any] = {
             "id": f"syn-{index:05d}",
             "topic": base.topic,
@@ -112,6 +120,7 @@ def synthetic_raw(n: int, seed: int = 0) -> list[dict[str, Any]]:
             "title": title,
             "questions": phrasings,
             "answer": answer,
+            "details": details,
             "sources": [s.model_dump(mode="json", exclude_none=True) for s in base.sources],
             "as_of": base.as_of.isoformat(),
             "keywords": [picked["it"][0], picked["en"][0]],
