@@ -137,6 +137,7 @@ def test_after_cancellami_nothing_in_the_data_dir_names_the_user(
 
     assert brain.store.get_state(CHAT_ID) is None
     assert brain.store.get_prefs(CHAT_ID) == {"lang": None, "comune": None}
+    assert brain.store.wait_for_maintenance(timeout=30), "the disk scrub never finished"
     assert _files_naming(data_dir, key, str(CHAT_ID)) == []
     brain.close()
     assert _files_naming(data_dir, key, str(CHAT_ID)) == []

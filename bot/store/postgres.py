@@ -1,0 +1,303 @@
+"""The PostgreSQL backend (DATABASE_URL): one database shared by several bot replicas.
+
+psycopg 3 with a small connection pool (psycopg_pool). Autocommit, except where several
+statements must hold together. Migrations run at start under an advisory lock, so replicas
+starting together do not race. The per-installation salt of the chat keys lives in `meta`, as in
+SQLite, so every replica computes the same keys.
+
+Privacy: rows are deleted exactly as in SQLite; a background VACUUM (own connection) makes
+their space reusable. See docs/privacy.md for what PostgreSQL does not promise on disk.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from typing import Any
+
+import psycopg
+from psycopg_pool import ConnectionPool
+
+from bot.store.base import (
+    DEFAULT_RETENTION_DAYS,
+    STATE_TTL_DAYS,
+    UPDATE_TTL_DAYS,
+    QuestionRecord,
+    Store,
+    StoreError,
+)
+from bot.store.migrations import POSTGRES as MIGRATIONS
+
+# Connections this process keeps for the brain's store calls (they are short and sequential:
+# the door calls the brain on its event loop, slow commands in a few worker threads).
+POOL_MIN = 1
+POOL_MAX = 6
+# pg_advisory_xact_lock key under which migrations run (an arbitrary constant of this app).
+MIGRATION_LOCK = 7_365_001
+
+
+def redacted(url: str) -> str:
+    """The URL without its password, for messages."""
+    try:
+        info = psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.Error:
+        return "the DATABASE_URL"
+    host, db = info.get("host", "localhost"), info.get("dbname", "")
+    return f"postgresql://{host}:{info.get('port', 5432)}/{db}"
+
+
+class PostgresStore(Store):
+    """Thread-safe PostgreSQL store over a small pool of autocommit connections."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        retention_days: int = DEFAULT_RETENTION_DAYS,
+        timeout: float = 5.0,
+        pool_max: int = POOL_MAX,
+    ) -> None:
+        super().__init__()
+        self.url = url
+        self.retention_days = retention_days
+        self._timeout = timeout
+        connect_timeout = max(1, int(timeout))
+        self._pool = ConnectionPool(
+            url,
+            min_size=POOL_MIN,
+            max_size=pool_max,
+            timeout=timeout,
+            open=False,
+            kwargs={"autocommit": True, "connect_timeout": connect_timeout},
+            name="store",
+            # A connection that broke while idle (database restarted) is replaced, not used.
+            reconnect_timeout=24 * 3600,
+        )
+        try:
+            self._pool.open(wait=True, timeout=timeout)
+            self._migrate()
+            self._salt = self._load_salt()
+        except (psycopg.Error, StoreError) as exc:
+            self._pool.close()
+            raise StoreError(f"cannot open the store at {redacted(url)}: {exc}") from exc
+
+    # -- plumbing ---------------------------------------------------------------------------
+    @contextmanager
+    def _conn(self) -> Iterator[psycopg.Connection[Any]]:
+        try:
+            with self._pool.connection(timeout=self._timeout) as conn:
+                yield conn
+        except psycopg.Error as exc:
+            if isinstance(exc, psycopg.OperationalError):
+                # The server went away: drop the other idle connections too, they are dead.
+                self._pool.check()
+            raise self._failed(exc) from exc
+
+    @contextmanager
+    def _tx(self) -> Iterator[psycopg.Connection[Any]]:
+        with self._conn() as conn, conn.transaction():
+            yield conn
+
+    def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        with self._conn() as conn:
+            return conn.execute(sql, params).fetchall()
+
+    def _write(self, sql: str, params: tuple[Any, ...] = ()) -> int:
+        with self._conn() as conn:
+            return conn.execute(sql, params).rowcount
+
+    def _migrate(self) -> None:
+        with self._tx() as conn:
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+            )
+            current = self._version(conn)
+            for version, sql in MIGRATIONS:
+                if version > current:
+                    conn.execute(sql)  # type: ignore[arg-type]
+                    conn.execute(
+                        "INSERT INTO meta(key, value) VALUES('schema_version', %s) "
+                        "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                        (str(version),),
+                    )
+
+    @staticmethod
+    def _version(conn: psycopg.Connection[Any]) -> int:
+        row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def schema_version(self) -> int:
+        with self._conn() as conn:
+            return self._version(conn)
+
+    def _load_salt(self) -> bytes:
+        with self._conn() as conn:
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES('salt', %s) ON CONFLICT(key) DO NOTHING",
+                (secrets.token_bytes(32).hex(),),
+            )
+            row = conn.execute("SELECT value FROM meta WHERE key='salt'").fetchone()
+        return bytes.fromhex(row[0])
+
+    def ping(self) -> None:
+        self._read("SELECT 1")
+
+    def compact(self) -> bool:
+        """VACUUM the per-chat tables on a connection of its own (never one the chats use)."""
+        try:
+            with psycopg.connect(
+                self.url, autocommit=True, connect_timeout=max(1, int(self._timeout))
+            ) as conn:
+                conn.execute("VACUUM chat_state, chat_prefs")
+        except psycopg.Error:
+            return False
+        self.compactions += 1
+        return True
+
+    def close(self) -> None:
+        self.wait_for_maintenance(timeout=30)
+        self._pool.close()
+
+    @staticmethod
+    def _today() -> str:
+        return date.today().isoformat()
+
+    # -- dialogue state ---------------------------------------------------------------------
+    def get_state(self, chat_id: int | str) -> dict[str, Any] | None:
+        rows = self._read("SELECT state FROM chat_state WHERE chat=%s", (self.chat_key(chat_id),))
+        if not rows:
+            return None
+        try:
+            value = json.loads(rows[0][0])
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+
+    def set_state(self, chat_id: int | str, state: dict[str, Any]) -> None:
+        payload = json.dumps(state, ensure_ascii=False)
+        self._write(
+            "INSERT INTO chat_state(chat, state, updated_at) VALUES(%s,%s,%s) "
+            "ON CONFLICT(chat) DO UPDATE SET state=excluded.state, updated_at=excluded.updated_at",
+            (self.chat_key(chat_id), payload, time.time()),
+        )
+
+    def clear_state(self, chat_id: int | str) -> None:
+        self._write("DELETE FROM chat_state WHERE chat=%s", (self.chat_key(chat_id),))
+
+    # -- preferences --------------------------------------------------------------------------
+    def get_prefs(self, chat_id: int | str) -> dict[str, str | None]:
+        rows = self._read(
+            "SELECT lang, comune FROM chat_prefs WHERE chat=%s", (self.chat_key(chat_id),)
+        )
+        if not rows:
+            return {"lang": None, "comune": None}
+        return {"lang": rows[0][0], "comune": rows[0][1]}
+
+    def set_pref(
+        self, chat_id: int | str, *, lang: str | None = None, comune: str | None = None
+    ) -> None:
+        self._write(
+            "INSERT INTO chat_prefs(chat, lang, comune, updated_at) VALUES(%s,%s,%s,%s) "
+            "ON CONFLICT(chat) DO UPDATE SET lang=COALESCE(excluded.lang, chat_prefs.lang), "
+            "comune=COALESCE(excluded.comune, chat_prefs.comune), updated_at=excluded.updated_at",
+            (self.chat_key(chat_id), lang, comune, time.time()),
+        )
+
+    def delete_chat_rows(self, chat_id: int | str) -> None:
+        key = self.chat_key(chat_id)
+        with self._tx() as conn:
+            conn.execute("DELETE FROM chat_state WHERE chat=%s", (key,))
+            conn.execute("DELETE FROM chat_prefs WHERE chat=%s", (key,))
+
+    # -- anonymous editor data --------------------------------------------------------------
+    def log_question(
+        self, text: str, norm: str, lang: str, status: str, entry: str | None, score: float
+    ) -> None:
+        self._write(
+            "INSERT INTO questions(day, text, norm, lang, status, entry, score) "
+            "VALUES(%s,%s,%s,%s,%s,%s,%s)",
+            (self._today(), text[:1000], norm[:1000], lang, status, entry, float(score)),
+        )
+
+    def questions(
+        self, statuses: tuple[str, ...] = ("fallback", "clarify")
+    ) -> list[QuestionRecord]:
+        rows = self._read(
+            "SELECT day, text, norm, lang, status, entry, score FROM questions "
+            "WHERE status = ANY(%s) ORDER BY id",
+            (list(statuses),),
+        )
+        return [QuestionRecord(*row) for row in rows]
+
+    def add_feedback(self, entry: str, vote: int) -> int:
+        rows = self._read(
+            "INSERT INTO feedback(day, entry, vote) VALUES(%s,%s,%s) RETURNING id",
+            (self._today(), entry, vote),
+        )
+        return int(rows[0][0])
+
+    def set_feedback_comment(self, feedback_id: int, comment: str) -> None:
+        self._write("UPDATE feedback SET comment=%s WHERE id=%s", (comment[:1000], feedback_id))
+
+    def feedback_rows(self) -> list[tuple[str, str, int, str | None]]:
+        rows = self._read("SELECT day, entry, vote, comment FROM feedback ORDER BY id")
+        return [tuple(r) for r in rows]  # type: ignore[misc]
+
+    def count_event(self, kind: str, key: str, n: int = 1) -> None:
+        self._write(
+            "INSERT INTO events(day, kind, key, count) VALUES(%s,%s,%s,%s) "
+            "ON CONFLICT(day, kind, key) DO UPDATE SET count=events.count+excluded.count",
+            (self._today(), kind, key, n),
+        )
+
+    def events(self, kind: str | None = None) -> list[tuple[str, str, str, int]]:
+        if kind is None:
+            rows = self._read("SELECT day, kind, key, count FROM events ORDER BY day, kind, key")
+        else:
+            rows = self._read(
+                "SELECT day, kind, key, count FROM events WHERE kind=%s ORDER BY day, key",
+                (kind,),
+            )
+        return [(d, k, key, int(c)) for d, k, key, c in rows]
+
+    def purge_expired(self, now: float | None = None) -> int:
+        now = time.time() if now is None else now
+        cutoff_day = (date.fromtimestamp(now) - timedelta(days=self.retention_days)).isoformat()
+        state_cutoff = now - STATE_TTL_DAYS * 86400
+        prefs_cutoff = now - self.retention_days * 86400
+        with self._tx() as conn:
+            deleted = 0
+            for sql, arg in (
+                ("DELETE FROM questions WHERE day < %s", cutoff_day),
+                ("DELETE FROM feedback WHERE day < %s", cutoff_day),
+                ("DELETE FROM events WHERE day < %s", cutoff_day),
+                ("DELETE FROM chat_state WHERE updated_at < %s", state_cutoff),
+                ("DELETE FROM chat_prefs WHERE updated_at < %s", prefs_cutoff),
+            ):
+                deleted += conn.execute(sql, (arg,)).rowcount  # type: ignore[arg-type]
+            conn.execute(
+                "DELETE FROM answered_updates WHERE answered_at < %s",
+                (now - UPDATE_TTL_DAYS * 86400,),
+            )
+        if deleted:
+            self.request_compaction()
+        return deleted
+
+    # -- answered updates ---------------------------------------------------------------------
+    def update_done(self, update_id: int) -> bool:
+        return bool(self._read("SELECT 1 FROM answered_updates WHERE update_id=%s", (update_id,)))
+
+    def mark_update_done(self, update_id: int) -> None:
+        self._write(
+            "INSERT INTO answered_updates(update_id, answered_at) VALUES(%s,%s) "
+            "ON CONFLICT DO NOTHING",
+            (update_id, time.time()),
+        )
+
+
+__all__ = ["PostgresStore", "StoreError", "redacted"]
