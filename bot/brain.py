@@ -29,7 +29,7 @@ from bot.privacy import redact_identifiers
 from bot.reply import Button, Reply
 from bot.settings import Settings
 from bot.smalltalk import SmallTalk
-from bot.store import SQLiteStore, StoreError
+from bot.store import SQLiteStore, StoreError, open_store
 from bot.texts import LANGS
 
 logger = logging.getLogger(__name__)
@@ -149,8 +149,9 @@ class Brain:
     @classmethod
     def from_settings(cls, settings: Settings) -> Brain:
         kb = load_knowledge(settings.knowledge_dir)
-        store = SQLiteStore(
+        store = open_store(
             settings.data_dir,
+            settings.database_url.get(),
             retention_days=settings.retention_days,
             timeout=STORE_BUSY_TIMEOUT_SECONDS,
         )

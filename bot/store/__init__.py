@@ -15,6 +15,7 @@ from bot.store.base import (
     QuestionRecord,
     Store,
     StoreError,
+    UpdateGate,
 )
 from bot.store.sqlite import DB_FILENAME, SQLiteStore
 
@@ -27,6 +28,7 @@ __all__ = [
     "SQLiteStore",
     "Store",
     "StoreError",
+    "UpdateGate",
     "open_store",
 ]
 

@@ -6,13 +6,16 @@ Two backends implement `Store`: `SQLiteStore` (embedded, the default) and `Postg
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import logging
 import threading
 from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 logger = logging.getLogger(__name__)
 
@@ -197,3 +200,78 @@ class Store(ABC):
 
     @abstractmethod
     def close(self) -> None: ...
+
+    def update_gate(self) -> UpdateGate:
+        """What the webhook server passes each update through (see UpdateGate)."""
+        return LocalUpdateGate(self)
+
+
+class UpdateGate(Protocol):
+    """Per-chat ordering across processes and "answer each update once", for the webhook.
+
+    `claim(update_id, chat_id)` is entered once per delivered update, after the door's own
+    per-chat lock, and holds until the update is handled: it yields True when the update must
+    be answered, False when it was answered already (a re-delivery). Leaving it normally
+    records the update as answered; leaving it with an exception records nothing, so the
+    re-delivery that follows is answered. When the store is down it yields True unguarded:
+    the brain then apologises, and nothing is lost.
+    """
+
+    async def open(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    def claim(
+        self, update_id: int, chat_id: int | str | None
+    ) -> AbstractAsyncContextManager[bool]: ...
+
+
+class LocalUpdateGate:
+    """One process (SQLite): the door's per-chat lock orders the chat; ids are kept in the store."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def open(self) -> None:
+        """Nothing to open."""
+
+    async def close(self) -> None:
+        """Nothing to close."""
+
+    @asynccontextmanager
+    async def claim(self, update_id: int, chat_id: int | str | None) -> AsyncIterator[bool]:
+        try:
+            done = self._store.update_done(update_id)
+        except StoreError:
+            done = False
+        if done:
+            yield False
+            return
+        yield True
+        try:
+            self._store.mark_update_done(update_id)
+        except StoreError:
+            logger.warning("update %d answered but not recorded (store unavailable)", update_id)
+
+
+class ChatLocks:
+    """One asyncio lock per active chat, first come first served; idle chats are forgotten."""
+
+    def __init__(self) -> None:
+        self._locks: dict[Any, asyncio.Lock] = {}
+        self._users: dict[Any, int] = {}
+
+    @asynccontextmanager
+    async def hold(self, chat: Any) -> AsyncIterator[None]:
+        if chat is None:
+            yield
+            return
+        lock = self._locks.setdefault(chat, asyncio.Lock())
+        self._users[chat] = self._users.get(chat, 0) + 1
+        try:
+            async with lock:
+                yield
+        finally:
+            self._users[chat] -= 1
+            if not self._users[chat]:
+                del self._users[chat], self._locks[chat]

@@ -11,16 +11,18 @@ their space reusable. See docs/privacy.md for what PostgreSQL does not promise o
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import secrets
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import date, timedelta
 from typing import Any
 
 import psycopg
-from psycopg_pool import ConnectionPool
+from psycopg_pool import AsyncConnectionPool, ConnectionPool
 
 from bot.store.base import (
     DEFAULT_RETENTION_DAYS,
@@ -29,13 +31,20 @@ from bot.store.base import (
     QuestionRecord,
     Store,
     StoreError,
+    UpdateGate,
 )
 from bot.store.migrations import POSTGRES as MIGRATIONS
+
+logger = logging.getLogger(__name__)
 
 # Connections this process keeps for the brain's store calls (they are short and sequential:
 # the door calls the brain on its event loop, slow commands in a few worker threads).
 POOL_MIN = 1
 POOL_MAX = 6
+# After the server was found unreachable, store calls fail at once for this long instead of each
+# waiting for a connection: the brain runs on the door's event loop, which must keep flowing
+# (every user gets the apology quickly) while the database is down. /readyz still probes.
+FAIL_FAST_SECONDS = 1.0
 # pg_advisory_xact_lock key under which migrations run (an arbitrary constant of this app).
 MIGRATION_LOCK = 7_365_001
 
@@ -65,6 +74,7 @@ class PostgresStore(Store):
         self.url = url
         self.retention_days = retention_days
         self._timeout = timeout
+        self._down_until = 0.0
         connect_timeout = max(1, int(timeout))
         self._pool = ConnectionPool(
             url,
@@ -87,15 +97,19 @@ class PostgresStore(Store):
 
     # -- plumbing ---------------------------------------------------------------------------
     @contextmanager
-    def _conn(self) -> Iterator[psycopg.Connection[Any]]:
+    def _conn(self, probe: bool = False) -> Iterator[psycopg.Connection[Any]]:
+        if not probe and time.monotonic() < self._down_until:
+            raise self._failed(StoreError("the database was unreachable a moment ago"))
         try:
             with self._pool.connection(timeout=self._timeout) as conn:
                 yield conn
         except psycopg.Error as exc:
             if isinstance(exc, psycopg.OperationalError):
+                self._down_until = time.monotonic() + FAIL_FAST_SECONDS
                 # The server went away: drop the other idle connections too, they are dead.
                 self._pool.check()
             raise self._failed(exc) from exc
+        self._down_until = 0.0
 
     @contextmanager
     def _tx(self) -> Iterator[psycopg.Connection[Any]]:
@@ -145,7 +159,8 @@ class PostgresStore(Store):
         return bytes.fromhex(row[0])
 
     def ping(self) -> None:
-        self._read("SELECT 1")
+        with self._conn(probe=True) as conn:
+            conn.execute("SELECT 1")
 
     def compact(self) -> bool:
         """VACUUM the per-chat tables on a connection of its own (never one the chats use)."""
@@ -289,6 +304,9 @@ class PostgresStore(Store):
         return deleted
 
     # -- answered updates ---------------------------------------------------------------------
+    def update_gate(self) -> UpdateGate:
+        return PostgresUpdateGate(self)
+
     def update_done(self, update_id: int) -> bool:
         return bool(self._read("SELECT 1 FROM answered_updates WHERE update_id=%s", (update_id,)))
 
@@ -300,4 +318,82 @@ class PostgresStore(Store):
         )
 
 
-__all__ = ["PostgresStore", "StoreError", "redacted"]
+def chat_lock_id(chat_key: str) -> int:
+    """The advisory lock number of a chat: from its keyed hash, so pg_locks names nobody."""
+    return int.from_bytes(bytes.fromhex(chat_key[:16]), "big", signed=True)
+
+
+class PostgresUpdateGate:
+    """Replicas behind one webhook: a transaction per update holds the chat's advisory lock.
+
+    The transaction (on a connection of its own, from an async pool opened in the server's
+    event loop) takes `pg_advisory_xact_lock(chat)`, reads whether the update was answered,
+    and at the end records it as answered and commits, which releases the lock. A replica killed
+    mid-update loses its connection: PostgreSQL rolls back and releases the lock, and Telegram's
+    re-delivery (no 200 was sent) is answered by whichever replica gets it.
+    """
+
+    def __init__(self, store: PostgresStore, max_size: int = 20) -> None:
+        self._store = store
+        self._max_size = max_size
+        self._pool: AsyncConnectionPool | None = None
+
+    async def open(self) -> None:
+        self._pool = AsyncConnectionPool(
+            self._store.url,
+            min_size=2,
+            max_size=self._max_size,
+            # The server bounds updates in flight below max_size: waiting here means the
+            # database is slow or down, and the update is then answered unguarded.
+            timeout=max(5.0, self._store._timeout),
+            open=False,
+            kwargs={"autocommit": True, "connect_timeout": max(1, int(self._store._timeout))},
+            name="update gate",
+            reconnect_timeout=24 * 3600,
+        )
+        await self._pool.open(wait=False)
+
+    async def close(self) -> None:
+        if self._pool is not None:
+            await self._pool.close()
+
+    @asynccontextmanager
+    async def claim(self, update_id: int, chat_id: int | str | None) -> AsyncIterator[bool]:
+        assert self._pool is not None, "open() first"
+        stack = contextlib.AsyncExitStack()
+        try:
+            if time.monotonic() < self._store._down_until:
+                raise psycopg.OperationalError("the database was unreachable a moment ago")
+            conn = await stack.enter_async_context(self._pool.connection())
+            await stack.enter_async_context(conn.transaction())
+            if chat_id is not None:
+                lock = chat_lock_id(self._store.chat_key(chat_id))
+                await conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock,))
+            cursor = await conn.execute(
+                "SELECT 1 FROM answered_updates WHERE update_id=%s", (update_id,)
+            )
+            done = await cursor.fetchone() is not None
+        except psycopg.Error as exc:
+            with contextlib.suppress(Exception):
+                await stack.aclose()
+            self._store._failed(exc)
+            self._store._down_until = time.monotonic() + FAIL_FAST_SECONDS
+            yield True  # unguarded: the brain will apologise if the store is still down
+            return
+        try:
+            async with stack:  # commit (releasing the lock), or roll back on an exception
+                if done:
+                    yield False
+                    return
+                yield True
+                await conn.execute(
+                    "INSERT INTO answered_updates(update_id, answered_at) VALUES(%s,%s) "
+                    "ON CONFLICT DO NOTHING",
+                    (update_id, time.time()),
+                )
+        except psycopg.Error as exc:  # the replies went out; only the record is missing
+            self._store._failed(exc)
+            logger.warning("update %d answered but not recorded (store unavailable)", update_id)
+
+
+__all__ = ["PostgresStore", "PostgresUpdateGate", "StoreError", "redacted"]
