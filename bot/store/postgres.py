@@ -327,10 +327,10 @@ class PostgresUpdateGate:
     """Replicas behind one webhook: a transaction per update holds the chat's advisory lock.
 
     The transaction (on a connection of its own, from an async pool opened in the server's
-    event loop) takes `pg_advisory_xact_lock(chat)`, reads whether the update was answered,
-    and at the end records it as answered and commits, which releases the lock. A replica killed
-    mid-update loses its connection: PostgreSQL rolls back and releases the lock, and Telegram's
-    re-delivery (no 200 was sent) is answered by whichever replica gets it.
+    event loop) takes `pg_advisory_xact_lock(chat)` and inserts the update's row in
+    `answered_updates`; it commits once the update is handled, which releases the lock. A
+    replica killed mid-update loses its connection: PostgreSQL rolls back and releases the
+    lock, and Telegram's re-delivery (no 200 was sent) is answered by whichever replica gets it.
     """
 
     def __init__(self, store: PostgresStore, max_size: int = 20) -> None:
@@ -359,41 +359,49 @@ class PostgresUpdateGate:
 
     @asynccontextmanager
     async def claim(self, update_id: int, chat_id: int | str | None) -> AsyncIterator[bool]:
+        """One transaction per update: BEGIN, the chat's lock, the update's row; then COMMIT.
+
+        The row is inserted first, ON CONFLICT DO NOTHING: a replica handling the same update
+        holds that row uncommitted, so the insert waits for it and then finds the update
+        answered (committed) or free again (rolled back: that replica failed or died). The
+        three statements go in one round trip (a pipeline); the COMMIT is the second.
+        """
         assert self._pool is not None, "open() first"
         stack = contextlib.AsyncExitStack()
         try:
             if time.monotonic() < self._store._down_until:
                 raise psycopg.OperationalError("the database was unreachable a moment ago")
             conn = await stack.enter_async_context(self._pool.connection())
-            await stack.enter_async_context(conn.transaction())
-            if chat_id is not None:
-                lock = chat_lock_id(self._store.chat_key(chat_id))
-                await conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock,))
-            cursor = await conn.execute(
-                "SELECT 1 FROM answered_updates WHERE update_id=%s", (update_id,)
-            )
-            done = await cursor.fetchone() is not None
+            async with conn.pipeline():
+                await conn.execute("BEGIN")
+                if chat_id is not None:
+                    lock = chat_lock_id(self._store.chat_key(chat_id))
+                    await conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock,))
+                cursor = await conn.execute(
+                    "INSERT INTO answered_updates(update_id, answered_at) VALUES(%s,%s) "
+                    "ON CONFLICT DO NOTHING RETURNING 1",
+                    (update_id, time.time()),
+                )
+            fresh = await cursor.fetchone() is not None
         except psycopg.Error as exc:
             with contextlib.suppress(Exception):
-                await stack.aclose()
+                await stack.aclose()  # a connection left in a transaction is rolled back
             self._store._failed(exc)
             self._store._down_until = time.monotonic() + FAIL_FAST_SECONDS
             yield True  # unguarded: the brain will apologise if the store is still down
             return
-        try:
-            async with stack:  # commit (releasing the lock), or roll back on an exception
-                if done:
-                    yield False
-                    return
-                yield True
-                await conn.execute(
-                    "INSERT INTO answered_updates(update_id, answered_at) VALUES(%s,%s) "
-                    "ON CONFLICT DO NOTHING",
-                    (update_id, time.time()),
-                )
-        except psycopg.Error as exc:  # the replies went out; only the record is missing
-            self._store._failed(exc)
-            logger.warning("update %d answered but not recorded (store unavailable)", update_id)
+        async with stack:
+            try:
+                yield fresh
+            except BaseException:
+                with contextlib.suppress(psycopg.Error):
+                    await conn.execute("ROLLBACK")  # not answered: the re-delivery will be
+                raise
+            try:
+                await conn.execute("COMMIT")
+            except psycopg.Error as exc:  # the replies went out; only the record is missing
+                self._store._failed(exc)
+                logger.warning("update %d answered but not recorded", update_id)
 
 
 __all__ = ["PostgresStore", "PostgresUpdateGate", "StoreError", "redacted"]
