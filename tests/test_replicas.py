@@ -216,8 +216,9 @@ def test_two_hundred_users_across_both_replicas_get_their_own_replies(
     assert not report.problems, "\n".join(report.problems[:20])
     assert len(report.latencies) == report.updates
     assert {index for index, _ in hops} == {0, 1} and all(s == 200 for _, s in hops)
-    # Generous: the machine is shared; benchmarks/run.py measures the real figures.
-    assert latency_stats(report.latencies)["p95"] < 3000
+    # Only a sanity bound: the fake Telegram, the forwarder and 200 users share this test's
+    # one Python process on a shared machine; benchmarks/run.py measures the real figures.
+    assert latency_stats(report.latencies)["p95"] < 10_000
 
 
 def test_a_replica_killed_mid_check_loses_nothing(pair: Pair) -> None:

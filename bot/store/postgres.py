@@ -16,13 +16,13 @@ import json
 import logging
 import secrets
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import psycopg
-from psycopg_pool import AsyncConnectionPool, ConnectionPool
+from psycopg_pool import AsyncConnectionPool, ConnectionPool, PoolTimeout
 
 from bot.store.base import (
     DEFAULT_RETENTION_DAYS,
@@ -36,6 +36,7 @@ from bot.store.base import (
 from bot.store.migrations import POSTGRES as MIGRATIONS
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Connections this process keeps for the brain's store calls (they are short and sequential:
 # the door calls the brain on its event loop, slow commands in a few worker threads).
@@ -116,13 +117,36 @@ class PostgresStore(Store):
         with self._conn() as conn, conn.transaction():
             yield conn
 
+    def _run(self, work: Callable[[psycopg.Connection[Any]], T], probe: bool = False) -> T:
+        """`work` on a pooled connection; once more on a fresh one if that one was dead."""
+        if not probe and time.monotonic() < self._down_until:
+            raise self._failed(StoreError("the database was unreachable a moment ago"))
+        for attempt in (1, 2):
+            try:
+                with self._pool.connection(timeout=self._timeout) as conn:
+                    result = work(conn)
+            except PoolTimeout as exc:
+                self._down_until = time.monotonic() + FAIL_FAST_SECONDS
+                raise self._failed(exc) from exc
+            except psycopg.OperationalError as exc:
+                # Idle connections die with a server restart and fail on first use: drop the
+                # dead ones and try again on a fresh one, before telling the user anything.
+                self._pool.check()
+                if attempt == 2:
+                    self._down_until = time.monotonic() + FAIL_FAST_SECONDS
+                    raise self._failed(exc) from exc
+            except psycopg.Error as exc:
+                raise self._failed(exc) from exc
+            else:
+                self._down_until = 0.0
+                return result
+        raise AssertionError("unreachable")
+
     def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-        with self._conn() as conn:
-            return conn.execute(sql, params).fetchall()
+        return self._run(lambda conn: conn.execute(sql, params).fetchall())
 
     def _write(self, sql: str, params: tuple[Any, ...] = ()) -> int:
-        with self._conn() as conn:
-            return conn.execute(sql, params).rowcount
+        return self._run(lambda conn: conn.execute(sql, params).rowcount)
 
     def _migrate(self) -> None:
         with self._tx() as conn:
@@ -159,8 +183,7 @@ class PostgresStore(Store):
         return bytes.fromhex(row[0])
 
     def ping(self) -> None:
-        with self._conn(probe=True) as conn:
-            conn.execute("SELECT 1")
+        self._run(lambda conn: conn.execute("SELECT 1"), probe=True)
 
     def compact(self) -> bool:
         """VACUUM the per-chat tables on a connection of its own (never one the chats use)."""
@@ -367,29 +390,34 @@ class PostgresUpdateGate:
         three statements go in one round trip (a pipeline); the COMMIT is the second.
         """
         assert self._pool is not None, "open() first"
-        stack = contextlib.AsyncExitStack()
-        try:
-            if time.monotonic() < self._store._down_until:
-                raise psycopg.OperationalError("the database was unreachable a moment ago")
-            conn = await stack.enter_async_context(self._pool.connection())
-            async with conn.pipeline():
-                await conn.execute("BEGIN")
-                if chat_id is not None:
-                    lock = chat_lock_id(self._store.chat_key(chat_id))
-                    await conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock,))
-                cursor = await conn.execute(
-                    "INSERT INTO answered_updates(update_id, answered_at) VALUES(%s,%s) "
-                    "ON CONFLICT DO NOTHING RETURNING 1",
-                    (update_id, time.time()),
-                )
-            fresh = await cursor.fetchone() is not None
-        except psycopg.Error as exc:
-            with contextlib.suppress(Exception):
-                await stack.aclose()  # a connection left in a transaction is rolled back
-            self._store._failed(exc)
-            self._store._down_until = time.monotonic() + FAIL_FAST_SECONDS
-            yield True  # unguarded: the brain will apologise if the store is still down
-            return
+        for attempt in (1, 2):
+            stack = contextlib.AsyncExitStack()
+            try:
+                if time.monotonic() < self._store._down_until:
+                    raise PoolTimeout("the database was unreachable a moment ago")
+                conn = await stack.enter_async_context(self._pool.connection())
+                async with conn.pipeline():
+                    await conn.execute("BEGIN")
+                    if chat_id is not None:
+                        lock = chat_lock_id(self._store.chat_key(chat_id))
+                        await conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock,))
+                    cursor = await conn.execute(
+                        "INSERT INTO answered_updates(update_id, answered_at) VALUES(%s,%s) "
+                        "ON CONFLICT DO NOTHING RETURNING 1",
+                        (update_id, time.time()),
+                    )
+                fresh = await cursor.fetchone() is not None
+                break
+            except psycopg.Error as exc:
+                with contextlib.suppress(Exception):
+                    await stack.aclose()  # a connection left in a transaction is rolled back
+                if attempt == 1 and not isinstance(exc, PoolTimeout):
+                    await self._pool.check()  # a connection that died idle: try a fresh one
+                    continue
+                self._store._failed(exc)
+                self._store._down_until = time.monotonic() + FAIL_FAST_SECONDS
+                yield True  # unguarded: the brain will apologise if the store is still down
+                return
         async with stack:
             try:
                 yield fresh
