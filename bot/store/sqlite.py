@@ -143,6 +143,9 @@ class SQLiteStore(Store):
             conn.execute("PRAGMA secure_delete=ON")
             if vacuum:
                 conn.execute("VACUUM")
+            # PASSIVE first: it copies the log into the file without stopping the writers,
+            # so the TRUNCATE that must stop them briefly has little left to do.
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
             busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
         except sqlite3.Error:
             return False
