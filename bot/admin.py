@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.reply import Button, Reply
 from bot.report import Report, build_report, redact_identifiers
-from bot.store import STATE_TTL_DAYS, SQLiteStore
+from bot.store import STATE_TTL_DAYS, Store
 from bot.texts import LANGS
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ MAX_MESSAGE_CHARS = 3800
 CONTROLLER_PLACEHOLDER = "da completare"
 
 
-def scrub_deleted_data(store: SQLiteStore) -> None:
+def scrub_deleted_data(store: Store) -> None:
     """Make sure deleted rows are gone from the files, in the background (see Store.compact)."""
     store.request_compaction()
 
@@ -63,7 +63,7 @@ class Admin:
 
     # Always read through the brain: /reload replaces the texts and the knowledge base.
     @property
-    def _store(self) -> SQLiteStore:
+    def _store(self) -> Store:
         return self.brain.store
 
     def _t(self, key: str, lang: str, **fields: object) -> str:

@@ -29,7 +29,7 @@ from bot.privacy import redact_identifiers
 from bot.reply import Button, Reply
 from bot.settings import Settings
 from bot.smalltalk import SmallTalk
-from bot.store import SQLiteStore, StoreError, open_store
+from bot.store import Store, StoreError, open_store
 from bot.texts import LANGS
 
 logger = logging.getLogger(__name__)
@@ -114,9 +114,7 @@ def may_take_long(*, command: str | None = None, button: str | None = None) -> b
 class Brain:
     """Everything the assistant decides. Thread-safe: doors may call it from worker threads."""
 
-    def __init__(
-        self, kb: KnowledgeBase, store: SQLiteStore, settings: Settings | None = None
-    ) -> None:
+    def __init__(self, kb: KnowledgeBase, store: Store, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
         self.store = store
         self._install(kb)

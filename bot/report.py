@@ -36,7 +36,14 @@ from bot.matcher import CLARIFY_THRESHOLD, Matcher
 from bot.normalise import fold
 from bot.privacy import redact_identifiers
 from bot.settings import Settings
-from bot.store import DB_FILENAME, DEFAULT_RETENTION_DAYS, QuestionRecord, SQLiteStore, StoreError
+from bot.store import (
+    DB_FILENAME,
+    DEFAULT_RETENTION_DAYS,
+    QuestionRecord,
+    Store,
+    StoreError,
+    open_store,
+)
 
 # --- clustering and suggestions ---------------------------------------------------------------
 # Two normalised questions belong together when the mean of rapidfuzz's token_set_ratio and
@@ -332,7 +339,7 @@ def _by_count(counter: Counter[str]) -> list[tuple[str, int]]:
 
 
 def build_report(
-    store: SQLiteStore | None,
+    store: Store | None,
     kb: KnowledgeBase | None,
     *,
     matcher: Matcher | None = None,
@@ -840,9 +847,10 @@ def load_report(settings: Settings) -> Report:
     except KnowledgeError as exc:
         kb, problems = None, exc.problems
     days = settings.retention_days
-    if not (Path(settings.data_dir) / DB_FILENAME).exists():
+    database_url = settings.database_url.get()
+    if not database_url and not (Path(settings.data_dir) / DB_FILENAME).exists():
         return build_report(None, kb, retention_days=days, knowledge_problems=problems)
-    store = SQLiteStore(settings.data_dir, retention_days=days)
+    store = open_store(settings.data_dir, database_url, retention_days=days)
     try:
         return build_report(store, kb, retention_days=days, knowledge_problems=problems)
     finally:

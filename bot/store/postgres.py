@@ -180,6 +180,8 @@ class PostgresStore(Store):
                 (secrets.token_bytes(32).hex(),),
             )
             row = conn.execute("SELECT value FROM meta WHERE key='salt'").fetchone()
+        if row is None:
+            raise StoreError("the salt of the chat keys could not be stored")
         return bytes.fromhex(row[0])
 
     def ping(self) -> None:
