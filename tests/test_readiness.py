@@ -84,3 +84,46 @@ def test_readyz_follows_the_database_and_no_message_is_lost(
             assert replica.process is not None and replica.process.poll() is None
         finally:
             assert stop_all([replica], forwarder) == [0], replica.tail()
+
+
+def test_polling_mode_serves_health_and_metrics_on_metrics_port(tmp_path: Path) -> None:
+    """Without a webhook, METRICS_PORT serves the same /healthz, /readyz and /metrics."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.fakebotapi import DEFAULT_TOKEN
+    from tests.loadgen import stop_process
+    from tests.replicas import ROOT, free_port
+
+    port = free_port()
+    with TrackingBotApi.serve_in_thread() as api:
+        env = {
+            **os.environ,
+            "BOT_TOKEN": DEFAULT_TOKEN,
+            "BOT_API_BASE_URL": api.base_url,
+            "BOT_DATA_DIR": str(tmp_path / "data"),
+            "METRICS_PORT": str(port),
+        }
+        log = tmp_path / "bot.log"
+        with log.open("ab") as stream:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "bot", "run"],
+                cwd=ROOT,
+                env=env,
+                stdout=stream,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            wait_status(f"http://127.0.0.1:{port}/readyz", 200, timeout=40)
+            assert http_get(f"http://127.0.0.1:{port}/healthz")[0] == 200
+            api.push_message(1, QUESTION)
+            api.wait_for_messages(1, 1, timeout=15)
+            api.wait_quiet(0.3, timeout=15)
+            status, body = http_get(f"http://127.0.0.1:{port}/metrics")
+            assert status == 200
+            assert "conciliazione_updates_received_total 1.0" in body
+            assert 'conciliazione_replies_total{status="answer"} 1.0' in body
+            assert "conciliazione_update_handling_seconds_count 1.0" in body
+        finally:
+            assert stop_process(process) == 0, log.read_text(errors="replace")[-3000:]
