@@ -67,11 +67,18 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="100 users, shorter pauses")
-    args = parser.parse_args(argv)
-    users = 100 if args.quick else 200
-    paced = (
-        {"ramp": 5.0, "think": (3.0, 7.0)} if args.quick else {"ramp": 10.0, "think": (6.0, 14.0)}
+    parser.add_argument("--users", type=int, help="simulated users (default 200; quick 100)")
+    parser.add_argument(
+        "--smoke", action="store_true", help="check the script itself: a few users, no pauses"
     )
+    args = parser.parse_args(argv)
+    users = args.users or (100 if args.quick else 200)
+    if args.smoke:
+        paced: dict[str, Any] = {"ramp": 0.5, "think": (0.1, 0.3)}
+    elif args.quick:
+        paced = {"ramp": 5.0, "think": (3.0, 7.0)}
+    else:
+        paced = {"ramp": 10.0, "think": (6.0, 14.0)}
     with tempfile.TemporaryDirectory() as reference_dir:
         reference = Brain(load_knowledge(), SQLiteStore(reference_dir))
         oracle = BrainOracle(reference)
