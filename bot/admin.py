@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.reply import MAX_BUTTON_DATA_BYTES, Button, Document, Reply
 from bot.report import Report, build_report, redact_identifiers
-from bot.store import STATE_TTL_DAYS, SQLiteStore
+from bot.store import STATE_TTL_DAYS, Store
 from bot.texts import LANGS
 
 if TYPE_CHECKING:
@@ -43,9 +43,9 @@ MAX_MESSAGE_CHARS = 3800
 CONTROLLER_PLACEHOLDER = "da completare"
 
 
-def scrub_deleted_data(store: SQLiteStore) -> bool:
-    """Make sure deleted rows are gone from the files (see SQLiteStore.compact)."""
-    return store.compact()
+def scrub_deleted_data(store: Store) -> None:
+    """Make sure deleted rows are gone from the files, in the background (see Store.compact)."""
+    store.request_compaction()
 
 
 def controller_placeholder_present(texts: Any) -> bool:
@@ -360,8 +360,7 @@ class Admin:
             items.append("privacy.item_pending")
         if set(state) - {"flow", "pending"}:
             items.append("privacy.item_state")
-        self._store.forget_chat(chat.chat_id)
-        scrub_deleted_data(self._store)
+        self._store.forget_chat(chat.chat_id)  # scrubs the disk in the background, once
         logger.info("a user deleted their data (/cancellami)")
         if not items:
             return self._info("privacy.forgotten_nothing", lang)

@@ -35,7 +35,7 @@ from bot.privacy import redact_identifiers
 from bot.reply import Button, Reply
 from bot.services import AdminServices, Knowledge
 from bot.settings import Settings
-from bot.store import SQLiteStore, StoreError
+from bot.store import Store, StoreError, open_store
 from bot.texts import LANGS, Texts
 from bot.understanding import Understanding
 
@@ -118,9 +118,7 @@ Handler = Callable[[ChatContext, str, str], list[Reply]]
 class Brain:
     """Everything the assistant decides. Thread-safe: doors may call it from worker threads."""
 
-    def __init__(
-        self, kb: KnowledgeBase, store: SQLiteStore, settings: Settings | None = None
-    ) -> None:
+    def __init__(self, kb: KnowledgeBase, store: Store, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
         self.store = store
         self._reload_lock = threading.Lock()
@@ -198,8 +196,9 @@ class Brain:
     @classmethod
     def from_settings(cls, settings: Settings) -> Brain:
         kb = load_knowledge(settings.knowledge_dir)
-        store = SQLiteStore(
+        store = open_store(
             settings.data_dir,
+            settings.database_url.get(),
             retention_days=settings.retention_days,
             timeout=STORE_BUSY_TIMEOUT_SECONDS,
         )

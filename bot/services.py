@@ -64,7 +64,7 @@ class Knowledge:
 class AdminServices:
     """What the editors' and privacy features use: not the whole brain."""
 
-    store: Any  # bot.store.SQLiteStore (or another backend)
+    store: Any  # bot.store.Store (SQLite or PostgreSQL)
     knowledge: Callable[[], Knowledge]  # always the current one: /reload replaces it
     answer: Callable[[str, str], Reply]  # a stateless answer to a question
     reload: Callable[[], list[str]]

@@ -66,6 +66,12 @@ class Settings:
     max_messages_per_second: float = DEFAULT_MAX_MESSAGES_PER_SECOND
     # The bot's Telegram username (without @), for the deep links printed on posters.
     bot_username: str = ""
+    # PostgreSQL shared by several replicas (postgresql://user:password@host:port/db); empty:
+    # the embedded SQLite file in data_dir. It holds a password: never printed.
+    database_url: Secret = field(default_factory=lambda: Secret(""))
+    # Polling mode: serve /healthz, /readyz and /metrics on this port (0: not served). In
+    # webhook mode they are served on PORT, next to the webhook.
+    metrics_port: int = 0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -87,6 +93,15 @@ class Settings:
                 f"MAX_MESSAGES_PER_SECOND: '{rate_raw}' is not a number of messages per second "
                 "(0 lifts the overall limit)"
             )
+        database_url = env.get("DATABASE_URL", "").strip()
+        if database_url and not database_url.startswith(("postgresql://", "postgres://")):
+            raise SettingsError(
+                "DATABASE_URL must be a PostgreSQL URL, postgresql://user:password@host:5432/db "
+                "(leave it unset for the embedded SQLite store in BOT_DATA_DIR)"
+            )
+        metrics_raw = env.get("METRICS_PORT", "").strip() or "0"
+        if not metrics_raw.isdigit() or not 0 <= int(metrics_raw) < 65536:
+            raise SettingsError(f"METRICS_PORT: '{metrics_raw}' is not a valid TCP port")
         return cls(
             token=Secret(env.get("BOT_TOKEN", "").strip()),
             base_url=env.get("BOT_API_BASE_URL", "").strip() or DEFAULT_BASE_URL,
@@ -100,6 +115,8 @@ class Settings:
             retention_days=int(retention_raw),
             max_messages_per_second=rate,
             bot_username=env.get("BOT_USERNAME", "").strip().removeprefix("@"),
+            database_url=Secret(database_url),
+            metrics_port=int(metrics_raw),
         )
 
     def require_token(self) -> str:

@@ -11,7 +11,9 @@ import asyncio
 import contextlib
 import logging
 import re
+import signal
 import sys
+from collections.abc import Callable, Coroutine
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -41,8 +43,10 @@ from handlers.delivery import RetryingRateLimiter
 from handlers.errors import report_error
 from handlers.logs import RedactSecrets, configure_logging
 from handlers.messages import answer_text, answer_unsupported_media
+from handlers.metrics import MetricsServer, measured_call, watch_store
 from handlers.ordering import ChatOrderedUpdateProcessor
 from handlers.transport import AiohttpRequest
+from handlers.webhook import WebhookServer
 
 logger = logging.getLogger(__name__)
 
@@ -59,14 +63,42 @@ SEND_CONNECTIONS = 8
 PURGE_INTERVAL_SECONDS = 24 * 3600
 PURGE_TASK = "purge_task"
 MENU_TASK = "menu_task"
+METRICS_SERVER = "metrics_server"
+# Telegram's parallel connections to the webhook (its default is 40); each replica handles up
+# to handlers.webhook.MAX_IN_FLIGHT at once and queues the rest briefly.
+WEBHOOK_MAX_CONNECTIONS = 40
 # Telegram's rule for setWebhook's secret_token.
 WEBHOOK_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
+class MeasuredRateLimiter(RetryingRateLimiter):
+    """The door's rate limiter, counting failed Bot API attempts and 429s for /metrics."""
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        return await super().process_request(
+            measured_call(callback), args, kwargs, endpoint, data, rate_limit_args
+        )
+
+
 def build_application(
-    settings: Settings, brain: Brain, request: BaseRequest | None = None
+    settings: Settings,
+    brain: Brain,
+    request: BaseRequest | None = None,
+    *,
+    webhook: bool = False,
 ) -> Application:
-    """The Telegram Application around `brain`; `request` replaces the network (tests)."""
+    """The Telegram Application around `brain`; `request` replaces the network (tests).
+
+    With `webhook`, there is no Updater: handlers.webhook.WebhookServer feeds the updates.
+    """
     builder = (
         ApplicationBuilder()
         .token(settings.require_token())
@@ -78,7 +110,7 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(RetryingRateLimiter(settings.max_messages_per_second))
+        .rate_limiter(MeasuredRateLimiter(settings.max_messages_per_second))
         .concurrent_updates(ChatOrderedUpdateProcessor())
         .post_init(start_services)
         .post_shutdown(stop_services)
@@ -91,12 +123,18 @@ def build_application(
                 read_timeout=10.0,
                 pool_timeout=5.0,
             )
-        ).get_updates_request(
-            # python-telegram-bot adds the long-polling timeout to this read_timeout.
-            HTTPXRequest(connection_pool_size=2, connect_timeout=5.0, read_timeout=5.0)
         )
+        if not webhook:
+            builder = builder.get_updates_request(
+                # python-telegram-bot adds the long-polling timeout to this read_timeout.
+                HTTPXRequest(connection_pool_size=2, connect_timeout=5.0, read_timeout=5.0)
+            )
     else:
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.request(request)
+        if not webhook:
+            builder = builder.get_updates_request(request)
+    if webhook:
+        builder = builder.updater(None)
     application = builder.build()
     application.bot_data[BRAIN] = brain
     application.bot_data[SETTINGS] = settings
@@ -130,8 +168,18 @@ def add_handlers(application: Application) -> None:
 
 
 async def start_services(application: Application) -> None:
-    """post_init: publish the command menus, purge expired data now and then daily."""
+    """post_init: publish the command menus, purge expired data now and then daily.
+
+    In polling mode with METRICS_PORT set, also serve /healthz, /readyz and /metrics there
+    (in webhook mode the webhook server serves them).
+    """
     brain: Brain = application.bot_data[BRAIN]
+    settings: Settings = application.bot_data[SETTINGS]
+    watch_store(brain.store)
+    if settings.metrics_port and application.updater is not None:
+        server = MetricsServer(brain, settings.metrics_port)
+        await server.start()
+        application.bot_data[METRICS_SERVER] = server
     # In the background: a Bot API server that lacks setMyCommands (some emulators) or answers
     # slowly must not hold up answering people.
     application.bot_data[MENU_TASK] = asyncio.create_task(
@@ -158,6 +206,9 @@ async def stop_services(application: Application) -> None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+    server: MetricsServer | None = application.bot_data.pop(METRICS_SERVER, None)
+    if server is not None:
+        await server.stop()
     brain: Brain = application.bot_data[BRAIN]
     await asyncio.to_thread(brain.close)
 
@@ -213,6 +264,70 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
     }
 
 
+async def retrying(action: Callable[[], Coroutine[Any, Any, Any]], what: str) -> None:
+    """Start-up calls to the Bot API: retried on network errors, BOOTSTRAP_RETRIES times."""
+    for attempt in range(BOOTSTRAP_RETRIES + 1):
+        try:
+            await action()
+            return
+        except InvalidToken:
+            raise
+        except NetworkError as exc:
+            if attempt == BOOTSTRAP_RETRIES:
+                raise
+            logger.warning("%s failed (%s), retrying", what, type(exc).__name__)
+            await asyncio.sleep(min(2**attempt, 10))
+
+
+async def serve_webhook(application: Application, brain: Brain, options: dict[str, Any]) -> None:
+    """Webhook mode until SIGTERM/SIGINT: our aiohttp server, then setWebhook.
+
+    Several replicas may run this against one PostgreSQL (docs/deploy.md): each sets the same
+    webhook (idempotent), and none deletes it on the way out, so a rolling restart never
+    leaves Telegram without a webhook.
+    """
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):  # not on Windows
+            loop.add_signal_handler(sig, stop.set)
+    server = WebhookServer(
+        application,
+        brain,
+        path=options["url_path"],
+        secret=options["secret_token"],
+        host=options["listen"],
+        port=options["port"],
+    )
+    await retrying(application.initialize, "getMe")
+    try:
+        if application.post_init is not None:
+            await application.post_init(application)
+        await application.start()
+        await server.start()  # listening before Telegram is told where to post
+        await retrying(
+            lambda: application.bot.set_webhook(
+                options["webhook_url"],
+                secret_token=options["secret_token"],
+                allowed_updates=ALLOWED_UPDATES,
+                max_connections=WEBHOOK_MAX_CONNECTIONS,
+            ),
+            "setWebhook",
+        )
+        logger.info("webhook set; serving")
+        await stop.wait()
+        logger.info("stopping: finishing the updates in flight")
+    finally:
+        await server.stop()
+        if application.running:
+            await application.stop()
+        if application.post_stop is not None:
+            await application.post_stop(application)
+        await application.shutdown()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
+
+
 def new_event_loop() -> asyncio.AbstractEventLoop:
     """uvloop's event loop where it is installed (Linux, macOS), else asyncio's own."""
     try:
@@ -236,14 +351,16 @@ def run(settings: Settings, webhook: bool = False) -> int:
     except (KnowledgeError, StoreError) as exc:
         print(f"conciliazione-bot: cannot start: {exc}", file=sys.stderr)
         return 1
-    application = build_application(settings, brain)
+    application = build_application(settings, brain, webhook=options is not None)
     # A fresh event loop per run: run_polling closes its loop when done.
-    asyncio.set_event_loop(new_event_loop())
+    loop = new_event_loop()
+    asyncio.set_event_loop(loop)
     try:
         if options is not None:
-            application.run_webhook(
-                **options, allowed_updates=ALLOWED_UPDATES, bootstrap_retries=BOOTSTRAP_RETRIES
-            )
+            try:
+                loop.run_until_complete(serve_webhook(application, brain, options))
+            finally:
+                loop.close()
         else:
             application.run_polling(
                 allowed_updates=ALLOWED_UPDATES, bootstrap_retries=BOOTSTRAP_RETRIES

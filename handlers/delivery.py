@@ -19,6 +19,7 @@ from telegram.ext import AIORateLimiter
 
 from bot.reply import Document, Reply
 from bot.settings import DEFAULT_MAX_MESSAGES_PER_SECOND
+from handlers.metrics import count_reply
 from handlers.render import render
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,7 @@ async def send_replies(
     """Send the brain's replies to a chat in order; in groups, quote the user's message."""
     first = True
     for reply in replies:
+        count_reply(reply.status)
         for message in render(reply):
             reply_parameters = None
             if first and quote_message_id is not None:

@@ -15,6 +15,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from handlers.metrics import handling_update
+
 # Updates processed at the same time, across all chats: while some wait on Telegram for their
 # replies to be sent, others are answered (the brain itself runs inline, see handlers.chat).
 # 8 to 32 measure the same on loopback (docs/performance.md); 16 leaves room for slow requests.
@@ -30,6 +32,10 @@ class ChatOrderedUpdateProcessor(BaseUpdateProcessor):
         self._users: dict[int, int] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        with handling_update():
+            await self._in_order(update, coroutine)
+
+    async def _in_order(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
             await coroutine

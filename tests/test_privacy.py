@@ -7,6 +7,7 @@ import logging
 import re
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ import pytest
 from bot.admin import controller_placeholder_present
 from bot.brain import Brain, ChatContext
 from bot.report import build_report
-from bot.store import DB_FILENAME, STATE_TTL_DAYS, SQLiteStore
+from bot.store import DB_FILENAME, STATE_TTL_DAYS, SQLiteStore, Store
 from tests.support import ROOT, chat, make_brain, real_kb
 
 CHAT_ID = 604_417_993_128
@@ -29,6 +30,22 @@ def data_dir(tmp_path: Path) -> Path:
 @pytest.fixture()
 def brain(data_dir: Path) -> Brain:
     return make_brain(data_dir)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def any_brain(request: pytest.FixtureRequest, data_dir: Path) -> Iterator[Brain]:
+    """The brain on either store backend: the privacy guarantees hold on both."""
+    if request.param == "sqlite":
+        store: Store = SQLiteStore(data_dir)
+    else:
+        from bot.store.postgres import PostgresStore
+
+        store = PostgresStore(request.getfixturevalue("pg_url"))
+    brain = Brain(real_kb(), store)
+    try:
+        yield brain
+    finally:
+        brain.close()
 
 
 def _files_naming(data_dir: Path, *needles: str) -> list[str]:
@@ -110,15 +127,15 @@ def test_privacy_text_follows_the_configured_retention(data_dir: Path) -> None:
 
 
 # -- /cancellami -------------------------------------------------------------------------------
-def test_cancellami_asks_first_and_keep_deletes_nothing(brain: Brain) -> None:
+def test_cancellami_asks_first_and_keep_deletes_nothing(any_brain: Brain) -> None:
     user = chat(CHAT_ID)
-    _leave_traces(brain, user)
-    [ask] = brain.handle_command(user, "cancellami")
+    _leave_traces(any_brain, user)
+    [ask] = any_brain.handle_command(user, "cancellami")
     assert [b.data for b in ask.all_buttons()] == ["x:forget", "x:keep"]
-    assert brain.store.get_prefs(CHAT_ID)["lang"] == "en"  # nothing deleted by just asking
-    [kept] = brain.handle_button(user, "x:keep")
+    assert any_brain.store.get_prefs(CHAT_ID)["lang"] == "en"  # nothing deleted by just asking
+    [kept] = any_brain.handle_button(user, "x:keep")
     assert kept.status == "info"
-    assert brain.store.get_prefs(CHAT_ID)["comune"] and brain.store.get_state(CHAT_ID)
+    assert any_brain.store.get_prefs(CHAT_ID)["comune"] and any_brain.store.get_state(CHAT_ID)
 
 
 def test_after_cancellami_nothing_in_the_data_dir_names_the_user(
@@ -138,6 +155,7 @@ def test_after_cancellami_nothing_in_the_data_dir_names_the_user(
 
     assert brain.store.get_state(CHAT_ID) is None
     assert brain.store.get_prefs(CHAT_ID) == {"lang": None, "comune": None}
+    assert brain.store.wait_for_maintenance(timeout=30), "the disk scrub never finished"
     assert _files_naming(data_dir, key, str(CHAT_ID)) == []
     brain.close()
     assert _files_naming(data_dir, key, str(CHAT_ID)) == []
@@ -147,10 +165,10 @@ def test_after_cancellami_nothing_in_the_data_dir_names_the_user(
     assert store.feedback_rows()
 
 
-def test_cancellami_twice_says_there_is_nothing_left(brain: Brain) -> None:
+def test_cancellami_twice_says_there_is_nothing_left(any_brain: Brain) -> None:
     user = chat(CHAT_ID)
-    brain.handle_button(user, "x:forget")
-    [again] = brain.handle_button(user, "x:forget")
+    any_brain.handle_button(user, "x:forget")
+    [again] = any_brain.handle_button(user, "x:forget")
     assert "non c'era nulla" in again.text
 
 
@@ -188,8 +206,9 @@ def test_every_table_and_column_is_documented_in_docs_privacy(brain: Brain, data
 
 
 def test_logs_never_carry_a_chat_id_or_message_text(
-    brain: Brain, caplog: pytest.LogCaptureFixture
+    any_brain: Brain, caplog: pytest.LogCaptureFixture
 ) -> None:
+    brain = any_brain
     user = chat(CHAT_ID)
     admin = chat(CHAT_ID + 1, admin=True)
     texts = ["sono incinta e non ho soldi", "how do I renew my passport", "cercavo il modulo ISEE"]
@@ -209,14 +228,14 @@ def test_logs_never_carry_a_chat_id_or_message_text(
 
 
 # -- retention ----------------------------------------------------------------------------------
-def test_the_periodic_purge_removes_expired_rows(brain: Brain) -> None:
+def test_the_periodic_purge_removes_expired_rows(any_brain: Brain) -> None:
     user = chat(CHAT_ID)
-    brain.handle_text(user, "how do I renew my passport")
-    _leave_traces(brain, user)
-    brain.handle_text(
+    any_brain.handle_text(user, "how do I renew my passport")
+    _leave_traces(any_brain, user)
+    any_brain.handle_text(
         chat(CHAT_ID + 5), "come si rinnova il passaporto"
     )  # default language: no prefs row
-    store = brain.store
+    store = any_brain.store
     assert store.questions() and store.feedback_rows() and store.events()
 
     assert store.purge_expired(now=time.time() + 3 * DAY) == 0  # nothing is old yet
@@ -227,9 +246,9 @@ def test_the_periodic_purge_removes_expired_rows(brain: Brain) -> None:
     assert store.purge_expired(now=time.time() + 181 * DAY) > 0
     assert store.questions() == [] and store.feedback_rows() == [] and store.events() == []
     assert store.get_prefs(CHAT_ID) == {"lang": None, "comune": None}
-    report = build_report(store, brain.kb)
+    report = build_report(store, any_brain.kb)
     assert report.unanswered_clusters == [] and report.worst_answers == []
-    assert brain.purge_expired() == 0  # the brain's hook for the daily job
+    assert any_brain.purge_expired() == 0  # the brain's hook for the daily job
 
 
 def test_retention_is_configurable(tmp_path: Path) -> None:
@@ -238,3 +257,40 @@ def test_retention_is_configurable(tmp_path: Path) -> None:
     assert store.purge_expired(now=time.time() + 29 * DAY) == 0
     assert store.purge_expired(now=time.time() + 31 * DAY) >= 1
     assert store.questions() == []
+
+
+def test_after_cancellami_no_row_in_postgresql_names_the_user(pg_url: str) -> None:
+    """On the shared database too, nothing names the user once they asked to be forgotten."""
+    import psycopg
+
+    from bot.store.postgres import PostgresStore
+
+    brain = Brain(real_kb(), PostgresStore(pg_url))
+    try:
+        user = chat(CHAT_ID)
+        key = brain.store.chat_key(CHAT_ID)
+        brain.handle_text(user, "how do I renew my passport")
+        _leave_traces(brain, user)
+
+        def rows_naming(*needles: str) -> list[str]:
+            hits = []
+            with psycopg.connect(pg_url) as conn:
+                tables = [
+                    row[0]
+                    for row in conn.execute(
+                        "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
+                    )
+                ]
+                for table in tables:
+                    for (text,) in conn.execute(f"SELECT t::text FROM {table} AS t"):
+                        hits += [f"{table}: {n}" for n in needles if n in text]
+            return hits
+
+        assert rows_naming(key), "the test must start with the user's data in the database"
+        [done] = brain.handle_button(user, "x:forget")
+        assert "language" in done.text and "comune" in done.text
+        assert rows_naming(key, str(CHAT_ID)) == []
+        assert brain.store.wait_for_maintenance(timeout=30) and brain.store.compactions == 1
+        assert [q.text for q in brain.store.questions()] == ["how do I renew my passport"]
+    finally:
+        brain.close()

@@ -40,3 +40,29 @@ def test_a_lifted_limit_keeps_429_retries_and_the_group_limit() -> None:
     assert limiter._base_limiter is None  # no overall limit
     assert limiter._max_retries > 0  # RetryAfter still honoured
     assert limiter._group_max_rate > 0  # 20 messages a minute per group, as Telegram asks
+
+
+def test_database_url_and_metrics_port() -> None:
+    settings = Settings.from_env(
+        {"DATABASE_URL": " postgresql://bot:pw@db:5432/conc ", "METRICS_PORT": "9102"}
+    )
+    assert settings.database_url.get() == "postgresql://bot:pw@db:5432/conc"
+    assert "pw" not in repr(settings) and settings.metrics_port == 9102
+    default = Settings.from_env({})
+    assert not default.database_url and default.metrics_port == 0
+
+
+@pytest.mark.parametrize(
+    ("env", "name"),
+    [
+        ({"DATABASE_URL": "mysql://x@y/z"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "sqlite:///tmp/x"}, "DATABASE_URL"),
+        ({"METRICS_PORT": "99999"}, "METRICS_PORT"),
+        ({"METRICS_PORT": "nove"}, "METRICS_PORT"),
+    ],
+)
+def test_bad_database_url_or_metrics_port_is_refused_with_its_name(
+    env: dict[str, str], name: str
+) -> None:
+    with pytest.raises(SettingsError, match=name):
+        Settings.from_env(env)

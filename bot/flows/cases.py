@@ -37,7 +37,7 @@ from bot.flows.render import RECAP, data_answer, data_ok, fmt_date, fmt_number
 from bot.flows.rules import Verdict, decide, evaluation_date, prune
 from bot.flows.schema import NUMERIC_TYPES, UNKNOWN, Flow, Step
 from bot.reply import Reply
-from bot.store import SQLiteStore
+from bot.store import Store
 
 
 @dataclass(frozen=True)
@@ -159,7 +159,7 @@ def typed_answer(step: Step, value: Any) -> str:
 
 def play_case(
     engine: FlowEngine,
-    store: SQLiteStore,
+    store: Store,
     flow: Flow,
     case: FlowCase,
     chat_id: int | str,

@@ -51,7 +51,7 @@ from bot.flows.rules import (
 from bot.flows.schema import UNKNOWN, Flow, Step
 from bot.flows.session import Session, flow_digest
 from bot.reply import Button, Reply
-from bot.store import SQLiteStore, StoreError
+from bot.store import Store, StoreError
 from bot.texts import Texts
 
 logger = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ class FlowEngine:
         self,
         flows: dict[str, Flow],
         texts: Texts,
-        store: SQLiteStore,
+        store: Store,
         places: PlacesLike | None = None,
         *,
         today: Callable[[], date] | None = None,

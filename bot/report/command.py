@@ -10,7 +10,7 @@ from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
 from bot.report.model import Report, build_report
 from bot.report.rendering import render_html, render_text
 from bot.settings import Settings
-from bot.store import DB_FILENAME, SQLiteStore, StoreError
+from bot.store import DB_FILENAME, StoreError, open_store
 
 
 def load_report(settings: Settings) -> Report:
@@ -22,9 +22,10 @@ def load_report(settings: Settings) -> Report:
     except KnowledgeError as exc:
         kb, problems = None, exc.problems
     days = settings.retention_days
-    if not (Path(settings.data_dir) / DB_FILENAME).exists():
+    database_url = settings.database_url.get()
+    if not database_url and not (Path(settings.data_dir) / DB_FILENAME).exists():
         return build_report(None, kb, retention_days=days, knowledge_problems=problems)
-    store = SQLiteStore(settings.data_dir, retention_days=days)
+    store = open_store(settings.data_dir, database_url, retention_days=days)
     try:
         return build_report(store, kb, retention_days=days, knowledge_problems=problems)
     finally:

@@ -1,19 +1,16 @@
-"""The state store: per-chat dialogue state and preferences, plus anonymous editor data.
-
-SQLite (embedded, in BOT_DATA_DIR) behind a small interface, so a shared server can replace it
-when several bot instances run behind a webhook.
+"""The embedded SQLite backend (the default): one file in BOT_DATA_DIR.
 
 Privacy by design (see docs/privacy.md):
 - chats are keyed by a keyed hash (HMAC-SHA256 with a random per-installation salt kept in the
   database), never by the raw Telegram id; no names or usernames are ever stored;
 - question logs and feedback carry no chat key at all;
-- dialogue state is deleted when a flow ends, on /annulla and /cancellami, and purged when stale.
+- dialogue state is deleted when a flow ends, on /annulla and /cancellami, and purged when stale;
+- deleted rows are overwritten in place (secure_delete), and a background checkpoint empties
+  the write-ahead log after /cancellami, so what was deleted is gone from the files.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import secrets
 import sqlite3
@@ -21,54 +18,29 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.store.base import (
+    DEFAULT_RETENTION_DAYS,
+    STATE_TTL_DAYS,
+    UPDATE_TTL_DAYS,
+    QuestionRecord,
+    Store,
+    StoreError,
+)
+from bot.store.migrations import SQLITE as MIGRATIONS
+
 DB_FILENAME = "conciliazione.sqlite3"
-# Dialogue answers (pregnancy, income) of a flow left unfinished are purged after this long.
-STATE_TTL_DAYS = 7
-DEFAULT_RETENTION_DAYS = 180
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS chat_state (
-    chat TEXT PRIMARY KEY, state TEXT NOT NULL, updated_at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS chat_prefs (
-    chat TEXT PRIMARY KEY, lang TEXT, comune TEXT, updated_at REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS questions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, day TEXT NOT NULL, text TEXT NOT NULL,
-    norm TEXT NOT NULL, lang TEXT NOT NULL, status TEXT NOT NULL,
-    entry TEXT, score REAL NOT NULL DEFAULT 0);
-CREATE TABLE IF NOT EXISTS feedback (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, day TEXT NOT NULL, entry TEXT NOT NULL,
-    vote INTEGER NOT NULL, comment TEXT);
-CREATE TABLE IF NOT EXISTS events (
-    day TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, count INTEGER NOT NULL,
-    PRIMARY KEY (day, kind, key));
-CREATE INDEX IF NOT EXISTS questions_day ON questions(day);
-CREATE INDEX IF NOT EXISTS feedback_day ON feedback(day);
-"""
 
 
-class StoreError(RuntimeError):
-    """The store could not read or write (locked, disk full, corrupted); nothing half-written."""
+class SQLiteStore(Store):
+    """Thread-safe SQLite store. One connection, serialised by a lock; WAL journal.
 
-
-@dataclass(frozen=True)
-class QuestionRecord:
-    day: str
-    text: str
-    norm: str
-    lang: str
-    status: str
-    entry: str | None
-    score: float
-
-
-class SQLiteStore:
-    """Thread-safe SQLite store. One connection, serialised by a lock; WAL journal."""
+    Disk maintenance (the checkpoint after /cancellami, VACUUM after a purge) runs in a
+    background thread on a connection of its own and never takes the lock the chats wait on.
+    """
 
     def __init__(
         self,
@@ -77,10 +49,13 @@ class SQLiteStore:
         retention_days: int = DEFAULT_RETENTION_DAYS,
         timeout: float = 5.0,
     ) -> None:
+        super().__init__()
         self.data_dir = Path(data_dir)
         self.retention_days = retention_days
         self.path = self.data_dir / DB_FILENAME
+        self._timeout = timeout
         self._lock = threading.Lock()
+        self._vacuum_wanted = False
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
             self._conn = sqlite3.connect(
@@ -90,12 +65,30 @@ class SQLiteStore:
             self._conn.execute("PRAGMA synchronous=NORMAL")
             # Deleted rows are overwritten, not just unlinked (pregnancy and income answers).
             self._conn.execute("PRAGMA secure_delete=ON")
-            self._conn.executescript(SCHEMA)
+            self._migrate()
             self._salt = self._load_salt()
         except (OSError, sqlite3.Error) as exc:
             raise StoreError(f"cannot open the store in {self.data_dir}: {exc}") from exc
 
     # -- plumbing ---------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+        )
+        for version, sql in MIGRATIONS:
+            if version <= self.schema_version():
+                continue
+            # One script, one transaction: a migration is applied whole or not at all.
+            self._conn.executescript(
+                f"BEGIN IMMEDIATE; {sql}; "
+                f"INSERT INTO meta(key, value) VALUES('schema_version', '{version}') "
+                f"ON CONFLICT(key) DO UPDATE SET value=excluded.value; COMMIT;"
+            )
+
+    def schema_version(self) -> int:
+        row = self._conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
     def _load_salt(self) -> bytes:
         row = self._conn.execute("SELECT value FROM meta WHERE key='salt'").fetchone()
         if row:
@@ -106,10 +99,6 @@ class SQLiteStore:
         )
         row = self._conn.execute("SELECT value FROM meta WHERE key='salt'").fetchone()
         return bytes.fromhex(row[0])
-
-    def chat_key(self, chat_id: int | str) -> str:
-        """The pseudonymous key under which a chat's data is stored."""
-        return hmac.new(self._salt, str(chat_id).encode(), hashlib.sha256).hexdigest()[:32]
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -125,29 +114,48 @@ class SQLiteStore:
                         self._conn.execute("ROLLBACK")
                     raise
             except sqlite3.Error as exc:
-                raise StoreError(str(exc)) from exc
+                raise self._failed(exc) from exc
 
     def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         with self._lock:
             try:
                 return self._conn.execute(sql, params).fetchall()
             except sqlite3.Error as exc:
-                raise StoreError(str(exc)) from exc
+                raise self._failed(exc) from exc
+
+    def ping(self) -> None:
+        self._read("SELECT 1")
 
     def compact(self) -> bool:
-        """Rewrite the file and empty the write-ahead log so deleted data is really gone.
+        """Empty the write-ahead log (and VACUUM after a purge) so deleted data is really gone.
 
-        Returns False (and leaves data intact) when another connection keeps the file busy.
+        Deleted rows are already zeroed in the database file (secure_delete); older copies of
+        their pages may still sit in the write-ahead log, which TRUNCATE checkpoints and empties.
+        Runs on its own connection: the chats' lock is never held. Returns False (data intact)
+        when another connection keeps the file busy.
         """
-        with self._lock:
-            try:
-                self._conn.execute("VACUUM")
-                busy = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-            except sqlite3.Error:
-                return False
-            return not busy
+        vacuum, self._vacuum_wanted = self._vacuum_wanted, False
+        try:
+            conn = sqlite3.connect(self.path, timeout=self._timeout, isolation_level=None)
+        except sqlite3.Error:
+            return False
+        try:
+            conn.execute("PRAGMA secure_delete=ON")
+            if vacuum:
+                conn.execute("VACUUM")
+            # PASSIVE first: it copies the log into the file without stopping the writers,
+            # so the TRUNCATE that must stop them briefly has little left to do.
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        except sqlite3.Error:
+            return False
+        finally:
+            conn.close()
+        self.compactions += 1
+        return not busy
 
     def close(self) -> None:
+        self.wait_for_maintenance(timeout=30)
         with self._lock:
             self._conn.close()
 
@@ -176,22 +184,6 @@ class SQLiteStore:
                 (self.chat_key(chat_id), payload, time.time()),
             )
 
-    def update_state(self, chat_id: int | str, key: str, value: Any) -> None:
-        """Set one feature's slot of the chat state (value None removes it; empty state is deleted).
-
-        Each feature owns one key: "flow" (eligibility flows), "pending" (a question the bot
-        asked and awaits a typed answer for, e.g. a feedback comment or a comune).
-        """
-        state = self.get_state(chat_id) or {}
-        if value is None:
-            state.pop(key, None)
-        else:
-            state[key] = value
-        if state:
-            self.set_state(chat_id, state)
-        else:
-            self.clear_state(chat_id)
-
     def clear_state(self, chat_id: int | str) -> None:
         with self._tx() as conn:
             conn.execute("DELETE FROM chat_state WHERE chat=?", (self.chat_key(chat_id),))
@@ -218,13 +210,11 @@ class SQLiteStore:
                 (key, lang, comune, time.time()),
             )
 
-    def forget_chat(self, chat_id: int | str) -> None:
-        """Delete everything stored under this chat (/cancellami), leaving no trace in the files."""
+    def delete_chat_rows(self, chat_id: int | str) -> None:
         key = self.chat_key(chat_id)
         with self._tx() as conn:
             conn.execute("DELETE FROM chat_state WHERE chat=?", (key,))
             conn.execute("DELETE FROM chat_prefs WHERE chat=?", (key,))
-        self.compact()
 
     # -- anonymous editor data --------------------------------------------------------------
     def log_question(
@@ -299,6 +289,23 @@ class SQLiteStore:
             deleted += conn.execute(
                 "DELETE FROM chat_prefs WHERE updated_at < ?", (prefs_cutoff,)
             ).rowcount
+            conn.execute(
+                "DELETE FROM answered_updates WHERE answered_at < ?",
+                (now - UPDATE_TTL_DAYS * 86400,),
+            )
         if deleted:
-            self.compact()
+            self._vacuum_wanted = True  # also give the freed pages back to the file system
+            self.request_compaction()
         return deleted
+
+    # -- answered updates ---------------------------------------------------------------------
+    def update_done(self, update_id: int) -> bool:
+        rows = self._read("SELECT 1 FROM answered_updates WHERE update_id=?", (update_id,))
+        return bool(rows)
+
+    def mark_update_done(self, update_id: int) -> None:
+        with self._tx() as conn:
+            conn.execute(
+                "INSERT OR IGNORE INTO answered_updates(update_id, answered_at) VALUES(?,?)",
+                (update_id, time.time()),
+            )
