@@ -1,9 +1,11 @@
 """Format, category minimums, split and uniqueness of the conversation evaluation sets.
 
-The sets (tests/eval/conversations-dev.yaml and conversations-holdout.yaml) extend the base
-evaluation format with dialogue acts, categories, guided-check offers and reply languages;
-tests/eval/README.md documents them. These checks keep hand edits honest: a typo in a field,
-a category that shrinks below its minimum or a question copied into both files fails here.
+The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml and the second
+development set conversations-dev2.yaml) extend the base evaluation format with dialogue acts,
+categories, guided-check offers and reply languages; tests/eval/README.md documents them. These
+checks keep hand edits honest: a typo in a field, a category that shrinks below its minimum or a
+question copied into two files fails here. The category minimums and the split are computed over
+the dev + holdout pair; the second development set has its own smaller minimums.
 """
 
 from __future__ import annotations
@@ -16,7 +18,11 @@ import pytest
 import yaml
 
 EVAL_DIR = Path(__file__).resolve().parent / "eval"
-FILES = {"dev": "conversations-dev.yaml", "holdout": "conversations-holdout.yaml"}
+FILES = {
+    "dev": "conversations-dev.yaml",
+    "holdout": "conversations-holdout.yaml",
+    "dev2": "conversations-dev2.yaml",
+}
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
 REQUIRED = {"q", "expect", "act", "tags"}
@@ -51,7 +57,7 @@ TAGS = {
 OFFERS = {"nasko", "cresco", "bonus-famiglia", "time-saving", "aderire"}
 LANGS = {"it", "en"}
 
-# Minimum number of cases per category over both files.
+# Minimum number of cases per category over the dev + holdout pair.
 MINIMUMS = {
     "smalltalk": 90,
     "oos": 110,
@@ -69,6 +75,21 @@ MIN_ENGLISH_SHARE = 0.25
 # Every category with at least this many cases is split between these dev shares.
 SPLIT_MIN_CASES = 10
 DEV_SHARE = (0.45, 0.65)
+# The second development set on its own: size and minimum number of cases per category.
+DEV2_SIZE = (200, 250)
+DEV2_MINIMUMS = {
+    "smalltalk": 45,
+    "oos": 50,
+    "oos_shared": 25,
+    "place_topic": 30,
+    "own_case": 30,
+    "contact": 20,
+    "org": 25,
+    "period": 15,
+}
+DEV2_MIN_NARRATIVE_OR_DIALECT = 25
+DEV2_MIN_ENGLISH_SMALLTALK = 15
+DEV2_MIN_EMERGENCIES = 3
 
 
 def _load(name: str) -> list[dict[str, Any]]:
@@ -84,7 +105,13 @@ def sets() -> dict[str, list[dict[str, Any]]]:
 
 @pytest.fixture(scope="module")
 def everything(sets: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The dev + holdout pair, over which the category minimums are computed."""
     return sets["dev"] + sets["holdout"]
+
+
+@pytest.fixture(scope="module")
+def every_file(sets: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    return [case for cases in sets.values() for case in cases]
 
 
 def _lang(case: dict[str, Any]) -> str:
@@ -141,9 +168,9 @@ def test_every_case_is_well_formed(sets: dict[str, list[dict[str, Any]]]) -> Non
     assert not problems, "\n".join(problems)
 
 
-def test_fields_agree_with_the_categories(everything: list[dict[str, Any]]) -> None:
+def test_fields_agree_with_the_categories(every_file: list[dict[str, Any]]) -> None:
     problems = []
-    for case in everything:
+    for case in every_file:
         q = case["q"]
         if _has(case, "english") != (_lang(case) == "en"):
             problems.append(f"{q}: the english tag and lang: en go together")
@@ -216,3 +243,26 @@ def test_dev_and_holdout_are_split_alike(sets: dict[str, list[dict[str, Any]]]) 
         if total >= SPLIT_MIN_CASES and not low <= in_dev / total <= high:
             skewed.append(f"{kind} {value}: {in_dev}/{total} in dev")
     assert not skewed, "\n".join(skewed)
+
+
+def test_second_dev_set_keeps_its_own_spread(sets: dict[str, list[dict[str, Any]]]) -> None:
+    dev2 = sets["dev2"]
+    low, high = DEV2_SIZE
+    assert low <= len(dev2) <= high
+    short = [
+        f"{tag}: {n} < {DEV2_MINIMUMS[tag]}"
+        for tag in sorted(DEV2_MINIMUMS)
+        if (n := sum(_has(c, tag) for c in dev2)) < DEV2_MINIMUMS[tag]
+    ]
+    assert not short, "\n".join(short)
+    assert sum(_has(c, "narrative") or _has(c, "dialect") for c in dev2) >= (
+        DEV2_MIN_NARRATIVE_OR_DIALECT
+    )
+    english_smalltalk = sum(_has(c, "smalltalk") and _lang(c) == "en" for c in dev2)
+    assert english_smalltalk >= DEV2_MIN_ENGLISH_SMALLTALK
+    assert sum(_lang(c) == "en" for c in dev2) >= MIN_ENGLISH_SHARE * len(dev2)
+    emergencies = [c for c in dev2 if _has(c, "oos") and "112" in c.get("any", [])]
+    assert len(emergencies) >= DEV2_MIN_EMERGENCIES
+    assert all("118" in c["any"] for c in emergencies)
+    offered = {c["offer"] for c in dev2 if "offer" in c}
+    assert offered == OFFERS
