@@ -34,7 +34,8 @@ EXTRA_EN = frozenset(
     "the my i pregnant money help child baby mother apply get fund years months live work "
     "company need want know tell about there their they you your we our would could should "
     "eligible bye goodbye alright sounds okay rubbish later cheers anyone anybody requirements "
-    "application apply applying documents".split()
+    "application apply applying documents tnx thx cool lol yeah yep dumb useless stuff made kind "
+    "bye".split()
 )
 # Words people type in both languages.
 NEUTRAL = frozenset("ok okay circa so no ah eh oh ciao bye".split())
@@ -79,9 +80,12 @@ def _word_vote(raw: str) -> str | None:
     return "it" if lead > 0 else "en"
 
 
+_REPEATS = re.compile(r"(\w)\1{2,}")
+
+
 def votes(text: str) -> tuple[int, int, int]:
     """(Italian votes, English votes, words) in `text`: function words, then frequent words."""
-    words = _WORD.findall(text)
+    words = _WORD.findall(_REPEATS.sub(r"\1", text))  # "hiii" is "hi"
     found = [_word_vote(w) for w in words]
     return found.count("it"), found.count("en"), len(words)
 

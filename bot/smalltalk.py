@@ -28,6 +28,9 @@ MAX_SMALLTALK_WORDS = 12
 MAX_PARTIAL_WORDS = 8
 # Typos in small-talk words ("grazzie", "buongirno"): words this long, this similar.
 TYPO_MIN_LENGTH = 5
+# Greetings, thanks and goodbyes carry a short message only: at most this many other words.
+COURTESY_ACTS = frozenset({"greeting", "thanks", "bye"})
+MAX_COURTESY_REST = 2
 # The acts recognised among other words (not "ok", "sì", "wrong", "help").
 PARTIAL_ACTS = frozenset(
     {"greeting", "thanks", "bye", "who_are_you", "capabilities", "how_are_you", "human"}
@@ -93,11 +96,17 @@ class SmallTalk:
         if not words or len(words) > MAX_PARTIAL_WORDS:
             return None
         found = []
+        covered = 0
         for position in range(len(words)):
             hit = self._acts_at(words, position)
             # "sì", "ok", "wrong" among other words say nothing of what the message is.
             if hit is not None and hit[0] in PARTIAL_ACTS:
                 found.append(hit[0])
+                covered += hit[1]
+        others = sum(w not in self._fillers for w in words) - covered
+        # "ciao come butta": a greeting with a word or two; "ue, la partida stasera?" is not.
+        if found and all(act in COURTESY_ACTS for act in found) and others > MAX_COURTESY_REST:
+            return None
         return self._best(found)
 
     def intent(self, text: str) -> str | None:
