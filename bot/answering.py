@@ -59,7 +59,8 @@ OFFICE_WORDS = frozenset({"ats", "asl", "asst"})
 # Words of the office's own business: "l'ATS di Pavia per la conciliazione" asks for the card.
 OFFICE_TOPIC_WORDS = frozenset(
     "conciliazione vita lavoro famiglia referente referenti sito website telefono phone "
-    "numero number balance work life".split()
+    "numero number balance work life centralino switchboard pagina page link web contatto "
+    "contact contacts rete reti network programma programme pls please".split()
 )
 # ... unless it asks how much money the office got ("quanto ha ricevuto l'ATS di Milano?").
 MONEY_WORDS = frozenset({"quanto", "quanti", "soldi", "fondi", "euro", "much", "money", "funds"})

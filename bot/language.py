@@ -27,7 +27,8 @@ EXTRA_IT = frozenset(
     "ciao grazie buongiorno buonasera salve sono ho posso vorrei quanto quanti dove come chi "
     "cosa perche fondo soldi aiuto incinta figlio figlia bambino bambina bimbo mamma comune "
     "regione domanda informazioni sapere devo voglio vivo abito lavoro azienda spetta aiuti "
-    "quale quali anni mesi mese euro ancora gia anche pero quindi allora qui adesso oggi".split()
+    "quale quali anni mesi mese euro ancora gia anche pero quindi allora qui adesso oggi "
+    "telefono numero sito pagina ufficio".split()
 )
 EXTRA_EN = frozenset(
     "hello hi thanks thank please how what who where when which much many can does do is are "
@@ -35,7 +36,7 @@ EXTRA_EN = frozenset(
     "company need want know tell about there their they you your we our would could should "
     "eligible bye goodbye alright sounds okay rubbish later cheers anyone anybody requirements "
     "application apply applying documents tnx thx cool lol yeah yep dumb useless stuff made kind "
-    "bye".split()
+    "bye phone number website page link office contact".split()
 )
 # Words people type in both languages.
 NEUTRAL = frozenset("ok okay circa so no ah eh oh ciao bye".split())
