@@ -147,14 +147,24 @@ def _without_overlaps(cands: list[Cand]) -> list[Cand]:
     return kept
 
 
-def spans(tokens: Sequence[Tok], longest: int) -> set[tuple[int, int, str]]:
-    """Every run of up to `longest` words, with and without particles, as (start, end, key)."""
+def spans(
+    tokens: Sequence[Tok], longest: int, starts: Container[str] | None = None
+) -> set[tuple[int, int, str]]:
+    """Every run of up to `longest` words, with and without particles, as (start, end, key).
+
+    With `starts` (the first words of the keys looked up), only runs beginning with one of
+    them: a long message has thousands of runs, and few can be a place name.
+    """
     out: set[tuple[int, int, str]] = set()
     for i in range(len(tokens)):
+        if starts is not None and tokens[i].key not in starts:
+            continue
         for n in range(1, min(longest, len(tokens) - i) + 1):
             out.add((i, i + n, " ".join(t.key for t in tokens[i : i + n])))
     kept = [i for i, tok in enumerate(tokens) if tok.key not in PARTICLES]
     for ci in range(len(kept)):
+        if starts is not None and tokens[kept[ci]].key not in starts:
+            continue
         for n in range(1, min(longest, len(kept) - ci) + 1):
             idxs = kept[ci : ci + n]
             out.add((idxs[0], idxs[-1] + 1, " ".join(tokens[j].key for j in idxs)))
@@ -174,6 +184,7 @@ class PlaceFinder:
     ) -> None:
         self.comuni = tuple(comuni)
         self.index = index
+        self._starts = frozenset(key.split(" ", 1)[0] for key in index)
         self._area_province = dict(area_province)
         self.no_fuzzy = stop_words() | PLACE_CUES | AREA_CUES | RESIDENCE_WORDS | PROVINCE_WORDS
         self._name_words = frozenset(word for key in index for word in key.split())
@@ -248,7 +259,7 @@ class PlaceFinder:
     def _exact_candidates(self, tokens: list[Tok], loud: bool, relaxed: bool) -> list[Cand]:
         """Every run of words (with and without particles) that is a key of the index."""
         out: list[Cand] = []
-        for start, end, key in sorted(spans(tokens, MAX_NGRAM)):
+        for start, end, key in sorted(spans(tokens, MAX_NGRAM, self._starts)):
             entry = self.index.get(key)
             if entry is None:
                 continue

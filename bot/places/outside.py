@@ -105,6 +105,7 @@ class OutsideFinder:
         self.big_keys = frozenset(self._big)
         self._fuzzy = sorted(k for k in self._big if len(k) >= FUZZY_MIN_CHARS)
         self._tier = lru_cache(maxsize=4096)(self._compute_tier)
+        self._starts = frozenset(key.split(" ", 1)[0] for key in self._index)
 
     def __contains__(self, key: object) -> bool:
         """Is `key` (a folded name) the name of a place outside Lombardy?"""
@@ -117,7 +118,7 @@ class OutsideFinder:
             return None
         loud = shouting(text)
         found: list[tuple[int, int, int, _Target]] = []  # (-length, rank, start, target)
-        for start, end, key in spans(tokens, MAX_NGRAM):
+        for start, end, key in spans(tokens, MAX_NGRAM, self._starts):
             targets = self._index.get(key)
             if targets is None:
                 continue
