@@ -24,7 +24,7 @@ from bot.flows.expr import (
 from bot.flows.schema import NUMERIC_TYPES, UNKNOWN, Condition, DatedValue, Flow, Parameter, Step
 
 VerdictKind = Literal["ok", "fail", "unsure", "outdated"]
-# The markers are a contract (DESIGN.md section 3): every verdict starts with exactly one.
+# The markers are a contract (docs/contracts.md): every verdict starts with exactly one.
 MARKERS: dict[VerdictKind, str] = {
     "ok": "✅",
     "fail": "❌",
