@@ -174,6 +174,11 @@ class Answerer:
         if chosen is not None:
             entry, score, note = chosen
             return self._entry(entry, u, lang, score, before=note)
+        if u.situation_entry and not u.measures and u.role not in ORGANISATION_ROLES:
+            # "sono incinta, senza lavoro, come faccio?": the help for that situation.
+            entry = self.kb.entry(u.situation_entry)
+            if entry is not None:
+                return self._entry(entry, u, lang, result.score)
         if result.status == "clarify":
             entries = [e for c in result.candidates if (e := self.kb.entry(c.entry_id))]
             if u.own_case and len({e.topic for e in entries}) == 1:

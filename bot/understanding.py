@@ -82,6 +82,7 @@ class OutOfScope(_Frozen):
 class Situation(_Frozen):
     cues: tuple[str, ...]
     flow: str
+    entry: str | None = None
 
     _cues = field_validator("cues", mode="before")(classmethod(lambda cls, v: _phrases(v)))
 
@@ -179,6 +180,7 @@ class Understanding:
     out_of_scope: str | None = None  # the category of knowledge/understanding.yaml
     ats: str | None = None  # an ATS named by its name ("ATS Insubria"), when no place is
     situation_flow: str | None = None  # the check a described situation calls for
+    situation_entry: str | None = None  # ... and the entry that answers it in general
 
     @property
     def is_smalltalk(self) -> bool:
@@ -200,7 +202,7 @@ class Understander:
         self._current = PhraseSet(lexicon.current_period)
         self._compare = PhraseSet(lexicon.compare)
         self._ats = self._ats_names(places)
-        self._situations = [(PhraseSet(s.cues), s.flow) for s in lexicon.situations]
+        self._situations = [(PhraseSet(s.cues), s) for s in lexicon.situations]
         self._scope = [
             (name, PhraseSet(rule.cues), PhraseSet(rule.with_), PhraseSet(rule.unless), rule)
             for name, rule in lexicon.out_of_scope.items()
@@ -222,6 +224,7 @@ class Understander:
         measures = tuple(
             mid for mid, phrases in self._measures.items() if phrases.search(rest) is not None
         )
+        situation = next((s for cues, s in self._situations if cues.search(rest)), None)
         return Understanding(
             text,
             folded,
@@ -236,7 +239,8 @@ class Understander:
             compare=self._comparable(measures) >= 2 or (bool(measures) and rest in self._compare),
             out_of_scope=self.out_of_scope(rest, place is not None),
             ats=self.ats_named(folded) if place is None else None,
-            situation_flow=next((f for cues, f in self._situations if cues.search(rest)), None),
+            situation_flow=situation.flow if situation else None,
+            situation_entry=situation.entry if situation else None,
         )
 
     @staticmethod
