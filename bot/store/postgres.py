@@ -12,13 +12,11 @@ their space reusable. See docs/privacy.md for what PostgreSQL does not promise o
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import secrets
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from datetime import date, timedelta
 from typing import Any, TypeVar
 
 import psycopg
@@ -26,14 +24,12 @@ from psycopg_pool import AsyncConnectionPool, ConnectionPool, PoolTimeout
 
 from bot.store.base import (
     DEFAULT_RETENTION_DAYS,
-    STATE_TTL_DAYS,
-    UPDATE_TTL_DAYS,
     QuestionRecord,
-    Store,
     StoreError,
     UpdateGate,
 )
 from bot.store.migrations import POSTGRES as MIGRATIONS
+from bot.store.queries import QueryStore
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -60,8 +56,10 @@ def redacted(url: str) -> str:
     return f"postgresql://{host}:{info.get('port', 5432)}/{db}"
 
 
-class PostgresStore(Store):
+class PostgresStore(QueryStore):
     """Thread-safe PostgreSQL store over a small pool of autocommit connections."""
+
+    PLACEHOLDER = "%s"
 
     def __init__(
         self,
@@ -203,67 +201,7 @@ class PostgresStore(Store):
         self.wait_for_maintenance(timeout=30)
         self._pool.close()
 
-    @staticmethod
-    def _today() -> str:
-        return date.today().isoformat()
-
-    # -- dialogue state ---------------------------------------------------------------------
-    def get_state(self, chat_id: int | str) -> dict[str, Any] | None:
-        rows = self._read("SELECT state FROM chat_state WHERE chat=%s", (self.chat_key(chat_id),))
-        if not rows:
-            return None
-        try:
-            value = json.loads(rows[0][0])
-        except ValueError:
-            return None
-        return value if isinstance(value, dict) else None
-
-    def set_state(self, chat_id: int | str, state: dict[str, Any]) -> None:
-        payload = json.dumps(state, ensure_ascii=False)
-        self._write(
-            "INSERT INTO chat_state(chat, state, updated_at) VALUES(%s,%s,%s) "
-            "ON CONFLICT(chat) DO UPDATE SET state=excluded.state, updated_at=excluded.updated_at",
-            (self.chat_key(chat_id), payload, time.time()),
-        )
-
-    def clear_state(self, chat_id: int | str) -> None:
-        self._write("DELETE FROM chat_state WHERE chat=%s", (self.chat_key(chat_id),))
-
-    # -- preferences --------------------------------------------------------------------------
-    def get_prefs(self, chat_id: int | str) -> dict[str, str | None]:
-        rows = self._read(
-            "SELECT lang, comune FROM chat_prefs WHERE chat=%s", (self.chat_key(chat_id),)
-        )
-        if not rows:
-            return {"lang": None, "comune": None}
-        return {"lang": rows[0][0], "comune": rows[0][1]}
-
-    def set_pref(
-        self, chat_id: int | str, *, lang: str | None = None, comune: str | None = None
-    ) -> None:
-        self._write(
-            "INSERT INTO chat_prefs(chat, lang, comune, updated_at) VALUES(%s,%s,%s,%s) "
-            "ON CONFLICT(chat) DO UPDATE SET lang=COALESCE(excluded.lang, chat_prefs.lang), "
-            "comune=COALESCE(excluded.comune, chat_prefs.comune), updated_at=excluded.updated_at",
-            (self.chat_key(chat_id), lang, comune, time.time()),
-        )
-
-    def delete_chat_rows(self, chat_id: int | str) -> None:
-        key = self.chat_key(chat_id)
-        with self._tx() as conn:
-            conn.execute("DELETE FROM chat_state WHERE chat=%s", (key,))
-            conn.execute("DELETE FROM chat_prefs WHERE chat=%s", (key,))
-
-    # -- anonymous editor data --------------------------------------------------------------
-    def log_question(
-        self, text: str, norm: str, lang: str, status: str, entry: str | None, score: float
-    ) -> None:
-        self._write(
-            "INSERT INTO questions(day, text, norm, lang, status, entry, score) "
-            "VALUES(%s,%s,%s,%s,%s,%s,%s)",
-            (self._today(), text[:1000], norm[:1000], lang, status, entry, float(score)),
-        )
-
+    # -- what PostgreSQL says differently -----------------------------------------------------
     def questions(
         self, statuses: tuple[str, ...] = ("fallback", "clarify")
     ) -> list[QuestionRecord]:
@@ -281,66 +219,9 @@ class PostgresStore(Store):
         )
         return int(rows[0][0])
 
-    def set_feedback_comment(self, feedback_id: int, comment: str) -> None:
-        self._write("UPDATE feedback SET comment=%s WHERE id=%s", (comment[:1000], feedback_id))
-
-    def feedback_rows(self) -> list[tuple[str, str, int, str | None]]:
-        rows = self._read("SELECT day, entry, vote, comment FROM feedback ORDER BY id")
-        return [tuple(r) for r in rows]  # type: ignore[misc]
-
-    def count_event(self, kind: str, key: str, n: int = 1) -> None:
-        self._write(
-            "INSERT INTO events(day, kind, key, count) VALUES(%s,%s,%s,%s) "
-            "ON CONFLICT(day, kind, key) DO UPDATE SET count=events.count+excluded.count",
-            (self._today(), kind, key, n),
-        )
-
-    def events(self, kind: str | None = None) -> list[tuple[str, str, str, int]]:
-        if kind is None:
-            rows = self._read("SELECT day, kind, key, count FROM events ORDER BY day, kind, key")
-        else:
-            rows = self._read(
-                "SELECT day, kind, key, count FROM events WHERE kind=%s ORDER BY day, key",
-                (kind,),
-            )
-        return [(d, k, key, int(c)) for d, k, key, c in rows]
-
-    def purge_expired(self, now: float | None = None) -> int:
-        now = time.time() if now is None else now
-        cutoff_day = (date.fromtimestamp(now) - timedelta(days=self.retention_days)).isoformat()
-        state_cutoff = now - STATE_TTL_DAYS * 86400
-        prefs_cutoff = now - self.retention_days * 86400
-        with self._tx() as conn:
-            deleted = 0
-            for sql, arg in (
-                ("DELETE FROM questions WHERE day < %s", cutoff_day),
-                ("DELETE FROM feedback WHERE day < %s", cutoff_day),
-                ("DELETE FROM events WHERE day < %s", cutoff_day),
-                ("DELETE FROM chat_state WHERE updated_at < %s", state_cutoff),
-                ("DELETE FROM chat_prefs WHERE updated_at < %s", prefs_cutoff),
-            ):
-                deleted += conn.execute(sql, (arg,)).rowcount  # type: ignore[arg-type]
-            conn.execute(
-                "DELETE FROM answered_updates WHERE answered_at < %s",
-                (now - UPDATE_TTL_DAYS * 86400,),
-            )
-        if deleted:
-            self.request_compaction()
-        return deleted
-
     # -- answered updates ---------------------------------------------------------------------
     def update_gate(self) -> UpdateGate:
         return PostgresUpdateGate(self)
-
-    def update_done(self, update_id: int) -> bool:
-        return bool(self._read("SELECT 1 FROM answered_updates WHERE update_id=%s", (update_id,)))
-
-    def mark_update_done(self, update_id: int) -> None:
-        self._write(
-            "INSERT INTO answered_updates(update_id, answered_at) VALUES(%s,%s) "
-            "ON CONFLICT DO NOTHING",
-            (update_id, time.time()),
-        )
 
 
 def chat_lock_id(chat_key: str) -> int:

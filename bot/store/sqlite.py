@@ -11,31 +11,26 @@ Privacy by design (see docs/privacy.md):
 
 from __future__ import annotations
 
-import json
 import secrets
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from bot.store.base import (
     DEFAULT_RETENTION_DAYS,
-    STATE_TTL_DAYS,
-    UPDATE_TTL_DAYS,
     QuestionRecord,
-    Store,
     StoreError,
 )
 from bot.store.migrations import SQLITE as MIGRATIONS
+from bot.store.queries import QueryStore
 
 DB_FILENAME = "conciliazione.sqlite3"
 
 
-class SQLiteStore(Store):
+class SQLiteStore(QueryStore):
     """Thread-safe SQLite store. One connection, serialised by a lock; WAL journal.
 
     Disk maintenance (the checkpoint after /cancellami, VACUUM after a purge) runs in a
@@ -123,6 +118,10 @@ class SQLiteStore(Store):
             except sqlite3.Error as exc:
                 raise self._failed(exc) from exc
 
+    def _write(self, sql: str, params: tuple[Any, ...] = ()) -> int:
+        with self._tx() as conn:
+            return int(conn.execute(sql, params).rowcount)
+
     def ping(self) -> None:
         self._read("SELECT 1")
 
@@ -159,74 +158,11 @@ class SQLiteStore(Store):
         with self._lock:
             self._conn.close()
 
-    @staticmethod
-    def _today() -> str:
-        return date.today().isoformat()
+    def _after_purge(self) -> None:
+        self._vacuum_wanted = True  # also give the freed pages back to the file system
+        super()._after_purge()
 
-    # -- dialogue state ---------------------------------------------------------------------
-    def get_state(self, chat_id: int | str) -> dict[str, Any] | None:
-        rows = self._read("SELECT state FROM chat_state WHERE chat=?", (self.chat_key(chat_id),))
-        if not rows:
-            return None
-        try:
-            value = json.loads(rows[0][0])
-        except ValueError:
-            return None
-        return value if isinstance(value, dict) else None
-
-    def set_state(self, chat_id: int | str, state: dict[str, Any]) -> None:
-        payload = json.dumps(state, ensure_ascii=False)
-        with self._tx() as conn:
-            conn.execute(
-                "INSERT INTO chat_state(chat, state, updated_at) VALUES(?,?,?) "
-                "ON CONFLICT(chat) DO UPDATE SET "
-                "state=excluded.state, updated_at=excluded.updated_at",
-                (self.chat_key(chat_id), payload, time.time()),
-            )
-
-    def clear_state(self, chat_id: int | str) -> None:
-        with self._tx() as conn:
-            conn.execute("DELETE FROM chat_state WHERE chat=?", (self.chat_key(chat_id),))
-
-    # -- preferences --------------------------------------------------------------------------
-    def get_prefs(self, chat_id: int | str) -> dict[str, str | None]:
-        rows = self._read(
-            "SELECT lang, comune FROM chat_prefs WHERE chat=?", (self.chat_key(chat_id),)
-        )
-        if not rows:
-            return {"lang": None, "comune": None}
-        return {"lang": rows[0][0], "comune": rows[0][1]}
-
-    def set_pref(
-        self, chat_id: int | str, *, lang: str | None = None, comune: str | None = None
-    ) -> None:
-        key = self.chat_key(chat_id)
-        with self._tx() as conn:
-            conn.execute(
-                "INSERT INTO chat_prefs(chat, lang, comune, updated_at) VALUES(?,?,?,?) "
-                "ON CONFLICT(chat) DO UPDATE SET lang=COALESCE(excluded.lang, chat_prefs.lang), "
-                "comune=COALESCE(excluded.comune, chat_prefs.comune), "
-                "updated_at=excluded.updated_at",
-                (key, lang, comune, time.time()),
-            )
-
-    def delete_chat_rows(self, chat_id: int | str) -> None:
-        key = self.chat_key(chat_id)
-        with self._tx() as conn:
-            conn.execute("DELETE FROM chat_state WHERE chat=?", (key,))
-            conn.execute("DELETE FROM chat_prefs WHERE chat=?", (key,))
-
-    # -- anonymous editor data --------------------------------------------------------------
-    def log_question(
-        self, text: str, norm: str, lang: str, status: str, entry: str | None, score: float
-    ) -> None:
-        with self._tx() as conn:
-            conn.execute(
-                "INSERT INTO questions(day, text, norm, lang, status, entry, score) "
-                "VALUES(?,?,?,?,?,?,?)",
-                (self._today(), text[:1000], norm[:1000], lang, status, entry, float(score)),
-            )
-
+    # -- what SQLite says differently ---------------------------------------------------------
     def questions(
         self, statuses: tuple[str, ...] = ("fallback", "clarify")
     ) -> list[QuestionRecord]:
@@ -244,68 +180,3 @@ class SQLiteStore(Store):
                 "INSERT INTO feedback(day, entry, vote) VALUES(?,?,?)", (self._today(), entry, vote)
             )
             return int(cur.lastrowid or 0)
-
-    def set_feedback_comment(self, feedback_id: int, comment: str) -> None:
-        with self._tx() as conn:
-            conn.execute("UPDATE feedback SET comment=? WHERE id=?", (comment[:1000], feedback_id))
-
-    def feedback_rows(self) -> list[tuple[str, str, int, str | None]]:
-        return [
-            tuple(r)
-            for r in self._read("SELECT day, entry, vote, comment FROM feedback ORDER BY id")
-        ]  # type: ignore[misc]
-
-    def count_event(self, kind: str, key: str, n: int = 1) -> None:
-        with self._tx() as conn:
-            conn.execute(
-                "INSERT INTO events(day, kind, key, count) VALUES(?,?,?,?) "
-                "ON CONFLICT(day, kind, key) DO UPDATE SET count=count+excluded.count",
-                (self._today(), kind, key, n),
-            )
-
-    def events(self, kind: str | None = None) -> list[tuple[str, str, str, int]]:
-        if kind is None:
-            rows = self._read("SELECT day, kind, key, count FROM events ORDER BY day, kind, key")
-        else:
-            rows = self._read(
-                "SELECT day, kind, key, count FROM events WHERE kind=? ORDER BY day, key", (kind,)
-            )
-        return [tuple(r) for r in rows]  # type: ignore[misc]
-
-    def purge_expired(self, now: float | None = None) -> int:
-        """Delete data past its retention. Returns the number of rows deleted."""
-        now = time.time() if now is None else now
-        cutoff_day = (date.fromtimestamp(now) - timedelta(days=self.retention_days)).isoformat()
-        state_cutoff = now - STATE_TTL_DAYS * 86400
-        prefs_cutoff = now - self.retention_days * 86400
-        with self._tx() as conn:
-            deleted = 0
-            deleted += conn.execute("DELETE FROM questions WHERE day < ?", (cutoff_day,)).rowcount
-            deleted += conn.execute("DELETE FROM feedback WHERE day < ?", (cutoff_day,)).rowcount
-            deleted += conn.execute("DELETE FROM events WHERE day < ?", (cutoff_day,)).rowcount
-            deleted += conn.execute(
-                "DELETE FROM chat_state WHERE updated_at < ?", (state_cutoff,)
-            ).rowcount
-            deleted += conn.execute(
-                "DELETE FROM chat_prefs WHERE updated_at < ?", (prefs_cutoff,)
-            ).rowcount
-            conn.execute(
-                "DELETE FROM answered_updates WHERE answered_at < ?",
-                (now - UPDATE_TTL_DAYS * 86400,),
-            )
-        if deleted:
-            self._vacuum_wanted = True  # also give the freed pages back to the file system
-            self.request_compaction()
-        return deleted
-
-    # -- answered updates ---------------------------------------------------------------------
-    def update_done(self, update_id: int) -> bool:
-        rows = self._read("SELECT 1 FROM answered_updates WHERE update_id=?", (update_id,))
-        return bool(rows)
-
-    def mark_update_done(self, update_id: int) -> None:
-        with self._tx() as conn:
-            conn.execute(
-                "INSERT OR IGNORE INTO answered_updates(update_id, answered_at) VALUES(?,?)",
-                (update_id, time.time()),
-            )
