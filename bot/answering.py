@@ -60,12 +60,22 @@ OFFICE_WORDS = frozenset({"ats", "asl", "asst"})
 OFFICE_TOPIC_WORDS = frozenset(
     "conciliazione vita lavoro famiglia referente referenti sito website telefono phone "
     "numero number balance work life centralino switchboard pagina page link web contatto "
-    "contact contacts rete reti network programma programme pls please".split()
+    "contact contacts rete reti network programma programme pls please reach call write "
+    "chiamare scrivere contattare raggiungere mail email".split()
 )
 # ... unless it asks how much money the office got ("quanto ha ricevuto l'ATS di Milano?").
 MONEY_WORDS = frozenset({"quanto", "quanti", "soldi", "fondi", "euro", "much", "money", "funds"})
+# A period question with at most this many other words gets that period's programme.
+THIN_WORDS = 3
+PROGRAMME_TOPIC = "programmi"
 ORGANISATION_ROLES = frozenset({"company", "cooperative", "association", "school", "comune"})
 _ID_YEARS = re.compile(r"20\d\d")
+# "abito a", "we live in" just before the place say where the person lives, not what they
+# ask: dropped with the place, so "quanto dà il cresco? abito a Brescia" asks the amount.
+_LIVES_IN = re.compile(
+    r"(?:\b(?:abito|abitiamo|vivo|viviamo|risiedo|risiediamo|residente|residenti|sto|stiamo|"
+    r"live|lives|living|reside|based|located)\s+(?:a|ad|in|nel|nella|vicino a|near|at)?\s*)$"
+)
 
 
 @dataclass(frozen=True)
@@ -121,7 +131,7 @@ class Answerer:
             return Answer(self.places.describe_ats(u.ats, self.texts, lang), empty)
         residual = u.folded
         if u.place is not None:
-            residual = f" {u.folded} ".replace(f" {self._fold(u.place.matched_text)} ", " ")
+            residual = self._without_place(u.folded, self._fold(u.place.matched_text))
         ranked, norm = self.matcher.rank(residual)
         result = decide(ranked, norm)
         if u.place is not None and self._asks_office(residual, u, lang):
@@ -215,7 +225,7 @@ class Answerer:
         self, u: Understanding, ranked: list[Candidate], result: MatchResult
     ) -> tuple[Entry, float, str] | None:
         """The entry to answer with, after honouring the measure, role and period asked."""
-        if u.own_case and u.measures:
+        if u.own_case and u.measures and not u.amount:
             ranked = self._boost_eligibility(u, ranked)
         if not ranked:
             return self._measure_default(u)
@@ -247,8 +257,42 @@ class Answerer:
         note = ""
         if u.period is not None and not u.period.current:
             best, note = self._for_period(u.period, best, pool)
+            if (note or self._span(best) is None) and not u.measures and self._thin(u):
+                # "regole 2020-2023", "cosa cambia nel 2025-2027?": that period's programme.
+                programme = self._programme_for(u.period)
+                if programme is not None:
+                    return programme, best.score, ""
         entry = self.kb.entry(best.entry_id)
         return (entry, best.score, note) if entry is not None else None
+
+    def _span(self, candidate: Candidate) -> tuple[int, int] | None:
+        entry = self.kb.entry(candidate.entry_id)
+        return entry_span(entry) if entry is not None else None
+
+    def _thin(self, u: Understanding) -> bool:
+        """A message that says little besides its years ("regole 2020-2023")."""
+        words = [w for w in self.matcher.content_words(u.folded) if not w.isdigit()]
+        return len(words) <= THIN_WORDS
+
+    def _programme_for(self, period: Period) -> Entry | None:
+        """The programme entry whose years are closest to the period asked."""
+        spans = [
+            (entry, span)
+            for entry in self.kb.entries
+            if entry.topic == PROGRAMME_TOPIC
+            and (span := entry_span(entry)) is not None
+            and period.overlaps(*span)
+        ]
+        if not spans:
+            return None
+        # The programme of exactly those years, else the one that fits them best.
+        return min(
+            spans,
+            key=lambda item: (
+                abs(item[1][0] - period.first) + abs(item[1][1] - period.last),
+                len(item[0].id),
+            ),
+        )[0]
 
     def _boost_eligibility(self, u: Understanding, ranked: list[Candidate]) -> list[Candidate]:
         """Someone asking about their own case gets the rules unless something fits better."""
@@ -403,6 +447,16 @@ class Answerer:
         )
 
     # -- helpers ------------------------------------------------------------------------------
+    @staticmethod
+    def _without_place(folded: str, place: str) -> str:
+        """The message without the place's name and an "abito a" just before it."""
+        padded = f" {folded} "
+        at = padded.find(f" {place} ")
+        if at < 0:
+            return folded
+        before = _LIVES_IN.sub("", padded[: at + 1])
+        return f"{before} {padded[at + len(place) + 2 :]}".strip()
+
     def _on_measure(self, entry: Entry | None, measure_ids: tuple[str, ...]) -> bool:
         if entry is None:
             return False

@@ -36,10 +36,11 @@ EXTRA_EN = frozenset(
     "company need want know tell about there their they you your we our would could should "
     "eligible bye goodbye alright sounds okay rubbish later cheers anyone anybody requirements "
     "application apply applying documents tnx thx cool lol yeah yep dumb useless stuff made kind "
-    "bye phone number website page link office contact".split()
+    "bye phone number website page link office contact hey grant grants reach".split()
 )
 # Words people type in both languages.
-NEUTRAL = frozenset("ok okay circa so no ah eh oh ciao bye".split())
+# "gh" and "an" are Lombard ("gh'è", "an gh'à") as much as English; "fine" is Italian too.
+NEUTRAL = frozenset("ok okay circa so no ah eh oh ciao bye gh an fine".split())
 # A content word counts for a language when it is this much more frequent in it (wordfreq's
 # Zipf scale): "requirements" is English, "gravidanza" Italian, "Bergamo" or "ok" neither.
 FREQUENCY_LEAD = 2.0

@@ -15,6 +15,22 @@ from rapidfuzz import fuzz, process
 from bot.normalise import fold
 
 _REPEATS = re.compile(r"(.)\1+")
+# Folding turns "don't" into "don t": English contractions are read as one word, as the
+# phrases are written ("you dont understand", "youre great", "whats up").
+_CONTRACTION = re.compile(
+    r"\b(?:(don|can|doesn|didn|isn|won|aren|wasn|couldn|shouldn|wouldn|haven|hasn) (t)"
+    r"|(it|that|what|how|who|where|there|here|let|he|she) (s)|(i) (m)"
+    r"|(you|we|they|i|who|what) (re|ve|ll))\b"
+)
+
+
+def _join(match: re.Match[str]) -> str:
+    return "".join(part for part in match.groups() if part)
+
+
+def _words(text: str) -> list[str]:
+    """The folded words of `text`, contractions joined, runs of one letter squeezed."""
+    return _squeeze(_CONTRACTION.sub(_join, fold(text)).split())
 
 
 def _squeeze(words: list[str]) -> list[str]:
@@ -48,7 +64,7 @@ class SmallTalk:
         # Longest phrases first, so "grazie mille" is consumed before "grazie".
         self._phrases = sorted(
             (
-                (_squeeze(fold(p).split()), intent)
+                (_words(p), intent)
                 for intent, phrases in intents.items()
                 for p in phrases
             ),
@@ -68,7 +84,7 @@ class SmallTalk:
 
     def _read(self, text: str) -> list[str]:
         """The message's words, squeezed, with typos of small-talk words corrected."""
-        words = _squeeze(fold(text).split())
+        words = _words(text)
         known = self._by_first.keys() | self._fillers
         for index, word in enumerate(words):
             if len(word) >= TYPO_MIN_LENGTH and word not in known:

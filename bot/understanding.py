@@ -95,13 +95,25 @@ class Lexicon(_Frozen):
     own_case: tuple[str, ...]
     contact: tuple[str, ...]
     current_period: tuple[str, ...] = ()
+    amount: tuple[str, ...] = ()
     out_of_scope: dict[str, OutOfScope] = Field(default_factory=dict)
     compare: tuple[str, ...] = ()
     situations: tuple[Situation, ...] = ()
+    # Dialect and chat shorthand read as plain Italian first: {italian: [variants]}.
+    rewrite: dict[str, tuple[str, ...]] = Field(default_factory=dict)
 
-    _lists = field_validator("own_case", "contact", "current_period", "compare", mode="before")(
+    _lists = field_validator(
+        "own_case", "contact", "current_period", "amount", "compare", mode="before"
+    )(
         classmethod(lambda cls, v: _phrases(v))
     )
+
+    @field_validator("rewrite", mode="before")
+    @classmethod
+    def _rewrite(cls, value: Any) -> dict[str, tuple[str, ...]]:
+        if not isinstance(value, Mapping):
+            raise ValueError("expected italian: [variants]")
+        return {fold(str(word)): _phrases(variants) for word, variants in value.items()}
 
     @field_validator("roles", mode="before")
     @classmethod
@@ -117,6 +129,22 @@ def parse_lexicon(data: Any, where: str) -> tuple[Lexicon | None, list[str]]:
         return Lexicon.model_validate(data), []
     except ValidationError as exc:
         return None, validation_problems(exc, where, "understanding", kind="lexicon")
+
+
+class Rewriter:
+    """Replaces whole-word variants (dialect, shorthand) by their Italian word, in one pass."""
+
+    def __init__(self, table: Mapping[str, Iterable[str]]) -> None:
+        self._to = {v: word for word, variants in table.items() for v in variants}
+        parts = sorted((re.escape(v) for v in self._to), key=len, reverse=True)
+        self._regex = (
+            re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")(?![a-z0-9])") if parts else None
+        )
+
+    def __call__(self, folded: str) -> str:
+        if self._regex is None:
+            return folded
+        return self._regex.sub(lambda m: self._to[m.group(0)], folded)
 
 
 class PhraseSet:
@@ -176,6 +204,7 @@ class Understanding:
     role: str | None = None  # None: a family or not said
     own_case: bool = False
     contact: bool = False
+    amount: bool = False  # asks how much money
     compare: bool = False
     out_of_scope: str | None = None  # the category of knowledge/understanding.yaml
     ats: str | None = None  # an ATS named by its name ("ATS Insubria"), when no place is
@@ -199,17 +228,19 @@ class Understander:
         self._roles = {role: PhraseSet(cues) for role, cues in lexicon.roles.items()}
         self._own_case = PhraseSet(lexicon.own_case)
         self._contact = PhraseSet(lexicon.contact)
+        self._amount = PhraseSet(lexicon.amount)
         self._current = PhraseSet(lexicon.current_period)
         self._compare = PhraseSet(lexicon.compare)
         self._ats = self._ats_names(places)
         self._situations = [(PhraseSet(s.cues), s) for s in lexicon.situations]
+        self.rewrite = Rewriter(lexicon.rewrite)
         self._scope = [
             (name, PhraseSet(rule.cues), PhraseSet(rule.with_), PhraseSet(rule.unless), rule)
             for name, rule in lexicon.out_of_scope.items()
         ]
 
     def understand(self, text: str, today: date | None = None) -> Understanding:
-        folded = fold(text)
+        folded = self.rewrite(fold(text))
         act = self.smalltalk.intent(text)
         if act is not None:
             return Understanding(text, folded, act=act)
@@ -236,6 +267,7 @@ class Understander:
             role=self.role(rest),
             own_case=rest in self._own_case,
             contact=rest in self._contact,
+            amount=rest in self._amount,
             compare=self._comparable(measures) >= 2 or (bool(measures) and rest in self._compare),
             out_of_scope=self.out_of_scope(rest, place is not None),
             ats=self.ats_named(folded) if place is None else None,
