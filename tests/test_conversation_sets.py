@@ -1,11 +1,12 @@
 """Format, category minimums, split and uniqueness of the conversation evaluation sets.
 
-The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml and the second
-development set conversations-dev2.yaml) extend the base evaluation format with dialogue acts,
-categories, guided-check offers and reply languages; tests/eval/README.md documents them. These
-checks keep hand edits honest: a typo in a field, a category that shrinks below its minimum or a
-question copied into two files fails here. The category minimums and the split are computed over
-the dev + holdout pair; the second development set has its own smaller minimums.
+The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
+development set conversations-dev2.yaml and the second holdout conversations-holdout2.yaml)
+extend the base evaluation format with dialogue acts, categories, guided-check offers and reply
+languages; tests/eval/README.md documents them. These checks keep hand edits honest: a typo in a
+field, a category that shrinks below its minimum or a question copied into two files fails
+here. The category minimums and the split are computed over the dev + holdout pair; the second
+development set and the second holdout each have their own.
 """
 
 from __future__ import annotations
