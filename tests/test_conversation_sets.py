@@ -1,11 +1,12 @@
 """Format, category minimums, split and uniqueness of the conversation evaluation sets.
 
-The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml and the second
-development set conversations-dev2.yaml) extend the base evaluation format with dialogue acts,
-categories, guided-check offers and reply languages; tests/eval/README.md documents them. These
-checks keep hand edits honest: a typo in a field, a category that shrinks below its minimum or a
-question copied into two files fails here. The category minimums and the split are computed over
-the dev + holdout pair; the second development set has its own smaller minimums.
+The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
+development set conversations-dev2.yaml and the second holdout conversations-holdout2.yaml)
+extend the base evaluation format with dialogue acts, categories, guided-check offers and reply
+languages; tests/eval/README.md documents them. These checks keep hand edits honest: a typo in a
+field, a category that shrinks below its minimum or a question copied into two files fails
+here. The category minimums and the split are computed over the dev + holdout pair; the second
+development set and the second holdout each have their own.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ FILES = {
     "dev": "conversations-dev.yaml",
     "holdout": "conversations-holdout.yaml",
     "dev2": "conversations-dev2.yaml",
+    "holdout2": "conversations-holdout2.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -90,6 +92,24 @@ DEV2_MINIMUMS = {
 DEV2_MIN_NARRATIVE_OR_DIALECT = 25
 DEV2_MIN_ENGLISH_SMALLTALK = 15
 DEV2_MIN_EMERGENCIES = 3
+# The second holdout on its own (written later, never tuned on): size and category minimums.
+HOLDOUT2_MIN_SIZE = 360
+HOLDOUT2_MINIMUMS = {
+    "smalltalk": 60,
+    "oos": 70,
+    "oos_shared": 35,
+    "place_topic": 40,
+    "place_only": 10,
+    "own_case": 40,
+    "contact": 30,
+    "org": 60,
+    "period": 30,
+}
+HOLDOUT2_MIN_NARRATIVE_OR_DIALECT = 50
+HOLDOUT2_MIN_ENGLISH_SMALLTALK = 25
+HOLDOUT2_MIN_PER_OFFER = 3
+HOLDOUT2_MIN_VAGUE = 4
+HOLDOUT2_MIN_EMERGENCIES = 3
 
 
 def _load(name: str) -> list[dict[str, Any]]:
@@ -266,3 +286,28 @@ def test_second_dev_set_keeps_its_own_spread(sets: dict[str, list[dict[str, Any]
     assert all("118" in c["any"] for c in emergencies)
     offered = {c["offer"] for c in dev2 if "offer" in c}
     assert offered == OFFERS
+
+
+def test_second_holdout_keeps_its_own_spread(sets: dict[str, list[dict[str, Any]]]) -> None:
+    holdout2 = sets["holdout2"]
+    assert len(holdout2) >= HOLDOUT2_MIN_SIZE
+    short = [
+        f"{tag}: {n} < {HOLDOUT2_MINIMUMS[tag]}"
+        for tag in sorted(HOLDOUT2_MINIMUMS)
+        if (n := sum(_has(c, tag) for c in holdout2)) < HOLDOUT2_MINIMUMS[tag]
+    ]
+    assert not short, "\n".join(short)
+    assert sum(_has(c, "oos_shared") for c in holdout2) * 2 >= sum(_has(c, "oos") for c in holdout2)
+    assert sum(_has(c, "narrative") or _has(c, "dialect") for c in holdout2) >= (
+        HOLDOUT2_MIN_NARRATIVE_OR_DIALECT
+    )
+    english_smalltalk = sum(_has(c, "smalltalk") and _lang(c) == "en" for c in holdout2)
+    assert english_smalltalk >= HOLDOUT2_MIN_ENGLISH_SMALLTALK
+    assert sum(_lang(c) == "en" for c in holdout2) >= MIN_ENGLISH_SHARE * len(holdout2)
+    emergencies = [c for c in holdout2 if _has(c, "oos") and "112" in c.get("any", [])]
+    assert len(emergencies) >= HOLDOUT2_MIN_EMERGENCIES
+    assert all("118" in c["any"] for c in emergencies)
+    offers = Counter(c["offer"] for c in holdout2 if "offer" in c)
+    assert {o: offers[o] for o in sorted(OFFERS) if offers[o] < HOLDOUT2_MIN_PER_OFFER} == {}
+    vague = [c for c in holdout2 if _has(c, "ambiguous") or c["expect"] == "any"]
+    assert len(vague) >= HOLDOUT2_MIN_VAGUE
