@@ -129,6 +129,9 @@ class Answerer:
             return Answer(reply, empty)
         if u.ats is not None and not u.named and not MONEY_WORDS & set(u.folded.split()):
             return Answer(self.places.describe_ats(u.ats, self.texts, lang), empty)
+        early = self._smalltalk_first(u, lang)
+        if early is not None:
+            return Answer(early, empty)
         residual = u.folded
         if u.place is not None:
             residual = self._without_place(u.folded, self._fold(u.place.matched_text))
@@ -147,6 +150,23 @@ class Answerer:
         if act is not None and act != "help":
             return Answer(self.composer.smalltalk(act, lang), result)
         return Answer(self.composer.fallback(lang, score=result.score), result)
+
+    def _smalltalk_first(self, u: Understanding, lang: str) -> Reply | None:
+        """Small talk among words that ask nothing of ours: "ma sei un robot o cosa?".
+
+        The reply to the act beats retrieval, which would find some entry for any words,
+        when the message names nothing of ours (no measure, place, role, period, situation)
+        and its other words are not words of the knowledge base.
+        """
+        found = self.understander.smalltalk.among(u.text, strict=True)
+        if found is None or found[0] == "help":
+            return None
+        act, others = found
+        if u.measures or u.place is not None or u.role or u.period or u.situation_flow:
+            return None
+        if any(self.matcher.known(w) for w in self.matcher.content_words(" ".join(others))):
+            return None
+        return self.composer.smalltalk(act, lang)
 
     def _content(
         self, u: Understanding, ranked: list[Candidate], result: MatchResult, lang: str

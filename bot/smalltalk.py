@@ -49,7 +49,7 @@ COURTESY_ACTS = frozenset({"greeting", "thanks", "bye"})
 MAX_COURTESY_REST = 2
 # The acts recognised among other words (not "ok", "sì", "wrong", "help").
 PARTIAL_ACTS = frozenset(
-    {"greeting", "thanks", "bye", "who_are_you", "capabilities", "how_are_you", "human"}
+    {"greeting", "thanks", "bye", "who_are_you", "capabilities", "how_are_you", "human", "complaint"}
 )
 TYPO_MIN_SCORE = 84
 
@@ -70,6 +70,13 @@ class SmallTalk:
             ),
             key=lambda item: -len(item[0]),
         )
+        # Phrases that fold to nothing are emoji: a message made only of them is that act.
+        self._emoji = {
+            p.strip(): intent
+            for intent, phrases in intents.items()
+            for p in phrases
+            if p.strip() and not fold(p)
+        }
         # Indexed by first word: a message is read in one pass.
         self._by_first: dict[str, list[tuple[list[str], str]]] = {}
         for words, intent in self._phrases:
@@ -106,28 +113,62 @@ class SmallTalk:
             return None
         return min(found, key=lambda intent: self._rank.get(intent, len(self._rank)))
 
-    def partial(self, text: str) -> str | None:
-        """The small-talk act of a short message that holds one among other words."""
+    def _emoji_act(self, text: str) -> str | None:
+        """The act of a message made only of known emoji ("👍", "🙏🙏"), else None."""
+        # Variation selectors, joiners and skin tones do not change what an emoji says.
+        marks = [
+            c
+            for c in text
+            if not c.isspace() and c not in "\ufe0f\u200d" and not "\U0001f3fb" <= c <= "\U0001f3ff"
+        ]
+        acts = []
+        for mark in marks:
+            act = self._emoji.get(mark)
+            if act is None:
+                return None
+            acts.append(act)
+        return self._best(acts)
+
+    def among(self, text: str, strict: bool = False) -> tuple[str, list[str]] | None:
+        """The small-talk act of a short message holding one among other words, and those words.
+
+        "ciao come butta" -> ("how_are_you", ["butta"]); "sì", "ok" among other words say
+        nothing of what the message is, so they are not read here.
+        """
         words = self._read(text)
         if not words or len(words) > MAX_PARTIAL_WORDS:
             return None
         found = []
-        covered = 0
-        for position in range(len(words)):
+        taken: set[int] = set()
+        position = 0
+        while position < len(words):
             hit = self._acts_at(words, position)
-            # "sì", "ok", "wrong" among other words say nothing of what the message is.
             if hit is not None and hit[0] in PARTIAL_ACTS:
                 found.append(hit[0])
-                covered += hit[1]
-        others = sum(w not in self._fillers for w in words) - covered
+                taken.update(range(position, position + hit[1]))
+                position += hit[1]
+            else:
+                position += 1
+        others = [w for i, w in enumerate(words) if i not in taken and w not in self._fillers]
         # "ciao come butta": a greeting with a word or two; "ue, la partida stasera?" is not.
-        if found and all(act in COURTESY_ACTS for act in found) and others > MAX_COURTESY_REST:
-            return None
-        return self._best(found)
+        # Strict: every act with at most a word or two more ("ma chi sei tu?").
+        short_acts = COURTESY_ACTS | {"complaint"}
+        if found and (strict or all(act in short_acts for act in found)):
+            if len(others) > MAX_COURTESY_REST:
+                return None
+        act = self._best(found)
+        return (act, others) if act is not None else None
+
+    def partial(self, text: str) -> str | None:
+        """The small-talk act of a short message that holds one among other words."""
+        found = self.among(text)
+        return found[0] if found is not None else None
 
     def intent(self, text: str) -> str | None:
         """The small-talk act if the whole message is small talk, else None."""
         words = self._read(text)
+        if not words:
+            return self._emoji_act(text)
         if not words or len(words) > MAX_SMALLTALK_WORDS:
             return None
         found: list[str] = []
