@@ -277,6 +277,12 @@ class Answerer:
         note = ""
         if u.period is not None and not u.period.current:
             best, note = self._for_period(u.period, best, pool)
+            if u.amount and self._span(best) is None:
+                # "how much was the programme worth in 2017-18?": that period's money.
+                best = next(
+                    (c for c in pool if (span := self._span(c)) and u.period.overlaps(*span)),
+                    best,
+                )
             if (note or self._span(best) is None) and not u.measures and self._thin(u):
                 # "regole 2020-2023", "cosa cambia nel 2025-2027?": that period's programme.
                 programme = self._programme_for(u.period)

@@ -43,7 +43,9 @@ class Knowledge:
         matcher = Matcher(kb.entries, kb.synonyms)
         smalltalk = SmallTalk(kb.smalltalk, kb.fillers, kb.smalltalk_priority)
         lexicon = kb.understanding or Lexicon(measures={}, roles={}, own_case=(), contact=())
-        understander = Understander(lexicon, smalltalk, kb.places)
+        understander = Understander(
+            lexicon, smalltalk, kb.places, correct=matcher.indexes["it"].vocabulary.correct
+        )
         composer = Composer(kb, flows, feedback_buttons)
         topic_first: dict[str, Entry] = {}
         for entry in kb.entries:

@@ -14,7 +14,7 @@ can add phrasings without code. Phrases are compared with the folded message (bo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -219,8 +219,17 @@ class Understanding:
 class Understander:
     """Turns a message into an `Understanding` (rules from the editable lexicon)."""
 
-    def __init__(self, lexicon: Lexicon, smalltalk: SmallTalk, places: Any = None) -> None:
+    def __init__(
+        self,
+        lexicon: Lexicon,
+        smalltalk: SmallTalk,
+        places: Any = None,
+        correct: Callable[[str], str] | None = None,
+    ) -> None:
         self.lexicon = lexicon
+        # The matcher's typo correction ("concilazione", "crescoo"), so the entities are read
+        # from the same words the matcher will rank on.
+        self._correct = correct
         self.smalltalk = smalltalk
         self.places = places
         self._measures = {mid: PhraseSet(m.cues) for mid, m in lexicon.measures.items()}
@@ -241,6 +250,8 @@ class Understander:
 
     def understand(self, text: str, today: date | None = None) -> Understanding:
         folded = self.rewrite(fold(text))
+        if self._correct is not None:
+            folded = " ".join(self._correct(word) for word in folded.split())
         act = self.smalltalk.intent(text)
         if act is not None:
             return Understanding(text, folded, act=act)
