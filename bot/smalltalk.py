@@ -41,7 +41,7 @@ def _squeeze(words: list[str]) -> list[str]:
 MAX_SMALLTALK_WORDS = 12
 # A message that is not an answerable question but holds a small-talk phrase, in at most
 # this many words, gets the small-talk reply rather than "I don't know" ("ciao come butta").
-MAX_PARTIAL_WORDS = 8
+MAX_PARTIAL_WORDS = 12
 # Typos in small-talk words ("grazzie", "buongirno"): words this long, this similar.
 TYPO_MIN_LENGTH = 5
 # Greetings, thanks and goodbyes carry a short message only: at most this many other words.
