@@ -36,7 +36,8 @@ EXTRA_EN = frozenset(
     "company need want know tell about there their they you your we our would could should "
     "eligible bye goodbye alright sounds okay rubbish later cheers anyone anybody requirements "
     "application apply applying documents tnx thx cool lol yeah yep dumb useless stuff made kind "
-    "bye phone number website page link office contact hey grant grants reach bad good nice great".split()
+    "bye phone number website page link office contact hey grant grants reach bad good nice great morning evening afternoon night sorry "
+    "welcome awesome yes yeah yep nope cheers howdy hiya heya".split()
 )
 # Words people type in both languages.
 # "gh" and "an" are Lombard ("gh'è", "an gh'à") as much as English; "fine" is Italian too.
@@ -88,6 +89,9 @@ _REPEATS = re.compile(r"(\w)\1{2,}")
 def votes(text: str) -> tuple[int, int, int]:
     """(Italian votes, English votes, words) in `text`: function words, then frequent words."""
     words = _WORD.findall(_REPEATS.sub(r"\1", text))  # "hiii" is "hi"
+    if words and words[0].lower() in _word_lists()[0] | _word_lists()[1]:
+        # A sentence's first word is capitalised without being a name ("Morning!", "Grazie").
+        words[0] = words[0].lower()
     found = [_word_vote(w) for w in words]
     return found.count("it"), found.count("en"), len(words)
 
