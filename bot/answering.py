@@ -70,6 +70,10 @@ THIN_WORDS = 3
 PROGRAMME_TOPIC = "programmi"
 ORGANISATION_ROLES = frozenset({"company", "cooperative", "association", "school", "comune"})
 _ID_YEARS = re.compile(r"20\d\d")
+# The questions of a message: each sentence that ends with a question mark.
+_QUESTIONS = re.compile(r"[^.?!:;\n]*\?")
+# The first question's entry answers when it is among this many of the whole message's best.
+FIRST_QUESTION_RANKS = 10
 # "abito a", "we live in" just before the place say where the person lives, not what they
 # ask: dropped with the place, so "quanto dà il cresco? abito a Brescia" asks the amount.
 _LIVES_IN = re.compile(
@@ -188,8 +192,9 @@ class Answerer:
                 if entry is not None:
                     return self._entry(entry, u, lang, together.score)
             firsts = [self._measure_entry(m) for m in comparable]
-            return self.composer.clarify(
-                [e for e in firsts if e is not None], lang, result.score, "compare.text"
+            found = [e for e in firsts if e is not None]
+            return self.composer.summary(found, lang, result.score) or self.composer.clarify(
+                found, lang, result.score, "compare.text"
             )
         # "whom do I contact about NASKO?": the measure's contact entry.
         if u.contact and measures:
@@ -267,6 +272,9 @@ class Answerer:
             ]
             if for_orgs:
                 best, pool = for_orgs[0], for_orgs
+        first = self._first_question(u, ranked)
+        if first is not None:
+            best = first
         confident = (
             result.status == "answer"
             or best is not ranked[0]
@@ -290,6 +298,21 @@ class Answerer:
                     return programme, best.score, ""
         entry = self.kb.entry(best.entry_id)
         return (entry, best.score, note) if entry is not None else None
+
+    def _first_question(self, u: Understanding, whole: list[Candidate]) -> Candidate | None:
+        """In a message asking several things, the entry of the first question, if close.
+
+        "Possiamo essere capofila? E serve un cofinanziamento?": the whole message ranks the
+        second topic as high as the first; people expect the first answered first.
+        """
+        questions = [q for q in _QUESTIONS.findall(u.text) if len(q.split()) >= 3]
+        if len(questions) < 2:
+            return None
+        ranked, _ = self.matcher.rank(self.understander.rewrite(fold(questions[0])))
+        if not ranked or ranked[0].score < ANSWER_THRESHOLD:
+            return None
+        near = {c.entry_id: c for c in whole[:FIRST_QUESTION_RANKS]}
+        return near.get(ranked[0].entry_id)
 
     def _span(self, candidate: Candidate) -> tuple[int, int] | None:
         entry = self.kb.entry(candidate.entry_id)

@@ -9,6 +9,8 @@ bot understood (the person's ATS, the offer to check their own case, a period no
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -23,6 +25,27 @@ def format_date(value: date, lang: str) -> str:
 
 
 Rows = tuple[tuple[Button, ...], ...]
+
+
+# The key facts of several measures share this many characters of the first message.
+SUMMARY_CHARS = 420
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9])")
+
+
+def key_fact(text: str, room: int) -> str:
+    """The sentences of `text` that fit in `room` characters, the one with a figure first."""
+    sentences = _SENTENCE_END.split(text.strip())
+    chosen = [sentences[0]]
+    for sentence in sentences[1:]:
+        if len(" ".join([*chosen, sentence])) > room:
+            break
+        chosen.append(sentence)
+    if not any(ch.isdigit() for ch in " ".join(chosen)):
+        figure = next((s for s in sentences if any(ch.isdigit() for ch in s)), None)
+        if figure is not None and len(figure) <= room:
+            chosen = [figure]
+    found = " ".join(chosen)
+    return found if len(found) <= room else found[: room - 1].rsplit(" ", 1)[0] + "…"
 
 
 class Composer:
@@ -119,6 +142,26 @@ class Composer:
             buttons=tuple(rows),
             details="\n\n".join(d for d in details if d),
             links=tuple((s.title, s.url) for s in sources if s.url),
+        )
+
+    def summary(self, entries: list[Entry], lang: str, score: float) -> Reply | None:
+        """Several measures at once: the key fact of each, and a button to each in full."""
+        unique = list({entry.id: entry for entry in entries}.values())
+        if len(unique) < 2:
+            return None
+        room = SUMMARY_CHARS // len(unique)
+        lines = [self.texts.get("compare.summary", lang)]
+        lines += [f"• {e.title.get(lang)}: {key_fact(e.answer.get(lang), room)}" for e in unique]
+        rows = tuple((Button(e.title.get(lang), f"e:{e.id}"),) for e in unique)
+        return Reply(
+            "\n\n".join(lines),
+            status="answer",
+            lang=lang,
+            entry=unique[0].id,
+            score=score,
+            title=self.texts.get("compare.title", lang),
+            buttons=rows,
+            details="\n\n".join(self.validity_line(e, lang) for e in unique),
         )
 
     def clarify(self, entries: list[Entry], lang: str, score: float, key: str) -> Reply | None:
