@@ -288,7 +288,11 @@ class Answerer:
             if u.amount and self._span(best) is None:
                 # "how much was the programme worth in 2017-18?": that period's money.
                 best = next(
-                    (c for c in pool if (span := self._span(c)) and u.period.overlaps(*span)),
+                    (
+                        c
+                        for c in ranked[:FIRST_QUESTION_RANKS]
+                        if (span := self._span(c)) and u.period.overlaps(*span)
+                    ),
                     best,
                 )
             if (note or self._span(best) is None) and not u.measures and self._thin(u):
@@ -451,6 +455,15 @@ class Answerer:
             return "", ()
         names = " / ".join(self.places.ats[a].name for a in ats_ids)
         line = self.texts.get("answer.your_ats", lang, place=place.matched_text, ats=names)
+        if u.contact and len(ats_ids) == 1:
+            # "whom do we contact?": the ATS's conciliazione page (or site) and switchboard.
+            ats = self.places.ats[ats_ids[0]]
+            reach = " · ".join(
+                x for x in ((ats.pages or (ats.contacts.website,))[0], ats.contacts.phone) if x
+            )
+            line = self.texts.get(
+                "answer.your_ats_contact", lang, place=place.matched_text, ats=names, reach=reach
+            )
         comuni = tuple(getattr(place, "comuni", ()))
         if getattr(place, "kind", "") == "comune" and len(comuni) == 1:
             label = self.texts.get("contacts.find_ats", lang)
