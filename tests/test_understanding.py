@@ -253,3 +253,95 @@ def test_a_broken_lexicon_is_reported_with_file_and_field(tmp_path: Path) -> Non
     problems = caught.value.problems
     assert any("understanding.yaml" in p and "measures.nasko.cues" in p for p in problems)
     assert all("\n" not in p for p in problems)
+
+
+# -- this session's understanding: dialect, typos, acts among words, several questions ------
+@pytest.mark.parametrize(
+    ("text", "act"),
+    [
+        ("you don't understand anything", "complaint"),  # contractions read as one word
+        ("pirla d'un bot", "complaint"),
+        ("👍", "ack"),
+        ("🙏🙏", "thanks"),
+        ("👍🏽", "ack"),  # a skin tone does not change what the emoji says
+        ("hi, my name is Tom and I have a question", "greeting"),
+        ("mi passi un umano per favore", "human"),
+    ],
+)
+def test_more_dialogue_acts(brain: Brain, text: str, act: str) -> None:
+    assert brain.understand(text).act == act or (
+        brain.answer_question(text).status == "smalltalk"
+    ), text
+
+
+def test_a_short_act_among_words_of_no_topic_is_small_talk_but_a_topic_wins(brain: Brain) -> None:
+    for text in ("ma sei un robot o cosa", "che domande posso farti?", "tutto a posto?"):
+        assert brain.answer_question(text).status == "smalltalk", text
+    for text in ("ciao, quanto dava il nasko?", "chi sei e cosa sai del bonus famiglia?"):
+        assert brain.answer_question(text).status == "answer", text
+    # "come funziona" alone is not a question about the bot when something else is named.
+    assert brain.answer_question("fondo pensione complementare come funziona").status != (
+        "smalltalk"
+    )
+
+
+def test_dialect_and_shorthand_are_read_as_italian(brain: Brain) -> None:
+    u = brain.understand("ol mè bagài al gh'à 6 mis, ma spetta ol cresco? an gh'à mia solcc")
+    assert "bambino" in u.folded and "mesi" in u.folded and "soldi" in u.folded
+    reply = brain.answer_question("ol mè bagài al gh'à 6 mis, ma spetta ol cresco?")
+    assert reply.status == "answer" and reply.lang == "it" and "CRESCO" in reply.text
+    # "io cresco i miei figli" is the verb: no fund is named.
+    assert "cresco" not in brain.understand("io cresco i miei figli da sola").measures
+
+
+def test_typos_of_measure_names_are_corrected_before_reading_entities(brain: Brain) -> None:
+    assert brain.understand("crescoo per il latte in polvere").measures == ("cresco",)
+    assert brain.answer_question("crescoo per il latte in polvere").status == "answer"
+
+
+def test_how_much_about_ones_own_case_gets_the_amount(brain: Brain) -> None:
+    u = brain.understand("quanto dà il cresco? abito a brescia")
+    assert u.amount and u.place is not None
+    reply = brain.answer_question("quanto dà il cresco? abito a brescia")
+    assert "75" in reply.text and "Brescia" in reply.text
+
+
+def test_a_period_alone_gets_that_periods_programme(brain: Brain) -> None:
+    assert brain.answer_question("regole 2020-2023").entry == "programmi-2020-2023"
+    assert brain.answer_question("cosa cambia nel 2025-2027?").entry == "programmi-2025-2027"
+
+
+def test_several_measures_get_the_key_fact_of_each(brain: Brain) -> None:
+    reply = brain.answer_question("nasko e bonus famiglia che differenza c'è")
+    assert reply.status == "answer"
+    assert "3.000" in reply.text and "1.500" in reply.text
+    assert len(reply.text) <= 700
+    assert {"e:nasko-what", "e:bonus-famiglia-what"} <= set(_data(reply))
+
+
+def test_the_first_of_several_questions_is_answered(brain: Brain) -> None:
+    text = (
+        "Siamo una cooperativa sociale della bassa bergamasca e vorremmo capire: possiamo "
+        "essere noi la capofila di un'Alleanza oppure serve un Comune? E c'è una quota di "
+        "cofinanziamento obbligatoria?"
+    )
+    reply = brain.answer_question(text)
+    assert reply.entry == "alleanze-capofila"
+    assert "Bergamo" in reply.text  # "bassa bergamasca" is the province of Bergamo
+
+
+def test_a_contact_request_with_a_place_gets_the_ats_page(brain: Brain) -> None:
+    reply = brain.answer_question("siamo un'associazione di Mantova, chi contattiamo per l'alleanza?")
+    assert "ats-valpadana.it" in reply.text
+
+
+def test_out_of_scope_that_shares_our_words(brain: Brain) -> None:
+    for text in (
+        "quanto fa 2+2",
+        "translate 'thank you' into French",
+        "how do I book a blood test at ATS Milano?",
+        "bonus mobili 2026 come funziona",
+        "come si fa il cambio di residenza",
+        "cresco di 2 cm all'anno è normale a 15 anni?",
+    ):
+        assert brain.answer_question(text).status == "fallback", text
