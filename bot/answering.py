@@ -261,6 +261,10 @@ class Answerer:
             focused = [c for c in pool if self._on_measure(self.kb.entry(c.entry_id), u.measures)]
             if focused:
                 best, pool = focused[0], focused
+                if u.amount:
+                    # "what does CRESCO give?": the measure's amount entry, when it is close.
+                    wanted = {self.lexicon.measures[m].amount for m in u.measures}
+                    best = next((c for c in pool if c.entry_id in wanted), best)
             elif result.status != "answer" or ranked[0].score < ANSWER_THRESHOLD:
                 # The measure is named but no entry on it matched well: its own entries.
                 return self._measure_default(u, ranked)

@@ -61,6 +61,7 @@ class Measure(_Frozen):
     flow: str | None = None
     contact: str | None = None
     eligibility: str | None = None
+    amount: str | None = None  # the entry answering "how much?" about it
     comparable: bool = True
 
     _cues = field_validator("cues", "strong", mode="before")(
