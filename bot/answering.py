@@ -255,6 +255,7 @@ class Answerer:
         if not ranked:
             return self._measure_default(u)
         best = ranked[0]
+        steered = False  # a described situation chose among close entries
         margin = max(FOCUS_MARGIN, FOCUS_SHARE * best.score)
         pool = [c for c in ranked if c.score >= max(FOCUS_FLOOR, best.score - margin)]
         if u.measures:
@@ -268,6 +269,22 @@ class Answerer:
             elif result.status != "answer" or ranked[0].score < ANSWER_THRESHOLD:
                 # The measure is named but no entry on it matched well: its own entries.
                 return self._measure_default(u, ranked)
+        elif u.situation_flow and u.role not in ORGANISATION_ROLES:
+            # "sono al quinto mese, posso chiedere qualche aiuto?": the help for that situation
+            # (its entry, or entries on the measure of its check) beats another measure's.
+            implied = tuple(m for m, rule in self.lexicon.measures.items() if rule.flow == (
+                u.situation_flow
+            ))
+            fitting = [
+                c
+                for c in pool
+                if c.entry_id == u.situation_entry
+                or self._on_measure(self.kb.entry(c.entry_id), implied)
+            ]
+            if fitting:
+                best, pool, steered = fitting[0], fitting, True
+            elif u.situation_entry and self.kb.entry(u.situation_entry) is not None:
+                best = Candidate(u.situation_entry, best.score)
         elif u.role in ORGANISATION_ROLES:
             for_orgs = [
                 c
@@ -282,13 +299,13 @@ class Answerer:
         confident = (
             result.status == "answer"
             or best is not ranked[0]
-            or (bool(u.measures) and best.score >= FOCUS_FLOOR)
+            or ((bool(u.measures) or steered) and best.score >= FOCUS_FLOOR)
         )
         if not confident:
             return self._measure_default(u, ranked) if u.measures else None
         note = ""
         if u.period is not None and not u.period.current:
-            best, note = self._for_period(u.period, best, pool)
+            best, note = self._for_period(u.period, best, pool, ranked[:FIRST_QUESTION_RANKS])
             if u.amount and self._span(best) is None:
                 # "how much was the programme worth in 2017-18?": that period's money.
                 best = next(
@@ -386,11 +403,28 @@ class Answerer:
         return None
 
     def _for_period(
-        self, period: Period, best: Candidate, pool: list[Candidate]
+        self,
+        period: Period,
+        best: Candidate,
+        pool: list[Candidate],
+        near: list[Candidate] = (),  # type: ignore[assignment]
     ) -> tuple[Candidate, str]:
         """The candidate whose rules belong to the period asked, or the nearest, with a note."""
-        spans = {c.entry_id: entry_span(e) for c in pool if (e := self.kb.entry(c.entry_id))}
+        spans = {
+            c.entry_id: entry_span(e)
+            for c in [*pool, *near]
+            if (e := self.kb.entry(c.entry_id))
+        }
         span = spans.get(best.entry_id)
+        if span is not None and period.overlaps(*span) and period.first != period.last:
+            # "programma 2023-2025": among close entries, the one of exactly those years.
+            fits = [
+                c
+                for c in [*pool, *near]
+                if (s := spans.get(c.entry_id)) and s == (period.first, period.last)
+            ]
+            if fits and span != (period.first, period.last):
+                return fits[0], ""
         if span is None or period.overlaps(*span):
             return best, ""
         for candidate in pool:
