@@ -24,7 +24,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.brain import Brain, ChatContext  # noqa: E402
+from bot.brain import Brain  # noqa: E402
+from bot.chat import ChatContext  # noqa: E402
 from bot.knowledge import load_knowledge  # noqa: E402
 from bot.store import SQLiteStore  # noqa: E402
 

@@ -18,13 +18,13 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from bot.chat import ChatContext
 from bot.reply import MAX_BUTTON_DATA_BYTES, Button, Document, Reply
 from bot.report import Report, build_report, redact_identifiers
 from bot.store import STATE_TTL_DAYS, Store
 from bot.texts import LANGS
 
 if TYPE_CHECKING:
-    from bot.brain import ChatContext
     from bot.services import AdminServices
 
 logger = logging.getLogger(__name__)

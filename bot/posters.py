@@ -15,6 +15,7 @@ The SVG is the same layout with segno's vector QR code.
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import os
 import re
@@ -33,6 +34,8 @@ FORMATS = ("pdf", "png", "svg")
 SIZES: dict[str, tuple[float, float]] = {"a4": (210.0, 297.0), "a6": (105.0, 148.0)}
 MIME_TYPES = {"pdf": "application/pdf", "png": "image/png", "svg": "image/svg+xml"}
 PNG_DPI = 150
+# The `posters` extra of pyproject.toml, by the names they are imported under.
+POSTER_MODULES = ("segno", "fpdf", "PIL", "font_lato")
 TOPIC_PREFIX = "poster.topic."
 TOPIC_FIELDS = ("title", "line1", "line2", "line3")
 SHARED_TEXTS = ("poster.kicker", "poster.scan", "poster.privacy", "poster.footer")
@@ -375,16 +378,18 @@ def layout(content: PosterContent, paper: str, measure: Measure) -> list[Op]:
 
 # -- rendering --------------------------------------------------------------------------------
 def _libraries() -> tuple[Any, Any, Any, Any, Any]:
-    try:
-        import font_lato
-        import fpdf
-        import segno
-        from PIL import Image, ImageFont
-    except ImportError as exc:
-        raise PosterUnavailable(
-            f"posters need the optional libraries (missing: {exc.name}): "
-            "pip install 'conciliazione-bot[posters]'"
-        ) from exc
+    """The optional poster libraries, or PosterUnavailable naming the first one missing."""
+    for module in POSTER_MODULES:
+        if importlib.util.find_spec(module) is None:
+            raise PosterUnavailable(
+                f"posters need the optional libraries (missing: {module}): "
+                "pip install 'conciliazione-bot[posters]'"
+            )
+    import font_lato
+    import fpdf
+    import segno
+    from PIL import Image, ImageFont
+
     return segno, fpdf, Image, ImageFont, font_lato
 
 

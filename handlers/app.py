@@ -329,11 +329,11 @@ async def serve_webhook(application: Application, brain: Brain, options: dict[st
 
 
 def new_event_loop() -> asyncio.AbstractEventLoop:
-    """uvloop's event loop where it is installed (Linux, macOS), else asyncio's own."""
-    try:
-        import uvloop
-    except ImportError:
+    """uvloop's event loop where it is a dependency (Linux, macOS), else asyncio's own."""
+    if sys.platform == "win32":  # pyproject.toml installs uvloop everywhere else
         return asyncio.new_event_loop()
+    import uvloop
+
     return uvloop.new_event_loop()
 
 

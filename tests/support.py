@@ -11,7 +11,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from bot.brain import Brain, ChatContext
+from bot.brain import Brain
+from bot.chat import ChatContext
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.store import SQLiteStore
 

@@ -31,7 +31,8 @@ from typing import Any
 import pytest
 from telegram.request import BaseRequest
 
-from bot.brain import Brain, ChatContext
+from bot.brain import Brain
+from bot.chat import ChatContext
 from bot.knowledge import KnowledgeBase, load_knowledge
 from bot.reply import Reply
 from bot.settings import Settings

@@ -22,7 +22,8 @@ import zxingcpp
 from PIL import Image, ImageDraw
 
 from bot import posters
-from bot.brain import Brain, ChatContext
+from bot.brain import Brain
+from bot.chat import ChatContext
 from bot.cli import main
 from bot.knowledge import KnowledgeBase, KnowledgeError, default_knowledge_dir, load_knowledge
 from bot.settings import Settings

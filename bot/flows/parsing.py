@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from rapidfuzz import fuzz, process
+from text_to_num import alpha2digit
 
 from bot.normalise import fold
 
@@ -308,10 +309,6 @@ def words_to_digits(text: str, articles: bool = True) -> str:
     """Numbers written in words become digits ("un anno e mezzo" -> "1 anno e mezzo"), Italian
     and English, with text2num (alpha2digit). With `articles` False, "un"/"a" stay words (an
     amount: "un sacco di soldi" is not 1 €)."""
-    try:
-        from text_to_num import alpha2digit
-    except ImportError:  # pragma: no cover - a declared dependency; keep reading digits
-        return text
     protected = text if articles else _ARTICLE.sub(lambda m: f"qq{m[1]}", text)
     try:
         out = alpha2digit(alpha2digit(protected, "it", threshold=0), "en", threshold=0)
