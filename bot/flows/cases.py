@@ -32,7 +32,8 @@ from typing import Any
 import yaml
 
 from bot.flows.engine import SLOT, FlowEngine, parse_answer
-from bot.flows.parsing import is_approx, parse_day_of_month
+from bot.flows.parsing.base import is_approx
+from bot.flows.parsing.dates import parse_day_of_month
 from bot.flows.render import RECAP, data_answer, data_ok, fmt_date, fmt_number
 from bot.flows.rules import Verdict, decide, evaluation_date, prune
 from bot.flows.schema import NUMERIC_TYPES, UNKNOWN, Flow, Step

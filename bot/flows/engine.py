@@ -13,23 +13,18 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from bot.flows.parsing import (
-    Parsed,
-    is_approx,
+from bot.flows.parsing.base import Parsed, is_approx, parse_text
+from bot.flows.parsing.choices import (
     is_back,
     is_cancel,
     is_confirm,
     is_unknown,
-    parse_age,
     parse_choice,
-    parse_date,
-    parse_day_of_month,
-    parse_money,
-    parse_number,
-    parse_text,
-    parse_years,
     parse_yes_no,
 )
+from bot.flows.parsing.dates import parse_date, parse_day_of_month
+from bot.flows.parsing.durations import parse_years
+from bot.flows.parsing.numbers import parse_age, parse_money, parse_number
 from bot.flows.places import (
     MAX_PICK,
     PlacesLike,
@@ -630,7 +625,7 @@ class FlowEngine:
 
 
 def parse_answer(step: Step, text: str, today: date) -> Parsed:
-    """Read a typed answer to `step` (the parsers of bot/flows/parsing.py by step type)."""
+    """Read a typed answer to `step` (bot/flows/parsing/, by step type)."""
     low = step.min if step.min is not None else 0
     if step.type == "yes_no":
         return parse_yes_no(text)

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from bot.flows.expr import Outcome
-from bot.flows.parsing import is_approx
+from bot.flows.parsing.base import is_approx
 from bot.flows.rules import ConditionResult, Verdict, as_date, last_documented, resolve
 from bot.flows.schema import (
     NUMERIC_TYPES,
