@@ -162,14 +162,10 @@ class Admin:
 
     def _poster(self, args: str, lang: str) -> Reply:
         """/poster <topic> [it|en] [a4|a6]: the topic's printable PDF, as a document."""
-        from bot.posters import (
-            SIZES,
-            PosterError,
-            PosterUnavailable,
-            build_poster,
-            describe,
-            poster_topics,
-        )
+        from bot.posters.build import build_poster, describe
+        from bot.posters.layout import SIZES
+        from bot.posters.links import PosterError, poster_topics
+        from bot.posters.render import PosterUnavailable
 
         topics = poster_topics(self.services.knowledge().texts)
         words = args.lower().split()

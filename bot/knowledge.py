@@ -21,7 +21,7 @@ from bot.models import Frozen as _Frozen
 from bot.models import Localized, SafeLoader, Source, validation_problems
 from bot.normalise import fold
 from bot.places import PlaceDirectory
-from bot.posters import poster_problems
+from bot.posters.content import poster_problems
 from bot.texts import LANGS, Texts, placeholders
 from bot.understanding import Lexicon, parse_lexicon
 
