@@ -31,12 +31,15 @@ from typing import Any
 
 import yaml
 
-from bot.flows.engine import SLOT, FlowEngine, parse_answer
+from bot.flows.callbacks import data_answer, data_ok
+from bot.flows.engine import FlowEngine
 from bot.flows.parsing.base import is_approx
 from bot.flows.parsing.dates import parse_day_of_month
-from bot.flows.render import RECAP, data_answer, data_ok, fmt_date, fmt_number
+from bot.flows.parsing.steps import parse_answer
 from bot.flows.rules import Verdict, decide, evaluation_date, prune
 from bot.flows.schema import NUMERIC_TYPES, UNKNOWN, Flow, Step
+from bot.flows.session import RECAP, SLOT
+from bot.flows.values import fmt_date, fmt_number
 from bot.reply import Reply
 from bot.store import Store
 
