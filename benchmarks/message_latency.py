@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.brain import Brain  # noqa: E402
 from bot.chat import ChatContext  # noqa: E402
-from bot.knowledge import load_knowledge  # noqa: E402
+from bot.knowledge_loader import load_knowledge  # noqa: E402
 from bot.store import SQLiteStore  # noqa: E402
 
 EVAL_DIR = ROOT / "tests" / "eval"

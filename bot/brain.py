@@ -21,7 +21,8 @@ from bot.admin import Admin
 from bot.chat import PUBLIC_COMMANDS, ChatContext, clean_input, command_name
 from bot.chat_state import ChatState
 from bot.flows import FlowEngine
-from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
+from bot.knowledge import KnowledgeBase, KnowledgeError
+from bot.knowledge_loader import load_knowledge
 from bot.language import detect_language
 from bot.matcher import BaselineMatcher, MatchResult
 from bot.menus import Menus

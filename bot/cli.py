@@ -16,7 +16,9 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.knowledge import KnowledgeError, default_knowledge_dir, display_path, load_knowledge
+from bot.knowledge import KnowledgeError
+from bot.knowledge_files import display_path
+from bot.knowledge_loader import default_knowledge_dir, load_knowledge
 from bot.reply import as_json, as_plain_text
 from bot.settings import Settings, SettingsError
 

@@ -13,7 +13,8 @@ from typing import Any
 
 from bot.brain import Brain
 from bot.chat import ChatContext
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge import KnowledgeBase
+from bot.knowledge_loader import load_knowledge
 from bot.store import SQLiteStore
 
 ROOT = Path(__file__).resolve().parent.parent

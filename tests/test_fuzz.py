@@ -29,7 +29,8 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_sta
 
 from bot.brain import Brain
 from bot.chat import ADMIN_COMMANDS, PUBLIC_COMMANDS, ChatContext
-from bot.knowledge import KnowledgeBase, KnowledgeError, default_knowledge_dir, load_knowledge
+from bot.knowledge import KnowledgeBase, KnowledgeError
+from bot.knowledge_loader import default_knowledge_dir, load_knowledge
 from bot.reply import Reply
 from bot.store import SQLiteStore
 from handlers.render import MAX_CALLBACK_DATA_BYTES, MAX_MESSAGE_LENGTH, render, telegram_length

@@ -24,7 +24,8 @@ from PIL import Image, ImageDraw
 from bot.brain import Brain
 from bot.chat import ChatContext
 from bot.cli import main
-from bot.knowledge import KnowledgeBase, KnowledgeError, default_knowledge_dir, load_knowledge
+from bot.knowledge import KnowledgeBase, KnowledgeError
+from bot.knowledge_loader import default_knowledge_dir, load_knowledge
 from bot.posters.build import FORMATS, build_poster
 from bot.posters.content import TOPIC_FIELDS
 from bot.posters.layout import SIZES

@@ -27,7 +27,8 @@ from telegram.ext import Application
 import handlers.delivery
 from bot.brain import Brain
 from bot.chat import ChatContext
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge import KnowledgeBase
+from bot.knowledge_loader import load_knowledge
 from bot.reply import Button, Reply
 from bot.settings import Secret, Settings
 from bot.store import SQLiteStore
