@@ -98,20 +98,9 @@ class Values:
         if step.type == "choice":
             option = next((o for o in step.options if o.id == value), None)
             return option.label.get(lang) if option else str(value)
-        if step.type == "money":
-            return self.money(value, lang)
-        if step.type == "years":
-            return self.years(value, lang)
-        if step.type == "age":
-            return self.t("flows.fmt.age", lang, n=fmt_number(value, lang))
-        if step.type == "date":
-            day = as_date(value)
-            return fmt_date(day) if day else str(value)
         if step.type == "comune" and isinstance(value, Mapping):
             return self.comune(value, lang)
-        if step.type == "number":
-            return fmt_number(value, lang)
-        return str(value)
+        return self.plain_value(step, value, lang)
 
     def comune(self, value: Mapping[str, Any], lang: str) -> str:
         name = value.get("name") or value.get("text") or ""
