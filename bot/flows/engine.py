@@ -256,7 +256,7 @@ class FlowEngine:
         value = parsed.value
         today, on = self._dates(flow)
         if isinstance(value, date) and step.type == "years":  # the day of "da ottobre 2023"
-            parsed = self._parse(flow, step, value.strftime("%d/%m/%Y"))
+            parsed = self._parse(flow, step, value.isoformat())
             if not parsed.ok:
                 return [self._show(session, flow, lang, self._render.reason(step, parsed, lang))]
             value = parsed.value

@@ -19,7 +19,8 @@ from bot.flows.parsing.base import Parsed
 from bot.flows.rules import as_date, path
 from bot.flows.schema import NUMERIC_TYPES, UNKNOWN, Flow, Step
 from bot.flows.session import RECAP, Session
-from bot.flows.values import Values, fmt_date, fmt_number
+from bot.flows.values import Values
+from bot.formatting import format_date, format_number
 from bot.reply import Button, Reply
 from bot.texts import Texts
 
@@ -203,9 +204,11 @@ class Renderer:
         for name in ("min", "max", "value"):
             value = fields.get(name)
             if isinstance(value, (int, float)):
-                fields[name] = self.values.money(value, lang) if money else fmt_number(value, lang)
+                fields[name] = (
+                    self.values.money(value, lang) if money else format_number(value, lang)
+                )
         if isinstance(fields.get("date"), date):
-            fields["date"] = fmt_date(fields["date"])
+            fields["date"] = format_date(fields["date"], lang)
         if parsed.error == "flows.invalid.choice":
             fields["options"] = ", ".join(o.label.get(lang) for o in step.options)
         return self.t(parsed.error, lang, **fields)

@@ -9,28 +9,18 @@ from typing import Any
 from bot.flows.parsing.base import is_approx
 from bot.flows.rules import as_date, last_documented, resolve
 from bot.flows.schema import UNKNOWN, DatedText, DatedValue, Flow, LText, Parameter, Step
+from bot.formatting import format_date, format_money, format_month, format_number
 from bot.texts import Texts
-
-_SWAP_SEPARATORS = str.maketrans(",.", ".,")  # 12,500.50 -> 12.500,50
-
-
-def fmt_number(value: float, lang: str) -> str:
-    """9000 -> '9.000' (it) / '9,000' (en); 9000.5 -> '9.000,50' / '9,000.50'."""
-    number = float(value)
-    text = f"{int(number):,}" if number.is_integer() else f"{number:,.2f}"
-    return text if lang == "en" else text.translate(_SWAP_SEPARATORS)
-
-
-def fmt_date(value: date) -> str:
-    return value.strftime("%d/%m/%Y")
 
 
 def fmt_period(dated: DatedValue | DatedText, texts: Texts, lang: str) -> str:
+    """When a dated rule applies: "dal 1 gennaio 2024" / "from January 1, 2024 to ..."."""
     if dated.from_ is None:
         return ""
+    start = format_date(dated.from_, lang)
     if dated.to is None:
-        return texts.get("flows.fmt.period_open", lang, start=fmt_date(dated.from_))
-    return texts.get("flows.fmt.period", lang, start=fmt_date(dated.from_), end=fmt_date(dated.to))
+        return texts.get("flows.fmt.period_open", lang, start=start)
+    return texts.get("flows.fmt.period", lang, start=start, end=format_date(dated.to, lang))
 
 
 class Values:
@@ -44,7 +34,7 @@ class Values:
 
     # -- values --------------------------------------------------------------------------
     def money(self, value: float, lang: str) -> str:
-        return self.t("flows.fmt.money", lang, amount=fmt_number(value, lang))
+        return format_money(value, lang)
 
     def years(self, value: float, lang: str) -> str:
         if float(value) < 1 and float(value) > 0:
@@ -52,29 +42,27 @@ class Values:
             key = "flows.fmt.month_one" if months == 1 else "flows.fmt.months"
             return self.t(key, lang, n=months)
         key = "flows.fmt.year_one" if float(value) == 1 else "flows.fmt.years"
-        return self.t(key, lang, n=fmt_number(round(float(value), 2), lang))
+        return self.t(key, lang, n=format_number(round(float(value), 2), lang))
 
     def plain_value(self, step: Step, value: Any, lang: str) -> str:
-        """One figure of a step's kind: 9.000 €, 2 anni, 01/10/2025, 4."""
+        """One figure of a step's kind: 9.000 €, 2 anni, 1 ottobre 2025, 4."""
         if step.type == "money":
             return self.money(value, lang)
         if step.type == "years":
             return self.years(value, lang)
         if step.type == "age":
-            return self.t("flows.fmt.age", lang, n=fmt_number(value, lang))
+            return self.t("flows.fmt.age", lang, n=format_number(value, lang))
         if step.type == "date":
             day = as_date(value)
-            return fmt_date(day) if day else str(value)
-        return fmt_number(value, lang) if isinstance(value, (int, float)) else str(value)
+            return format_date(day, lang) if day else str(value)
+        return format_number(value, lang) if isinstance(value, (int, float)) else str(value)
 
     def month(self, value: Any, lang: str) -> str:
         """'2025-10-01' -> 'ottobre 2025' / 'October 2025'."""
         day = as_date(value)
         if day is None:
             return str(value)
-        names = self.t("flows.fmt.month_names", lang).split(",")
-        name = names[day.month - 1].strip() if len(names) == 12 else f"{day.month:02d}"
-        return self.t("flows.fmt.month", lang, month=name, year=day.year)
+        return format_month(day, lang)
 
     def approx(self, step: Step, value: Mapping[str, Any], lang: str) -> str:
         """A range answer as the user gave it: 'circa 9.000 €', 'quasi 2 anni', 'ottobre 2025'."""
@@ -137,15 +125,15 @@ class Values:
             return self.years(value, lang)
         if param.unit == "months":
             key_m = "flows.fmt.month_one" if value == 1 else "flows.fmt.months"
-            return self.t(key_m, lang, n=fmt_number(value, lang))
+            return self.t(key_m, lang, n=format_number(value, lang))
         if param.unit == "date" and isinstance(value, date):
-            return fmt_date(value)
+            return format_date(value, lang)
         if param.unit == "options" and isinstance(value, list):
             return ", ".join(self._option_label(flow, item, lang) for item in value)
         if param.unit == "flag":
             return self.t("flows.answer.yes" if value else "flows.answer.no", lang)
         if isinstance(value, (int, float)):
-            return fmt_number(value, lang)
+            return format_number(value, lang)
         return str(value)
 
     def _option_label(self, flow: Flow, option_id: str, lang: str) -> str:

@@ -10,7 +10,8 @@ from bot.flows.callbacks import DATA_MENU, data_start
 from bot.flows.expr import Outcome
 from bot.flows.rules import ConditionResult, Verdict
 from bot.flows.schema import UNKNOWN, DatedText, Flow, Source
-from bot.flows.values import Values, fmt_date, fmt_period
+from bot.flows.values import Values, fmt_period
+from bot.formatting import format_date
 from bot.reply import Button, Reply
 from bot.texts import Texts
 
@@ -68,7 +69,7 @@ class Verdicts:
             self._section("flows.verdict.contacts", lang, contacts),
             self._section("flows.verdict.params", lang, self._param_lines(flow, verdict, lang)),
             self._section("flows.verdict.sources", lang, [_source_line(s) for s in flow.sources]),
-            self.t("flows.verdict.as_of", lang, date=fmt_date(flow.as_of)),
+            self.t("flows.verdict.as_of", lang, date=format_date(flow.as_of, lang)),
         ]
         text = _fit(sections, drop_order=(4, 6))  # "good to know", then "rules applied"
         rows = (
@@ -84,10 +85,10 @@ class Verdicts:
             "failed": failed,
             "title": title,
             "office": flow.decides.get(lang).strip(),
-            "as_of": fmt_date(flow.as_of),
+            "as_of": format_date(flow.as_of, lang),
             "year": str(verdict.rules_from.year),
-            "from": fmt_date(verdict.rules_from),
-            "closed_on": fmt_date(flow.closed_on) if flow.closed_on else "",
+            "from": format_date(verdict.rules_from, lang),
+            "closed_on": format_date(flow.closed_on, lang) if flow.closed_on else "",
         }
         kind = "closed" if verdict.closed else verdict.kind
         custom = getattr(flow.headlines, verdict.kind, None) if not verdict.closed else None
@@ -151,7 +152,7 @@ class Verdicts:
             if result.was is Outcome.NOT_MET and result.gaps:
                 ends = [g for _, g in result.gaps if g is not None]
                 last = max(ends, key=lambda g: g.from_)
-                until = fmt_date(last.to) if last.to else fmt_date(last.from_)
+                until = format_date(last.to, lang) if last.to else format_date(last.from_, lang)
                 parts.append(
                     self.t(
                         "flows.verdict.reason.gap_fail",
@@ -189,7 +190,7 @@ class Verdicts:
             return self.t(
                 "flows.verdict.closed_condition",
                 lang,
-                date=fmt_date(flow.closed_on) if flow.closed_on else "",
+                date=format_date(flow.closed_on, lang) if flow.closed_on else "",
             )
         return self.values.label(flow, result.condition.label, lang, verdict.on, answers)
 
@@ -203,7 +204,7 @@ class Verdicts:
     ) -> str:
         label = self._result_label(flow, verdict, result, answers, lang)
         if result.condition is None:
-            given = self.t("flows.verdict.today", lang, date=fmt_date(verdict.today))
+            given = self.t("flows.verdict.today", lang, date=format_date(verdict.today, lang))
         elif result.outcome is Outcome.SKIPPED:
             given = self.t("flows.answer.skipped", lang)
         else:
@@ -227,7 +228,7 @@ class Verdicts:
         return f"{line} {gap}" if gap else line
 
     def _gap_note(self, result: ConditionResult, lang: str) -> str:
-        """'(regola documentata fino al 31/12/2019, non documentata oggi)' for a rule gap."""
+        """'(regola documentata fino al 31 dicembre 2019, non documentata oggi)' for a rule gap."""
         ends = [g for _, g in result.gaps if g is not None]
         if not result.gaps:
             return ""
@@ -235,8 +236,8 @@ class Verdicts:
             return self.t("flows.verdict.gap_none", lang)
         last = max(ends, key=lambda g: g.from_)
         if last.to is None:
-            return self.t("flows.verdict.gap_from", lang, start=fmt_date(last.from_))
-        return self.t("flows.verdict.gap", lang, until=fmt_date(last.to))
+            return self.t("flows.verdict.gap_from", lang, start=format_date(last.from_, lang))
+        return self.t("flows.verdict.gap", lang, until=format_date(last.to, lang))
 
     def _param_lines(self, flow: Flow, verdict: Verdict, lang: str) -> list[str]:
         lines = []
