@@ -243,6 +243,7 @@ class Renderer:
             else:
                 first = as_date(value["x"]) or today
                 month = self.values.month(value["x"], lang)
+                # mm/yyyy fill an example of a date to type (day first, as the parsers read it)
                 ask = self.t(
                     "flows.day.ask", lang, month=month, mm=f"{first.month:02d}", yyyy=first.year
                 )
