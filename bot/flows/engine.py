@@ -284,8 +284,6 @@ class FlowEngine:
             return self.start(chat_id, args[0], lang)
         if action == "restart" and len(args) == 1:
             return self.start(chat_id, args[0], lang, restart=True)
-        if self._sessions.raw(chat_id) is None:
-            return [self._render.notice("flows.no_active", lang), self.menu(lang)]
         loaded = self._resume(chat_id, lang)
         if isinstance(loaded, list):
             return loaded
@@ -453,8 +451,7 @@ class FlowEngine:
             logger.warning("could not count a flow event")
 
     def _stale(self, chat_id: int | str, lang: str) -> list[Reply]:
-        if self._sessions.raw(chat_id) is None:
-            return [self._render.notice("flows.no_active", lang), self.menu(lang)]
+        """An old or forged button: the question on screen again (`_resume` says if none)."""
         loaded = self._resume(chat_id, lang)
         if isinstance(loaded, list):
             return loaded
