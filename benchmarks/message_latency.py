@@ -24,8 +24,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.brain import Brain, ChatContext  # noqa: E402
-from bot.knowledge import load_knowledge  # noqa: E402
+from bot.brain import Brain  # noqa: E402
+from bot.chat import ChatContext  # noqa: E402
+from bot.knowledge_loader import load_knowledge  # noqa: E402
 from bot.store import SQLiteStore  # noqa: E402
 
 EVAL_DIR = ROOT / "tests" / "eval"

@@ -31,7 +31,7 @@ base = status("VmRSS")
 mode = MODE
 out = {"base_mb": round(base, 1)}
 if mode == "knowledge":
-    from bot.knowledge import load_knowledge
+    from bot.knowledge_loader import load_knowledge
     started = time.perf_counter()
     kb = load_knowledge()
     out["load_ms"] = round(1000 * (time.perf_counter() - started))

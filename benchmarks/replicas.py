@@ -60,7 +60,7 @@ def run_config(
 
 def main(argv: list[str] | None = None) -> int:
     from bot.brain import Brain
-    from bot.knowledge import load_knowledge
+    from bot.knowledge_loader import load_knowledge
     from bot.store import SQLiteStore
     from tests.loadgen import BrainOracle, build_users, expect_all
     from tests.pgcluster import start_cluster

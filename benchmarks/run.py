@@ -136,7 +136,7 @@ def machine() -> dict[str, str]:
 COLD_START = r"""
 import json, sys, tempfile, time
 t0 = time.perf_counter()
-from bot.knowledge import load_knowledge
+from bot.knowledge_loader import load_knowledge
 t1 = time.perf_counter()
 kb = load_knowledge()
 t2 = time.perf_counter()
@@ -266,7 +266,7 @@ def bench_matching(
         synthetic_queries,
         write_synthetic_knowledge,
     )
-    from bot.knowledge import load_knowledge
+    from bot.knowledge_loader import load_knowledge
     from bot.matcher import BaselineMatcher, Matcher
 
     say("\n== 2. Matching (one question, in process) ==")
@@ -422,7 +422,7 @@ def bench_end_to_end(
     users: int, paced_think: tuple[float, float], paced_ramp: float, paced_echo: bool
 ) -> None:
     from bot.brain import Brain
-    from bot.knowledge import load_knowledge
+    from bot.knowledge_loader import load_knowledge
     from bot.store import SQLiteStore
     from tests.loadgen import BrainOracle, build_users, expect_all
 

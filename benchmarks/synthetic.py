@@ -30,13 +30,8 @@ from typing import Any
 import yaml
 from wordfreq import top_n_list
 
-from bot.knowledge import (
-    MAX_SHORT_ANSWER_CHARS,
-    Entry,
-    KnowledgeBase,
-    default_knowledge_dir,
-    load_knowledge,
-)
+from bot.knowledge import MAX_SHORT_ANSWER_CHARS, Entry, KnowledgeBase
+from bot.knowledge_loader import default_knowledge_dir, load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_FILE = ROOT / "tests" / "eval" / "dev.yaml"

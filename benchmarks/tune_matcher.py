@@ -16,7 +16,8 @@ from pathlib import Path
 
 import bot.matcher as m
 from bot.evaluation import Case, load_cases
-from bot.knowledge import Entry, _load_entries, _load_synonyms
+from bot.knowledge import Entry
+from bot.knowledge_loader import _load_entries, _load_synonyms
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SETS = ("dev.yaml", "dev2.yaml")

@@ -18,13 +18,14 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from bot.chat import ChatContext
+from bot.formatting import format_date, format_number
 from bot.reply import MAX_BUTTON_DATA_BYTES, Button, Document, Reply
 from bot.report import Report, build_report, redact_identifiers
 from bot.store import STATE_TTL_DAYS, Store
 from bot.texts import LANGS
 
 if TYPE_CHECKING:
-    from bot.brain import ChatContext
     from bot.services import AdminServices
 
 logger = logging.getLogger(__name__)
@@ -162,14 +163,10 @@ class Admin:
 
     def _poster(self, args: str, lang: str) -> Reply:
         """/poster <topic> [it|en] [a4|a6]: the topic's printable PDF, as a document."""
-        from bot.posters import (
-            SIZES,
-            PosterError,
-            PosterUnavailable,
-            build_poster,
-            describe,
-            poster_topics,
-        )
+        from bot.posters.build import build_poster, describe
+        from bot.posters.layout import SIZES
+        from bot.posters.links import PosterError, poster_topics
+        from bot.posters.render import PosterUnavailable
 
         topics = poster_topics(self.services.knowledge().texts)
         words = args.lower().split()
@@ -216,23 +213,30 @@ class Admin:
     def _stats(self, lang: str) -> Reply:
         report = self._report()
         t = report.totals
+
+        def n(value: int) -> str:
+            return format_number(value, lang)
+
+        def day(value: str | None) -> str:
+            return format_date(value, lang, "medium") if value else "–"
+
         top = report.per_topic[:TOP_TOPICS]
-        topics = ", ".join(f"{row['topic']} {row['count']}" for row in top)
+        topics = ", ".join(f"{row['topic']} {n(row['count'])}" for row in top)
         text = self._t(
             "admin.stats",
             lang,
-            first=report.first_day or "–",
-            last=report.last_day or "–",
-            answers=t["answers"],
-            clarify=t["unclear"],
-            fallback=t["unanswered"],
-            clusters=t["clusters"],
-            up=t["feedback_up"],
-            down=t["feedback_down"],
-            comments=t["comments"],
-            flows_started=t["flows_started"],
-            flows_completed=t["flows_completed"],
-            flows_abandoned=t["flows_abandoned"],
+            first=day(report.first_day),
+            last=day(report.last_day),
+            answers=n(t["answers"]),
+            clarify=n(t["unclear"]),
+            fallback=n(t["unanswered"]),
+            clusters=n(t["clusters"]),
+            up=n(t["feedback_up"]),
+            down=n(t["feedback_down"]),
+            comments=n(t["comments"]),
+            flows_started=n(t["flows_started"]),
+            flows_completed=n(t["flows_completed"]),
+            flows_abandoned=n(t["flows_abandoned"]),
             topics=topics or "–",
             days=report.retention_days,
         )
@@ -250,8 +254,8 @@ class Admin:
             self._t(
                 "admin.unanswered_header",
                 lang,
-                questions=totals["questions_logged"],
-                clusters=totals["clusters"],
+                questions=format_number(totals["questions_logged"], lang),
+                clusters=format_number(totals["clusters"], lang),
             )
         ]
         for rank, cluster in enumerate(report.unanswered_clusters[:limit], start=1):
@@ -262,20 +266,25 @@ class Admin:
             if s is None:
                 hint = self._t("admin.unanswered_no_entry", lang)
             elif s.weak:
-                hint = self._t("admin.unanswered_weak", lang, entry=s.entry, score=f"{s.score:.0f}")
+                hint = self._t(
+                    "admin.unanswered_weak",
+                    lang,
+                    entry=s.entry,
+                    score=format_number(s.score, lang, 0),
+                )
             else:
                 hint = self._t(
                     "admin.unanswered_entry",
                     lang,
                     entry=s.entry,
-                    score=f"{s.score:.0f}",
+                    score=format_number(s.score, lang, 0),
                     file=s.file or "knowledge/faq",
                 )
             item = self._t(
                 "admin.unanswered_item",
                 lang,
                 rank=rank,
-                size=cluster.size,
+                size=format_number(cluster.size, lang),
                 example=example,
                 hint=hint,
             )

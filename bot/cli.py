@@ -16,7 +16,9 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.knowledge import KnowledgeError, default_knowledge_dir, display_path, load_knowledge
+from bot.knowledge import KnowledgeError
+from bot.knowledge_files import display_path
+from bot.knowledge_loader import default_knowledge_dir, load_knowledge
 from bot.reply import as_json, as_plain_text
 from bot.settings import Settings, SettingsError
 
@@ -237,7 +239,7 @@ class UsageError(Exception):
 
 def _poster_username(args: argparse.Namespace, settings: Settings) -> str:
     """--bot-username, else BOT_USERNAME, else getMe with BOT_TOKEN (UsageError if none)."""
-    from bot.posters import PosterError, check_username
+    from bot.posters.links import PosterError, check_username
 
     raw = args.bot_username or settings.bot_username
     if not raw and settings.token:
@@ -261,34 +263,31 @@ def _poster_username(args: argparse.Namespace, settings: Settings) -> str:
 
 
 def cmd_poster(args: argparse.Namespace, settings: Settings) -> int:
-    from bot import posters
+    from bot.posters.build import FORMATS, build_poster, describe, write_atomically
+    from bot.posters.links import deep_link, poster_topics
 
     kb = load_knowledge(settings.knowledge_dir)
-    available = posters.poster_topics(kb.texts)
+    available = poster_topics(kb.texts)
     topics = list(dict.fromkeys(args.topic)) or available
     unknown = [topic for topic in topics if topic not in available]
     if unknown:
-        raise UsageError(
-            f"unknown poster topic '{unknown[0]}' (topics: {posters.describe(available)})"
-        )
+        raise UsageError(f"unknown poster topic '{unknown[0]}' (topics: {describe(available)})")
     username = _poster_username(args, settings)
     if args.list:
         for topic in topics:
-            print(f"{topic}\t{posters.deep_link(username, topic)}")
+            print(f"{topic}\t{deep_link(username, topic)}")
         return 0
     out = Path(args.out) if args.out else Path.cwd()
     to_folder = out.is_dir() or len(topics) > 1 or (args.out or "").endswith(("/", "\\"))
     fmt = args.format
     if fmt is None:
         suffix = out.suffix.lower().lstrip(".")
-        fmt = suffix if not to_folder and suffix in posters.FORMATS else "pdf"
+        fmt = suffix if not to_folder and suffix in FORMATS else "pdf"
     if to_folder and not out.is_dir():
         raise UsageError(f"--out {out}: with several topics, --out must be an existing folder")
-    made = [
-        posters.build_poster(kb, topic, args.lang, username, fmt, args.size) for topic in topics
-    ]
+    made = [build_poster(kb, topic, args.lang, username, fmt, args.size) for topic in topics]
     files = [(out / poster.filename if to_folder else out, poster.data) for poster in made]
-    posters.write_atomically(files)
+    write_atomically(files)
     for path, _ in files:
         print(path)
     return 0
@@ -365,7 +364,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _run_poster(args: argparse.Namespace, settings: Settings) -> int:
     """`poster` with its errors as one line each: 2 for bad input, 1 for I/O."""
-    from bot.posters import PosterError, PosterUnavailable
+    from bot.posters.links import PosterError
+    from bot.posters.render import PosterUnavailable
 
     try:
         return cmd_poster(args, settings)

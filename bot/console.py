@@ -13,9 +13,10 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot.brain import Brain, ChatContext
+from bot.brain import Brain
+from bot.chat import ChatContext
 from bot.normalise import fold
-from bot.posters import write_atomically
+from bot.posters.build import write_atomically
 from bot.reply import Button, Document, Reply
 from bot.settings import Settings
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
+from babel.dates import format_skeleton
 from babel.numbers import format_currency, format_decimal
 from babel.numbers import format_percent as _babel_percent
 
@@ -40,6 +41,13 @@ def format_date(value: date | datetime | str, lang: str | None, style: str = "lo
     if style not in DATE_STYLES:
         raise ValueError(f"unknown date style {style!r}; use one of {DATE_STYLES}")
     return _babel_date(value, format=style, locale=_locale(lang))
+
+
+def format_month(value: date | datetime | str, lang: str | None) -> str:
+    """A month for people: `ottobre 2025` (it), `October 2025` (en); ISO strings accepted."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return format_skeleton("yMMMM", value, locale=_locale(lang))
 
 
 def format_datetime(value: datetime, lang: str | None, style: str = "medium") -> str:

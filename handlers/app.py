@@ -71,23 +71,6 @@ WEBHOOK_MAX_CONNECTIONS = 40
 WEBHOOK_SECRET_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 
 
-class MeasuredRateLimiter(RetryingRateLimiter):
-    """The door's rate limiter, counting failed Bot API attempts and 429s for /metrics."""
-
-    async def process_request(
-        self,
-        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
-        args: Any,
-        kwargs: dict[str, Any],
-        endpoint: str,
-        data: dict[str, Any],
-        rate_limit_args: int | None,
-    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
-        return await super().process_request(
-            measured_call(callback), args, kwargs, endpoint, data, rate_limit_args
-        )
-
-
 def build_application(
     settings: Settings,
     brain: Brain,
@@ -110,7 +93,7 @@ def build_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(MeasuredRateLimiter(settings.max_messages_per_second))
+        .rate_limiter(RetryingRateLimiter(settings.max_messages_per_second, measured_call))
         .concurrent_updates(ChatOrderedUpdateProcessor())
         .post_init(start_services)
         .post_shutdown(stop_services)
@@ -329,11 +312,11 @@ async def serve_webhook(application: Application, brain: Brain, options: dict[st
 
 
 def new_event_loop() -> asyncio.AbstractEventLoop:
-    """uvloop's event loop where it is installed (Linux, macOS), else asyncio's own."""
-    try:
-        import uvloop
-    except ImportError:
+    """uvloop's event loop where it is a dependency (Linux, macOS), else asyncio's own."""
+    if sys.platform == "win32":  # pyproject.toml installs uvloop everywhere else
         return asyncio.new_event_loop()
+    import uvloop
+
     return uvloop.new_event_loop()
 
 

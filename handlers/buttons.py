@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.brain import may_take_long
+from bot.chat import may_take_long
 from handlers.chat import brain_of, chat_context, consult
 from handlers.delivery import send_replies
 

@@ -16,7 +16,8 @@ from telegram import Message, MessageEntity, Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes, filters
 
-from bot.brain import Brain, ChatContext
+from bot.brain import Brain
+from bot.chat import ChatContext
 from bot.settings import Settings
 
 # bot_data keys of the services built once by the composition root (handlers.app).
@@ -32,7 +33,7 @@ async def consult(call: Callable[[], T], *, slow: bool = False) -> T:
     An ordinary brain call (a question, a flow step, a menu) costs a fraction of a millisecond;
     handing it to a worker thread costs more than that under load (GIL hand-offs between the
     threads and the loop), so it runs inline. Calls that may take seconds
-    (`bot.brain.may_take_long`) run in a thread, so the other chats keep flowing meanwhile.
+    (`bot.chat.may_take_long`) run in a thread, so the other chats keep flowing meanwhile.
     """
     if slow:
         return await asyncio.to_thread(call)

@@ -7,7 +7,7 @@ from functools import partial
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.brain import ADMIN_COMMANDS, PUBLIC_COMMANDS, may_take_long
+from bot.chat import ADMIN_COMMANDS, PUBLIC_COMMANDS, may_take_long
 from handlers.chat import (
     brain_of,
     chat_context,

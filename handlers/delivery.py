@@ -72,6 +72,10 @@ def _as_rate(per_second: float) -> tuple[float, float]:
     return 1, 1 / per_second
 
 
+ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
+Callback = Callable[..., Coroutine[Any, Any, ApiResult]]
+
+
 class RetryingRateLimiter(AIORateLimiter):
     """`AIORateLimiter` (flood limits, 429 retries) that also retries transient network errors.
 
@@ -80,22 +84,29 @@ class RetryingRateLimiter(AIORateLimiter):
     retried anyway, because a rare duplicate is better than a family left without an answer.
     """
 
-    def __init__(self, max_messages_per_second: float = DEFAULT_MAX_MESSAGES_PER_SECOND) -> None:
+    def __init__(
+        self,
+        max_messages_per_second: float = DEFAULT_MAX_MESSAGES_PER_SECOND,
+        measure: Callable[[Callback], Callback] | None = None,
+    ) -> None:
         # aiolimiter counts whole messages: a fractional rate is spread over a longer period.
         rate, period = _as_rate(max_messages_per_second)
         super().__init__(
             overall_max_rate=rate, overall_time_period=period, max_retries=RATE_LIMIT_RETRIES
         )
+        self._measure = measure  # wraps each attempt, e.g. to count failures for /metrics
 
     async def process_request(
         self,
-        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        callback: Callback,
         args: Any,
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
         rate_limit_args: int | None,
-    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+    ) -> ApiResult:
+        if self._measure is not None:
+            callback = self._measure(callback)
         for attempt, delay in enumerate((*NETWORK_RETRY_DELAYS, None), start=1):
             try:
                 return await super().process_request(

@@ -189,7 +189,7 @@ class BrainOracle:
         self.brain = brain
 
     def expect(self, user: User) -> Expectation:
-        from bot.brain import ChatContext
+        from bot.chat import ChatContext
 
         chat = ChatContext(chat_id=f"oracle-{user.chat_id}", user_lang=user.lang)
         steps, replies = [], []

@@ -11,8 +11,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from bot.brain import Brain, ChatContext
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.brain import Brain
+from bot.chat import ChatContext
+from bot.knowledge import KnowledgeBase
+from bot.knowledge_loader import load_knowledge
 from bot.store import SQLiteStore
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.brain import Brain
-from bot.knowledge import load_knowledge
+from bot.knowledge_loader import load_knowledge
 from bot.reply import Reply
 from bot.report import build_report
 from bot.store import DB_FILENAME, SQLiteStore

@@ -31,8 +31,10 @@ from typing import Any
 import pytest
 from telegram.request import BaseRequest
 
-from bot.brain import Brain, ChatContext
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.brain import Brain
+from bot.chat import ChatContext
+from bot.knowledge import KnowledgeBase
+from bot.knowledge_loader import load_knowledge
 from bot.reply import Reply
 from bot.settings import Settings
 from bot.store import SQLiteStore, StoreError

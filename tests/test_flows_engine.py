@@ -306,13 +306,13 @@ def test_recap_then_edit_an_answer(tmp_path: Path) -> None:
     engine, store = make_engine(tmp_path)
     engine.start(1, "nasko", "it")
     (recap,) = play(engine, 1, NASKO_TO_RECAP)
-    assert "f:edit:nasko:isee" in datas(recap) and "8.500 €" in recap.text
+    assert "f:edit:nasko:isee" in datas(recap) and "8.500\xa0€" in recap.text
     (question,) = engine.handle_button(1, "f:edit:nasko:isee", "it")
-    assert "Risposta attuale: 8.500 €" in question.text
+    assert "Risposta attuale: 8.500\xa0€" in question.text
     (recap,) = engine.handle_text(1, "9.500", "it")
-    assert "9.500 €" in recap.text and "f:ok:nasko" in datas(recap)
+    assert "9.500\xa0€" in recap.text and "f:ok:nasko" in datas(recap)
     (verdict,) = engine.handle_text(1, "ok", "it")
-    assert verdict.text.startswith("❌ ") and "✘ ISEE non superiore a 9.000 €" in verdict.text
+    assert verdict.text.startswith("❌ ") and "✘ ISEE non superiore a 9.000\xa0€" in verdict.text
 
 
 def test_editing_a_branch_answer_skips_questions_that_no_longer_apply(tmp_path: Path) -> None:
@@ -518,7 +518,7 @@ def test_verdict_lists_conditions_amount_contacts_and_sources(tmp_path: Path) ->
         "ATS di Bergamo: pagina conciliazione https://www.ats-bg.it/conciliazione-vita-e-lavoro"
         in text
     )
-    assert "sportello-sociale.it" in text and "Regole documentate al 01/02/2015" in text
+    assert "sportello-sociale.it" in text and "Regole documentate al 1 febbraio 2015" in text
     assert "DGR X/2595" in text
     assert store.get_state(1) is None
 
@@ -540,7 +540,7 @@ def test_unknown_answer_gives_warning_with_reason(tmp_path: Path) -> None:
             ("button", "f:ok:cresco"),
         ],
     )
-    assert verdict.text.startswith("⚠️ ") and "? ISEE non superiore a 9.000 €" in verdict.text
+    assert verdict.text.startswith("⚠️ ") and "? ISEE non superiore a 9.000\xa0€" in verdict.text
     assert "Mancano o sono incerte" in verdict.text
 
 
@@ -560,7 +560,7 @@ def test_closed_measure_names_the_closure_and_successor(tmp_path: Path) -> None:
         ],
         lang="en",
     )
-    assert verdict.text.startswith("❌ ") and "closed since 30/06/2019" in verdict.text
+    assert verdict.text.startswith("❌ ") and "closed since June 30, 2019" in verdict.text
     assert "Assegno Unico" in verdict.text and "✘ Measure open to applications" in verdict.text
 
 

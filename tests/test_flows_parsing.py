@@ -8,17 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.flows.parsing import (
-    is_unknown,
-    parse_age,
-    parse_choice,
-    parse_date,
-    parse_day_of_month,
-    parse_money,
-    parse_number,
-    parse_years,
-    parse_yes_no,
-)
+from bot.flows.parsing.choices import is_unknown, parse_choice, parse_yes_no
+from bot.flows.parsing.dates import parse_date, parse_day_of_month
+from bot.flows.parsing.durations import parse_years
+from bot.flows.parsing.numbers import parse_age, parse_money, parse_number
 
 TODAY = date(2026, 11, 20)
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from bot.flows import load_flows
 from bot.flows.expr import Outcome
-from bot.flows.parsing import approx
+from bot.flows.parsing.base import approx
 from bot.flows.rules import (
     checked_day,
     decide,

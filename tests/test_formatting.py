@@ -12,6 +12,7 @@ from bot.formatting import (
     format_date,
     format_datetime,
     format_money,
+    format_month,
     format_number,
     format_percent,
     months_between,
@@ -90,3 +91,18 @@ def test_months_between_counts_whole_calendar_months() -> None:
     assert months_between(date(2026, 7, 15), date(2026, 1, 16)) == -5
     assert months_between(date(2026, 1, 31), date(2026, 2, 28)) == 1
     assert months_between(date(2026, 5, 1), date(2026, 5, 31)) == 0
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "expected"),
+    [
+        (date(2025, 10, 1), "it", "ottobre 2025"),
+        (date(2025, 10, 31), "en", "October 2025"),
+        ("2025-05-01", "it", "maggio 2025"),
+        (datetime(2026, 1, 15, 9, 30), "en", "January 2026"),
+    ],
+)
+def test_a_month_reads_as_a_month_name_and_a_year(
+    value: date | datetime | str, lang: str, expected: str
+) -> None:
+    assert format_month(value, lang) == expected

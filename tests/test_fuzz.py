@@ -27,8 +27,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, rule, run_state_machine_as_test
 
-from bot.brain import ADMIN_COMMANDS, PUBLIC_COMMANDS, Brain, ChatContext
-from bot.knowledge import KnowledgeBase, KnowledgeError, default_knowledge_dir, load_knowledge
+from bot.brain import Brain
+from bot.chat import ADMIN_COMMANDS, PUBLIC_COMMANDS, ChatContext
+from bot.knowledge import KnowledgeBase, KnowledgeError
+from bot.knowledge_loader import default_knowledge_dir, load_knowledge
 from bot.reply import Reply
 from bot.store import SQLiteStore
 from handlers.render import MAX_CALLBACK_DATA_BYTES, MAX_MESSAGE_LENGTH, render, telegram_length

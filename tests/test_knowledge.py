@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.knowledge import KnowledgeError, default_knowledge_dir, load_knowledge
+from bot.knowledge import KnowledgeError
+from bot.knowledge_loader import default_knowledge_dir, load_knowledge
 from tests.support import real_kb
 
 GOOD_ENTRY = """

@@ -12,7 +12,8 @@ import threading
 import time
 from pathlib import Path
 
-from bot.brain import Brain, ChatContext
+from bot.brain import Brain
+from bot.chat import ChatContext
 from bot.store import SQLiteStore
 from tests.loadgen import percentile
 from tests.support import real_kb

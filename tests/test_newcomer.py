@@ -14,7 +14,7 @@ import pytest
 
 from bot.cli import _parser
 from bot.evaluation import DEFAULT_EVAL_FILE
-from bot.knowledge import default_knowledge_dir
+from bot.knowledge_loader import default_knowledge_dir
 from tests.support import ROOT, cli_env, free_port, run_cli
 
 TOKEN = "123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"

@@ -561,7 +561,7 @@ def test_every_ats_card_says_how_to_reach_the_ats(places: PlaceDirectory, texts:
     assert "• tel. 030 38381" in brescia and "• PEC: protocollo@pec.ats-brescia.it" in brescia
     assert "• sede: Viale Duca degli Abruzzi 15, 25124 Brescia" in brescia
     assert "Fonte dei recapiti: ATS Brescia, decreto n. 151/2019" in brescia
-    assert "(verificata il 30/11/2026)" in brescia
+    assert "(verificata il 30 novembre 2026)" in brescia
     insubria = shown(places.describe(places.find("abito a Varese"), texts, "en"))
     assert "• phone: 0332 277111" in insubria and "certified e-mail" not in insubria
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge import KnowledgeBase
+from bot.knowledge_loader import load_knowledge
 from bot.places import OutsidePlace, PlaceDirectory, PlacesError
 from bot.texts import Texts
 

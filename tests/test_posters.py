@@ -21,10 +21,15 @@ import pytest
 import zxingcpp
 from PIL import Image, ImageDraw
 
-from bot import posters
-from bot.brain import Brain, ChatContext
+from bot.brain import Brain
+from bot.chat import ChatContext
 from bot.cli import main
-from bot.knowledge import KnowledgeBase, KnowledgeError, default_knowledge_dir, load_knowledge
+from bot.knowledge import KnowledgeBase, KnowledgeError
+from bot.knowledge_loader import default_knowledge_dir, load_knowledge
+from bot.posters.build import FORMATS, build_poster
+from bot.posters.content import TOPIC_FIELDS
+from bot.posters.layout import SIZES
+from bot.posters.links import GENERAL_TOPIC, deep_link_payloads, poster_topics, topic_payload
 from bot.settings import Settings
 from bot.store import SQLiteStore
 from tests.fakebotapi import BOT_USERNAME, DEFAULT_TOKEN, FakeBotApi
@@ -45,11 +50,11 @@ def kb() -> KnowledgeBase:
 
 @pytest.fixture(scope="module")
 def topics(kb: KnowledgeBase) -> list[str]:
-    return posters.poster_topics(kb.texts)
+    return poster_topics(kb.texts)
 
 
 def expected_url(topic: str) -> str:
-    payload = "" if topic == posters.GENERAL_TOPIC else topic
+    payload = "" if topic == GENERAL_TOPIC else topic
     return f"https://t.me/{USERNAME}" + (f"?start={payload}" if payload else "")
 
 
@@ -114,7 +119,7 @@ DECODERS = {
 def test_every_deep_link_in_the_table_does_what_it_says(kb: KnowledgeBase, tmp_path: Path) -> None:
     """The table is the brain's: each payload starts its flow or gives its entry's answer."""
     brain = Brain(kb, SQLiteStore(tmp_path))
-    table = posters.deep_link_payloads(kb)
+    table = deep_link_payloads(kb)
     assert set(kb.flows) <= set(table) and {e.id for e in kb.entries} <= set(table)
     try:
         for index, (payload, kind) in enumerate(sorted(table.items())):
@@ -133,11 +138,11 @@ def test_every_deep_link_in_the_table_does_what_it_says(kb: KnowledgeBase, tmp_p
 
 
 def test_every_poster_topic_is_a_deep_link_of_the_bot(kb: KnowledgeBase, topics: list[str]) -> None:
-    table = posters.deep_link_payloads(kb)
-    assert topics[0] == posters.GENERAL_TOPIC
+    table = deep_link_payloads(kb)
+    assert topics[0] == GENERAL_TOPIC
     assert set(kb.flows) <= set(topics), "every guided check has its poster"
     for topic in topics:
-        assert posters.topic_payload(topic) in table
+        assert topic_payload(topic) in table
 
 
 def knowledge_copy(tmp_path: Path) -> Path:
@@ -151,8 +156,7 @@ def test_validate_refuses_a_poster_the_bot_would_not_understand(tmp_path: Path) 
     posters_file = folder / "ui" / "posters.yaml"
     text = posters_file.read_text(encoding="utf-8")
     extra = "".join(
-        f'  poster.topic.no-such-thing.{name}:\n    it: "x"\n    en: "x"\n'
-        for name in posters.TOPIC_FIELDS
+        f'  poster.topic.no-such-thing.{name}:\n    it: "x"\n    en: "x"\n' for name in TOPIC_FIELDS
     )
     emoji = text.replace('it: "Assistente Telegram gratuito"', 'it: "Assistente 🤖 gratuito"')
     posters_file.write_text(emoji + extra, encoding="utf-8")
@@ -180,19 +184,19 @@ def test_validate_needs_both_languages_and_three_lines(tmp_path: Path) -> None:
 
 # -- every topic, language and format decodes to its link ---------------------------------------
 @pytest.mark.slow
-@pytest.mark.parametrize("fmt", posters.FORMATS)
+@pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("lang", ["it", "en"])
 def test_every_qr_code_decodes_to_its_deep_link(
     kb: KnowledgeBase, topics: list[str], fmt: str, lang: str
 ) -> None:
     for topic in topics:
-        for paper in posters.SIZES:
-            poster = posters.build_poster(kb, topic, lang, USERNAME, fmt, paper)
+        for paper in SIZES:
+            poster = build_poster(kb, topic, lang, USERNAME, fmt, paper)
             assert DECODERS[fmt](poster.data) == [expected_url(topic)], (topic, paper)
 
 
 def test_the_pdf_carries_the_texts_the_link_and_the_page_size(kb: KnowledgeBase) -> None:
-    poster = posters.build_poster(kb, "nasko", "en", USERNAME, "pdf")
+    poster = build_poster(kb, "nasko", "en", USERNAME, "pdf")
     page = pypdf.PdfReader(io.BytesIO(poster.data)).pages[0]
     assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
     text = " ".join(page.extract_text().split())
@@ -209,7 +213,7 @@ def test_the_pdf_carries_the_texts_the_link_and_the_page_size(kb: KnowledgeBase)
 
 
 def test_the_svg_carries_the_link_in_words_and_as_a_link(kb: KnowledgeBase) -> None:
-    poster = posters.build_poster(kb, "cresco", "it", USERNAME, "svg", "a6")
+    poster = build_poster(kb, "cresco", "it", USERNAME, "svg", "a6")
     root = ElementTree.fromstring(poster.data)
     assert (root.get("width"), root.get("height")) == ("105mm", "148mm")
     texts = [element.text for element in root.iter(f"{SVG}text")]
@@ -220,7 +224,7 @@ def test_the_svg_carries_the_link_in_words_and_as_a_link(kb: KnowledgeBase) -> N
 
 @pytest.mark.parametrize(("paper", "size"), [("a4", A4_AT_150_DPI), ("a6", A6_AT_150_DPI)])
 def test_the_png_is_150_dpi_and_not_empty(kb: KnowledgeBase, paper: str, size: tuple) -> None:
-    poster = posters.build_poster(kb, "aderire", "it", USERNAME, "png", paper)
+    poster = build_poster(kb, "aderire", "it", USERNAME, "png", paper)
     image = Image.open(io.BytesIO(poster.data))
     assert image.size == size
     assert tuple(round(d) for d in image.info["dpi"]) == (150, 150)
@@ -400,10 +404,10 @@ def telegram(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Telegram]:
 def test_each_posters_deep_link_starts_the_right_flow_or_answer(
     telegram: Telegram, kb: KnowledgeBase, topics: list[str]
 ) -> None:
-    table = posters.deep_link_payloads(kb)
+    table = deep_link_payloads(kb)
     for index, topic in enumerate(topics):
         chat_id = 100 + index
-        payload = posters.topic_payload(topic)
+        payload = topic_payload(topic)
         command = f"/start {payload}".strip()
         sent = telegram.say(chat_id, command)
         assert seen(sent) == telegram.expected(chat_id, command), topic

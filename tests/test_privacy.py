@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from bot.admin import controller_placeholder_present
-from bot.brain import Brain, ChatContext
+from bot.brain import Brain
+from bot.chat import ChatContext
 from bot.report import build_report
 from bot.store import DB_FILENAME, STATE_TTL_DAYS, SQLiteStore, Store
 from tests.support import ROOT, chat, make_brain, real_kb

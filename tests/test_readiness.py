@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.brain import Brain, ChatContext
+from bot.brain import Brain
+from bot.chat import ChatContext
 from bot.reply import Reply
 from bot.store import SQLiteStore
 from tests.loadgen import TrackingBotApi, received, rendered

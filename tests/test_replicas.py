@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from bot.brain import Brain, ChatContext
+from bot.brain import Brain
+from bot.chat import ChatContext
 from bot.store import SQLiteStore
 from tests.loadgen import (
     BrainOracle,

@@ -26,7 +26,8 @@ import pytest
 from telegram import Bot
 from telegram.error import BadRequest, InvalidToken, RetryAfter
 
-from bot.brain import Brain, ChatContext
+from bot.brain import Brain
+from bot.chat import ChatContext
 from bot.settings import Settings
 from handlers.render import MAX_MESSAGE_LENGTH
 from tests.fakebotapi import (

@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 from bot.brain import Brain
-from bot.knowledge import KnowledgeError, load_knowledge
+from bot.knowledge import KnowledgeError
+from bot.knowledge_loader import load_knowledge
 from bot.reply import Reply, as_json
 from tests.support import ROOT, chat, make_brain
 

@@ -31,11 +31,15 @@ from typing import Any
 
 import yaml
 
-from bot.flows.engine import SLOT, FlowEngine, parse_answer
-from bot.flows.parsing import is_approx, parse_day_of_month
-from bot.flows.render import RECAP, data_answer, data_ok, fmt_date, fmt_number
+from bot.flows.callbacks import data_answer, data_ok
+from bot.flows.engine import FlowEngine
+from bot.flows.parsing.base import is_approx
+from bot.flows.parsing.dates import parse_day_of_month
+from bot.flows.parsing.steps import parse_answer
 from bot.flows.rules import Verdict, decide, evaluation_date, prune
 from bot.flows.schema import NUMERIC_TYPES, UNKNOWN, Flow, Step
+from bot.flows.session import RECAP, SLOT
+from bot.formatting import format_number
 from bot.reply import Reply
 from bot.store import Store
 
@@ -52,6 +56,10 @@ class FlowCase:
     unknown: tuple[str, ...] | None = None
     source: str = ""
     lang: str | None = None  # the dialogue runs only in this language (typed answers in it)
+
+
+# How an Italian user types a date (day first): what the cases send to the parsers.
+TYPED_DATE = "%d/%m/%Y"
 
 
 def load_cases(folder: Path) -> list[FlowCase]:
@@ -109,7 +117,7 @@ def read_typed(step: Step, value: Any, today: date) -> Any:
         if not day.ok:
             raise ValueError(f"'{rest[0]}' is not a day for '{step.id}': {day.error}")
         if step.type == "years":
-            result = parse_answer(step, fmt_date(day.value), today).value
+            result = parse_answer(step, day.value.isoformat(), today).value
         else:
             result = day.value
     if isinstance(result, date):
@@ -147,11 +155,11 @@ def evaluate_case(flow: Flow, case: FlowCase) -> Verdict:
 
 
 def typed_answer(step: Step, value: Any) -> str:
-    """How a user would type the answer (Italian formats)."""
+    """How a user would type the answer (Italian formats: input for the parsers, not output)."""
     if isinstance(value, date):
-        return fmt_date(value)
+        return value.strftime(TYPED_DATE)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return fmt_number(value, "it") if step.type == "money" else str(value).replace(".", ",")
+        return format_number(value, "it") if step.type == "money" else str(value).replace(".", ",")
     if isinstance(value, Mapping):
         return str(value.get("text", ""))
     return str(value)

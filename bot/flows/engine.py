@@ -13,34 +13,19 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from bot.flows.parsing import (
-    Parsed,
-    is_approx,
+from bot.flows.callbacks import VALUE_ACTIONS, pressed_value
+from bot.flows.parsing.base import Parsed, is_approx, parse_text
+from bot.flows.parsing.choices import (
     is_back,
     is_cancel,
     is_confirm,
     is_unknown,
-    parse_age,
-    parse_choice,
-    parse_date,
-    parse_day_of_month,
-    parse_money,
-    parse_number,
-    parse_text,
-    parse_years,
-    parse_yes_no,
 )
-from bot.flows.places import (
-    MAX_PICK,
-    PlacesLike,
-    ats_entries,
-    comune_answer,
-    comune_key,
-    province_answer,
-)
-from bot.flows.render import RECAP, Renderer, data_pick, fmt_date, fmt_number
+from bot.flows.parsing.dates import parse_day_of_month
+from bot.flows.parsing.steps import parse_answer
+from bot.flows.places import PlacesLike, ats_entries, read_comune
+from bot.flows.render import Renderer
 from bot.flows.rules import (
-    as_date,
     decide,
     evaluation_date,
     path,
@@ -49,18 +34,13 @@ from bot.flows.rules import (
     range_decides,
 )
 from bot.flows.schema import UNKNOWN, Flow, Step
-from bot.flows.session import Session, flow_digest
+from bot.flows.session import RECAP, Session, SessionSlot, flow_digest
+from bot.flows.verdicts import Verdicts
 from bot.reply import Button, Reply
 from bot.store import Store, StoreError
 from bot.texts import Texts
 
 logger = logging.getLogger(__name__)
-
-SLOT = "flow"  # the key of the chat state this feature owns
-# Parse errors for which a step's own `invalid:` text replaces the generic reason.
-FORMAT_ERRORS = frozenset(
-    f"flows.invalid.{k}" for k in ("money", "number", "years", "age", "date", "yes_no", "choice")
-)
 
 
 class FlowEngine:
@@ -78,8 +58,11 @@ class FlowEngine:
     ) -> None:
         self._flows = dict(sorted(flows.items(), key=lambda item: (item[1].menu_order, item[0])))
         self._versions = {flow_id: flow_digest(flow) for flow_id, flow in self._flows.items()}
-        self._render = Renderer(texts)
+        self._render = Renderer(texts, self._dates)
+        self._values = self._render.values
+        self._verdicts = Verdicts(texts, self._values)
         self._store = store
+        self._sessions = SessionSlot(store)
         self._places = places
         self._today = today or date.today
         self._on = evaluation_date  # tests and editors: evaluate the rules of another period
@@ -108,14 +91,14 @@ class FlowEngine:
             loaded = self._resume(chat_id, lang)
             if isinstance(loaded, list):
                 return loaded
-            return [self._running(*loaded, lang)]
+            return [self._render.running(*loaded, lang)]
         return [self._begin(chat_id, flow, lang, fresh=restart)]
 
     def reprompt(self, chat_id: int | str, lang: str) -> Reply | None:
         """The pending question of a running check, with its buttons, under a short "let's go
         back to the check" line: the brain sends it after answering a command or a question
         typed mid-check. None when no check is running."""
-        if self._store_slot(chat_id) is None:
+        if self._sessions.raw(chat_id) is None:
             return None
         loaded = self._resume(chat_id, lang)
         if isinstance(loaded, list):
@@ -129,7 +112,7 @@ class FlowEngine:
         a confirmation): the brain may treat anything else typed mid-check (a command, a
         question, an emoji) on its own and then send `reprompt`. `handle_text` takes any
         text anyway, re-asking with the reason when it cannot read it."""
-        raw = self._store_slot(chat_id)
+        raw = self._sessions.raw(chat_id)
         session = Session.load(raw) if raw is not None else None
         flow = self._flows.get(session.flow_id) if session else None
         if session is None or flow is None:
@@ -146,19 +129,6 @@ class FlowEngine:
         if session.confirm and (is_confirm(text) or self._day(session, text).ok):
             return True
         return self._parse(flow, step, text).ok
-
-    def _running(self, session: Session, flow: Flow, lang: str) -> Reply:
-        """The same check is asked for again: continue it or start over?"""
-        n, total = self._position(session, flow)
-        text = self._render.t(
-            "flows.running.ask", lang, title=flow.title.get(lang), n=n, total=total
-        )
-        rows = (
-            (Button(self._render.t("flows.btn.resume", lang), f"f:resume:{flow.id}"),),
-            (Button(self._render.t("flows.btn.start_over", lang), f"f:restart:{flow.id}"),),
-            (Button(self._render.t("flows.btn.cancel", lang), "f:cancel"),),
-        )
-        return Reply(text, status="flow", lang=lang, entry=flow.id, buttons=rows)
 
     def _begin(
         self,
@@ -177,27 +147,27 @@ class FlowEngine:
         notices.append(self._render.intro(flow, lang))
         first = pending_step(flow, {}, *self._dates(flow))
         session = Session(flow.id, self._versions[flow.id], first.id if first else RECAP)
-        self._save(chat_id, session)
+        self._sessions.save(chat_id, session)
         self._count("flow_start", flow.id)
         return self._show(session, flow, lang, "\n\n".join(notices))
 
     def active(self, chat_id: int | str) -> str | None:
-        session = Session.load((self._store.get_state(chat_id) or {}).get(SLOT))
+        session = Session.load(self._sessions.raw(chat_id))
         return session.flow_id if session else None
 
     def pending_step(self, chat_id: int | str) -> str | None:
         """The id of the question waiting for an answer (or the recap), None without a check."""
-        session = Session.load(self._store_slot(chat_id))
+        session = self._sessions.load(chat_id)
         return session.step if session else None
 
     def pending_confirmation(self, chat_id: int | str) -> str | None:
         """The kind of confirmation asked ("hedge": a figure; "day": the day of a month)."""
-        session = Session.load(self._store_slot(chat_id))
+        session = self._sessions.load(chat_id)
         return session.confirm["kind"] if session and session.confirm else None
 
     def current(self, chat_id: int | str, lang: str) -> list[Reply]:
         """Re-show the question on screen (after a restart); nothing when no flow is running."""
-        if self._store_slot(chat_id) is None:
+        if self._sessions.raw(chat_id) is None:
             return []
         loaded = self._resume(chat_id, lang)
         if isinstance(loaded, list):
@@ -207,8 +177,8 @@ class FlowEngine:
 
     def cancel(self, chat_id: int | str, lang: str) -> Reply:
         flow_id = self.active(chat_id)
-        had_state = self._store_slot(chat_id) is not None
-        self._store.update_state(chat_id, SLOT, None)
+        had_state = self._sessions.raw(chat_id) is not None
+        self._sessions.clear(chat_id)
         if not had_state:
             return self._render.notice("flows.nothing_to_cancel", lang)
         self._count("flow_cancel", flow_id or "?")
@@ -227,7 +197,7 @@ class FlowEngine:
         if is_back(text):
             if session.confirm:  # leave the pending confirmation: ask the question again
                 session.confirm = None
-                self._save(chat_id, session)
+                self._sessions.save(chat_id, session)
                 return [self._show(session, flow, lang)]
             return self._back(chat_id, session, flow, lang)
         if not any(ch.isalnum() for ch in text) and not is_unknown(text):
@@ -258,7 +228,7 @@ class FlowEngine:
             return self._comune_text(chat_id, session, flow, step, text, lang)
         parsed = self._parse(flow, step, text)
         if not parsed.ok:
-            return [self._show(session, flow, lang, self._reason(step, parsed, lang))]
+            return [self._show(session, flow, lang, self._render.reason(step, parsed, lang))]
         return self._accept(chat_id, session, flow, step, parsed, lang)
 
     def _day(self, session: Session, text: str) -> Parsed:
@@ -286,9 +256,9 @@ class FlowEngine:
         value = parsed.value
         today, on = self._dates(flow)
         if isinstance(value, date) and step.type == "years":  # the day of "da ottobre 2023"
-            parsed = self._parse(flow, step, value.strftime("%d/%m/%Y"))
+            parsed = self._parse(flow, step, value.isoformat())
             if not parsed.ok:
-                return [self._show(session, flow, lang, self._reason(step, parsed, lang))]
+                return [self._show(session, flow, lang, self._render.reason(step, parsed, lang))]
             value = parsed.value
         if is_approx(value):
             kind = "day" if value["approx"] in ("month", "since") else "hedge"
@@ -297,7 +267,7 @@ class FlowEngine:
             ):
                 return self._record(chat_id, session, flow, step, value, lang, understood=True)
             session.confirm = {"kind": kind, "step": step.id, "value": value}
-            self._save(chat_id, session)
+            self._sessions.save(chat_id, session)
             return [self._show(session, flow, lang)]
         return self._record(chat_id, session, flow, step, value, lang, parsed.understood)
 
@@ -314,22 +284,22 @@ class FlowEngine:
             return self.start(chat_id, args[0], lang)
         if action == "restart" and len(args) == 1:
             return self.start(chat_id, args[0], lang, restart=True)
-        if self._store_slot(chat_id) is None:
-            return [self._render.notice("flows.no_active", lang), self.menu(lang)]
         loaded = self._resume(chat_id, lang)
         if isinstance(loaded, list):
             return loaded
         session, flow = loaded
         if not args or args[0] != session.flow_id:
             return self._stale(chat_id, lang)
+        if VALUE_ACTIONS.get(action) == len(args):  # an option, a comune, a figure kept
+            pressed = pressed_value(session, flow, action, args[1:], self._places)
+            if pressed is None:
+                return self._stale(chat_id, lang)
+            return self._record(chat_id, session, flow, *pressed, lang)
         handler = {
             ("ok", 1): self._on_ok,
             ("back", 2): self._on_back,
             ("edit", 2): self._on_edit,
-            ("a", 3): self._on_answer,
-            ("pick", 3): self._on_pick,
             ("resume", 1): self._on_resume,
-            ("keep", 2): self._on_keep,
         }.get((action, len(args)))
         if handler is None:
             return self._stale(chat_id, lang)
@@ -348,15 +318,6 @@ class FlowEngine:
     ) -> list[Reply]:
         return [self._show(session, flow, lang)]
 
-    def _on_keep(
-        self, chat_id: int | str, session: Session, flow: Flow, args: list[str], lang: str
-    ) -> list[Reply]:
-        step = flow.step(args[0])
-        pending = session.confirm
-        if step is None or not pending or pending.get("step") != step.id or session.step != step.id:
-            return self._stale(chat_id, lang)
-        return self._record(chat_id, session, flow, step, pending["value"], lang)
-
     def _on_back(
         self, chat_id: int | str, session: Session, flow: Flow, args: list[str], lang: str
     ) -> list[Reply]:
@@ -370,42 +331,11 @@ class FlowEngine:
         step = flow.step(args[0])
         if session.step != RECAP or step is None or step.id not in session.answers:
             return self._stale(chat_id, lang)
-        shown = self._render.answer(step, session.answers.pop(step.id), lang)
+        shown = self._values.answer(step, session.answers.pop(step.id), lang)
         session.step = step.id
-        self._save(chat_id, session)
+        self._sessions.save(chat_id, session)
         notice = self._render.t("flows.edit.current", lang, answer=shown)
         return [self._show(session, flow, lang, notice)]
-
-    def _on_answer(
-        self, chat_id: int | str, session: Session, flow: Flow, args: list[str], lang: str
-    ) -> list[Reply]:
-        step_id, value = args
-        step = flow.step(step_id)
-        if step is None or step_id != session.step:
-            return self._stale(chat_id, lang)
-        allowed = {o.id for o in step.options}
-        if step.type == "yes_no":
-            allowed |= {"yes", "no"}
-        if step.unknown:
-            allowed.add(UNKNOWN)
-        if value not in allowed:
-            return self._stale(chat_id, lang)
-        return self._record(chat_id, session, flow, step, value, lang)
-
-    def _on_pick(
-        self, chat_id: int | str, session: Session, flow: Flow, args: list[str], lang: str
-    ) -> list[Reply]:
-        step_id, index = args
-        step = flow.step(step_id)
-        if step is None or step_id != session.step:
-            return self._stale(chat_id, lang)
-        if not index.isdigit() or int(index) >= len(session.pick):
-            return self._stale(chat_id, lang)
-        key = session.pick[int(index)][0]
-        comune = self._places.comune_by_key(key) if self._places else None
-        if comune is None:
-            return self._stale(chat_id, lang)
-        return self._record(chat_id, session, flow, step, comune_answer(comune), lang)
 
     # -- dialogue steps ------------------------------------------------------------------------
     def _record(
@@ -421,7 +351,7 @@ class FlowEngine:
         today, on = self._dates(flow)
         notice = None
         if understood or is_approx(value):  # say how a non-trivial answer was read
-            shown = self._render.answer(step, value, lang)
+            shown = self._values.answer(step, value, lang)
             notice = self._render.t("flows.understood", lang, answer=shown)
         answers = dict(session.answers)
         answers[step.id] = value.isoformat() if isinstance(value, date) else value
@@ -433,7 +363,7 @@ class FlowEngine:
         session.tries.pop(step.id, None)
         session.pick = []
         session.confirm = None
-        self._save(chat_id, session)
+        self._sessions.save(chat_id, session)
         return [self._show(session, flow, lang, notice, reached=True)]
 
     def _back(self, chat_id: int | str, session: Session, flow: Flow, lang: str) -> list[Reply]:
@@ -453,7 +383,7 @@ class FlowEngine:
         session.history = [h for h in session.history if h in session.answers]
         session.pick = []
         session.confirm = None
-        self._save(chat_id, session)
+        self._sessions.save(chat_id, session)
         return [self._show(session, flow, lang)]
 
     def _comune_text(
@@ -461,49 +391,34 @@ class FlowEngine:
     ) -> list[Reply]:
         parsed = parse_text(text)
         if not parsed.ok:
-            return [self._show(session, flow, lang, self._reason(step, parsed, lang))]
-        if self._places is None:
-            return self._record(chat_id, session, flow, step, {"text": parsed.value}, lang)
-        match = self._places.resolve(parsed.value)
-        if match is not None and match.kind == "province":
-            value = province_answer(self._places, match, parsed.value)
-            return self._record(chat_id, session, flow, step, value, lang)
-        if match is None or not match.comuni:
-            if session.tries.get(step.id, 0) < 1:
+            return [self._show(session, flow, lang, self._render.reason(step, parsed, lang))]
+        kind, found = read_comune(self._places, parsed.value)
+        if kind == "pick":
+            session.pick = found
+            self._sessions.save(chat_id, session)
+            return [self._show(session, flow, lang, self._render.t("flows.comune.pick", lang))]
+        if kind == "unknown":
+            if session.tries.get(step.id, 0) < 1:  # one more try, then keep what was typed
                 session.tries[step.id] = 1
-                self._save(chat_id, session)
+                self._sessions.save(chat_id, session)
                 notice = self._render.t("flows.invalid.comune", lang, text=parsed.value)
                 return [self._show(session, flow, lang, notice)]
-            value = {"text": parsed.value, "not_found": True, "ats": []}
-            return self._record(chat_id, session, flow, step, value, lang)
-        if match.kind == "ambiguous" and len(match.comuni) > 1:
-            session.pick = [
-                [comune_key(c), f"{c.name} ({c.province})"] for c in match.comuni[:MAX_PICK]
-            ]
-            self._save(chat_id, session)
-            return [self._show(session, flow, lang, self._render.t("flows.comune.pick", lang))]
-        value = comune_answer(match.comuni[0], parsed.value)
-        return self._record(chat_id, session, flow, step, value, lang)
+            found = {"text": parsed.value, "not_found": True, "ats": []}
+        return self._record(chat_id, session, flow, step, found, lang)
 
     def _verdict(self, chat_id: int | str, session: Session, flow: Flow, lang: str) -> Reply:
         today, on = self._dates(flow)
         verdict = decide(flow, session.answers, today, on)
         ats_lines = self._ats_lines(flow, session, lang)
-        reply = self._render.verdict(flow, verdict, session.answers, lang, ats_lines)
-        self._store.update_state(chat_id, SLOT, None)  # the answers are not kept after the verdict
+        reply = self._verdicts.verdict(flow, verdict, session.answers, lang, ats_lines)
+        self._sessions.clear(chat_id)  # the answers are not kept after the verdict
         self._count("flow_done", flow.id)
         return reply
 
     def _ats_lines(self, flow: Flow, session: Session, lang: str) -> list[str]:
         comune_steps = [s for s in flow.steps if s.type == "comune" and s.id in session.answers]
         answer = session.answers[comune_steps[0].id] if comune_steps else None
-        entries = ats_entries(self._places, answer)
-        if not entries:
-            return [self._render.t("flows.verdict.ats_generic", lang)]
-        lines = [self._render.ats_line(name, contacts, lang) for name, contacts in entries]
-        if len(entries) > 1:
-            lines.insert(0, self._render.t("flows.verdict.ats_uncertain", lang))
-        return lines
+        return self._verdicts.ats_lines(ats_entries(self._places, answer), lang)
 
     # -- helpers -------------------------------------------------------------------------------
     def _dates(self, flow: Flow) -> tuple[date, date]:
@@ -514,32 +429,6 @@ class FlowEngine:
         today, _ = self._dates(flow)
         return parse_answer(step, text, today)
 
-    def _reason(self, step: Step, parsed: Parsed, lang: str) -> str:
-        """Why a typed answer was not accepted, in the user's language."""
-        assert parsed.error is not None
-        if parsed.error in FORMAT_ERRORS and step.invalid:
-            return step.invalid.get(lang).strip()
-        fields = dict(parsed.fields)
-        money = bool(fields.pop("money", False))
-        for name in ("min", "max", "value"):
-            value = fields.get(name)
-            if isinstance(value, (int, float)):
-                fields[name] = self._render.money(value, lang) if money else fmt_number(value, lang)
-        if isinstance(fields.get("date"), date):
-            fields["date"] = fmt_date(fields["date"])
-        if parsed.error == "flows.invalid.choice":
-            fields["options"] = ", ".join(o.label.get(lang) for o in step.options)
-        return self._render.t(parsed.error, lang, **fields)
-
-    def _position(self, session: Session, flow: Flow) -> tuple[int, int]:
-        """(question n, of total) for "Domanda 3 di 7"; the recap counts as the last."""
-        today, on = self._dates(flow)
-        ids = [s.id for s in path(flow, session.answers, today, on, estimate=True)]
-        total = max(len(ids), 1)
-        if session.step == RECAP:
-            return total, total
-        return (ids.index(session.step) + 1 if session.step in ids else 1, total)
-
     def _show(
         self,
         session: Session,
@@ -548,39 +437,11 @@ class FlowEngine:
         notice: str | None = None,
         reached: bool = False,
     ) -> Reply:
-        today, on = self._dates(flow)
-        if session.step == RECAP:
-            return self._render.recap(
-                flow, path(flow, session.answers, today, on), session.answers, lang, notice
-            )
+        """The pending question or the recap; a question reached is counted for the report."""
         step = flow.step(session.step)
-        assert step is not None
-        position = self._position(session, flow)
-        if reached or notice is None or session.step == flow.steps[0].id:
-            self._count("flow_step", f"{flow.id}:{step.id}")  # steps reached, for the report
-        rows = [
-            (Button(shown, data_pick(flow.id, step.id, i)),)
-            for i, (_, shown) in enumerate(session.pick)
-        ]
-        pending = session.confirm
-        if pending and pending.get("step") == step.id:
-            value = pending["value"]
-            shown = self._render.answer(step, value, lang)
-            if pending["kind"] == "hedge":
-                ask = self._render.t("flows.confirm.ask", lang, answer=shown)
-                keep = self._render.t("flows.btn.keep", lang, answer=shown)
-            else:
-                first = as_date(value["x"]) or today
-                month = self._render.month(value["x"], lang)
-                ask = self._render.t(
-                    "flows.day.ask", lang, month=month, mm=f"{first.month:02d}", yyyy=first.year
-                )
-                keep = self._render.t("flows.btn.no_day", lang)
-            notice = f"{notice}\n\n{ask}" if notice else ask
-            rows.append((Button(keep, f"f:keep:{flow.id}:{step.id}"),))
-        return self._render.question(
-            flow, step, lang, position, first=position[0] == 1, notice=notice, extra_rows=rows
-        )
+        if step is not None and (reached or notice is None or step.id == flow.steps[0].id):
+            self._count("flow_step", f"{flow.id}:{step.id}")
+        return self._render.show(session, flow, lang, notice)
 
     def _count(self, kind: str, key: str) -> None:
         """Anonymous usage counters (no chat key) for the editors' report."""
@@ -590,34 +451,27 @@ class FlowEngine:
             logger.warning("could not count a flow event")
 
     def _stale(self, chat_id: int | str, lang: str) -> list[Reply]:
-        if self._store_slot(chat_id) is None:
-            return [self._render.notice("flows.no_active", lang), self.menu(lang)]
+        """An old or forged button: the question on screen again (`_resume` says if none)."""
         loaded = self._resume(chat_id, lang)
         if isinstance(loaded, list):
             return loaded
         session, flow = loaded
         return [self._show(session, flow, lang, self._render.t("flows.stale", lang))]
 
-    def _store_slot(self, chat_id: int | str) -> Any:
-        return (self._store.get_state(chat_id) or {}).get(SLOT)
-
-    def _save(self, chat_id: int | str, session: Session) -> None:
-        self._store.update_state(chat_id, SLOT, session.dump())
-
     def _resume(self, chat_id: int | str, lang: str) -> tuple[Session, Flow] | list[Reply]:
         """The chat's session, or the replies that explain why there is none to continue."""
-        raw = self._store_slot(chat_id)
+        raw = self._sessions.raw(chat_id)
         if raw is None:
             return [self._render.notice("flows.no_active", lang), self.menu(lang)]
         session = Session.load(raw)
         flow = self._flows.get(session.flow_id) if session else None
         if session is None or flow is None:
             logger.info("discarding a saved flow state that no longer matches any flow")
-            self._store.update_state(chat_id, SLOT, None)
+            self._sessions.clear(chat_id)
             return [self._render.notice("flows.gone", lang), self.menu(lang)]
         if session.version != self._versions[flow.id] or not self._consistent(session, flow):
             logger.info("flow %s changed since the dialogue started: restarting it", flow.id)
-            self._store.update_state(chat_id, SLOT, None)
+            self._sessions.clear(chat_id)
             return [self._begin(chat_id, flow, lang, self._render.t("flows.changed", lang))]
         return session, flow
 
@@ -627,24 +481,3 @@ class FlowEngine:
             return False
         nxt = pending_step(flow, session.answers, *self._dates(flow))
         return session.step == (nxt.id if nxt else RECAP)
-
-
-def parse_answer(step: Step, text: str, today: date) -> Parsed:
-    """Read a typed answer to `step` (the parsers of bot/flows/parsing.py by step type)."""
-    low = step.min if step.min is not None else 0
-    if step.type == "yes_no":
-        return parse_yes_no(text)
-    if step.type == "choice":
-        options = [(o.id, [o.label.it, o.label.en]) for o in step.options]
-        return parse_choice(text, options)
-    if step.type == "money":
-        return parse_money(text, low, step.max)
-    if step.type == "number":
-        return parse_number(text, low, step.max)
-    if step.type == "years":
-        return parse_years(text, today, low, step.max if step.max is not None else 120)
-    if step.type == "age":
-        return parse_age(text, low, step.max if step.max is not None else 120)
-    if step.type == "date":
-        return parse_date(text, step.not_future, step.not_before, today)
-    return parse_text(text)

@@ -13,9 +13,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from bot.flows.expr import ORDERING, Compare, ExprError, as_tuple, compile_expr
-from bot.flows.places import MAX_PICK
-from bot.flows.render import (
+from bot.flows.callbacks import (
     DATA_CANCEL,
     data_answer,
     data_back,
@@ -24,6 +22,8 @@ from bot.flows.render import (
     data_pick,
     data_start,
 )
+from bot.flows.expr import ORDERING, Compare, ExprError, as_tuple, compile_expr
+from bot.flows.places import MAX_PICK
 from bot.flows.rules import CLOSED_CONDITION, MARKERS, referenced
 from bot.flows.schema import NUMERIC_TYPES, UNKNOWN, Flow, LText, Parameter, Step
 from bot.models import SafeLoader, validation_problems

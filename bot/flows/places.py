@@ -62,6 +62,23 @@ def province_answer(places: PlacesLike, match: PlaceMatchLike, text: str) -> dic
     }
 
 
+def read_comune(places: PlacesLike | None, text: str) -> tuple[str, Any]:
+    """What a typed place gives a comune step: ("answer", the answer to store), ("pick",
+    [[key, shown], ...] for the comuni of that name) or ("unknown", None)."""
+    if places is None:
+        return "answer", {"text": text}
+    match = places.resolve(text)
+    if match is not None and match.kind == "province":
+        return "answer", province_answer(places, match, text)
+    if match is None or not match.comuni:
+        return "unknown", None
+    if match.kind == "ambiguous" and len(match.comuni) > 1:
+        return "pick", [
+            [comune_key(c), f"{c.name} ({c.province})"] for c in match.comuni[:MAX_PICK]
+        ]
+    return "answer", comune_answer(match.comuni[0], text)
+
+
 PLACEHOLDERS = frozenset({"", "-", "–", "—", "none", "null", "n/a", "nd", "n.d."})
 
 

@@ -91,8 +91,20 @@ class Option(_Frozen):
         return value
 
 
-class Step(_Frozen):
+class _Named(_Frozen):
+    """A step or a condition: named by an id that answers and expressions refer to."""
+
     id: str
+
+    @field_validator("id")
+    @classmethod
+    def _id_format(cls, value: str) -> str:
+        if not ID_PATTERN.match(value):
+            raise ValueError(STEP_ID_RULE)
+        return value
+
+
+class Step(_Named):
     type: StepType
     question: LText
     recap: LText  # short label used in the recap and in the verdict
@@ -108,13 +120,6 @@ class Step(_Frozen):
     when: str | tuple[str, ...] | None = None  # ask only if (all) true
     stop_if: str | None = None  # after this answer, go straight to the recap
 
-    @field_validator("id")
-    @classmethod
-    def _id_format(cls, value: str) -> str:
-        if not ID_PATTERN.match(value):
-            raise ValueError(STEP_ID_RULE)
-        return value
-
     @model_validator(mode="after")
     def _options_fit_type(self) -> Step:
         if self.type == "choice" and len(self.options) < 2:
@@ -129,10 +134,9 @@ class Step(_Frozen):
         return self
 
 
-class Condition(_Frozen):
+class Condition(_Named):
     """A condition of the verdict: met, not met or unknown, shown with the user's answer."""
 
-    id: str
     label: LText  # may use {parameter} placeholders
     test: str | None = None
     all: tuple[str, ...] = ()
@@ -141,13 +145,6 @@ class Condition(_Frozen):
     from_: date | None = Field(default=None, alias="from")  # the rule version it belongs to
     to: date | None = None
     if_not_met: LText | None = None  # what to do instead (another measure, an office)
-
-    @field_validator("id")
-    @classmethod
-    def _id_format(cls, value: str) -> str:
-        if not ID_PATTERN.match(value):
-            raise ValueError(STEP_ID_RULE)
-        return value
 
     @model_validator(mode="after")
     def _one_test(self) -> Condition:

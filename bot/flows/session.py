@@ -9,6 +9,8 @@ from typing import Any
 from bot.flows.schema import Flow
 
 STATE_FORMAT = 1
+SLOT = "flow"  # the key of the chat state the flows own
+RECAP = "_recap"  # the "step" of a session waiting for the user's confirmation
 
 
 def flow_digest(flow: Flow) -> str:
@@ -22,7 +24,7 @@ class Session:
 
     flow_id: str
     version: str
-    step: str  # a step id, or render.RECAP
+    step: str  # a step id, or RECAP
     answers: dict[str, Any] = field(default_factory=dict)
     history: list[str] = field(default_factory=list)  # answered step ids, in order
     tries: dict[str, int] = field(default_factory=dict)  # failed comune look-ups per step
@@ -79,3 +81,22 @@ class Session:
             pick,
             confirm,
         )
+
+
+class SessionSlot:
+    """The flows' slot of each chat's state in the store: read, saved, cleared."""
+
+    def __init__(self, store: Any) -> None:
+        self._store = store  # a bot.store.Store
+
+    def raw(self, chat_id: int | str) -> Any:
+        return (self._store.get_state(chat_id) or {}).get(SLOT)
+
+    def load(self, chat_id: int | str) -> Session | None:
+        return Session.load(self.raw(chat_id))
+
+    def save(self, chat_id: int | str, session: Session) -> None:
+        self._store.update_state(chat_id, SLOT, session.dump())
+
+    def clear(self, chat_id: int | str) -> None:
+        self._store.update_state(chat_id, SLOT, None)

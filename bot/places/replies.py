@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 
+from bot.formatting import format_date
 from bot.places.entities import Comune, OutsidePlace, PlaceMatch, button_data
 from bot.places.schema import Area, Ats, AtsFile, Source
 from bot.reply import Button, Reply
@@ -270,7 +271,7 @@ class ReplyBuilder:
                 lang,
                 source=contacts.source.title,
                 url=contacts.source.url or "",
-                date=_date(contacts.checked, lang),
+                date=format_date(contacts.checked, lang),
             )
         )
         return "\n".join(lines)
@@ -296,7 +297,7 @@ class ReplyBuilder:
                 lang,
                 source=source.title,
                 url=source.url or "",
-                date=_date(date, lang),
+                date=format_date(date, lang),
             )
             if line not in lines:
                 lines.append(line)
@@ -322,7 +323,3 @@ class ReplyBuilder:
             score=100.0,
             title=texts.get("places.outside.title", lang, name=place.name),
         )
-
-
-def _date(value: dt.date, lang: str) -> str:
-    return value.strftime("%d/%m/%Y") if lang == "it" else value.isoformat()

@@ -6,7 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-from bot.knowledge import KnowledgeBase, KnowledgeError, load_knowledge
+from bot.knowledge import KnowledgeBase, KnowledgeError
+from bot.knowledge_loader import load_knowledge
 from bot.report.model import Report, build_report
 from bot.report.rendering import render_html, render_text
 from bot.settings import Settings

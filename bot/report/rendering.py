@@ -12,16 +12,17 @@ readers by bot.formatting. The JSON output keeps ISO dates for tools.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
+from typing import TypeVar
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from bot.formatting import format_date, format_datetime, format_number
-from bot.report.clustering import Suggestion
-from bot.report.model import UNANSWERED, Report
+from bot.report.clustering import Cluster, Suggestion
+from bot.report.model import UNANSWERED, RatedAnswer, Report
 
 LANG = "en"  # the editors' language
 TEXT_LIMIT = 25  # rows per section in the plain-text report
@@ -73,47 +74,62 @@ def _suggestion_line(s: Suggestion | None) -> str:
     return head + f"){where}: if it answers these, add the wording to its questions"
 
 
+T = TypeVar("T")
+
+
+def _ranked(
+    header: str, empty: str, items: Sequence[T], lines: Callable[[int, T], list[str]]
+) -> list[str]:
+    """A section of the text report: its header, then the first TEXT_LIMIT items ranked."""
+    out = [header] if items else [header, f"  {empty}"]
+    for rank, item in enumerate(items[:TEXT_LIMIT], start=1):
+        out += lines(rank, item)
+    return out
+
+
+def _cluster_lines(rank: int, cluster: Cluster) -> list[str]:
+    kinds = counts(
+        ("unanswered" if s == UNANSWERED else "unclear", n) for s, n in cluster.statuses.items()
+    )
+    langs = counts(cluster.langs.items())
+    out = [
+        f"{rank:>3}. x{cluster.size} {_quote(cluster.label)}  [{langs}; {kinds}; "
+        f"{day(cluster.first_day)} – {day(cluster.last_day)}]"
+    ]
+    if len(cluster.examples) > 1:
+        out.append("       also: " + "; ".join(_quote(e, 60) for e in cluster.examples[1:]))
+    out.append("       " + _suggestion_line(cluster.suggestion))
+    return out
+
+
 def _text_clusters(report: Report) -> list[str]:
     t = report.totals
-    out = [
+    header = (
         f"UNANSWERED AND UNCLEAR QUESTIONS: {t['questions_logged']} ({t['unanswered']} "
         f"unanswered, {t['unclear']} unclear) in {t['clusters']} group(s)"
-    ]
-    if not report.unanswered_clusters:
-        out.append("  none recorded")
-    for rank, cluster in enumerate(report.unanswered_clusters[:TEXT_LIMIT], start=1):
-        kinds = counts(
-            ("unanswered" if s == UNANSWERED else "unclear", n) for s, n in cluster.statuses.items()
-        )
-        langs = counts(cluster.langs.items())
-        out.append(
-            f"{rank:>3}. x{cluster.size} {_quote(cluster.label)}  [{langs}; {kinds}; "
-            f"{day(cluster.first_day)} – {day(cluster.last_day)}]"
-        )
-        if len(cluster.examples) > 1:
-            out.append("       also: " + "; ".join(_quote(e, 60) for e in cluster.examples[1:]))
-        out.append("       " + _suggestion_line(cluster.suggestion))
+    )
+    out = _ranked(header, "none recorded", report.unanswered_clusters, _cluster_lines)
     hidden = len(report.unanswered_clusters) - TEXT_LIMIT
     if hidden > 0:
         out.append(f"  ... and {hidden} more group(s) (see --html or --json)")
     return out
 
 
+def _answer_lines(rank: int, answer: RatedAnswer) -> list[str]:
+    head = (
+        f"{rank:>3}. {answer.entry} {_quote(answer.title, 60)}: down {answer.down}, "
+        f"up {answer.up} (net {answer.net:+d})"
+    )
+    return [head, *(f"       {day(c.day)}: {_quote(c.text)}" for c in answer.comments)]
+
+
 def _text_feedback(report: Report) -> list[str]:
     t = report.totals
-    out = [
+    header = (
         f"WORST-RATED ANSWERS: {t['feedback_down']} thumbs down, {t['feedback_up']} thumbs up, "
         f"{t['comments']} comment(s)"
-    ]
-    if not report.worst_answers:
-        out.append("  no feedback yet")
-    for rank, answer in enumerate(report.worst_answers[:TEXT_LIMIT], start=1):
-        out.append(
-            f"{rank:>3}. {answer.entry} {_quote(answer.title, 60)}: down {answer.down}, "
-            f"up {answer.up} (net {answer.net:+d})"
-        )
-        out += [f"       {day(c.day)}: {_quote(c.text)}" for c in answer.comments]
-    return out
+    )
+    return _ranked(header, "no feedback yet", report.worst_answers, _answer_lines)
 
 
 def _text_usage(report: Report) -> list[str]:
@@ -273,33 +289,20 @@ def charts(report: Report) -> dict[str, Chart]:
         )
     if report.worst_answers:
         worst = report.worst_answers[:CHART_LIMIT]
-        add(
-            Chart(
-                "feedback",
-                "Feedback per answer (worst first)",
-                "rows",
-                [a.entry for a in worst],
-                [
-                    Series("thumbs down", RED, [a.down for a in worst]),
-                    Series("thumbs up", GREEN, [a.up for a in worst]),
-                ],
-            )
-        )
+        votes = [
+            Series("thumbs down", RED, [a.down for a in worst]),
+            Series("thumbs up", GREEN, [a.up for a in worst]),
+        ]
+        title = "Feedback per answer (worst first)"
+        add(Chart("feedback", title, "rows", [a.entry for a in worst], votes))
     if report.flows:
         flows = report.flows
-        add(
-            Chart(
-                "flows",
-                "Eligibility checks",
-                "bars",
-                [f.flow for f in flows],
-                [
-                    Series("started", BLUE, [f.started for f in flows]),
-                    Series("completed", GREEN, [f.completed for f in flows]),
-                    Series("abandoned", RED, [f.abandoned for f in flows]),
-                ],
-            )
-        )
+        progress = [
+            Series("started", BLUE, [f.started for f in flows]),
+            Series("completed", GREEN, [f.completed for f in flows]),
+            Series("abandoned", RED, [f.abandoned for f in flows]),
+        ]
+        add(Chart("flows", "Eligibility checks", "bars", [f.flow for f in flows], progress))
         for flow in flows:
             if flow.steps:
                 add(

@@ -1,0 +1,127 @@
+"""One chat's state as the brain keeps it: sticky language, running check, comune, usage.
+
+Every read or write here degrades on a store error (a warning, a default) rather than
+failing the reply: remembering is a courtesy, answering is the job.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from bot.chat import ChatContext, lang_hint
+from bot.language import clear_language, detect_language
+from bot.matcher import MatchResult
+from bot.privacy import redact_identifiers
+from bot.reply import Reply
+from bot.services import Knowledge
+from bot.store import Store, StoreError
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_LANG = "it"
+
+
+class ChatState:
+    """Reads and writes what the brain remembers of a chat, in one store."""
+
+    def __init__(self, store: Store, knowledge: Callable[[], Knowledge]) -> None:
+        self.store = store
+        self._knowledge = knowledge  # always the current one: /reload replaces it
+
+    # -- language ---------------------------------------------------------------------------
+    def stored_lang(self, chat: ChatContext) -> str | None:
+        try:
+            return self.store.get_prefs(chat.chat_id).get("lang")
+        except StoreError:
+            return None
+
+    def remembered_lang(self, chat: ChatContext) -> str:
+        return self.stored_lang(chat) or lang_hint(chat.user_lang) or DEFAULT_LANG
+
+    def lang_for_text(self, chat: ChatContext, text: str, in_check: bool) -> str:
+        """The chat's language, changed only by clear evidence (a sentence), never mid-check.
+
+        A chat with no language yet takes the message's (a greeting is enough); after that
+        only /lingua or a sentence clearly in the other language changes it, never a date,
+        an amount, a place name or a word.
+        """
+        stored = self.stored_lang(chat)
+        default = stored or lang_hint(chat.user_lang) or DEFAULT_LANG
+        if in_check:
+            return default
+        lang = detect_language(text, default) if stored is None else clear_language(text)
+        if lang is None or lang == default and stored is not None:
+            return default
+        if lang != stored:
+            try:
+                self.store.set_pref(chat.chat_id, lang=lang)
+            except StoreError:
+                logger.warning("could not remember the language")
+        return lang
+
+    # -- the guided check -------------------------------------------------------------------
+    def active_check(self, chat: ChatContext) -> str | None:
+        flows = self._knowledge().flows
+        if flows is None:
+            return None
+        try:
+            check: str | None = flows.active(chat.chat_id)
+        except StoreError:
+            return None
+        return check
+
+    def then_the_check(self, chat: ChatContext, replies: list[Reply], lang: str) -> list[Reply]:
+        """During a guided check, what was asked is answered, then the pending question."""
+        flows = self._knowledge().flows
+        if flows is not None and self.active_check(chat):
+            pending = flows.reprompt(chat.chat_id, lang)
+            if pending is not None:
+                return [*replies, pending]
+        return replies
+
+    # -- the chat's comune ------------------------------------------------------------------
+    def remember_place(self, chat: ChatContext, place: object) -> None:
+        """A place naming exactly one comune is kept, so /contatti can show its ATS later."""
+        comuni: tuple[object, ...] = tuple(getattr(place, "comuni", ()))
+        if getattr(place, "kind", "") == "comune" and len(comuni) == 1:
+            comune = comuni[0]
+            try:
+                self.store.set_pref(
+                    chat.chat_id,
+                    comune=f"{getattr(comune, 'name', '')}|{getattr(comune, 'province', '')}",
+                )
+            except StoreError:
+                logger.warning("could not remember the comune")
+
+    def remembered_comune(self, chat: ChatContext) -> str | None:
+        """The name of the comune last named in this chat, if any."""
+        key = self.store.get_prefs(chat.chat_id).get("comune")
+        return key.split("|", 1)[0] if key else None
+
+    # -- anonymous usage --------------------------------------------------------------------
+    def count(self, kind: str, key: str) -> None:
+        try:
+            self.store.count_event(kind, key)
+        except StoreError:
+            logger.warning("could not record usage")
+
+    def record(self, text: str, result: MatchResult, reply: Reply, lang: str) -> None:
+        """Anonymous usage: topic counters, and the questions we could not answer well."""
+        try:
+            if reply.status == "answer" and reply.entry:
+                entry = self._knowledge().kb.entry(reply.entry)
+                self.store.count_event("topic", entry.topic if entry else reply.entry)
+            else:
+                best = result.best
+                self.store.log_question(
+                    redact_identifiers(text),
+                    result.norm,
+                    lang,
+                    reply.status,
+                    best.entry_id if best else None,
+                    result.score,
+                )
+                self.store.count_event("status", reply.status)
+        except StoreError:
+            logger.warning("could not record usage")

@@ -1,0 +1,57 @@
+"""Reading one YAML file of `knowledge/`, and saying where a problem is (file and line)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.models import SafeLoader
+
+
+def display_path(path: Path) -> str:
+    """A file as the editor can open it: relative to the current folder when inside it, else
+    absolute (never a made-up `knowledge/...` for a folder that has another name)."""
+    absolute = path.absolute()
+    try:
+        return absolute.relative_to(Path.cwd()).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def entry_lines(path: Path) -> dict[int, dict[str, int]]:
+    """Where each item of the file's `entries:` list is, by index: {"": line where the entry
+    starts, field: line of that field} (1-based), so a problem points at its line."""
+    try:
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=SafeLoader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    for key, value in node.value:
+        if getattr(key, "value", None) == "entries" and isinstance(value, yaml.SequenceNode):
+            return {i: field_lines(item) for i, item in enumerate(value.value)}
+    return {}
+
+
+def field_lines(item: yaml.Node) -> dict[str, int]:
+    lines = {"": item.start_mark.line + 1}
+    if isinstance(item, yaml.MappingNode):
+        for key, _ in item.value:
+            lines[str(getattr(key, "value", ""))] = key.start_mark.line + 1
+    return lines
+
+
+def read_yaml(path: Path, problems: list[str]) -> Any:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.load(handle, Loader=SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problems.append(f"{display_path(path)}: -: -: the file is not valid YAML{where}: {reason}")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(f"{display_path(path)}: -: -: cannot read the file: {exc}")
+    return None
