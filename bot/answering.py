@@ -272,9 +272,9 @@ class Answerer:
         elif u.situation_flow and u.role not in ORGANISATION_ROLES:
             # "sono al quinto mese, posso chiedere qualche aiuto?": the help for that situation
             # (its entry, or entries on the measure of its check) beats another measure's.
-            implied = tuple(m for m, rule in self.lexicon.measures.items() if rule.flow == (
-                u.situation_flow
-            ))
+            implied = tuple(
+                m for m, rule in self.lexicon.measures.items() if rule.flow == (u.situation_flow)
+            )
             fitting = [
                 c
                 for c in pool
@@ -411,9 +411,7 @@ class Answerer:
     ) -> tuple[Candidate, str]:
         """The candidate whose rules belong to the period asked, or the nearest, with a note."""
         spans = {
-            c.entry_id: entry_span(e)
-            for c in [*pool, *near]
-            if (e := self.kb.entry(c.entry_id))
+            c.entry_id: entry_span(e) for c in [*pool, *near] if (e := self.kb.entry(c.entry_id))
         }
         span = spans.get(best.entry_id)
         if span is not None and period.overlaps(*span) and period.first != period.last:

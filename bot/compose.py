@@ -10,19 +10,12 @@ bot understood (the person's ATS, the offer to check their own case, a period no
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
+from bot.formatting import format_date
 from bot.knowledge import Entry, KnowledgeBase
 from bot.reply import Button, Reply
-
-
-def format_date(value: date, lang: str) -> str:
-    """Dates as people read them: 14/09/2017 in Italian, 14 Sep 2017 in English."""
-    return value.strftime("%d/%m/%Y") if lang == "it" else value.strftime("%-d %b %Y")
-
 
 Rows = tuple[tuple[Button, ...], ...]
 

@@ -36,8 +36,9 @@ EXTRA_EN = frozenset(
     "company need want know tell about there their they you your we our would could should "
     "eligible bye goodbye alright sounds okay rubbish later cheers anyone anybody requirements "
     "application apply applying documents tnx thx cool lol yeah yep dumb useless stuff made kind "
-    "bye phone number website page link office contact hey grant grants reach bad good nice great morning evening afternoon night sorry "
-    "welcome awesome yes yeah yep nope cheers howdy hiya heya".split()
+    "bye phone number website page link office contact hey grant grants reach bad good nice great "
+    "morning evening afternoon night sorry welcome awesome yes yeah yep nope cheers howdy hiya "
+    "heya".split()
 )
 # Words people type in both languages.
 # "gh" and "an" are Lombard ("gh'è", "an gh'à") as much as English; "fine" is Italian too.

@@ -49,7 +49,16 @@ COURTESY_ACTS = frozenset({"greeting", "thanks", "bye"})
 MAX_COURTESY_REST = 2
 # The acts recognised among other words (not "ok", "sì", "wrong", "help").
 PARTIAL_ACTS = frozenset(
-    {"greeting", "thanks", "bye", "who_are_you", "capabilities", "how_are_you", "human", "complaint"}
+    {
+        "greeting",
+        "thanks",
+        "bye",
+        "who_are_you",
+        "capabilities",
+        "how_are_you",
+        "human",
+        "complaint",
+    }
 )
 TYPO_MIN_SCORE = 84
 
@@ -63,11 +72,7 @@ class SmallTalk:
     ) -> None:
         # Longest phrases first, so "grazie mille" is consumed before "grazie".
         self._phrases = sorted(
-            (
-                (_words(p), intent)
-                for intent, phrases in intents.items()
-                for p in phrases
-            ),
+            ((_words(p), intent) for intent, phrases in intents.items() for p in phrases),
             key=lambda item: -len(item[0]),
         )
         # Phrases that fold to nothing are emoji: a message made only of them is that act.

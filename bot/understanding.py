@@ -105,9 +105,7 @@ class Lexicon(_Frozen):
 
     _lists = field_validator(
         "own_case", "contact", "current_period", "amount", "compare", mode="before"
-    )(
-        classmethod(lambda cls, v: _phrases(v))
-    )
+    )(classmethod(lambda cls, v: _phrases(v)))
 
     @field_validator("rewrite", mode="before")
     @classmethod

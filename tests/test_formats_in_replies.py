@@ -112,3 +112,18 @@ def test_stats_dates_follow_the_admin_language(tmp_path: Path, lang: str) -> Non
         brain.close()
     assert format_date(date.today(), lang, "medium") in stats.text  # the first and last day
     assert NUMERIC_DATE.findall(stats.text) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "question"),
+    [("it", "quanto dà il fondo cresco al mese?"), ("en", "how much does the cresco fund pay?")],
+)
+def test_an_answer_dates_its_information_in_the_chat_language(
+    brain: Brain, lang: str, question: str
+) -> None:
+    reply = brain.answer_question(question, lang)
+    entry = real_kb().entry(reply.entry or "")
+    assert reply.status == "answer" and entry is not None
+    shown = reply.text + "\n" + reply.details
+    assert format_date(entry.as_of, lang) in shown
+    assert NUMERIC_DATE.findall(shown) == []

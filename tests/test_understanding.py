@@ -332,7 +332,9 @@ def test_the_first_of_several_questions_is_answered(brain: Brain) -> None:
 
 
 def test_a_contact_request_with_a_place_gets_the_ats_page(brain: Brain) -> None:
-    reply = brain.answer_question("siamo un'associazione di Mantova, chi contattiamo per l'alleanza?")
+    reply = brain.answer_question(
+        "siamo un'associazione di Mantova, chi contattiamo per l'alleanza?"
+    )
     assert "ats-valpadana.it" in reply.text
 
 
