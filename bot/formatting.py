@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date as _babel_date
@@ -27,6 +28,7 @@ DATE_STYLES = ("short", "medium", "long", "full")
 Number = int | float | Decimal
 
 
+@lru_cache(maxsize=8)
 def _locale(lang: str | None) -> Locale:
     """The Babel locale for a bot language; anything unknown reads as the default (Italian)."""
     return Locale.parse(lang if lang in LANGS else DEFAULT_LANG)
@@ -38,6 +40,12 @@ def format_date(value: date | datetime | str, lang: str | None, style: str = "lo
         value = date.fromisoformat(value[:10])
     if isinstance(value, datetime):
         value = value.date()
+    return _date_text(value, lang if lang in LANGS else DEFAULT_LANG, style)
+
+
+@lru_cache(maxsize=4096)
+def _date_text(value: date, lang: str, style: str) -> str:
+    """Babel's rendering, remembered: answers show the same few dates again and again."""
     if style not in DATE_STYLES:
         raise ValueError(f"unknown date style {style!r}; use one of {DATE_STYLES}")
     return _babel_date(value, format=style, locale=_locale(lang))

@@ -61,6 +61,7 @@ PARTIAL_ACTS = frozenset(
     }
 )
 TYPO_MIN_SCORE = 84
+MAX_TYPO_CACHE = 50_000
 
 
 class SmallTalk:
@@ -90,22 +91,37 @@ class SmallTalk:
         self._fillers = frozenset(w for filler in fillers for w in _squeeze(fold(filler).split()))
         order = list(priority) + [i for i in intents if i not in priority]
         self._rank = {intent: index for index, intent in enumerate(order)}
+        self._known = frozenset(self._by_first) | self._fillers
+        self._typos: dict[str, str] = {}
         self._vocabulary = sorted(
             {w for words, _ in self._phrases for w in words if len(w) >= TYPO_MIN_LENGTH}
         )
 
-    def _read(self, text: str) -> list[str]:
-        """The message's words, squeezed, with typos of small-talk words corrected."""
+    def _read(self, text: str, limit: int = MAX_SMALLTALK_WORDS) -> list[str]:
+        """The message's words, squeezed, with typos of small-talk words corrected.
+
+        Longer messages than `limit` words are not small talk: their words come back as
+        they are, uncorrected (the caller only counts them).
+        """
         words = _words(text)
-        known = self._by_first.keys() | self._fillers
+        if len(words) > limit:
+            return words
         for index, word in enumerate(words):
-            if len(word) >= TYPO_MIN_LENGTH and word not in known:
-                found = process.extractOne(
-                    word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_MIN_SCORE
-                )
-                if found is not None:
-                    words[index] = found[0]
+            if len(word) >= TYPO_MIN_LENGTH and word not in self._known:
+                words[index] = self._corrected(word)
         return words
+
+    def _corrected(self, word: str) -> str:
+        """The small-talk word `word` is a typo of, or `word` itself (remembered)."""
+        cached = self._typos.get(word)
+        if cached is None:
+            found = process.extractOne(
+                word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_MIN_SCORE
+            )
+            cached = found[0] if found is not None else word
+            if len(self._typos) < MAX_TYPO_CACHE:
+                self._typos[word] = cached
+        return cached
 
     def _acts_at(self, words: list[str], position: int) -> tuple[str, int] | None:
         for phrase, intent in self._by_first.get(words[position], ()):
@@ -140,7 +156,7 @@ class SmallTalk:
         "ciao come butta" -> ("how_are_you", ["butta"]); "sì", "ok" among other words say
         nothing of what the message is, so they are not read here.
         """
-        words = self._read(text)
+        words = self._read(text, MAX_PARTIAL_WORDS)
         if not words or len(words) > MAX_PARTIAL_WORDS:
             return None
         found = []
