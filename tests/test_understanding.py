@@ -348,3 +348,13 @@ def test_out_of_scope_that_shares_our_words(brain: Brain) -> None:
         "cresco di 2 cm all'anno è normale a 15 anni?",
     ):
         assert brain.answer_question(text).status == "fallback", text
+
+
+def test_our_words_in_another_sense_are_not_ours(brain: Brain) -> None:
+    for text in (
+        "come funziona il tentativo di conciliazione sindacale?",
+        "alleanza assicurazioni polizza vita",
+        "ATS Bergamo anagrafe canina microchip",
+    ):
+        assert brain.answer_question(text).status == "fallback", text
+    assert brain.answer_question("cos'è un'alleanza locale di conciliazione?").status == "answer"
