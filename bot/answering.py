@@ -110,6 +110,7 @@ class Answerer:
         self.texts = kb.texts
         self.places = kb.places
         self.lexicon = understander.lexicon
+        self._role_entry_ids = frozenset(self.lexicon.role_entries.values())
         self._topic_first: dict[str, Entry] = {}
         for entry in kb.entries:
             self._topic_first.setdefault(entry.topic, entry)
@@ -293,6 +294,15 @@ class Answerer:
             ]
             if for_orgs:
                 best, pool = for_orgs[0], for_orgs
+        mine = self.lexicon.role_entries.get(u.role or "")
+        if (
+            mine
+            and (best.entry_id in self._role_entry_ids or u.join)
+            and result.status == "answer"
+            and self.kb.entry(mine) is not None
+        ):
+            # "la scuola può entrare nell'alleanza?" is not answered with the comune's way.
+            best = Candidate(mine, best.score)
         first = self._first_question(u, ranked)
         if first is not None:
             best = first

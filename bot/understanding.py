@@ -93,10 +93,13 @@ class Lexicon(_Frozen):
 
     measures: dict[str, Measure]
     roles: dict[str, tuple[str, ...]]
+    # The entry that tells each kind of organisation how to join: another role's loses to it.
+    role_entries: dict[str, str] = Field(default_factory=dict)
     own_case: tuple[str, ...]
     contact: tuple[str, ...]
     current_period: tuple[str, ...] = ()
     amount: tuple[str, ...] = ()
+    join: tuple[str, ...] = ()
     out_of_scope: dict[str, OutOfScope] = Field(default_factory=dict)
     compare: tuple[str, ...] = ()
     situations: tuple[Situation, ...] = ()
@@ -104,7 +107,7 @@ class Lexicon(_Frozen):
     rewrite: dict[str, tuple[str, ...]] = Field(default_factory=dict)
 
     _lists = field_validator(
-        "own_case", "contact", "current_period", "amount", "compare", mode="before"
+        "own_case", "contact", "current_period", "amount", "join", "compare", mode="before"
     )(classmethod(lambda cls, v: _phrases(v)))
 
     @field_validator("rewrite", mode="before")
@@ -204,6 +207,7 @@ class Understanding:
     own_case: bool = False
     contact: bool = False
     amount: bool = False  # asks how much money
+    join: bool = False  # asks how to join (a Rete, an Alleanza)
     compare: bool = False
     out_of_scope: str | None = None  # the category of knowledge/understanding.yaml
     ats: str | None = None  # an ATS named by its name ("ATS Insubria"), when no place is
@@ -237,6 +241,7 @@ class Understander:
         self._own_case = PhraseSet(lexicon.own_case)
         self._contact = PhraseSet(lexicon.contact)
         self._amount = PhraseSet(lexicon.amount)
+        self._join = PhraseSet(lexicon.join)
         self._current = PhraseSet(lexicon.current_period)
         self._compare = PhraseSet(lexicon.compare)
         self._ats = self._ats_names(places)
@@ -278,6 +283,7 @@ class Understander:
             own_case=rest in self._own_case,
             contact=rest in self._contact,
             amount=rest in self._amount,
+            join=rest in self._join,
             compare=self._comparable(measures) >= 2 or (bool(measures) and rest in self._compare),
             out_of_scope=self.out_of_scope(rest, place is not None),
             ats=self.ats_named(folded) if place is None else None,
