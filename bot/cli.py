@@ -121,9 +121,10 @@ def _offline_brain(settings: Settings):  # type: ignore[no-untyped-def]
     """A brain for `ask` and `eval`, which keep no state: its store lives in a temporary
     folder that is deleted on the way out."""
     from bot.brain import Brain
+    from bot.cache import load_knowledge_cached
     from bot.store import SQLiteStore
 
-    kb = load_knowledge(settings.knowledge_dir)
+    kb = load_knowledge_cached(settings.knowledge_dir)
     with tempfile.TemporaryDirectory(prefix="conciliazione-") as folder:
         brain = Brain(kb, SQLiteStore(Path(folder)), settings)
         try:

@@ -65,19 +65,32 @@ class SmallTalk:
         self._vocabulary = sorted(
             {w for words, _ in self._phrases for w in words if len(w) >= TYPO_MIN_LENGTH}
         )
+        self._known = self._by_first.keys() | self._fillers  # never read as typos
+        self._corrections: dict[str, str] = {}
 
-    def _read(self, text: str) -> list[str]:
-        """The message's words, squeezed, with typos of small-talk words corrected."""
+    def _read(self, text: str, most: int) -> list[str]:
+        """The message's words, squeezed, with typos of small-talk words corrected.
+
+        A message of more than `most` words is not small talk: its words are not corrected.
+        """
         words = _squeeze(fold(text).split())
-        known = self._by_first.keys() | self._fillers
+        if len(words) > most:
+            return words
         for index, word in enumerate(words):
-            if len(word) >= TYPO_MIN_LENGTH and word not in known:
-                found = process.extractOne(
-                    word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_MIN_SCORE
-                )
-                if found is not None:
-                    words[index] = found[0]
+            if len(word) >= TYPO_MIN_LENGTH and word not in self._known:
+                words[index] = self._corrected(word)
         return words
+
+    def _corrected(self, word: str) -> str:
+        found = self._corrections.get(word)
+        if found is None:
+            best = process.extractOne(
+                word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_MIN_SCORE
+            )
+            found = word if best is None else best[0]
+            if len(self._corrections) < 10_000:
+                self._corrections[word] = found
+        return found
 
     def _acts_at(self, words: list[str], position: int) -> tuple[str, int] | None:
         for phrase, intent in self._by_first.get(words[position], ()):
@@ -92,7 +105,7 @@ class SmallTalk:
 
     def partial(self, text: str) -> str | None:
         """The small-talk act of a short message that holds one among other words."""
-        words = self._read(text)
+        words = self._read(text, MAX_PARTIAL_WORDS)
         if not words or len(words) > MAX_PARTIAL_WORDS:
             return None
         found = []
@@ -111,7 +124,7 @@ class SmallTalk:
 
     def intent(self, text: str) -> str | None:
         """The small-talk act if the whole message is small talk, else None."""
-        words = self._read(text)
+        words = self._read(text, MAX_SMALLTALK_WORDS)
         if not words or len(words) > MAX_SMALLTALK_WORDS:
             return None
         found: list[str] = []

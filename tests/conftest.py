@@ -4,6 +4,8 @@ shared helpers in tests/support.py."""
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,33 @@ import bot.services
 from bot.store import SQLiteStore, Store
 from tests.fakebotapi import BotApiEmulator, FakeBotApi
 from tests.pgcluster import Cluster, PostgresUnavailable, start_cluster
+
+_CACHE_HOME = pytest.StashKey[tuple[str, "str | None"]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The knowledge cache (bot/cache.py) of the test run in a folder of its own, removed after.
+
+    Set by the main process before pytest-xdist starts its workers, which inherit it: the CLI
+    subprocesses of every worker share one cache, and the user's own is left alone.
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    folder = tempfile.mkdtemp(prefix="conciliazione-test-cache-")
+    config.stash[_CACHE_HOME] = (folder, os.environ.get("XDG_CACHE_HOME"))
+    os.environ["XDG_CACHE_HOME"] = folder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    found = config.stash.get(_CACHE_HOME, None)
+    if found is None:
+        return
+    folder, before = found
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)
