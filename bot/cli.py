@@ -263,8 +263,9 @@ def _poster_username(args: argparse.Namespace, settings: Settings) -> str:
 
 def cmd_poster(args: argparse.Namespace, settings: Settings) -> int:
     from bot import posters
+    from bot.cache import load_knowledge_cached
 
-    kb = load_knowledge(settings.knowledge_dir)
+    kb = load_knowledge_cached(settings.knowledge_dir)
     available = posters.poster_topics(kb.texts)
     topics = list(dict.fromkeys(args.topic)) or available
     unknown = [topic for topic in topics if topic not in available]

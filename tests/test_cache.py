@@ -14,7 +14,7 @@ import bot
 import bot.cache as cache
 from bot.brain import Brain
 from bot.cache import cache_dir, cache_file, load_knowledge_cached, prebuilt_matcher
-from bot.knowledge import default_knowledge_dir, load_knowledge
+from bot.knowledge import KnowledgeBase, default_knowledge_dir, load_knowledge
 from bot.store import SQLiteStore
 from tests.support import cli_env, run_cli
 
@@ -22,10 +22,24 @@ QUESTION = "cos'è il fondo nasko?"
 MARKER = "Fondo NASKO (answer edited for the cache test)"
 
 
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, KnowledgeBase]:
+    """A copy of the real knowledge base (never edited) and its load from YAML."""
+    target = tmp_path_factory.mktemp("shared") / "knowledge"
+    shutil.copytree(default_knowledge_dir(), target)
+    return target, load_knowledge(target)
+
+
 @pytest.fixture
-def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the real knowledge base, and a cache folder of this test's own."""
+def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """This test's own cache folder."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+@pytest.fixture
+def folder(tmp_path: Path, cache_home: Path) -> Path:
+    """A copy of the real knowledge base that the test may edit."""
     target = tmp_path / "knowledge"
     shutil.copytree(default_knowledge_dir(), target)
     return target
@@ -53,13 +67,16 @@ def _answer(kb, text: str = QUESTION) -> str:  # type: ignore[no-untyped-def]
         brain.close()
 
 
-def test_a_cached_load_equals_a_yaml_load_and_brings_its_matcher(folder: Path) -> None:
-    first = load_knowledge_cached(folder)
+def test_a_cached_load_equals_a_yaml_load_and_brings_its_matcher(
+    shared: tuple[Path, KnowledgeBase], cache_home: Path
+) -> None:
+    folder, fresh = shared
+    first = load_knowledge_cached(folder)  # cold: from YAML, then written
     written = cache_file(folder)
-    assert written.is_file() and written.parent == cache_dir()
+    assert written.is_file() and written.parent == cache_dir() == cache_home / cache.APP_FOLDER
     again = load_knowledge_cached(folder)
     assert again is not first  # read back from the file
-    fresh = load_knowledge(folder)
+    assert again.directory == folder
     assert again.entries == fresh.entries
     assert again.texts.keys() == fresh.texts.keys()
     assert again.flows.keys() == fresh.flows.keys()
@@ -67,7 +84,7 @@ def test_a_cached_load_equals_a_yaml_load_and_brings_its_matcher(folder: Path) -
     assert len(again.places.comuni) == len(fresh.places.comuni)
     matcher = prebuilt_matcher(again)
     assert matcher is not None and matcher is not prebuilt_matcher(first)
-    brain = Brain(again, SQLiteStore(folder.parent / "data"))
+    brain = Brain(again, SQLiteStore(cache_home.parent / "data"))
     try:
         assert brain.matcher is matcher  # not indexed a second time
     finally:
@@ -77,36 +94,31 @@ def test_a_cached_load_equals_a_yaml_load_and_brings_its_matcher(folder: Path) -
         assert _answer(again, text) == _answer(fresh, text)
 
 
-def test_an_edited_yaml_file_is_read_again(folder: Path) -> None:
-    before = load_knowledge_cached(folder)
-    assert MARKER not in _answer(before)
-    old_file = cache_file(folder)
-    _edit_nasko_answer(folder)
-    assert cache_file(folder) != old_file
-    after = load_knowledge_cached(folder)
-    assert MARKER in _answer(after)
-    assert cache_file(folder).is_file()
-    assert MARKER in _answer(load_knowledge_cached(folder))  # and the new file is right too
-
-
-def test_the_command_line_answers_from_the_edited_file(folder: Path, tmp_path: Path) -> None:
-    env = cli_env(KNOWLEDGE_DIR=str(folder), XDG_CACHE_HOME=str(tmp_path / "cache"))
+def test_an_edited_yaml_file_is_read_again_by_the_command_line(
+    folder: Path, tmp_path: Path, cache_home: Path
+) -> None:
+    env = cli_env(KNOWLEDGE_DIR=str(folder), XDG_CACHE_HOME=str(cache_home))
     first = run_cli(["ask", "--json", "--lang", "it", QUESTION], env=env, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert MARKER not in json.loads(first.stdout)["text"]
-    assert list((tmp_path / "cache" / cache.APP_FOLDER).glob("knowledge-*.pickle"))
+    old_file = cache_file(folder)
+    assert old_file.is_file()  # written by the command
+
     _edit_nasko_answer(folder)
+    assert cache_file(folder) != old_file
     second = run_cli(["ask", "--json", "--lang", "it", QUESTION], env=env, cwd=tmp_path)
     assert second.returncode == 0, second.stderr
     assert MARKER in json.loads(second.stdout)["text"]
+    assert cache_file(folder).is_file()  # the new content's file ...
+    assert MARKER in _answer(load_knowledge_cached(folder))  # ... holds the new answer
 
 
-def test_a_current_cache_file_is_what_ask_uses_but_validate_and_reload_read_yaml(
-    folder: Path, tmp_path: Path
+def test_a_current_cache_file_is_trusted_but_reload_reads_yaml(
+    shared: tuple[Path, KnowledgeBase], tmp_path: Path, cache_home: Path
 ) -> None:
-    """A file under the current name is trusted by `ask` (so the cache really serves), never
-    by `validate` or `/reload`, which are what an editor runs after an edit."""
-    kb = load_knowledge(folder)
+    """A file under the current name is what the bot starts from (so the cache really
+    serves); `/reload`, what an editor runs after an edit, reads the YAML."""
+    folder, kb = shared
     entry = kb.entry("nasko-what")
     assert entry is not None
     poisoned_answer = entry.answer.model_copy(update={"it": "POISONED FROM THE CACHE"})
@@ -116,11 +128,6 @@ def test_a_current_cache_file_is_what_ask_uses_but_validate_and_reload_read_yaml
     from bot.matcher import Matcher
 
     cache._write(cache_file(folder), poisoned, Matcher(poisoned.entries, poisoned.synonyms))
-
-    env = cli_env(KNOWLEDGE_DIR=str(folder), XDG_CACHE_HOME=str(tmp_path / "cache"))
-    asked = run_cli(["ask", "--json", "--lang", "it", QUESTION], env=env, cwd=tmp_path)
-    assert "POISONED FROM THE CACHE" in json.loads(asked.stdout)["text"]
-
     brain = Brain(load_knowledge_cached(folder), SQLiteStore(tmp_path / "data"))
     try:
         assert "POISONED" in brain.answer_question(QUESTION, "it").text
@@ -129,64 +136,69 @@ def test_a_current_cache_file_is_what_ask_uses_but_validate_and_reload_read_yaml
     finally:
         brain.close()
 
-    (folder / "faq" / "broken.yaml").write_text("entries: [\n", encoding="utf-8")
-    checked = run_cli(["validate"], env=env, cwd=tmp_path)
-    assert checked.returncode == 1 and "broken.yaml" in checked.stdout
-
 
 @pytest.mark.parametrize(
     "damage", [b"", b"not a pickle", pickle.dumps(("a", "b")), pickle.dumps({"x": 1})]
 )
-def test_a_broken_cache_file_is_rebuilt(folder: Path, damage: bytes) -> None:
+def test_a_broken_cache_file_is_not_used(tmp_path: Path, damage: bytes) -> None:
+    path = tmp_path / "knowledge-x.pickle"
+    path.write_bytes(damage)
+    assert cache._read(path) is None
+    assert cache._read(tmp_path / "missing.pickle") is None
+
+
+def test_a_broken_cache_file_is_rebuilt(
+    shared: tuple[Path, KnowledgeBase], cache_home: Path
+) -> None:
+    folder, fresh = shared
     path = cache_file(folder)
     path.parent.mkdir(parents=True)
-    path.write_bytes(damage)
+    path.write_bytes(b"truncated")
     kb = load_knowledge_cached(folder)
-    assert len(kb.entries) == len(load_knowledge(folder).entries)
+    assert kb.entries == fresh.entries
     assert prebuilt_matcher(kb) is not None
-    # Left as it was: only a missing file is written, a broken one is read again next time
-    # and still ignored; the answer is right either way.
-    assert "NASKO" in _answer(kb)
+    assert cache._read(path) is not None  # replaced by a good one
 
 
 def test_a_cache_folder_that_cannot_be_written_only_costs_time(
-    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    shared: tuple[Path, KnowledgeBase], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    folder, fresh = shared
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the cache folder would be", encoding="utf-8")
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     kb = load_knowledge_cached(folder)
-    assert "NASKO" in _answer(kb)
+    assert kb.entries == fresh.entries
     assert blocker.is_file()
 
 
-def test_the_name_changes_with_the_version_and_the_code(
-    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_the_name_changes_with_the_version_the_code_and_the_folder(
+    shared: tuple[Path, KnowledgeBase], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    folder, _ = shared
     base = cache_file(folder)
-    monkeypatch.setattr(bot, "__version__", bot.__version__ + ".post1")
-    cache._environment_key.cache_clear()
-    assert cache_file(folder) != base
-    monkeypatch.undo()
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    cache._environment_key.cache_clear()
-    assert cache_file(folder) == base
+    try:
+        monkeypatch.setattr(bot, "__version__", bot.__version__ + ".post1")
+        cache._environment_key.cache_clear()
+        assert cache_file(folder) != base
+        monkeypatch.undo()
+        cache._environment_key.cache_clear()
+        assert cache_file(folder) == base
 
-    code = tmp_path / "code"
-    code.mkdir()
-    (code / "module.py").write_text("X = 1\n", encoding="utf-8")
-    monkeypatch.setattr(cache, "PACKAGE_DIR", code)
-    cache._environment_key.cache_clear()
-    one = cache_file(folder)
-    (code / "module.py").write_text("X = 2\n", encoding="utf-8")
-    cache._environment_key.cache_clear()
-    assert cache_file(folder) != one
-    monkeypatch.undo()
-    cache._environment_key.cache_clear()
+        code = tmp_path / "code"
+        code.mkdir()
+        (code / "module.py").write_text("X = 1\n", encoding="utf-8")
+        monkeypatch.setattr(cache, "PACKAGE_DIR", code)
+        cache._environment_key.cache_clear()
+        one = cache_file(folder)
+        (code / "module.py").write_text("X = 2\n", encoding="utf-8")
+        cache._environment_key.cache_clear()
+        assert cache_file(folder) != one
+    finally:
+        monkeypatch.undo()
+        cache._environment_key.cache_clear()
 
-
-def test_the_folder_name_is_part_of_the_key(folder: Path, tmp_path: Path) -> None:
+    # A copy elsewhere is another knowledge base (its /reload reads its own folder).
     twin = tmp_path / "twin"
     shutil.copytree(folder, twin)
-    assert cache_file(twin) != cache_file(folder)
-    assert load_knowledge_cached(twin).directory == twin
+    assert cache_file(twin) != base
