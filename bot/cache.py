@@ -19,6 +19,7 @@ files. Set `XDG_CACHE_HOME` to move it; when it cannot be written the bot just l
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import io
@@ -133,6 +134,8 @@ def _read(path: Path) -> tuple[KnowledgeBase, Any] | None:
         return None
     if not isinstance(kb, KnowledgeBase):
         return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # recently used: pruned last
     return kb, matcher
 
 
