@@ -188,6 +188,9 @@ def load_knowledge_cached(directory: Path | str | None = None) -> KnowledgeBase:
     found = _read(path) if path is not None else None
     if found is not None:
         kb, matcher = found
+        # The folder as this process names it (the file may come from another working folder):
+        # /reload reads it again.
+        object.__setattr__(kb, "directory", root)
     else:
         kb = load_knowledge(root)
         matcher = Matcher(kb.entries, kb.synonyms)

@@ -202,3 +202,16 @@ def test_the_name_changes_with_the_version_the_code_and_the_folder(
     twin = tmp_path / "twin"
     shutil.copytree(folder, twin)
     assert cache_file(twin) != base
+
+
+def test_the_same_folder_named_relatively_shares_the_file_and_keeps_its_name(
+    shared: tuple[Path, KnowledgeBase], cache_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder, fresh = shared
+    load_knowledge_cached(folder)  # written under the absolute name
+    monkeypatch.chdir(folder.parent)
+    relative = Path(folder.name)
+    assert cache_file(relative) == cache_file(folder)
+    kb = load_knowledge_cached(relative)
+    assert kb.directory == relative  # as this process named it: /reload reads it from here
+    assert kb.entries == fresh.entries
