@@ -96,7 +96,9 @@ class Brain:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Brain:
-        kb = load_knowledge(settings.knowledge_dir)
+        from bot.cache import load_knowledge_cached  # the disk cache: validated, indexed
+
+        kb = load_knowledge_cached(settings.knowledge_dir)
         store = open_store(
             settings.data_dir,
             settings.database_url.get(),

@@ -123,9 +123,10 @@ def _offline_brain(settings: Settings):  # type: ignore[no-untyped-def]
     """A brain for `ask` and `eval`, which keep no state: its store lives in a temporary
     folder that is deleted on the way out."""
     from bot.brain import Brain
+    from bot.cache import load_knowledge_cached
     from bot.store import SQLiteStore
 
-    kb = load_knowledge(settings.knowledge_dir)
+    kb = load_knowledge_cached(settings.knowledge_dir)
     with tempfile.TemporaryDirectory(prefix="conciliazione-") as folder:
         brain = Brain(kb, SQLiteStore(Path(folder)), settings)
         try:
@@ -263,10 +264,11 @@ def _poster_username(args: argparse.Namespace, settings: Settings) -> str:
 
 
 def cmd_poster(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.cache import load_knowledge_cached
     from bot.posters.build import FORMATS, build_poster, describe, write_atomically
     from bot.posters.links import deep_link, poster_topics
 
-    kb = load_knowledge(settings.knowledge_dir)
+    kb = load_knowledge_cached(settings.knowledge_dir)
     available = poster_topics(kb.texts)
     topics = list(dict.fromkeys(args.topic)) or available
     unknown = [topic for topic in topics if topic not in available]

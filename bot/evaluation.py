@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from bot.brain import Brain
+from bot.models import SafeLoader
 from bot.reply import Reply
 
 # Shipped with the package, so `eval` works installed; the full sets live in tests/eval/.
@@ -99,7 +100,7 @@ def _strings(value: Any) -> tuple[str, ...]:
 
 
 def load_cases(path: Path) -> list[Case]:
-    data: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    data: Any = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader) or []
     return [
         Case(
             q=str(item["q"]),

@@ -94,6 +94,7 @@ class Normaliser:
         }
         self.stop_words = frozenset((stops | EXTRA_STOP[lang]) - KEEP_WORDS)
         self._synonyms = self._compile_synonyms(synonyms)
+        self._synonym_starts = frozenset(key.split(" ", 1)[0] for key in self._synonyms[1])
         self._stem_cache: dict[str, str] = {}
 
     @staticmethod
@@ -118,6 +119,10 @@ class Normaliser:
         out: list[str] = []
         position = 0
         while position < len(words):
+            if words[position] not in self._synonym_starts:  # no variant starts here
+                out.append(words[position])
+                position += 1
+                continue
             for size in range(min(longest, len(words) - position), 0, -1):
                 canonical = table.get(" ".join(words[position : position + size]))
                 if canonical is not None:

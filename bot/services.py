@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.answering import Answerer
+from bot.cache import prebuilt_matcher
 from bot.compose import Composer
 from bot.knowledge import Entry, KnowledgeBase
 from bot.matcher import Matcher
@@ -40,7 +41,8 @@ class Knowledge:
         flows: Any,
         feedback_buttons: Callable[[str], tuple[Button, ...]] | None = None,
     ) -> Knowledge:
-        matcher = Matcher(kb.entries, kb.synonyms)
+        # A knowledge base from the disk cache (bot.cache) comes with its index already built.
+        matcher = prebuilt_matcher(kb) or Matcher(kb.entries, kb.synonyms)
         smalltalk = SmallTalk(kb.smalltalk, kb.fillers, kb.smalltalk_priority)
         lexicon = kb.understanding or Lexicon(measures={}, roles={}, own_case=(), contact=())
         understander = Understander(

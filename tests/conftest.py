@@ -4,6 +4,8 @@ shared helpers in tests/support.py."""
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,40 @@ import bot.services
 from bot.store import SQLiteStore, Store
 from tests.fakebotapi import BotApiEmulator, FakeBotApi
 from tests.pgcluster import Cluster, PostgresUnavailable, start_cluster
+
+_CACHE_HOME = pytest.StashKey[tuple["str | None", "str | None"]]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The knowledge cache (bot/cache.py) of the tests in a folder of their own.
+
+    In pytest's cache folder (`.pytest_cache/d/knowledge`) so that the next run starts warm,
+    else a temporary folder removed at the end. Set by the main process before pytest-xdist
+    starts its workers, which inherit it: the workers and every CLI subprocess share it, and
+    the user's own cache is left alone.
+    """
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    cache = getattr(config, "cache", None)
+    if cache is not None:
+        folder, remove = str(cache.mkdir("knowledge")), False
+    else:  # -p no:cacheprovider
+        folder, remove = tempfile.mkdtemp(prefix="conciliazione-test-cache-"), True
+    config.stash[_CACHE_HOME] = (folder if remove else None, os.environ.get("XDG_CACHE_HOME"))
+    os.environ["XDG_CACHE_HOME"] = folder
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    found = config.stash.get(_CACHE_HOME, None)
+    if found is None:
+        return
+    temporary, before = found
+    if before is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = before
+    if temporary is not None:
+        shutil.rmtree(temporary, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)

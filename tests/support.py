@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.brain import Brain
+from bot.cache import load_knowledge_cached
 from bot.chat import ChatContext
 from bot.knowledge import KnowledgeBase
-from bot.knowledge_loader import load_knowledge
 from bot.store import SQLiteStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +37,10 @@ CONTRACT_COMMANDS = (
 
 @lru_cache(maxsize=1)
 def real_kb() -> KnowledgeBase:
-    return load_knowledge()
+    """The embedded knowledge base as the bot loads it: through the disk cache (bot/cache.py),
+    so each test worker unpickles it instead of validating the YAML and indexing it again
+    (tests/test_knowledge.py and tests/test_cache.py load the YAML itself)."""
+    return load_knowledge_cached()
 
 
 def make_brain(data_dir: Path) -> Brain:

@@ -18,6 +18,8 @@ from typing import Any
 import pytest
 import yaml
 
+from bot.models import SafeLoader  # libyaml's loader when available
+
 EVAL_DIR = Path(__file__).resolve().parent / "eval"
 FILES = {
     "dev": "conversations-dev.yaml",
@@ -113,7 +115,7 @@ HOLDOUT2_MIN_EMERGENCIES = 3
 
 
 def _load(name: str) -> list[dict[str, Any]]:
-    data = yaml.safe_load((EVAL_DIR / name).read_text(encoding="utf-8"))
+    data = yaml.load((EVAL_DIR / name).read_text(encoding="utf-8"), Loader=SafeLoader)
     assert isinstance(data, list) and data, f"{name} must be a non-empty YAML list"
     return data
 

@@ -16,6 +16,7 @@ import yaml
 from bot.flows import FlowEngine, load_flows
 from bot.flows.cases import load_cases, play_case
 from bot.flows.schema import Flow, LText
+from bot.models import SafeLoader  # libyaml's loader when available
 from bot.reply import Reply
 from bot.store import SQLiteStore
 from bot.texts import Texts
@@ -30,7 +31,7 @@ CASES = load_cases(Path(__file__).parent / "flow_cases")
 def ui_texts() -> Texts:
     merged: dict[str, dict[str, str]] = {}
     for path in sorted((KNOWLEDGE / "ui").glob("*.yaml")):
-        merged.update(yaml.safe_load(path.read_text(encoding="utf-8"))["texts"])
+        merged.update(yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)["texts"])
     return Texts(merged)
 
 

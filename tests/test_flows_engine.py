@@ -11,6 +11,7 @@ import yaml
 
 from bot.flows import FlowEngine, load_flows
 from bot.flows.schema import LText
+from bot.models import SafeLoader  # libyaml's loader when available
 from bot.reply import Reply
 from bot.store import SQLiteStore
 from bot.texts import Texts
@@ -22,7 +23,7 @@ TODAY = date(2026, 11, 20)
 def ui_texts() -> Texts:
     merged: dict[str, dict[str, str]] = {}
     for path in sorted((KNOWLEDGE / "ui").glob("*.yaml")):
-        merged.update(yaml.safe_load(path.read_text(encoding="utf-8"))["texts"])
+        merged.update(yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)["texts"])
     return Texts(merged)
 
 

@@ -40,6 +40,7 @@ from bot.flows.rules import Verdict, decide, evaluation_date, prune
 from bot.flows.schema import NUMERIC_TYPES, UNKNOWN, Flow, Step
 from bot.flows.session import RECAP, SLOT
 from bot.formatting import format_number
+from bot.models import SafeLoader
 from bot.reply import Reply
 from bot.store import Store
 
@@ -66,7 +67,7 @@ def load_cases(folder: Path) -> list[FlowCase]:
     """Every case of every file in `folder`; a malformed file raises ValueError naming it."""
     cases: list[FlowCase] = []
     for path in sorted(Path(folder).glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
         if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
             raise ValueError(f"{path}: expected 'flow:', 'today:' and 'cases:' with a list")
         flow_id = str(data["flow"])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.normalise import fold
 
@@ -91,14 +92,28 @@ class Tok:
 
 def tokenize(text: str) -> list[Tok]:
     """The words of `text` (letters or digits), folded, with their context."""
+    # The finders read one message several times: its tokens are computed once (Tok is frozen).
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=1024)
+def _tokens(text: str) -> tuple[Tok, ...]:
     tokens: list[Tok] = []
+    size = len(text)
     for match in TOKEN_RE.finditer(text):
         norm = fold(match.group())
         if not norm or " " in norm:  # letters fold drops (other scripts): no place name
             continue
         start, end = match.span()
-        before = text[:start].rstrip()
-        rest = text[end:].lstrip()
+        # The nearest non-space characters before and after (no copy of the text's ends).
+        back = start - 1
+        while back >= 0 and text[back].isspace():
+            back -= 1
+        ahead = end
+        while ahead < size and text[ahead].isspace():
+            ahead += 1
+        before = text[back] if back >= 0 else ""
+        after = text[ahead] if ahead < size else ""
         tokens.append(
             Tok(
                 orig=match.group(),
@@ -106,14 +121,15 @@ def tokenize(text: str) -> list[Tok]:
                 key=SAINT if norm in SAINT_FORMS else norm,
                 start=start,
                 end=end,
-                sentence_start=not before or before[-1] in SENTENCE_END,
-                in_parens=before.endswith("(") and rest.startswith(")"),
-                after=rest[:1],
+                sentence_start=not before or before in SENTENCE_END,
+                in_parens=before == "(" and after == ")",
+                after=after,
             )
         )
-    return tokens
+    return tuple(tokens)
 
 
+@lru_cache(maxsize=1024)
 def shouting(text: str) -> bool:
     """ALL CAPS text: capital letters say nothing about names."""
     letters = [ch for ch in text if ch.isalpha()]

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz, process
 
+from bot.cache import prebuilt_matcher
 from bot.knowledge import KnowledgeBase
 from bot.matcher import CLARIFY_THRESHOLD, Matcher
 from bot.normalise import fold
@@ -121,7 +122,7 @@ class Suggester:
     def __init__(self, kb: KnowledgeBase | None, matcher: Matcher | None = None) -> None:
         self.kb = kb
         if matcher is None and kb is not None:
-            matcher = Matcher(kb.entries, kb.synonyms)
+            matcher = prebuilt_matcher(kb) or Matcher(kb.entries, kb.synonyms)
         self.matcher = matcher
         self.files = entry_files(kb) if kb is not None else {}
 

@@ -6,8 +6,8 @@ import json
 import sys
 from pathlib import Path
 
+from bot.cache import load_knowledge_cached
 from bot.knowledge import KnowledgeBase, KnowledgeError
-from bot.knowledge_loader import load_knowledge
 from bot.report.model import Report, build_report
 from bot.report.rendering import render_html, render_text
 from bot.settings import Settings
@@ -19,7 +19,7 @@ def load_report(settings: Settings) -> Report:
     problems: list[str] = []
     kb: KnowledgeBase | None
     try:
-        kb = load_knowledge(settings.knowledge_dir)
+        kb = load_knowledge_cached(settings.knowledge_dir)  # YAML when the cache is stale
     except KnowledgeError as exc:
         kb, problems = None, exc.problems
     days = settings.retention_days

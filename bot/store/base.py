@@ -6,7 +6,6 @@ Two backends implement `Store`: `SQLiteStore` (embedded, the default) and `Postg
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import logging
@@ -15,7 +14,10 @@ from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:  # asyncio is imported by the doors that hold chat locks, not by `ask`
+    import asyncio
 
 logger = logging.getLogger(__name__)
 
@@ -266,6 +268,8 @@ class ChatLocks:
         if chat is None:
             yield
             return
+        import asyncio
+
         lock = self._locks.setdefault(chat, asyncio.Lock())
         self._users[chat] = self._users.get(chat, 0) + 1
         try:

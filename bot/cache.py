@@ -1,0 +1,202 @@
+"""A disk cache of the validated knowledge base and its matcher index, for a quick start-up.
+
+Loading and validating `knowledge/` (with the 7,900 comuni of Italy) and indexing the
+phrasings take ~1 s of CPU; unpickling what they give takes a tenth of that. The cache file is
+named after a SHA-256 of everything the result depends on:
+- the bytes of every file under the knowledge folder, and the folder's absolute path;
+- the bytes of every Python file of the `bot` package (a code change is a new cache, even at
+  the same version), the package version and the cache format;
+- the Python version and the installed distributions (their `*.dist-info` names, which carry
+  the versions: pydantic, numpy, the list of comuni of python-codicefiscale ...).
+A file that is missing, unreadable, truncated or of another format is ignored and rebuilt from
+YAML; nothing is ever trusted across versions. `validate` and the admin's `/reload` always
+read the YAML (bot.knowledge.load_knowledge): they are what an editor runs after an edit.
+
+The cache lives in `$XDG_CACHE_HOME/conciliazione-bot` (default `~/.cache/conciliazione-bot`),
+a folder only its user can read: a pickle is code, so the folder is trusted like the user's own
+files. Set `XDG_CACHE_HOME` to move it; when it cannot be written the bot just loads from YAML.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import io
+import logging
+import os
+import pickle
+import sys
+import tempfile
+import weakref
+from pathlib import Path
+from typing import Any
+
+import bot
+from bot.knowledge import KnowledgeBase
+from bot.knowledge_loader import default_knowledge_dir, load_knowledge
+
+logger = logging.getLogger(__name__)
+
+FORMAT = 1  # bump when what the file holds changes shape
+APP_FOLDER = "conciliazione-bot"
+KEEP_FILES = 8  # older cache files beyond this many are removed (edited copies, old versions)
+PACKAGE_DIR = Path(bot.__file__).resolve().parent
+
+# A knowledge base loaded from the cache -> its matcher, unpickled with it (see prebuilt_matcher).
+_MATCHERS: dict[int, tuple[weakref.ref[KnowledgeBase], Any]] = {}
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / APP_FOLDER
+
+
+def _hash_tree(digest: Any, root: Path, pattern: str) -> None:
+    """Feed every file under `root` matching `pattern` (relative name and bytes) to `digest`."""
+    for path in sorted(root.rglob(pattern)):
+        if path.is_file() and "__pycache__" not in path.parts:
+            name = path.relative_to(root).as_posix().encode()
+            data = path.read_bytes()
+            digest.update(b"%d:%s%d:" % (len(name), name, len(data)))
+            digest.update(data)
+
+
+@functools.lru_cache(maxsize=1)
+def _environment_key() -> bytes:
+    """What does not change while a process runs: code, versions, installed distributions."""
+    digest = hashlib.sha256()
+    digest.update(f"{FORMAT}|{bot.__version__}|{sys.version}|{sys.platform}\n".encode())
+    _hash_tree(digest, PACKAGE_DIR, "*.py")
+    for entry in sys.path:
+        if Path(entry).name in ("site-packages", "dist-packages"):
+            try:
+                names = sorted(n for n in os.listdir(entry) if n.endswith(".dist-info"))
+            except OSError:
+                continue
+            digest.update(f"{entry}\n{','.join(names)}\n".encode())
+    return digest.digest()
+
+
+def cache_key(directory: Path) -> str:
+    """The SHA-256 naming the cache file of the knowledge folder `directory`, as it is now."""
+    digest = hashlib.sha256(_environment_key())
+    digest.update(str(directory.resolve()).encode() + b"\n")
+    _hash_tree(digest, directory, "*")
+    return digest.hexdigest()
+
+
+def cache_file(directory: Path) -> Path:
+    return cache_dir() / f"knowledge-{cache_key(directory)[:40]}.pickle"
+
+
+def _rewrap(function: Any, maxsize: int | None, typed: bool) -> Any:
+    return functools.lru_cache(maxsize=maxsize, typed=typed)(function)
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles an lru_cache around a bound method (a per-object memo) as a fresh, empty one."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, functools._lru_cache_wrapper) and hasattr(obj.__wrapped__, "__self__"):
+            parameters = obj.cache_parameters()
+            return _rewrap, (obj.__wrapped__, parameters["maxsize"], parameters["typed"])
+        return NotImplemented
+
+
+def _dumps(value: Any) -> bytes:
+    buffer = io.BytesIO()
+    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(value)
+    return buffer.getvalue()
+
+
+def _remember(kb: KnowledgeBase, matcher: Any) -> None:
+    key = id(kb)
+    _MATCHERS[key] = (weakref.ref(kb, lambda _: _MATCHERS.pop(key, None)), matcher)
+
+
+def prebuilt_matcher(kb: KnowledgeBase) -> Any:
+    """The matcher built (or unpickled) with `kb` by load_knowledge_cached, else None."""
+    found = _MATCHERS.get(id(kb))
+    if found is not None and found[0]() is kb:
+        return found[1]
+    return None
+
+
+def _read(path: Path) -> tuple[KnowledgeBase, Any] | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        kb, matcher = pickle.loads(data)
+    except Exception as exc:  # noqa: BLE001 - any broken file is only a cache miss
+        logger.info("knowledge cache %s unusable (%s): rebuilding", path.name, exc)
+        return None
+    if not isinstance(kb, KnowledgeBase):
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # recently used: pruned last
+    return kb, matcher
+
+
+def _write(path: Path, kb: KnowledgeBase, matcher: Any) -> None:
+    """Write atomically (several processes may start at once); prune older files."""
+    try:
+        data = _dumps((kb, matcher))
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".knowledge-")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        olders = sorted(
+            (p for p in path.parent.glob("knowledge-*.pickle") if p != path),
+            key=lambda p: p.stat().st_mtime,
+            reverse=True,
+        )
+        for old in olders[KEEP_FILES - 1 :]:
+            old.unlink(missing_ok=True)
+    except (OSError, pickle.PicklingError, TypeError, AttributeError) as exc:
+        logger.info("knowledge cache not written (%s): loading from YAML next time too", exc)
+
+
+def _same_key(root: Path, path: Path) -> bool:
+    try:
+        return cache_file(root) == path
+    except (OSError, RuntimeError):
+        return False
+
+
+def load_knowledge_cached(directory: Path | str | None = None) -> KnowledgeBase:
+    """load_knowledge(directory), from the disk cache when it is current (same validation).
+
+    Also builds (or unpickles) the matcher index, which Knowledge.build then takes from
+    prebuilt_matcher instead of indexing again. Raises KnowledgeError as load_knowledge does.
+    """
+    from bot.matcher import Matcher
+
+    root = Path(directory) if directory else default_knowledge_dir()
+    if not root.is_dir():
+        return load_knowledge(root)  # its own clear error
+    try:
+        path: Path | None = cache_file(root)
+    except (OSError, RuntimeError):  # RuntimeError: no home folder to put it in
+        path = None
+    found = _read(path) if path is not None else None
+    if found is not None:
+        kb, matcher = found
+        # The folder as this process names it (the file may come from another working folder):
+        # /reload reads it again.
+        object.__setattr__(kb, "directory", root)
+    else:
+        kb = load_knowledge(root)
+        matcher = Matcher(kb.entries, kb.synonyms)
+        # Not if a file changed while it was read: the name would not match what was loaded.
+        if path is not None and _same_key(root, path):
+            _write(path, kb, matcher)
+    _remember(kb, matcher)
+    return kb
