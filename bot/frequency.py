@@ -1,14 +1,17 @@
 """Word frequencies on the Zipf scale, from a table shipped in the package.
 
-The table (`bot/data/word_frequency.txt.gz`) is wordfreq 3.1's "small" Italian and English
+The table (`bot/data/word_frequency.bin.gz`) is wordfreq 3.1's "small" Italian and English
 lists (every word at least once per million words, Zipf >= 3), written out by
-`tools/word_frequencies.py`. `zipf_frequency(word, lang)` gives the value wordfreq's
-`zipf_frequency(word, lang, wordlist="small")` gives: same case folding, splitting of a word
-into tokens (elided articles "l'acqua", hyphens), estimates for numbers and the same rounding,
-so the bot's answers do not change; tests/test_frequency.py holds the proof. It is exact for
-the words the bot looks up (folded words: lower-case letters and digits) and for words in
-Latin script with accents, capitals, apostrophes, dots and commas; symbols and the scripts of
-other languages (emoji, CJK) are outside what it reproduces.
+`tools/word_frequencies.py`; in memory each language is one sorted blob of words and two
+arrays (~1 MB for both, where a dict of str would take ~5 MB).
+
+`zipf_frequency(word, lang)` gives what wordfreq's `zipf_frequency(word, lang,
+wordlist="small")` gives: same case folding, splitting of a word into tokens (elided articles
+"l'acqua", hyphens, emoji), estimates for numbers and the same rounding, so the bot's answers
+do not change; tests/test_frequency.py holds the proof. It is exact for the words the bot looks
+up (folded words: lower-case letters and digits) and for words in Latin script with accents,
+capitals, apostrophes, dots and commas; scripts written without spaces (CJK, Thai) are outside
+what it reproduces.
 """
 
 from __future__ import annotations
@@ -16,13 +19,16 @@ from __future__ import annotations
 import gzip
 import math
 import re
+import sys
 import unicodedata
+from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
 LANGS = ("it", "en")
-TABLE = "word_frequency.txt.gz"
+TABLE = "word_frequency.bin.gz"
 TABLE_PATH = Path(__file__).resolve().parent / "data" / TABLE
 _MINIMUM = 1e-9  # wordfreq's floor: Zipf 0, for a word it does not know
 
@@ -59,18 +65,74 @@ _ELISION = re.compile(r"\w\w?'(?=[aehiouyáéíóúàèìòùâêîôûåïöœ]
 _CURLY_QUOTES = str.maketrans(dict.fromkeys("\u02bc\u2018\u2019\u201a\u201b", "'"))
 
 
+class _Table:
+    """One language's words sorted by their UTF-8 bytes, in one blob, with their buckets."""
+
+    __slots__ = ("_blob", "_starts", "_prefixes", "_buckets")
+
+    def __init__(self, blob: bytes, buckets: array[int]) -> None:
+        self._blob = blob  # every word followed by a newline
+        self._buckets = buckets
+        self._starts = array("I", [0])
+        self._starts.extend(match.end() for match in _NEWLINE.finditer(blob))
+        # The first two bytes of each word as a number: bisected in C, they narrow a lookup
+        # to a few dozen words.
+        self._prefixes = array("H", (_prefix(self._word(i)) for i in range(len(buckets))))
+
+    def _word(self, index: int) -> bytes:
+        return self._blob[self._starts[index] : self._starts[index + 1] - 1]
+
+    def get(self, word: str) -> int | None:
+        """The word's frequency bucket in centibels below 1, None when it is not listed."""
+        key = word.encode("utf-8")
+        prefix = _prefix(key)
+        low = bisect_left(self._prefixes, prefix)
+        high = bisect_right(self._prefixes, prefix, low)
+        index = bisect_left(range(high), key, low, high, key=self._word)
+        if index < high and self._word(index) == key:
+            return self._buckets[index]
+        return None
+
+    def nbytes(self) -> int:
+        """Memory held by the table."""
+        parts = (self._blob, self._starts, self._prefixes, self._buckets)
+        return sum(sys.getsizeof(part) for part in parts)
+
+
+_NEWLINE = re.compile(b"\n")
+
+
+def _prefix(word: bytes) -> int:
+    return (word[0] << 8 | (word[1] if len(word) > 1 else 0)) if word else 0
+
+
+def read_table(data: bytes) -> dict[str, tuple[bytes, array[int]]]:
+    """Per language, (sorted words each followed by a newline, their buckets) from the file."""
+    found: dict[str, tuple[bytes, array[int]]] = {}
+    position = 0
+    while position < len(data):
+        end = data.index(b"\n", position) + 1
+        line = data[position:end].decode("ascii")
+        position = end
+        if line.startswith("#"):
+            continue
+        lang, count, size = line.split()
+        blob = data[position : position + int(size)]
+        position += int(size)
+        buckets = array("H")
+        buckets.frombytes(data[position : position + 2 * int(count)])
+        position += 2 * int(count)
+        if sys.byteorder != "little":
+            buckets.byteswap()
+        found[lang] = (blob, buckets)
+    return found
+
+
 @lru_cache(maxsize=1)
-def _tables() -> dict[str, dict[str, int]]:
-    """Per language, word -> frequency bucket in centibels below 1 (Zipf = 9 - bucket / 100)."""
-    tables: dict[str, dict[str, int]] = {lang: {} for lang in LANGS}
-    shared: dict[str, str] = {}  # one string object for a word in both lists
-    with gzip.open(TABLE_PATH, "rt", encoding="utf-8") as lines:
-        rows = [line.rstrip("\n").split("\t") for line in lines if not line.startswith("#")]
-    for lang, bucket, words in rows:
-        table, level = tables[lang], int(bucket)
-        for word in words.split(" "):
-            table[shared.setdefault(word, word)] = level
-    return tables
+def _tables() -> dict[str, _Table]:
+    with gzip.open(TABLE_PATH, "rb") as handle:
+        sections = read_table(handle.read())
+    return {lang: _Table(*sections[lang]) for lang in LANGS}
 
 
 def tokens(text: str) -> list[str]:
@@ -146,4 +208,8 @@ def zipf_frequency(word: str, lang: str) -> float:
 
 def top_words(lang: str) -> Iterator[str]:
     """The words of `lang` from the most frequent, without numbers (wordfreq's top_n_list)."""
-    return (word for word in _tables()[lang] if not _MULTI_DIGIT.match(word))
+    table = _tables()[lang]
+    # wordfreq lists a bucket's words in alphabetical (code point) order, as UTF-8 sorts.
+    order = sorted(range(len(table._buckets)), key=table._buckets.__getitem__)
+    words = (table._word(index).decode("utf-8") for index in order)
+    return (word for word in words if not _MULTI_DIGIT.match(word))
