@@ -40,7 +40,7 @@ if mode == "knowledge":
     out["reload_ms"] = round(1000 * (time.perf_counter() - started))
     del kb2
     gc.collect()
-    out["loaded_mb"] = round(status("VmRSS"), 1)  # before any question (caches, wordfreq)
+    out["loaded_mb"] = round(status("VmRSS"), 1)  # before any question (caches)
     places = kb.places
     questions = ["a chi mi rivolgo a Breno?", "sono di Lodi", "nasko a Torino?",
                  "Buongiorno, abito a Cassano d'Adda in provincia di Milano e lavoro a Milano: "

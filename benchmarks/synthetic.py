@@ -24,18 +24,19 @@ import random
 import shutil
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import yaml
-from wordfreq import top_n_list
 
+from bot.frequency import top_words
 from bot.knowledge import MAX_SHORT_ANSWER_CHARS, Entry, KnowledgeBase
 from bot.knowledge_loader import default_knowledge_dir, load_knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_FILE = ROOT / "tests" / "eval" / "dev.yaml"
-# Words ranked here in wordfreq's lists are real but specific ("rare tokens").
+# Words ranked here in wordfreq's lists (bot/frequency.py) are real but specific ("rare tokens").
 RARE_RANKS = (2_500, 30_000)
 MIN_WORD_LENGTH = 5
 ENTRIES_PER_FILE = 500
@@ -53,7 +54,7 @@ def _real_kb() -> KnowledgeBase:
 def rare_words(lang: str) -> tuple[str, ...]:
     """Real words of `lang`, specific enough to tell entries apart."""
     low, high = RARE_RANKS
-    words = top_n_list(lang, high)[low:]
+    words = list(islice(top_words(lang), high))[low:]
     return tuple(
         w for w in words if w.isalpha() and len(w) >= MIN_WORD_LENGTH and w not in BLOCKLIST
     )

@@ -15,8 +15,8 @@ import re
 from functools import lru_cache
 
 from stop_words import get_stop_words
-from wordfreq import zipf_frequency
 
+from bot.frequency import zipf_frequency
 from bot.normalise import fold
 
 # A message switches a chat's language only with this many words and this lead in votes.
@@ -76,9 +76,7 @@ def _word_vote(raw: str) -> str | None:
     # Proper names ("Bergamo", "Anna") say nothing about the language of the sentence.
     if len(word) < MIN_FREQUENCY_WORD or word.isdigit() or raw[:1].isupper() or " " in word:
         return None
-    lead = zipf_frequency(word, "it", wordlist="small") - zipf_frequency(
-        word, "en", wordlist="small"
-    )
+    lead = zipf_frequency(word, "it") - zipf_frequency(word, "en")
     if abs(lead) < FREQUENCY_LEAD:
         return None
     return "it" if lead > 0 else "en"

@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from rapidfuzz import fuzz, process, utils
-from wordfreq import zipf_frequency
 
+from bot.frequency import zipf_frequency
 from bot.knowledge import Entry
 from bot.language import detect_language
 from bot.normalise import Normaliser, Vocabulary, acronyms, fold
@@ -92,7 +92,7 @@ def decide(ranked: Sequence[Candidate], norm: str = "") -> MatchResult:
 
 def specificity(word: str, lang: str) -> float:
     """1.0 for rare or technical words, down to MIN_UNKNOWN_SHARE for everyday ones."""
-    zipf = zipf_frequency(word, lang, wordlist="small")
+    zipf = zipf_frequency(word, lang)
     return min(1.0, max(MIN_UNKNOWN_SHARE, (COMMON_ZIPF - zipf) / ZIPF_SPAN))
 
 

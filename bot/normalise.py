@@ -22,7 +22,8 @@ import snowballstemmer
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from stop_words import get_stop_words
-from wordfreq import zipf_frequency
+
+from bot.frequency import zipf_frequency
 
 # Question words are meaningful for us (amount vs requirements vs where to apply).
 KEEP_WORDS = frozenset(
@@ -220,9 +221,7 @@ class Vocabulary:
         cached = self._cache.get(word)
         if cached is not None:
             return cached
-        if any(
-            zipf_frequency(word, lang, wordlist="small") >= REAL_WORD_ZIPF for lang in self._langs
-        ):
+        if any(zipf_frequency(word, lang) >= REAL_WORD_ZIPF for lang in self._langs):
             # An everyday word ("abito", "Lecco") is not a typo of a word we know.
             self._cache[word] = word
             return word

@@ -17,8 +17,8 @@ from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
-from wordfreq import zipf_frequency
 
+from bot.frequency import zipf_frequency
 from bot.places.cues import Cues, cues_at
 from bot.places.dataset import Named
 from bot.places.entities import OutsidePlace
@@ -212,4 +212,4 @@ class OutsideFinder:
 @lru_cache(maxsize=8192)
 def _is_common(word: str) -> bool:
     """An everyday Italian or English word (or a very common name) per wordfreq."""
-    return any(zipf_frequency(word, lang, wordlist="small") >= COMMON_ZIPF for lang in ("it", "en"))
+    return any(zipf_frequency(word, lang) >= COMMON_ZIPF for lang in ("it", "en"))
