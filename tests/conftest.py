@@ -123,7 +123,8 @@ def pg_url(pg_cluster: Cluster) -> str:
     return pg_cluster.new_database()
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+# PostgreSQL starts a server per test worker: its half runs with the whole suite (slow).
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.slow)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     """The same store tests against both backends."""
     if request.param == "sqlite":

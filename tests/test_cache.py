@@ -95,6 +95,7 @@ def test_a_cached_load_equals_a_yaml_load_and_brings_its_matcher(
         assert _answer(again, text) == _answer(fresh, text)
 
 
+@pytest.mark.slow  # the command line, twice, in fresh processes
 def test_an_edited_yaml_file_is_read_again_by_the_command_line(
     folder: Path, tmp_path: Path, cache_home: Path
 ) -> None:

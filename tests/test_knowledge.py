@@ -147,6 +147,7 @@ def test_ui_text_missing_translation(kb_copy: Path) -> None:
     assert any("text 'extra.key': en: missing translation" in p for p in problems), problems
 
 
+@pytest.mark.slow  # the command line in fresh processes
 def test_validate_cli_exit_codes(kb_copy: Path) -> None:
     ok = subprocess.run([sys.executable, "-m", "bot", "validate"], capture_output=True, text=True)
     assert ok.returncode == 0, ok.stdout + ok.stderr
@@ -160,6 +161,7 @@ def test_validate_cli_exit_codes(kb_copy: Path) -> None:
     assert "knowledge/faq/broken.yaml" in bad.stdout
 
 
+@pytest.mark.slow  # the bot process itself
 def test_bot_refuses_to_start_on_invalid_knowledge(kb_copy: Path, tmp_path: Path) -> None:
     _add_file(kb_copy, "broken.yaml", "entries: [\n")
     env = {"KNOWLEDGE_DIR": str(kb_copy), "BOT_DATA_DIR": str(tmp_path / "data"), "PATH": ""}

@@ -17,6 +17,9 @@ from bot.evaluation import DEFAULT_EVAL_FILE
 from bot.knowledge_loader import default_knowledge_dir
 from tests.support import ROOT, cli_env, free_port, run_cli
 
+# Each test runs the command line in a fresh process, as a newcomer would: end to end.
+pytestmark = pytest.mark.slow
+
 TOKEN = "123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
 
 

@@ -33,7 +33,8 @@ def brain(data_dir: Path) -> Brain:
     return make_brain(data_dir)
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
+# PostgreSQL starts a server per test worker: its half runs with the whole suite (slow).
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.slow)])
 def any_brain(request: pytest.FixtureRequest, data_dir: Path) -> Iterator[Brain]:
     """The brain on either store backend: the privacy guarantees hold on both."""
     if request.param == "sqlite":
@@ -260,6 +261,7 @@ def test_retention_is_configurable(tmp_path: Path) -> None:
     assert store.questions() == []
 
 
+@pytest.mark.slow  # a PostgreSQL server
 def test_after_cancellami_no_row_in_postgresql_names_the_user(pg_url: str) -> None:
     """On the shared database too, nothing names the user once they asked to be forgotten."""
     import psycopg

@@ -87,6 +87,7 @@ def test_readyz_follows_the_database_and_no_message_is_lost(
             assert stop_all([replica], forwarder) == [0], replica.tail()
 
 
+@pytest.mark.slow  # the bot process itself
 def test_polling_mode_serves_health_and_metrics_on_metrics_port(tmp_path: Path) -> None:
     """Without a webhook, METRICS_PORT serves the same /healthz, /readyz and /metrics."""
     import os

@@ -42,6 +42,9 @@ from tests.replicas import (
 )
 from tests.support import real_kb
 
+# Several bot processes and a PostgreSQL cluster: end to end.
+pytestmark = pytest.mark.slow
+
 REPLY_TIMEOUT = 15.0
 VERDICT_MARKS = ("✅", "❌", "⚠️")
 

@@ -103,6 +103,7 @@ async def test_files_go_as_multipart(server: Server, bot: Bot) -> None:
     assert "modulo.pdf" in got["fields"].values()
 
 
+@pytest.mark.slow  # waits for a real time-out
 async def test_a_server_too_slow_to_answer_is_a_time_out(server: Server, bot: Bot) -> None:
     server.get_me_delay = 2.0
     with pytest.raises(TimedOut):

@@ -28,6 +28,7 @@ async def test_an_update_is_answered_once_and_a_failure_leaves_it_open(store: St
         await gate.close()
 
 
+@pytest.mark.slow  # a PostgreSQL server
 async def test_two_replicas_handle_one_chat_in_turn_and_one_update_once(pg_url: str) -> None:
     """(SQLite serves one process: there the door's own per-chat lock orders a chat.)"""
     from bot.store.postgres import PostgresStore
