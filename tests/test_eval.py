@@ -1,8 +1,10 @@
 """Answer quality gates: the accuracy reached on the evaluation sets must not regress.
 
 dev.yaml and dev2.yaml (written independently of each other and of the knowledge base) are
-what the matcher was tuned on; holdout.yaml was never used for tuning, so its figures are the
-honest estimate for unseen questions. The floors are the levels reached
+what the matcher was tuned on; holdout.yaml was held out until the session that wrote
+conversations-holdout2.yaml, which tuned on it (tests/eval/README.md). Only
+conversations-holdout2.yaml is held out now: its figures are the honest estimate for unseen
+questions. The floors are the levels reached
 (see the notes in README.md) minus one or two cases of slack, so an edit to the knowledge base
 or the matcher that loses answers fails here. Raise them when you improve the matcher.
 """
@@ -17,9 +19,9 @@ from tests.support import EVAL_DIR, make_brain
 
 # (in-scope answer accuracy, out-of-scope fallback accuracy) floors, in percent.
 FLOORS = {
-    "dev.yaml": (98.0, 95.0),  # reached 98.7 / 96.8
-    "dev2.yaml": (96.5, 90.0),  # reached 97.9 / 91.4
-    "holdout.yaml": (94.5, 92.5),  # reached 95.8 / 96.4 (never tuned on)
+    "dev.yaml": (98.0, 98.0),  # reached 98.7 / 100
+    "dev2.yaml": (98.0, 98.0),  # reached 99.2 / 100
+    "holdout.yaml": (97.5, 98.0),  # reached 98.9 / 100 (tuned on since 2026-11-30)
 }
 
 
@@ -50,11 +52,14 @@ def test_accuracy_does_not_regress_and_beats_the_baseline(brain: Brain, name: st
 
 
 # The conversation sets (tests/eval/README.md): floors per status and category, in percent.
-# The two dev sets were tuned on; conversations-holdout.yaml never was.
+# Every set but conversations-holdout2.yaml has been tuned on (tests/eval/README.md).
 CONVERSATION_FLOORS = {
-    "conversations-dev.yaml": {"answer": 92.0, "fallback": 95.0, "smalltalk": 98.0},
-    "conversations-dev2.yaml": {"answer": 92.0, "fallback": 98.0, "smalltalk": 97.5},
-    "conversations-holdout.yaml": {"answer": 86.5, "fallback": 87.0, "smalltalk": 80.0},
+    "conversations-dev.yaml": {"answer": 94.0, "fallback": 95.0, "smalltalk": 98.0},
+    "conversations-dev2.yaml": {"answer": 94.0, "fallback": 98.0, "smalltalk": 97.5},
+    "conversations-holdout.yaml": {"answer": 96.5, "fallback": 98.0, "smalltalk": 97.5},
+    # never tuned on: reached 93.9 / 92.3 / 83.8 when it was first measured
+    "conversations-holdout2.yaml": {"answer": 92.5, "fallback": 90.5, "smalltalk": 82.0},
+    "smalltalk-dev.yaml": {"answer": 90.0, "smalltalk": 98.0},
 }
 MAX_MEDIAN_FIRST_MESSAGE = 500
 MAX_P90_FIRST_MESSAGE = 900
