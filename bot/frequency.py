@@ -201,6 +201,7 @@ def word_frequency(word: str, lang: str) -> float:
     return round(freq, math.floor(-math.log(freq, 10)) + 3)
 
 
+@lru_cache(maxsize=65536)
 def zipf_frequency(word: str, lang: str) -> float:
     """`word`'s frequency in `lang` on the Zipf scale (0 unknown, 3 once per million words)."""
     return round(math.log(word_frequency(word, lang), 10) + 9, 2)

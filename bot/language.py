@@ -62,6 +62,11 @@ def _word_lists() -> tuple[frozenset[str], frozenset[str]]:
     )
 
 
+def _is_function_word(word: str) -> bool:
+    only_it, only_en = _word_lists()
+    return word in only_it or word in only_en
+
+
 _WORD = re.compile(r"[^\W\d_]+|\d+")
 
 
@@ -88,7 +93,7 @@ _REPEATS = re.compile(r"(\w)\1{2,}")
 def votes(text: str) -> tuple[int, int, int]:
     """(Italian votes, English votes, words) in `text`: function words, then frequent words."""
     words = _WORD.findall(_REPEATS.sub(r"\1", text))  # "hiii" is "hi"
-    if words and words[0].lower() in _word_lists()[0] | _word_lists()[1]:
+    if words and words[0][:1].isupper() and _is_function_word(words[0].lower()):
         # A sentence's first word is capitalised without being a name ("Morning!", "Grazie").
         words[0] = words[0].lower()
     found = [_word_vote(w) for w in words]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from babel.dates import get_month_names
@@ -33,6 +34,7 @@ def _year(value: str) -> int:
     return year
 
 
+@lru_cache(maxsize=1)
 def _month_names() -> dict[str, int]:
     """Month names as typed: Babel's Italian and English names, and their first letters."""
     names: dict[str, int] = {}
@@ -43,7 +45,6 @@ def _month_names() -> dict[str, int]:
     return names
 
 
-_MONTH_NAMES = _month_names()
 
 
 def month_range(year: int, month: int) -> tuple[date, date]:
@@ -95,11 +96,11 @@ def parse_date(
         parts = (int(m[1]), int(m[2]), int(m[3]))
     elif m := _DMY.search(plain):
         parts = (_year(m[3]), int(m[2]), int(m[1]))
-    elif (m := _WORDY.search(plain)) and m[2] in _MONTH_NAMES:
+    elif (m := _WORDY.search(plain)) and m[2] in _month_names():
         if m[1]:
-            parts = (int(m[3]), _MONTH_NAMES[m[2]], int(m[1]))
+            parts = (int(m[3]), _month_names()[m[2]], int(m[1]))
         else:
-            month = (int(m[3]), _MONTH_NAMES[m[2]])
+            month = (int(m[3]), _month_names()[m[2]])
     elif (m := _MONTH_NUMERIC.search(plain)) and 1 <= int(m[1]) <= 12:
         month = (int(m[2]), int(m[1]))
     elif (relative := _relative(plain, today)) is not None:
