@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
 
+from bot.answer_periods import PeriodDecisions
+from bot.answer_places import MONEY_WORDS, ORGANISATION_ROLES, PlaceDecisions
 from bot.compose import Composer
 from bot.knowledge import Entry, KnowledgeBase
 from bot.matcher import (
@@ -27,12 +28,10 @@ from bot.matcher import (
     Matcher,
     MatchResult,
     decide,
-    specificity,
 )
 from bot.normalise import fold
-from bot.places import button_data
-from bot.reply import Button, Reply
-from bot.understanding import Period, Understander, Understanding
+from bot.reply import Reply
+from bot.understanding import Understander, Understanding
 
 # A candidate on the measure, role or period the person named beats the best one when it is
 # at most this many points (or this share of the best score, for long messages) behind it.
@@ -44,42 +43,10 @@ TIE_MARGIN = 0.3
 FOCUS_FLOOR = CLARIFY_THRESHOLD - 12.0
 # Someone asking about their own case: the measure's rules entry gains this many points.
 ELIGIBILITY_BOOST = 8.0
-# A word at least this specific (bot.matcher.specificity) names a topic of its own.
-TOPIC_SPECIFICITY = 0.5
-# Topics whose answer is about offices: with a place, the place's ATS card answers them.
-OFFICE_TOPICS = frozenset({"ats", "contatti"})
-# Words that only say what kind of place follows ("provincia di Como", "we are based in").
-PLACE_WORDS = frozenset(
-    "provincia comune citta paese zona area territorio province town city village county "
-    "based located resident residente residenti live lives living abito abitiamo vivo viviamo "
-    "sede stiamo sto".split()
-)
-# Naming the office itself with a place ("ATS Pavia", "asl di Lodi") asks for its card.
-OFFICE_WORDS = frozenset({"ats", "asl", "asst"})
-# Words of the office's own business: "l'ATS di Pavia per la conciliazione" asks for the card.
-OFFICE_TOPIC_WORDS = frozenset(
-    "conciliazione vita lavoro famiglia referente referenti sito website telefono phone "
-    "numero number balance work life centralino switchboard pagina page link web contatto "
-    "contact contacts rete reti network programma programme pls please reach call write "
-    "chiamare scrivere contattare raggiungere mail email".split()
-)
-# ... unless it asks how much money the office got ("quanto ha ricevuto l'ATS di Milano?").
-MONEY_WORDS = frozenset({"quanto", "quanti", "soldi", "fondi", "euro", "much", "money", "funds"})
-# A period question with at most this many other words gets that period's programme.
-THIN_WORDS = 3
-PROGRAMME_TOPIC = "programmi"
-ORGANISATION_ROLES = frozenset({"company", "cooperative", "association", "school", "comune"})
-_ID_YEARS = re.compile(r"20\d\d")
 # The questions of a message: each sentence that ends with a question mark.
 _QUESTIONS = re.compile(r"[^.?!:;\n]*\?")
 # The first question's entry answers when it is among this many of the whole message's best.
 FIRST_QUESTION_RANKS = 10
-# "abito a", "we live in" just before the place say where the person lives, not what they
-# ask: dropped with the place, so "quanto dà il cresco? abito a Brescia" asks the amount.
-_LIVES_IN = re.compile(
-    r"(?:\b(?:abito|abitiamo|vivo|viviamo|risiedo|risiediamo|residente|residenti|sto|stiamo|"
-    r"live|lives|living|reside|based|located)\s+(?:a|ad|in|nel|nella|vicino a|near|at)?\s*)$"
-)
 
 
 @dataclass(frozen=True)
@@ -88,18 +55,7 @@ class Answer:
     result: MatchResult
 
 
-def entry_span(entry: Entry) -> tuple[int, int] | None:
-    """The years an entry's rules belong to, when bounded (from its id and validity)."""
-    years = [int(y) for y in _ID_YEARS.findall(entry.id)]
-    validity = entry.validity
-    if validity is not None and validity.to is not None:
-        years.append(validity.to.year)
-        if validity.from_ is not None:
-            years.append(validity.from_.year)
-    return (min(years), max(years)) if years else None
-
-
-class Answerer:
+class Answerer(PlaceDecisions, PeriodDecisions):
     def __init__(
         self, kb: KnowledgeBase, matcher: Matcher, composer: Composer, understander: Understander
     ) -> None:
@@ -349,35 +305,6 @@ class Answerer:
         near = {c.entry_id: c for c in whole[:FIRST_QUESTION_RANKS]}
         return near.get(ranked[0].entry_id)
 
-    def _span(self, candidate: Candidate) -> tuple[int, int] | None:
-        entry = self.kb.entry(candidate.entry_id)
-        return entry_span(entry) if entry is not None else None
-
-    def _thin(self, u: Understanding) -> bool:
-        """A message that says little besides its years ("regole 2020-2023")."""
-        words = [w for w in self.matcher.content_words(u.folded) if not w.isdigit()]
-        return len(words) <= THIN_WORDS
-
-    def _programme_for(self, period: Period) -> Entry | None:
-        """The programme entry whose years are closest to the period asked."""
-        spans = [
-            (entry, span)
-            for entry in self.kb.entries
-            if entry.topic == PROGRAMME_TOPIC
-            and (span := entry_span(entry)) is not None
-            and period.overlaps(*span)
-        ]
-        if not spans:
-            return None
-        # The programme of exactly those years, else the one that fits them best.
-        return min(
-            spans,
-            key=lambda item: (
-                abs(item[1][0] - period.first) + abs(item[1][1] - period.last),
-                len(item[0].id),
-            ),
-        )[0]
-
     def _boost_eligibility(self, u: Understanding, ranked: list[Candidate]) -> list[Candidate]:
         """Someone asking about their own case gets the rules unless something fits better."""
         wanted = {
@@ -411,44 +338,6 @@ class Answerer:
             if entry is not None:
                 return entry, FOCUS_FLOOR, ""
         return None
-
-    def _for_period(
-        self,
-        period: Period,
-        best: Candidate,
-        pool: list[Candidate],
-        near: list[Candidate] = (),  # type: ignore[assignment]
-    ) -> tuple[Candidate, str]:
-        """The candidate whose rules belong to the period asked, or the nearest, with a note."""
-        spans = {
-            c.entry_id: entry_span(e) for c in [*pool, *near] if (e := self.kb.entry(c.entry_id))
-        }
-        span = spans.get(best.entry_id)
-        if span is not None and period.overlaps(*span) and period.first != period.last:
-            # "programma 2023-2025": among close entries, the one of exactly those years.
-            fits = [
-                c
-                for c in [*pool, *near]
-                if (s := spans.get(c.entry_id)) and s == (period.first, period.last)
-            ]
-            if fits and span != (period.first, period.last):
-                return fits[0], ""
-        if span is None or period.overlaps(*span):
-            return best, ""
-        for candidate in pool:
-            other = spans.get(candidate.entry_id)
-            if other is not None and period.overlaps(*other):
-                return candidate, ""
-        dated = [c for c in pool if spans.get(c.entry_id) is not None]
-
-        def distance(c: Candidate) -> int:
-            first, last = spans[c.entry_id] or (0, 0)
-            return min(abs(period.first - last), abs(period.last - first))
-
-        nearest = min(dated, key=distance)
-        first, last = spans[nearest.entry_id] or (0, 0)
-        label = str(first) if first == last else f"{first}-{last}"
-        return nearest, f"period:{period.label()}:{label}"
 
     def _entry(
         self, entry: Entry, u: Understanding, lang: str, score: float, before: str = ""
@@ -488,83 +377,7 @@ class Answerer:
             extra_buttons=extra,
         )
 
-    # -- places -----------------------------------------------------------------------------
-    def _place_line(
-        self, u: Understanding, lang: str
-    ) -> tuple[str, tuple[tuple[Button, ...], ...]]:
-        """One line naming the person's ATS, and a button to its card."""
-        place = u.place
-        if place is None or self.places is None or getattr(place, "kind", "") == "ambiguous":
-            return "", ()
-        ats_ids = self.places.ats_for_match(place)
-        if not ats_ids:
-            return "", ()
-        names = " / ".join(self.places.ats[a].name for a in ats_ids)
-        line = self.texts.get("answer.your_ats", lang, place=place.matched_text, ats=names)
-        if u.contact and len(ats_ids) == 1:
-            # "whom do we contact?": the ATS's conciliazione page (or site) and switchboard.
-            ats = self.places.ats[ats_ids[0]]
-            reach = " · ".join(
-                x for x in ((ats.pages or (ats.contacts.website,))[0], ats.contacts.phone) if x
-            )
-            line = self.texts.get(
-                "answer.your_ats_contact", lang, place=place.matched_text, ats=names, reach=reach
-            )
-        comuni = tuple(getattr(place, "comuni", ()))
-        if getattr(place, "kind", "") == "comune" and len(comuni) == 1:
-            label = self.texts.get("contacts.find_ats", lang)
-            return line, ((Button(label, button_data(comuni[0])),),)
-        return line, ()
-
-    def _asks_office(self, residual: str, u: Understanding, lang: str) -> bool:
-        """Whether a message naming a place asks only for the office there.
-
-        "abito a Varese, qual è la mia ATS?", "sono di Lodi", "provincia di Como" -> the ATS
-        card; "quanto dà il nasko a Pavia?" or "il comune di Lodi come entra in un'Alleanza?"
-        -> the topic, with one line naming the ATS; "che tempo fa a Milano?" -> not ours.
-        """
-        words = [
-            w
-            for w in self.matcher.content_words(residual)
-            if w not in PLACE_WORDS and self.places.resolve(w) is None
-        ]
-        if not words:
-            return True
-        office_words = self.kb.place_intent_words
-        topical = [
-            w
-            for w in words
-            if w not in office_words
-            and w not in OFFICE_TOPIC_WORDS
-            and specificity(w, lang) >= (TOPIC_SPECIFICITY if self.matcher.known(w) else 0.45)
-        ]
-        about_money = u.period is not None or bool(MONEY_WORDS & set(words))
-        office = bool(OFFICE_WORDS & set(words)) or (u.contact and not u.measures)
-        if office and not about_money and not topical:
-            return True
-        if u.named or u.measures or u.own_case or u.role in ORGANISATION_ROLES:
-            return False
-        return not topical
-
-    def _near_office_topic(self, ranked: list[Candidate]) -> bool:
-        return any(
-            c.score >= ANSWER_THRESHOLD - 20
-            and (e := self.kb.entry(c.entry_id)) is not None
-            and e.topic in OFFICE_TOPICS
-            for c in ranked[:3]
-        )
-
     # -- helpers ------------------------------------------------------------------------------
-    @staticmethod
-    def _without_place(folded: str, place: str) -> str:
-        """The message without the place's name and an "abito a" just before it."""
-        padded = f" {folded} "
-        at = padded.find(f" {place} ")
-        if at < 0:
-            return folded
-        before = _LIVES_IN.sub("", padded[: at + 1])
-        return f"{before} {padded[at + len(place) + 2 :]}".strip()
-
     def _on_measure(self, entry: Entry | None, measure_ids: tuple[str, ...]) -> bool:
         if entry is None:
             return False
@@ -584,6 +397,3 @@ class Answerer:
     @staticmethod
     def _fold(text: str) -> str:
         return fold(text)
-
-    def describe_place(self, place: Any, lang: str) -> Reply:
-        return self.places.describe(place, self.texts, lang)

@@ -45,8 +45,6 @@ def _month_names() -> dict[str, int]:
     return names
 
 
-
-
 def month_range(year: int, month: int) -> tuple[date, date]:
     first = date(year, month, 1)
     following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)

@@ -1,0 +1,100 @@
+"""Decisions about periods: which entry's years fit the period asked, and a period's programme.
+
+A mixin of bot.answering.Answerer: it uses the answerer's knowledge base and matcher.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.knowledge import Entry, KnowledgeBase
+from bot.matcher import Candidate, Matcher
+from bot.understanding import Period, Understanding
+
+# A period question with at most this many other words gets that period's programme.
+THIN_WORDS = 3
+PROGRAMME_TOPIC = "programmi"
+_ID_YEARS = re.compile(r"20\d\d")
+
+
+def entry_span(entry: Entry) -> tuple[int, int] | None:
+    """The years an entry's rules belong to, when bounded (from its id and validity)."""
+    years = [int(y) for y in _ID_YEARS.findall(entry.id)]
+    validity = entry.validity
+    if validity is not None and validity.to is not None:
+        years.append(validity.to.year)
+        if validity.from_ is not None:
+            years.append(validity.from_.year)
+    return (min(years), max(years)) if years else None
+
+
+class PeriodDecisions:
+    kb: KnowledgeBase
+    matcher: Matcher
+
+    def _span(self, candidate: Candidate) -> tuple[int, int] | None:
+        entry = self.kb.entry(candidate.entry_id)
+        return entry_span(entry) if entry is not None else None
+
+    def _thin(self, u: Understanding) -> bool:
+        """A message that says little besides its years ("regole 2020-2023")."""
+        words = [w for w in self.matcher.content_words(u.folded) if not w.isdigit()]
+        return len(words) <= THIN_WORDS
+
+    def _programme_for(self, period: Period) -> Entry | None:
+        """The programme entry whose years are closest to the period asked."""
+        spans = [
+            (entry, span)
+            for entry in self.kb.entries
+            if entry.topic == PROGRAMME_TOPIC
+            and (span := entry_span(entry)) is not None
+            and period.overlaps(*span)
+        ]
+        if not spans:
+            return None
+        # The programme of exactly those years, else the one that fits them best.
+        return min(
+            spans,
+            key=lambda item: (
+                abs(item[1][0] - period.first) + abs(item[1][1] - period.last),
+                len(item[0].id),
+            ),
+        )[0]
+
+    def _for_period(
+        self,
+        period: Period,
+        best: Candidate,
+        pool: list[Candidate],
+        near: list[Candidate] = (),  # type: ignore[assignment]
+    ) -> tuple[Candidate, str]:
+        """The candidate whose rules belong to the period asked, or the nearest, with a note."""
+        spans = {
+            c.entry_id: entry_span(e) for c in [*pool, *near] if (e := self.kb.entry(c.entry_id))
+        }
+        span = spans.get(best.entry_id)
+        if span is not None and period.overlaps(*span) and period.first != period.last:
+            # "programma 2023-2025": among close entries, the one of exactly those years.
+            fits = [
+                c
+                for c in [*pool, *near]
+                if (s := spans.get(c.entry_id)) and s == (period.first, period.last)
+            ]
+            if fits and span != (period.first, period.last):
+                return fits[0], ""
+        if span is None or period.overlaps(*span):
+            return best, ""
+        for candidate in pool:
+            other = spans.get(candidate.entry_id)
+            if other is not None and period.overlaps(*other):
+                return candidate, ""
+        dated = [c for c in pool if spans.get(c.entry_id) is not None]
+
+        def distance(c: Candidate) -> int:
+            first, last = spans[c.entry_id] or (0, 0)
+            return min(abs(period.first - last), abs(period.last - first))
+
+        nearest = min(dated, key=distance)
+        first, last = spans[nearest.entry_id] or (0, 0)
+        label = str(first) if first == last else f"{first}-{last}"
+        return nearest, f"period:{period.label()}:{label}"

@@ -1,0 +1,130 @@
+"""Decisions about places: the line naming the person's ATS, and when a place asks for its card.
+
+A mixin of bot.answering.Answerer: it uses the answerer's knowledge base, matcher and texts.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.knowledge import KnowledgeBase
+from bot.matcher import ANSWER_THRESHOLD, Candidate, Matcher, specificity
+from bot.places import button_data
+from bot.reply import Button, Reply
+from bot.texts import Texts
+from bot.understanding import Understanding
+
+# A word at least this specific (bot.matcher.specificity) names a topic of its own.
+TOPIC_SPECIFICITY = 0.5
+# Topics whose answer is about offices: with a place, the place's ATS card answers them.
+OFFICE_TOPICS = frozenset({"ats", "contatti"})
+# Words that only say what kind of place follows ("provincia di Como", "we are based in").
+PLACE_WORDS = frozenset(
+    "provincia comune citta paese zona area territorio province town city village county "
+    "based located resident residente residenti live lives living abito abitiamo vivo viviamo "
+    "sede stiamo sto".split()
+)
+# Naming the office itself with a place ("ATS Pavia", "asl di Lodi") asks for its card.
+OFFICE_WORDS = frozenset({"ats", "asl", "asst"})
+# Words of the office's own business: "l'ATS di Pavia per la conciliazione" asks for the card.
+OFFICE_TOPIC_WORDS = frozenset(
+    "conciliazione vita lavoro famiglia referente referenti sito website telefono phone "
+    "numero number balance work life centralino switchboard pagina page link web contatto "
+    "contact contacts rete reti network programma programme pls please reach call write "
+    "chiamare scrivere contattare raggiungere mail email".split()
+)
+# ... unless it asks how much money the office got ("quanto ha ricevuto l'ATS di Milano?").
+MONEY_WORDS = frozenset({"quanto", "quanti", "soldi", "fondi", "euro", "much", "money", "funds"})
+# "abito a", "we live in" just before the place say where the person lives, not what they
+# ask: dropped with the place, so "quanto dà il cresco? abito a Brescia" asks the amount.
+_LIVES_IN = re.compile(
+    r"(?:\b(?:abito|abitiamo|vivo|viviamo|risiedo|risiediamo|residente|residenti|sto|stiamo|"
+    r"live|lives|living|reside|based|located)\s+(?:a|ad|in|nel|nella|vicino a|near|at)?\s*)$"
+)
+ORGANISATION_ROLES = frozenset({"company", "cooperative", "association", "school", "comune"})
+
+
+class PlaceDecisions:
+    kb: KnowledgeBase
+    matcher: Matcher
+    texts: Texts
+    places: Any
+
+    def _place_line(
+        self, u: Understanding, lang: str
+    ) -> tuple[str, tuple[tuple[Button, ...], ...]]:
+        """One line naming the person's ATS, and a button to its card."""
+        place = u.place
+        if place is None or self.places is None or getattr(place, "kind", "") == "ambiguous":
+            return "", ()
+        ats_ids = self.places.ats_for_match(place)
+        if not ats_ids:
+            return "", ()
+        names = " / ".join(self.places.ats[a].name for a in ats_ids)
+        line = self.texts.get("answer.your_ats", lang, place=place.matched_text, ats=names)
+        if u.contact and len(ats_ids) == 1:
+            # "whom do we contact?": the ATS's conciliazione page (or site) and switchboard.
+            ats = self.places.ats[ats_ids[0]]
+            reach = " · ".join(
+                x for x in ((ats.pages or (ats.contacts.website,))[0], ats.contacts.phone) if x
+            )
+            line = self.texts.get(
+                "answer.your_ats_contact", lang, place=place.matched_text, ats=names, reach=reach
+            )
+        comuni = tuple(getattr(place, "comuni", ()))
+        if getattr(place, "kind", "") == "comune" and len(comuni) == 1:
+            label = self.texts.get("contacts.find_ats", lang)
+            return line, ((Button(label, button_data(comuni[0])),),)
+        return line, ()
+
+    def _asks_office(self, residual: str, u: Understanding, lang: str) -> bool:
+        """Whether a message naming a place asks only for the office there.
+
+        "abito a Varese, qual è la mia ATS?", "sono di Lodi", "provincia di Como" -> the ATS
+        card; "quanto dà il nasko a Pavia?" or "il comune di Lodi come entra in un'Alleanza?"
+        -> the topic, with one line naming the ATS; "che tempo fa a Milano?" -> not ours.
+        """
+        words = [
+            w
+            for w in self.matcher.content_words(residual)
+            if w not in PLACE_WORDS and self.places.resolve(w) is None
+        ]
+        if not words:
+            return True
+        office_words = self.kb.place_intent_words
+        topical = [
+            w
+            for w in words
+            if w not in office_words
+            and w not in OFFICE_TOPIC_WORDS
+            and specificity(w, lang) >= (TOPIC_SPECIFICITY if self.matcher.known(w) else 0.45)
+        ]
+        about_money = u.period is not None or bool(MONEY_WORDS & set(words))
+        office = bool(OFFICE_WORDS & set(words)) or (u.contact and not u.measures)
+        if office and not about_money and not topical:
+            return True
+        if u.named or u.measures or u.own_case or u.role in ORGANISATION_ROLES:
+            return False
+        return not topical
+
+    def _near_office_topic(self, ranked: list[Candidate]) -> bool:
+        return any(
+            c.score >= ANSWER_THRESHOLD - 20
+            and (e := self.kb.entry(c.entry_id)) is not None
+            and e.topic in OFFICE_TOPICS
+            for c in ranked[:3]
+        )
+
+    @staticmethod
+    def _without_place(folded: str, place: str) -> str:
+        """The message without the place's name and an "abito a" just before it."""
+        padded = f" {folded} "
+        at = padded.find(f" {place} ")
+        if at < 0:
+            return folded
+        before = _LIVES_IN.sub("", padded[: at + 1])
+        return f"{before} {padded[at + len(place) + 2 :]}".strip()
+
+    def describe_place(self, place: Any, lang: str) -> Reply:
+        return self.places.describe(place, self.texts, lang)
