@@ -439,3 +439,50 @@ def test_a_chart_scales_its_bars_to_the_largest_value(tmp_path: Path) -> None:
     topics = page.split('id="chart-per-topic"')[1].split("</figure>")[0]
     widths = [float(w) for w in re.findall(r'<rect x="\d+" y="[\d.]+" width="([\d.]+)"', topics)]
     assert len(widths) == 2 and widths[0] == pytest.approx(4 * widths[1])
+
+
+@pytest.mark.slow  # a month of questions, clustered
+def test_a_month_of_ordinary_use_gives_a_small_offline_page_with_its_charts(tmp_path: Path) -> None:
+    from datetime import date, timedelta
+
+    import yaml
+
+    from bot.store import SQLiteStore
+    from tests.support import EVAL_DIR
+
+    questions = [
+        case["q"]
+        for name in ("conversations-dev.yaml", "conversations-dev2.yaml", "dev.yaml")
+        for case in yaml.safe_load((EVAL_DIR / name).read_text(encoding="utf-8"))
+    ]
+    store = SQLiteStore(tmp_path / "data")
+    today = date.today()
+    rows = [  # about 100 questions a day for 30 days, a fifth of them not answered
+        (
+            (today - timedelta(days=n % 30)).isoformat(),
+            questions[n % len(questions)],
+            questions[n % len(questions)].lower(),
+            "it",
+            "fallback" if n % 5 == 0 else "answer",
+            None if n % 5 == 0 else "nasko-what",
+            40.0 if n % 5 == 0 else 90.0,
+        )
+        for n in range(3_000)
+    ]
+    with store._lock:
+        store._conn.executemany(
+            "INSERT INTO questions(day, text, norm, lang, status, entry, score) "
+            "VALUES(?,?,?,?,?,?,?)",
+            rows,
+        )
+        store._conn.commit()
+    page = render_html(build_report(store, real_kb()))
+    store.close()
+    size = len(page.encode("utf-8"))
+    assert size <= 500_000, f"{size} bytes"
+    assert "<svg" in page and 'id="chart-unanswered"' in page  # the charts are there
+    assert (
+        "<script" not in page
+        and 'src="http' not in page
+        and 'href="http' not in page.split("<body", 1)[0]
+    )  # nothing fetched from the network: the page opens offline
