@@ -65,14 +65,15 @@ MAX_MEDIAN_FIRST_MESSAGE = 500
 MAX_P90_FIRST_MESSAGE = 900
 
 
-@pytest.mark.slow  # every case of two sets, twice
+@pytest.mark.slow  # every case of each set
 @pytest.mark.parametrize("name", sorted(CONVERSATION_FLOORS))
 def test_conversation_sets_do_not_regress(brain: Brain, name: str) -> None:
-    default, baseline = run_evaluation(brain, EVAL_DIR / name)
+    # The naive baseline is compared on the three sets above; on these it scores 0-49% (README),
+    # far under every floor here, so it is not run again (it costs more than the bot itself).
+    [default] = run_evaluation(brain, EVAL_DIR / name, ("default",))
     for expect, floor in CONVERSATION_FLOORS[name].items():
         reached = _pct(default, expect)
         assert reached >= floor, f"{name}: {expect} {reached:.1f}% < {floor}%"
-        assert reached > _pct(baseline, expect)
     assert sum(o.one_option_clarify for o in default.outcomes) == 0
     assert sum(o.place_replaced_topic for o in default.outcomes) == 0
     median, p90 = default.lengths()

@@ -135,7 +135,7 @@ def test_other_chats_keep_flowing_while_reload_rebuilds_the_knowledge(tmp_path: 
             [done] = brain.handle_command(admin, "reload")  # the door runs it in a thread too
             windows.append((started, time.perf_counter()))
             assert done.status == "info"
-            time.sleep(0.05)
+            time.sleep(0.3)  # calm samples between the reloads, under the same machine load
     finally:
         stop.set()
         worker.join(10)
@@ -144,15 +144,19 @@ def test_other_chats_keep_flowing_while_reload_rebuilds_the_knowledge(tmp_path: 
         for started, seconds in samples
         if any(a <= started + seconds and started <= b for a, b in windows)
     ]
-    before = [seconds for started, seconds in samples if started < windows[0][0]]
+    calm_samples = [
+        seconds
+        for started, seconds in samples
+        if not any(a <= started + seconds and started <= b for a, b in windows)
+    ]
     brain.close()
     assert len(during) >= 10, f"too few messages measured during the reloads ({len(during)})"
     p95 = 1000 * percentile(during, 95)
-    calm = 1000 * percentile(before, 95)
+    calm = 1000 * percentile(calm_samples, 95)
     print(
         f"\n[maintenance] other chats during /reload: {len(during)} messages, p95 {p95:.1f} ms "
-        f"(before it: {calm:.1f} ms)"
+        f"(between the reloads: {calm:.1f} ms)"
     )
     # Under 50 ms; on a machine so busy that every message is slow, at most 4 times what the
-    # same messages took just before: a stalled loop would show as seconds either way.
+    # same messages took between the reloads: a stalled loop would show as seconds either way.
     assert p95 < max(P95_LIMIT_MS, 4 * calm), f"p95 {p95:.1f} ms while /reload ran"
