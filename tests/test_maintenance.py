@@ -24,7 +24,6 @@ OTHERS = [f"other-{n}" for n in range(40)]
 QUESTIONS = ["quanto dà il fondo nasko?", "cos'è il fondo cresco?", "a chi mi rivolgo a Lodi?"]
 ROWS = 30_000  # about six months of unanswered questions of a busy installation
 P95_LIMIT_MS = 50.0
-RELOAD_P95_LIMIT_MS = 300.0
 ROUNDS = 20
 
 
@@ -143,9 +142,8 @@ def test_other_chats_keep_flowing_while_reload_rebuilds_the_knowledge(tmp_path: 
         f"\n[maintenance] other chats during /reload: {len(during)} messages, p95 {p95:.1f} ms "
         f"(between the reloads: {calm:.1f} ms)"
     )
-    # No message waits for a whole rebuild (about a second): the reload runs beside the chats.
-    # The rebuild still holds the interpreter's lock in long stretches (p95 70-150 ms measured
-    # on 2 cores, against 50 ms for /cancellami): a known gap, see docs/performance.md.
+    # Under 50 ms; on a machine so busy that every message is slow, at most 4 times what the
+    # same messages took between the reloads. And no message waits for a whole rebuild.
     longest = max(b - a for a, b in others.windows)
-    assert p95 < max(RELOAD_P95_LIMIT_MS, 4 * calm), f"p95 {p95:.1f} ms while /reload ran"
-    assert 1000 * max(during) < 1000 * longest, "a message waited for a whole reload"
+    assert p95 < max(P95_LIMIT_MS, 4 * calm), f"p95 {p95:.1f} ms while /reload ran"
+    assert max(during) < longest, "a message waited for a whole reload"
