@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 import bot.services
+from bot.cache import load_knowledge_cached
 from bot.store import SQLiteStore, Store
 from tests.fakebotapi import BotApiEmulator, FakeBotApi
 from tests.pgcluster import Cluster, PostgresUnavailable, start_cluster
@@ -39,6 +40,8 @@ def pytest_configure(config: pytest.Config) -> None:
         folder, remove = tempfile.mkdtemp(prefix="conciliazione-test-cache-"), True
     config.stash[_CACHE_HOME] = (folder if remove else None, os.environ.get("XDG_CACHE_HOME"))
     os.environ["XDG_CACHE_HOME"] = folder
+    # Written once here, before the workers start: they would otherwise all build it at once.
+    load_knowledge_cached(None)
 
 
 def _compile_bytecode() -> None:
