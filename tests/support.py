@@ -105,3 +105,14 @@ def as_sent(replies: list[Any]) -> list[tuple[str, list[str]]]:
 def seen(messages: list[Any]) -> list[tuple[str, list[str]]]:
     """What the fake Bot API received, in the same shape as `as_sent`."""
     return [(message.text, message.callback_data) for message in messages]
+
+
+def reference_brain(data_dir: Path) -> Brain:
+    """A brain built as the bot process builds its own: what a door's replies are compared with."""
+    from bot.settings import Settings
+
+    return Brain.from_settings(
+        Settings.from_env(
+            {"BOT_DATA_DIR": str(data_dir), "KNOWLEDGE_DIR": os.environ.get("KNOWLEDGE_DIR", "")}
+        )
+    )

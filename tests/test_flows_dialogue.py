@@ -6,43 +6,31 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from bot.flows import FlowEngine, load_flows
+from bot.flows import FlowEngine
 from bot.flows.cases import load_cases, play_case
 from bot.flows.schema import Flow, LText
-from bot.models import SafeLoader  # libyaml's loader when available
 from bot.reply import Reply
 from bot.store import SQLiteStore
-from bot.texts import Texts
+from tests.flow_support import (
+    FLOWS,
+    PROBLEMS,
+    TEXTS,
+    TODAY,
+    Comune,
+    PlaceMatch,
+    datas,
+    play,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
-TODAY = date(2026, 11, 20)
-FLOWS, PROBLEMS = load_flows(KNOWLEDGE)
 CASES = load_cases(Path(__file__).parent / "flow_cases")
-
-
-def ui_texts() -> Texts:
-    merged: dict[str, dict[str, str]] = {}
-    for path in sorted((KNOWLEDGE / "ui").glob("*.yaml")):
-        merged.update(yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)["texts"])
-    return Texts(merged)
-
-
-TEXTS = ui_texts()
-
-
-@dataclass(frozen=True)
-class Comune:
-    name: str
-    province: str
-    ats: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -54,13 +42,6 @@ class Ats:
     phone: str | None = None
     email: str = ""
     website: str | None = None
-
-
-@dataclass(frozen=True)
-class PlaceMatch:
-    kind: str
-    comuni: tuple[Comune, ...]
-    province: str | None = None
 
 
 @dataclass
@@ -93,10 +74,6 @@ def make_engine(tmp_path: Path, places: Places | None = None) -> tuple[FlowEngin
     return FlowEngine(FLOWS, TEXTS, store, places, today=lambda: TODAY), store
 
 
-def datas(reply: Reply) -> list[str]:
-    return [b.data for b in reply.all_buttons()]
-
-
 def slot(store: SQLiteStore, chat: int) -> dict[str, Any]:
     return (store.get_state(chat) or {}).get("flow") or {}
 
@@ -108,14 +85,6 @@ NASKO_TO_ISEE = [
     ("t", "3"),
     ("b", "f:a:nasko:household:family"),
 ]
-
-
-def play(engine: FlowEngine, chat: int, actions, lang: str = "it") -> list[Reply]:
-    replies: list[Reply] = []
-    for kind, value in actions:
-        call = engine.handle_button if kind == "b" else engine.handle_text
-        replies = call(chat, value, lang)
-    return replies
 
 
 def test_no_problems_loading() -> None:

@@ -3,53 +3,35 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import pytest
-import yaml
 
-from bot.flows import FlowEngine, load_flows
+from bot.flows import FlowEngine
 from bot.flows.schema import LText
-from bot.models import SafeLoader  # libyaml's loader when available
 from bot.reply import Reply
 from bot.store import SQLiteStore
-from bot.texts import Texts
+from tests.flow_support import (
+    FLOWS,
+    PROBLEMS,
+    TEXTS,
+    TODAY,
+    Comune,
+    PlaceMatch,
+    datas,
+    play,
+)
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
-TODAY = date(2026, 11, 20)
-
-
-def ui_texts() -> Texts:
-    merged: dict[str, dict[str, str]] = {}
-    for path in sorted((KNOWLEDGE / "ui").glob("*.yaml")):
-        merged.update(yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)["texts"])
-    return Texts(merged)
-
-
-TEXTS = ui_texts()
-FLOWS, PROBLEMS = load_flows(KNOWLEDGE)
 
 
 # --- a tiny place directory with bot/places.py's interface -----------------------------------
-@dataclass(frozen=True)
-class Comune:
-    name: str
-    province: str
-    ats: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Ats:
     name: str
     pages: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PlaceMatch:
-    kind: str
-    comuni: tuple[Comune, ...]
-    province: str | None = None
 
 
 @dataclass
@@ -106,10 +88,6 @@ def answers_of(store: SQLiteStore, chat: int | str) -> dict:
     return (store.get_state(chat) or {}).get("flow", {}).get("answers", {})
 
 
-def datas(reply: Reply) -> list[str]:
-    return [b.data for b in reply.all_buttons()]
-
-
 NASKO_TO_RECAP = [
     ("button", "f:a:nasko:pregnant:yes"),
     ("button", "f:a:nasko:gave_up:yes"),
@@ -120,14 +98,6 @@ NASKO_TO_RECAP = [
     ("text", "si"),
     ("button", "f:a:nasko:comune:unknown"),
 ]
-
-
-def play(engine: FlowEngine, chat: int | str, actions, lang: str = "it") -> list[Reply]:
-    replies: list[Reply] = []
-    for kind, value in actions:
-        call = engine.handle_button if kind == "button" else engine.handle_text
-        replies = call(chat, value, lang)
-    return replies
 
 
 def test_no_problems_loading() -> None:

@@ -15,8 +15,9 @@ import pytest
 
 from bot.brain import Brain
 from bot.formatting import format_date
+from tests.flow_support import play
 from tests.support import chat, make_brain, real_kb
-from tests.test_flows_engine import NASKO_TO_RECAP, make_engine, play
+from tests.test_flows_engine import NASKO_TO_RECAP, make_engine
 
 NUMERIC_DATE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{4}\b|\b\d{4}-\d{2}-\d{2}\b")
 ENGLISH = {

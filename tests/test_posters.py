@@ -9,7 +9,6 @@ the fake Bot API, and `/poster` is asked for by an admin on the same bot.
 from __future__ import annotations
 
 import io
-import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -34,6 +33,7 @@ from bot.settings import Settings
 from bot.store import SQLiteStore
 from tests.fakebotapi import BOT_USERNAME, DEFAULT_TOKEN, FakeBotApi
 from tests.loadgen import stop_process
+from tests.support import reference_brain
 from tests.test_telegram_e2e import Telegram, as_sent, seen
 
 USERNAME = "conciliazione_test_bot"
@@ -374,14 +374,7 @@ ADMIN_CHAT = 777
 def telegram(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Telegram]:
     """One bot process for every deep link, with one admin; the username comes from getMe."""
     data_dir = tmp_path_factory.mktemp("poster-bot-data")
-    reference = Brain.from_settings(
-        Settings.from_env(
-            {
-                "BOT_DATA_DIR": str(tmp_path_factory.mktemp("poster-reference")),
-                "KNOWLEDGE_DIR": os.environ.get("KNOWLEDGE_DIR", ""),
-            }
-        )
-    )
+    reference = reference_brain(tmp_path_factory.mktemp("poster-reference"))
     with FakeBotApi.serve_in_thread() as api:
         env = {
             "BOT_TOKEN": DEFAULT_TOKEN,

@@ -28,7 +28,6 @@ from telegram.error import BadRequest, InvalidToken, RetryAfter
 
 from bot.brain import Brain
 from bot.chat import ChatContext
-from bot.settings import Settings
 from handlers.render import MAX_MESSAGE_LENGTH
 from tests.fakebotapi import (
     BOT_USERNAME,
@@ -38,7 +37,7 @@ from tests.fakebotapi import (
     parse_telegram_html,
 )
 from tests.loadgen import stop_process
-from tests.support import as_sent, free_port, seen
+from tests.support import as_sent, free_port, reference_brain, seen
 
 # Slow: the real bot process against the fake Bot API (deselect with -m 'not slow').
 pytestmark = pytest.mark.slow
@@ -119,14 +118,7 @@ class Telegram:
 def telegram(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Telegram]:
     data_dir = tmp_path_factory.mktemp("bot-data")
     log = data_dir / "bot.log"
-    reference = Brain.from_settings(
-        Settings.from_env(
-            {
-                "BOT_DATA_DIR": str(tmp_path_factory.mktemp("reference-data")),
-                "KNOWLEDGE_DIR": os.environ.get("KNOWLEDGE_DIR", ""),
-            }
-        )
-    )
+    reference = reference_brain(tmp_path_factory.mktemp("reference-data"))
     with FakeBotApi.serve_in_thread() as api:
         env = {
             "BOT_TOKEN": DEFAULT_TOKEN,
