@@ -41,7 +41,8 @@ FOCUS_SHARE = 0.15
 TIE_MARGIN = 0.3
 # ... and scores at least this (a named measure is strong evidence, so below the clarify bar).
 FOCUS_FLOOR = CLARIFY_THRESHOLD - 12.0
-# Someone asking about their own case: the measure's rules entry gains this many points.
+# Someone asking about their own case: the measure's rules entry gains this many points,
+# and as many as the focus margin when they ask whether they can get it ("posso averlo?").
 ELIGIBILITY_BOOST = 8.0
 # The questions of a message: each sentence that ends with a question mark.
 _QUESTIONS = re.compile(r"[^.?!:;\n]*\?")
@@ -98,6 +99,12 @@ class Answerer(PlaceDecisions, PeriodDecisions):
             residual = self._without_place(u.folded, self._fold(u.place.matched_text))
         ranked, norm = self.matcher.rank(residual)
         result = decide(ranked, norm)
+        if u.vague and u.place is None:
+            # "contributo?": families' help or organisations' funding? The person chooses.
+            entries = [e for eid in u.vague if (e := self.kb.entry(eid)) is not None]
+            choice = self.composer.clarify(entries, lang, result.score, "clarify.text")
+            if choice is not None:
+                return Answer(choice, result)
         if u.place is not None and self._asks_office(residual, u, lang):
             return Answer(self.places.describe(u.place, self.texts, lang), result)
         content = self._content(u, ranked, result, lang)
@@ -278,7 +285,9 @@ class Answerer(PlaceDecisions, PeriodDecisions):
                     (
                         c
                         for c in ranked[:FIRST_QUESTION_RANKS]
-                        if (span := self._span(c)) and u.period.overlaps(*span)
+                        if (span := self._span(c))
+                        and u.period.overlaps(*span)
+                        and (not u.named or self._on_measure(self.kb.entry(c.entry_id), u.named))
                     ),
                     best,
                 )
@@ -312,9 +321,9 @@ class Answerer(PlaceDecisions, PeriodDecisions):
             for m in u.measures
             if self.lexicon.measures[m].eligibility
         }
+        boost = FOCUS_MARGIN if u.eligible else ELIGIBILITY_BOOST
         boosted = [
-            Candidate(c.entry_id, c.score + ELIGIBILITY_BOOST) if c.entry_id in wanted else c
-            for c in ranked
+            Candidate(c.entry_id, c.score + boost) if c.entry_id in wanted else c for c in ranked
         ]
         return sorted(boosted, key=lambda c: -c.score)
 

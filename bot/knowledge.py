@@ -160,6 +160,7 @@ class KnowledgeBase:
     smalltalk: dict[str, tuple[str, ...]] = field(default_factory=dict)
     fillers: tuple[str, ...] = ()
     smalltalk_priority: tuple[str, ...] = ()
+    smalltalk_shorthand: dict[str, str] = field(default_factory=dict)
     understanding: Lexicon | None = None
     place_intent_words: frozenset[str] = frozenset()
 

@@ -163,10 +163,10 @@ def _load_contacts(root: Path, problems: list[str]) -> RegionalOffice | None:
 
 def _load_smalltalk(
     root: Path, problems: list[str]
-) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...], tuple[str, ...]]:
+) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...], tuple[str, ...], dict[str, str]]:
     path = root / "smalltalk.yaml"
     if not path.exists():
-        return {}, (), ()
+        return {}, (), (), {}
     where = display_path(path)
     data = read_yaml(path, problems)
     if not isinstance(data, dict) or not isinstance(data.get("smalltalk"), dict):
@@ -174,7 +174,7 @@ def _load_smalltalk(
             problems.append(
                 f"{where}: -: 'smalltalk': expected 'smalltalk:' with intent: [phrases]"
             )
-        return {}, (), ()
+        return {}, (), (), {}
     intents: dict[str, tuple[str, ...]] = {}
     for intent, phrases in data["smalltalk"].items():
         if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
@@ -189,7 +189,18 @@ def _load_smalltalk(
     if not isinstance(priority, list) or any(p not in intents for p in priority):
         problems.append(f"{where}: -: 'priority': expected a list of the intents above")
         priority = []
-    return intents, tuple(str(f) for f in fillers), tuple(str(p) for p in priority)
+    shorthand = data.get("shorthand", {})
+    if not isinstance(shorthand, dict) or not all(
+        isinstance(v, str) and str(k).strip() for k, v in shorthand.items()
+    ):
+        problems.append(f"{where}: -: 'shorthand': expected word: spelled-out words")
+        shorthand = {}
+    return (
+        intents,
+        tuple(str(f) for f in fillers),
+        tuple(str(p) for p in priority),
+        {str(k): v for k, v in shorthand.items()},
+    )
 
 
 def _load_understanding(root: Path, problems: list[str]) -> Lexicon | None:
@@ -275,7 +286,7 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     synonyms = _load_synonyms(root, problems)
     texts = _load_texts(root, problems)
     contacts = _load_contacts(root, problems)
-    smalltalk, fillers, smalltalk_priority = _load_smalltalk(root, problems)
+    smalltalk, fillers, smalltalk_priority, shorthand = _load_smalltalk(root, problems)
     understanding = _load_understanding(root, problems)
     place_intent_words = _load_routing(root, problems)
     for intent in smalltalk:
@@ -312,6 +323,7 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
         smalltalk=smalltalk,
         fillers=fillers,
         smalltalk_priority=smalltalk_priority,
+        smalltalk_shorthand=shorthand,
         understanding=understanding,
         place_intent_words=place_intent_words,
     )

@@ -43,7 +43,9 @@ class Knowledge:
     ) -> Knowledge:
         # A knowledge base from the disk cache (bot.cache) comes with its index already built.
         matcher = prebuilt_matcher(kb) or Matcher(kb.entries, kb.synonyms)
-        smalltalk = SmallTalk(kb.smalltalk, kb.fillers, kb.smalltalk_priority)
+        smalltalk = SmallTalk(
+            kb.smalltalk, kb.fillers, kb.smalltalk_priority, kb.smalltalk_shorthand
+        )
         lexicon = kb.understanding or Lexicon(measures={}, roles={}, own_case=(), contact=())
         understander = Understander(
             lexicon, smalltalk, kb.places, correct=matcher.indexes["it"].vocabulary.correct

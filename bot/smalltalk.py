@@ -28,9 +28,16 @@ def _join(match: re.Match[str]) -> str:
     return "".join(part for part in match.groups() if part)
 
 
-def _words(text: str) -> list[str]:
-    """The folded words of `text`, contractions joined, runs of one letter squeezed."""
-    return _squeeze(_CONTRACTION.sub(_join, fold(text)).split())
+def _words(text: str, shorthand: Mapping[str, str] | None = None) -> list[str]:
+    """The folded words of `text`, contractions joined, runs of one letter squeezed.
+
+    `shorthand` spells chat shorthand out ("u" -> "you", "6" -> "sei"): only here, where a
+    whole message must be small talk, so "ho 6 mesi" elsewhere keeps its number.
+    """
+    words = _squeeze(_CONTRACTION.sub(_join, fold(text)).split())
+    if shorthand:
+        words = [part for word in words for part in shorthand.get(word, word).split()]
+    return words
 
 
 def _squeeze(words: list[str]) -> list[str]:
@@ -70,7 +77,9 @@ class SmallTalk:
         intents: Mapping[str, Iterable[str]],
         fillers: Iterable[str],
         priority: Iterable[str] = (),
+        shorthand: Mapping[str, str] | None = None,
     ) -> None:
+        self._shorthand = {fold(k): fold(v) for k, v in (shorthand or {}).items()}
         # Longest phrases first, so "grazie mille" is consumed before "grazie".
         self._phrases = sorted(
             ((_words(p), intent) for intent, phrases in intents.items() for p in phrases),
@@ -103,7 +112,7 @@ class SmallTalk:
         Longer messages than `limit` words are not small talk: their words come back as
         they are, uncorrected (the caller only counts them).
         """
-        words = _words(text)
+        words = _words(text, self._shorthand)
         if len(words) > limit:
             return words
         for index, word in enumerate(words):

@@ -63,8 +63,10 @@ class Measure(_Frozen):
     eligibility: str | None = None
     amount: str | None = None  # the entry answering "how much?" about it
     comparable: bool = True
+    # Words that, when no measure is named, mean this one ("sono parrucchiera, ho 2 lavoranti").
+    implied_by: tuple[str, ...] = ()
 
-    _cues = field_validator("cues", "strong", mode="before")(
+    _cues = field_validator("cues", "strong", "implied_by", mode="before")(
         classmethod(lambda cls, v: _phrases(v))
     )
 
@@ -88,6 +90,18 @@ class Situation(_Frozen):
     _cues = field_validator("cues", mode="before")(classmethod(lambda cls, v: _phrases(v)))
 
 
+class Vague(_Frozen):
+    """A message made of one generic word ("contributo?"): the entries it may mean."""
+
+    words: tuple[str, ...]
+    ignore: tuple[str, ...] = ()
+    entries: tuple[str, ...] = Field(min_length=2)
+
+    _words = field_validator("words", "ignore", mode="before")(
+        classmethod(lambda cls, v: _phrases(v))
+    )
+
+
 class Lexicon(_Frozen):
     """knowledge/understanding.yaml, validated."""
 
@@ -96,6 +110,8 @@ class Lexicon(_Frozen):
     # The entry that tells each kind of organisation how to join: another role's loses to it.
     role_entries: dict[str, str] = Field(default_factory=dict)
     own_case: tuple[str, ...]
+    # Among own-case words, those asking whether the rules fit ("can I get it?").
+    eligibility: tuple[str, ...] = ()
     contact: tuple[str, ...]
     current_period: tuple[str, ...] = ()
     amount: tuple[str, ...] = ()
@@ -103,11 +119,19 @@ class Lexicon(_Frozen):
     out_of_scope: dict[str, OutOfScope] = Field(default_factory=dict)
     compare: tuple[str, ...] = ()
     situations: tuple[Situation, ...] = ()
+    vague: tuple[Vague, ...] = ()
     # Dialect and chat shorthand read as plain Italian first: {italian: [variants]}.
     rewrite: dict[str, tuple[str, ...]] = Field(default_factory=dict)
 
     _lists = field_validator(
-        "own_case", "contact", "current_period", "amount", "join", "compare", mode="before"
+        "own_case",
+        "eligibility",
+        "contact",
+        "current_period",
+        "amount",
+        "join",
+        "compare",
+        mode="before",
     )(classmethod(lambda cls, v: _phrases(v)))
 
     @field_validator("rewrite", mode="before")
@@ -205,6 +229,7 @@ class Understanding:
     period: Period | None = None
     role: str | None = None  # None: a family or not said
     own_case: bool = False
+    eligible: bool = False  # asks whether the rules fit their case ("posso averlo?")
     contact: bool = False
     amount: bool = False  # asks how much money
     join: bool = False  # asks how to join (a Rete, an Alleanza)
@@ -213,6 +238,7 @@ class Understanding:
     ats: str | None = None  # an ATS named by its name ("ATS Insubria"), when no place is
     situation_flow: str | None = None  # the check a described situation calls for
     situation_entry: str | None = None  # ... and the entry that answers it in general
+    vague: tuple[str, ...] = ()  # a lone generic word: the entries it may mean
 
     @property
     def is_smalltalk(self) -> bool:
@@ -237,8 +263,12 @@ class Understander:
         self.places = places
         self._measures = {mid: PhraseSet(m.cues) for mid, m in lexicon.measures.items()}
         self._strong = {mid: PhraseSet(m.strong) for mid, m in lexicon.measures.items()}
+        self._implied = [
+            (mid, PhraseSet(m.implied_by)) for mid, m in lexicon.measures.items() if m.implied_by
+        ]
         self._roles = {role: PhraseSet(cues) for role, cues in lexicon.roles.items()}
         self._own_case = PhraseSet(lexicon.own_case)
+        self._eligibility = PhraseSet(lexicon.eligibility)
         self._contact = PhraseSet(lexicon.contact)
         self._amount = PhraseSet(lexicon.amount)
         self._join = PhraseSet(lexicon.join)
@@ -270,17 +300,21 @@ class Understander:
         measures = tuple(
             mid for mid, phrases in self._measures.items() if phrases.search(rest) is not None
         )
+        named = tuple(m for m in measures if self._strong[m].search(rest) is not None)
+        if not measures:
+            measures = named = tuple(mid for mid, cues in self._implied if cues.search(rest))[:1]
         situation = next((s for cues, s in self._situations if cues.search(rest)), None)
         return Understanding(
             text,
             folded,
             measures=measures,
-            named=tuple(m for m in measures if self._strong[m].search(rest) is not None),
+            named=named,
             place=place,
             outside=outside,
             period=self.period(rest, today),
             role=self.role(rest),
             own_case=rest in self._own_case,
+            eligible=rest in self._eligibility,
             contact=rest in self._contact,
             amount=rest in self._amount,
             join=rest in self._join,
@@ -289,7 +323,17 @@ class Understander:
             ats=self.ats_named(folded) if place is None else None,
             situation_flow=situation.flow if situation else None,
             situation_entry=situation.entry if situation else None,
+            vague=self.vague(folded),
         )
+
+    def vague(self, folded: str) -> tuple[str, ...]:
+        """The entries a message made of one generic word may mean ("contributi?")."""
+        for rule in self.lexicon.vague:
+            ignore = set(rule.ignore)
+            rest = " ".join(w for w in folded.split() if w not in ignore)
+            if rest and rest in rule.words:
+                return rule.entries
+        return ()
 
     @staticmethod
     def _ats_names(places: Any) -> list[tuple[str, PhraseSet]]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.frequency import zipf_frequency
 from bot.places.cues import (
     AREA_CUES,
     PLACE_CUES,
@@ -70,15 +71,19 @@ class Cand:
     strong: bool
 
 
-def tier_allows(tier: int, cues: Cues, relaxed: bool) -> bool:
-    """Is there enough evidence around a name of this tier?"""
+def tier_allows(tier: int, cues: Cues, relaxed: bool, capital_city: bool = False) -> bool:
+    """Is there enough evidence around a name of this tier?
+
+    A provincial capital with a short name written with its capital letter is the city even
+    at the start of a message ("Lodi ha ancora la sua rete?").
+    """
     any_cue = cues.weak or cues.strong
     if relaxed:  # the text is (almost) only the place: ordinary words still need a hint
         return tier < T_STRONG or cues.alone or cues.capital or any_cue or cues.code_after
     if tier == T_FREE:
         return True
     if tier == T_CUE:
-        return any_cue or cues.capital_mid or cues.code_after
+        return any_cue or cues.capital_mid or cues.code_after or (capital_city and cues.capital)
     if tier == T_STRONG:
         return (cues.strong and not cues.prev_in) or (any_cue and cues.capital) or cues.code_after
     return (any_cue and cues.capital) or cues.code_after
@@ -381,7 +386,11 @@ class PlaceFinder:
             if relaxed or cues.area:
                 return place("province", entry.adjective, None, SCORE_PARTIAL)
             return None
-        if not tier_allows(entry.tier, cues, relaxed):
+        # "Lodi ha ...": a capital's name, unless it is a word in English too ("Como puedo").
+        city = entry.capital_of is not None and not any(
+            zipf_frequency(t.norm, "en") for t in tokens[start:end]
+        )
+        if not tier_allows(entry.tier, cues, relaxed, city):
             return None
         if entry.full:
             comuni, score = tuple(sorted(entry.full)), SCORE_EXACT
