@@ -1,12 +1,13 @@
 """Format, category minimums, split and uniqueness of the conversation evaluation sets.
 
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
-development set conversations-dev2.yaml and the second holdout conversations-holdout2.yaml)
-extend the base evaluation format with dialogue acts, categories, guided-check offers and reply
-languages; tests/eval/README.md documents them. These checks keep hand edits honest: a typo in a
-field, a category that shrinks below its minimum or a question copied into two files fails
-here. The category minimums and the split are computed over the dev + holdout pair; the second
-development set and the second holdout each have their own.
+development set conversations-dev2.yaml, the second holdout conversations-holdout2.yaml and
+the third holdout conversations-holdout3.yaml) extend the base evaluation format with dialogue
+acts, categories, guided-check offers and reply languages; tests/eval/README.md documents them.
+These checks keep hand edits honest: a typo in a field, a category that shrinks below its
+minimum or a question copied into two files fails here. The category minimums and the split
+are computed over the dev + holdout pair; the second development set and the second and third
+holdouts each have their own.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ FILES = {
     "holdout": "conversations-holdout.yaml",
     "dev2": "conversations-dev2.yaml",
     "holdout2": "conversations-holdout2.yaml",
+    "holdout3": "conversations-holdout3.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -112,6 +114,28 @@ HOLDOUT2_MIN_ENGLISH_SMALLTALK = 25
 HOLDOUT2_MIN_PER_OFFER = 3
 HOLDOUT2_MIN_VAGUE = 4
 HOLDOUT2_MIN_EMERGENCIES = 3
+# The third holdout on its own (written blind later, never tuned on): size and category minimums.
+HOLDOUT3_MIN_SIZE = 420
+HOLDOUT3_MINIMUMS = {
+    "smalltalk": 85,
+    "oos": 100,
+    "oos_shared": 55,
+    "place_topic": 65,
+    "place_only": 12,
+    "own_case": 65,
+    "contact": 45,
+    "org": 65,
+    "period": 35,
+    "ambiguous": 4,
+}
+HOLDOUT3_MIN_NARRATIVE_OR_DIALECT = 65
+HOLDOUT3_MIN_ENGLISH_SMALLTALK = 35
+HOLDOUT3_MIN_ENGLISH_SHARE = 0.30
+HOLDOUT3_MIN_PER_OFFER = 4
+HOLDOUT3_MIN_EMERGENCIES = 4
+HOLDOUT3_MIN_ABORTION = 3
+# Every small-talk act appears in the third holdout.
+SMALLTALK_ACTS = ACTS - {"question"}
 
 
 def _load(name: str) -> list[dict[str, Any]]:
@@ -313,3 +337,28 @@ def test_second_holdout_keeps_its_own_spread(sets: dict[str, list[dict[str, Any]
     assert {o: offers[o] for o in sorted(OFFERS) if offers[o] < HOLDOUT2_MIN_PER_OFFER} == {}
     vague = [c for c in holdout2 if _has(c, "ambiguous") or c["expect"] == "any"]
     assert len(vague) >= HOLDOUT2_MIN_VAGUE
+
+
+def test_third_holdout_keeps_its_own_spread(sets: dict[str, list[dict[str, Any]]]) -> None:
+    holdout3 = sets["holdout3"]
+    assert len(holdout3) >= HOLDOUT3_MIN_SIZE
+    short = [
+        f"{tag}: {n} < {HOLDOUT3_MINIMUMS[tag]}"
+        for tag in sorted(HOLDOUT3_MINIMUMS)
+        if (n := sum(_has(c, tag) for c in holdout3)) < HOLDOUT3_MINIMUMS[tag]
+    ]
+    assert not short, "\n".join(short)
+    assert sum(_has(c, "narrative") or _has(c, "dialect") for c in holdout3) >= (
+        HOLDOUT3_MIN_NARRATIVE_OR_DIALECT
+    )
+    english_smalltalk = sum(_has(c, "smalltalk") and _lang(c) == "en" for c in holdout3)
+    assert english_smalltalk >= HOLDOUT3_MIN_ENGLISH_SMALLTALK
+    assert sum(_lang(c) == "en" for c in holdout3) >= HOLDOUT3_MIN_ENGLISH_SHARE * len(holdout3)
+    assert {c["act"] for c in holdout3 if _has(c, "smalltalk")} == SMALLTALK_ACTS
+    emergencies = [c for c in holdout3 if _has(c, "oos") and "112" in c.get("any", [])]
+    assert len(emergencies) >= HOLDOUT3_MIN_EMERGENCIES
+    assert all("118" in c["any"] for c in emergencies)
+    abortion = [c for c in holdout3 if _has(c, "oos") and "consultori" in c.get("any", [])]
+    assert len(abortion) >= HOLDOUT3_MIN_ABORTION
+    offers = Counter(c["offer"] for c in holdout3 if "offer" in c)
+    assert {o: offers[o] for o in sorted(OFFERS) if offers[o] < HOLDOUT3_MIN_PER_OFFER} == {}
