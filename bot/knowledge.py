@@ -161,6 +161,7 @@ class KnowledgeBase:
     fillers: tuple[str, ...] = ()
     smalltalk_priority: tuple[str, ...] = ()
     smalltalk_shorthand: dict[str, str] = field(default_factory=dict)
+    smalltalk_meta: dict[str, tuple[str, ...]] = field(default_factory=dict)
     understanding: Lexicon | None = None
     place_intent_words: frozenset[str] = frozenset()
 

@@ -163,10 +163,16 @@ def _load_contacts(root: Path, problems: list[str]) -> RegionalOffice | None:
 
 def _load_smalltalk(
     root: Path, problems: list[str]
-) -> tuple[dict[str, tuple[str, ...]], tuple[str, ...], tuple[str, ...], dict[str, str]]:
+) -> tuple[
+    dict[str, tuple[str, ...]],
+    tuple[str, ...],
+    tuple[str, ...],
+    dict[str, str],
+    dict[str, tuple[str, ...]],
+]:
     path = root / "smalltalk.yaml"
     if not path.exists():
-        return {}, (), (), {}
+        return {}, (), (), {}, {}
     where = display_path(path)
     data = read_yaml(path, problems)
     if not isinstance(data, dict) or not isinstance(data.get("smalltalk"), dict):
@@ -174,7 +180,7 @@ def _load_smalltalk(
             problems.append(
                 f"{where}: -: 'smalltalk': expected 'smalltalk:' with intent: [phrases]"
             )
-        return {}, (), (), {}
+        return {}, (), (), {}, {}
     intents: dict[str, tuple[str, ...]] = {}
     for intent, phrases in data["smalltalk"].items():
         if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
@@ -189,6 +195,15 @@ def _load_smalltalk(
     if not isinstance(priority, list) or any(p not in intents for p in priority):
         problems.append(f"{where}: -: 'priority': expected a list of the intents above")
         priority = []
+    meta = data.get("meta", {})
+    if not isinstance(meta, dict) or not all(
+        isinstance(v, list) and all(isinstance(w, str) for w in v) for v in meta.values()
+    ):
+        problems.append(f"{where}: -: 'meta': expected addressee/act: [words]")
+        meta = {}
+    elif any(key != "addressee" and key not in intents for key in meta):
+        problems.append(f"{where}: -: 'meta': keys are 'addressee' and intents above")
+        meta = {}
     shorthand = data.get("shorthand", {})
     if not isinstance(shorthand, dict) or not all(
         isinstance(v, str) and str(k).strip() for k, v in shorthand.items()
@@ -200,6 +215,7 @@ def _load_smalltalk(
         tuple(str(f) for f in fillers),
         tuple(str(p) for p in priority),
         {str(k): v for k, v in shorthand.items()},
+        {str(k): tuple(v) for k, v in meta.items()},
     )
 
 
@@ -286,7 +302,7 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     synonyms = _load_synonyms(root, problems)
     texts = _load_texts(root, problems)
     contacts = _load_contacts(root, problems)
-    smalltalk, fillers, smalltalk_priority, shorthand = _load_smalltalk(root, problems)
+    smalltalk, fillers, smalltalk_priority, shorthand, meta = _load_smalltalk(root, problems)
     understanding = _load_understanding(root, problems)
     place_intent_words = _load_routing(root, problems)
     for intent in smalltalk:
@@ -324,6 +340,7 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
         fillers=fillers,
         smalltalk_priority=smalltalk_priority,
         smalltalk_shorthand=shorthand,
+        smalltalk_meta=meta,
         understanding=understanding,
         place_intent_words=place_intent_words,
     )

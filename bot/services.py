@@ -44,7 +44,11 @@ class Knowledge:
         # A knowledge base from the disk cache (bot.cache) comes with its index already built.
         matcher = prebuilt_matcher(kb) or Matcher(kb.entries, kb.synonyms)
         smalltalk = SmallTalk(
-            kb.smalltalk, kb.fillers, kb.smalltalk_priority, kb.smalltalk_shorthand
+            kb.smalltalk,
+            kb.fillers,
+            kb.smalltalk_priority,
+            kb.smalltalk_shorthand,
+            kb.smalltalk_meta,
         )
         lexicon = kb.understanding or Lexicon(measures={}, roles={}, own_case=(), contact=())
         understander = Understander(

@@ -78,8 +78,17 @@ class SmallTalk:
         fillers: Iterable[str],
         priority: Iterable[str] = (),
         shorthand: Mapping[str, str] | None = None,
+        meta: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
         self._shorthand = {fold(k): fold(v) for k, v in (shorthand or {}).items()}
+        # Questions to the bot about itself in words no phrase foresaw ("ma che info hai?"):
+        # {"addressee": words for "you", act: words of that act}; see knowledge/smalltalk.yaml.
+        meta_words = {
+            key: frozenset(w for phrase in words for w in _squeeze(fold(phrase).split()))
+            for key, words in (meta or {}).items()
+        }
+        self._addressee = meta_words.pop("addressee", frozenset())
+        self._meta = meta_words
         # Longest phrases first, so "grazie mille" is consumed before "grazie".
         self._phrases = sorted(
             ((_words(p), intent) for intent, phrases in intents.items() for p in phrases),
@@ -100,7 +109,8 @@ class SmallTalk:
         self._fillers = frozenset(w for filler in fillers for w in _squeeze(fold(filler).split()))
         order = list(priority) + [i for i in intents if i not in priority]
         self._rank = {intent: index for index, intent in enumerate(order)}
-        self._known = frozenset(self._by_first) | self._fillers
+        self._known = frozenset(self._by_first) | self._fillers | self._addressee
+        self._known |= {w for words in self._meta.values() for w in words}
         self._typos: dict[str, str] = {}
         self._vocabulary = sorted(
             {w for words, _ in self._phrases for w in words if len(w) >= TYPO_MIN_LENGTH}
@@ -211,5 +221,19 @@ class SmallTalk:
             elif words[position] in self._fillers:
                 position += 1
             else:
-                return None
+                return self._meta_act(words)
         return self._best(found)
+
+    def _meta_act(self, words: list[str]) -> str | None:
+        """A short message to the bot ("tu", "you") made only of words about the bot itself.
+
+        "che info hai?" and "what kind of things do you know" ask what it can do; with a word of
+        identity ("ma sei un bot vero?") they ask who it is. The first act listed whose words
+        the message holds wins; any word that is not a meta word or a filler means a question.
+        """
+        if not self._addressee.intersection(words):
+            return None
+        vocabulary = self._addressee.union(self._fillers, *self._meta.values())
+        if any(word not in vocabulary for word in words):
+            return None
+        return next((act for act, known in self._meta.items() if known.intersection(words)), None)
