@@ -31,7 +31,7 @@ from bot.matcher import (
 )
 from bot.normalise import fold
 from bot.reply import Reply
-from bot.understanding import Understander, Understanding
+from bot.understanding import Period, Understander, Understanding
 
 # A candidate on the measure, role or period the person named beats the best one when it is
 # at most this many points (or this share of the best score, for long messages) behind it.
@@ -276,6 +276,20 @@ class Answerer(PlaceDecisions, PeriodDecisions):
         )
         if not confident:
             return self._measure_default(u, ranked) if u.measures else None
+        if (
+            u.amount
+            and not (u.named or u.own_case or u.situation_flow)
+            and (u.place is not None or u.ats is not None)
+        ):
+            # "Bergamo, quanti soldi nel 2020?": that period's money, ATS by ATS.
+            near = [
+                c for c in ranked[:FIRST_QUESTION_RANKS] if c.entry_id in self.lexicon.per_ats_money
+            ]
+            if u.period is not None and not self._fits(u.period, best):
+                # The period's entry answers even when the words ranked it lower.
+                near += [Candidate(e, best.score) for e in self.lexicon.per_ats_money]
+                near = [c for c in near if self._fits(u.period, c)]
+            best = near[0] if near else best
         note = ""
         if u.period is not None and not u.period.current:
             best, note = self._for_period(u.period, best, pool, ranked[:FIRST_QUESTION_RANKS])
@@ -387,6 +401,10 @@ class Answerer(PlaceDecisions, PeriodDecisions):
         )
 
     # -- helpers ------------------------------------------------------------------------------
+    def _fits(self, period: Period, candidate: Candidate) -> bool:
+        span = self._span(candidate)
+        return span is not None and period.overlaps(*span)
+
     def _on_measure(self, entry: Entry | None, measure_ids: tuple[str, ...]) -> bool:
         if entry is None:
             return False

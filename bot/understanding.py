@@ -120,6 +120,8 @@ class Lexicon(_Frozen):
     compare: tuple[str, ...] = ()
     situations: tuple[Situation, ...] = ()
     vague: tuple[Vague, ...] = ()
+    # Entries giving the money of a period ATS by ATS: "how much went to Bergamo in 2020?".
+    per_ats_money: tuple[str, ...] = ()
     # Dialect and chat shorthand read as plain Italian first: {italian: [variants]}.
     rewrite: dict[str, tuple[str, ...]] = Field(default_factory=dict)
 
