@@ -358,3 +358,110 @@ def test_our_words_in_another_sense_are_not_ours(brain: Brain) -> None:
     ):
         assert brain.answer_question(text).status == "fallback", text
     assert brain.answer_question("cos'è un'alleanza locale di conciliazione?").status == "answer"
+
+
+def test_asking_whether_one_can_get_a_measure_gets_its_rules_and_what_it_gives(
+    brain: Brain,
+) -> None:
+    text = "Gallarate, sono mamma da 4 mesi e siamo messi male coi soldi, posso avere il cresco?"
+    u = brain.understand(text)
+    assert u.own_case and u.eligible and u.measures == ("cresco",)
+    reply = brain.answer_question(text)
+    assert reply.entry == "cresco-who"
+    assert "ISEE" in reply.text and "75" in reply.details and "Insubria" in reply.text
+    assert "f:start:cresco" in _data(reply)
+    # "what is CRESCO?" asks nothing about one's own case.
+    assert not brain.understand("cos'era il cresco?").eligible
+
+
+def test_a_small_business_writing_about_itself_means_time_saving(brain: Brain) -> None:
+    for text in (
+        "sono parrucchiera, ho 2 lavoranti, c'è un aiuto per conciliare lavoro e famiglia?",
+        "Abbiategrasso, sono commerciante con 1 dipendente, c'è qualcosa per me?",
+    ):
+        assert brain.understand(text).measures == ("time-saving",), text
+        reply = brain.answer_question(text)
+        assert reply.entry == "aderire-time-saving", text
+        assert "f:start:time-saving" in _data(reply), text
+    # A named measure is not replaced: the shop owner asking about NASKO gets NASKO.
+    assert brain.understand("ho un negozio e sono incinta, posso avere il nasko?").measures == (
+        "nasko",
+    )
+
+
+@pytest.mark.parametrize("text", ["contributo", "contributi?", "soldi", "funding", "the fund?"])
+def test_a_lone_generic_word_is_asked_back_with_several_options(brain: Brain, text: str) -> None:
+    reply = brain.answer_question(text)
+    assert reply.status == "clarify", text
+    assert len([d for d in _data(reply) if d.startswith("e:")]) >= 2, text
+
+
+def test_a_generic_word_in_a_real_question_is_answered(brain: Brain) -> None:
+    assert brain.answer_question("quanti soldi dava il nasko?").status == "answer"
+    assert not brain.understand("contributo per chi allatta").vague
+
+
+@pytest.mark.parametrize(
+    ("text", "act"),
+    [
+        ("che info hai?", "capabilities"),
+        ("what kind of things do you know", "capabilities"),
+        ("ma tu sei vero?", "who_are_you"),
+        ("sei un robot tu?", "who_are_you"),
+        ("ma tu chi 6", "who_are_you"),
+        ("what can u do for me", "capabilities"),
+        ("buon giorno a tutti", "greeting"),
+        ("va bene dai", "ack"),
+    ],
+)
+def test_questions_to_the_bot_in_unforeseen_words_and_shorthand(
+    brain: Brain, text: str, act: str
+) -> None:
+    assert brain.understand(text).act == act
+
+
+def test_meta_words_never_swallow_a_question_of_ours(brain: Brain) -> None:
+    for text in ("cosa sai del nasko?", "puoi dirmi chi può avere il cresco?", "sai cucinare?"):
+        assert brain.understand(text).act == "question", text
+    # "6" is a number outside small talk.
+    assert brain.understand("mio figlio ha 6 mesi, cresco?").act == "question"
+
+
+def test_an_english_greeting_in_shorthand_is_answered_in_english(brain: Brain) -> None:
+    for text in ("helo", "yo", "ty"):
+        reply = brain.answer_question(text)
+        assert reply.status == "smalltalk" and reply.lang == "en", text
+
+
+def test_a_provincial_capital_opening_a_message_is_the_city(brain: Brain) -> None:
+    u = brain.understand("Lodi ha ancora la sua rete di conciliazione separata?")
+    assert u.place is not None and u.place.matched_text == "Lodi"
+    assert "Milano" in brain.answer_question("Lodi ha ancora la sua rete?").text
+    # A capital that is also a word in another language keeps needing a cue.
+    assert brain.understand("Como puedo pedir el bono?").place is None
+
+
+def test_a_place_and_how_much_get_the_periods_money_by_ats(brain: Brain) -> None:
+    reply = brain.answer_question("bergamo quanti soldi per la conciliazione nel 2020")
+    assert reply.entry == "programmi-2020-2023-riparto"
+    reply = brain.answer_question("Como: quanti euro all'ats insubria nel 2017?")
+    assert reply.entry == "programmi-2017-2018-fondi"
+
+
+def test_jobs_salaries_insurance_and_food_in_pregnancy_are_not_ours(brain: Brain) -> None:
+    for text in (
+        "quanto prende di stipendio un'assistente sociale del consultorio?",
+        "any job openings at ATS Bergamo? I'm a nurse",
+        "Alleanza insurance customer service number?",
+        "is it safe to eat sushi while pregnant?",
+    ):
+        assert brain.answer_question(text).status == "fallback", text
+    # ... but a salary in a question about our fund is the person's income.
+    assert brain.answer_question("ho uno stipendio di 900 euro, posso avere il nasko?").status == (
+        "answer"
+    )
+
+
+def test_a_birth_happening_now_is_an_emergency(brain: Brain) -> None:
+    reply = brain.answer_question("aiuto mia moglie sta partorendo in macchina sulla tangenziale!!!")
+    assert reply.status == "fallback" and "112" in reply.text
