@@ -2,12 +2,13 @@
 
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the second holdout conversations-holdout2.yaml and
-the third holdout conversations-holdout3.yaml) extend the base evaluation format with dialogue
+the third holdout conversations-holdout3.yaml and the third development set
+conversations-dev3.yaml) extend the base evaluation format with dialogue
 acts, categories, guided-check offers and reply languages; tests/eval/README.md documents them.
 These checks keep hand edits honest: a typo in a field, a category that shrinks below its
 minimum or a question copied into two files fails here. The category minimums and the split
-are computed over the dev + holdout pair; the second development set and the second and third
-holdouts each have their own.
+are computed over the dev + holdout pair; the second and third development sets and the second
+and third holdouts each have their own.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ FILES = {
     "dev2": "conversations-dev2.yaml",
     "holdout2": "conversations-holdout2.yaml",
     "holdout3": "conversations-holdout3.yaml",
+    "dev3": "conversations-dev3.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -136,6 +138,34 @@ HOLDOUT3_MIN_EMERGENCIES = 4
 HOLDOUT3_MIN_ABORTION = 3
 # Every small-talk act appears in the third holdout.
 SMALLTALK_ACTS = ACTS - {"question"}
+# The third development set on its own (written blind, tuned on): size and category minimums.
+DEV3_MIN_SIZE = 450
+DEV3_MINIMUMS = {
+    "smalltalk": 110,
+    "oos": 110,
+    "oos_shared": 60,
+    "place_topic": 70,
+    "place_only": 15,
+    "own_case": 70,
+    "contact": 45,
+    "org": 80,
+    "period": 50,
+    "ambiguous": 5,
+}
+# Minimum number of small-talk cases per act: the weakest acts get the most.
+DEV3_MIN_PER_ACT = {
+    "who_are_you": 15,
+    "capabilities": 20,
+    "complaint": 15,
+    "confirm": 10,
+    "human": 10,
+}
+DEV3_MIN_NARRATIVE_OR_DIALECT = 70
+DEV3_MIN_ENGLISH_SMALLTALK = 45
+DEV3_MIN_ENGLISH_SHARE = 0.33
+DEV3_MIN_PER_OFFER = 5
+DEV3_MIN_EMERGENCIES = 5
+DEV3_MIN_ABORTION = 3
 
 
 def _load(name: str) -> list[dict[str, Any]]:
@@ -362,3 +392,30 @@ def test_third_holdout_keeps_its_own_spread(sets: dict[str, list[dict[str, Any]]
     assert len(abortion) >= HOLDOUT3_MIN_ABORTION
     offers = Counter(c["offer"] for c in holdout3 if "offer" in c)
     assert {o: offers[o] for o in sorted(OFFERS) if offers[o] < HOLDOUT3_MIN_PER_OFFER} == {}
+
+
+def test_third_dev_set_keeps_its_own_spread(sets: dict[str, list[dict[str, Any]]]) -> None:
+    dev3 = sets["dev3"]
+    assert len(dev3) >= DEV3_MIN_SIZE
+    short = [
+        f"{tag}: {n} < {DEV3_MINIMUMS[tag]}"
+        for tag in sorted(DEV3_MINIMUMS)
+        if (n := sum(_has(c, tag) for c in dev3)) < DEV3_MINIMUMS[tag]
+    ]
+    assert not short, "\n".join(short)
+    assert sum(_has(c, "narrative") or _has(c, "dialect") for c in dev3) >= (
+        DEV3_MIN_NARRATIVE_OR_DIALECT
+    )
+    smalltalk = [c for c in dev3 if _has(c, "smalltalk")]
+    assert {c["act"] for c in smalltalk} == SMALLTALK_ACTS
+    acts = Counter(c["act"] for c in smalltalk)
+    assert {a: acts[a] for a, n in DEV3_MIN_PER_ACT.items() if acts[a] < n} == {}
+    assert sum(_lang(c) == "en" for c in smalltalk) >= DEV3_MIN_ENGLISH_SMALLTALK
+    assert sum(_lang(c) == "en" for c in dev3) >= DEV3_MIN_ENGLISH_SHARE * len(dev3)
+    emergencies = [c for c in dev3 if _has(c, "oos") and "112" in c.get("any", [])]
+    assert len(emergencies) >= DEV3_MIN_EMERGENCIES
+    assert all("118" in c["any"] for c in emergencies)
+    abortion = [c for c in dev3 if _has(c, "oos") and "consultori" in c.get("any", [])]
+    assert len(abortion) >= DEV3_MIN_ABORTION
+    offers = Counter(c["offer"] for c in dev3 if "offer" in c)
+    assert {o: offers[o] for o in sorted(OFFERS) if offers[o] < DEV3_MIN_PER_OFFER} == {}
