@@ -30,6 +30,7 @@ FILES = {
     "holdout2": "conversations-holdout2.yaml",
     "holdout3": "conversations-holdout3.yaml",
     "dev3": "conversations-dev3.yaml",
+    "dev4": "conversations-dev4.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -136,6 +137,26 @@ HOLDOUT3_MIN_ENGLISH_SHARE = 0.30
 HOLDOUT3_MIN_PER_OFFER = 4
 HOLDOUT3_MIN_EMERGENCIES = 4
 HOLDOUT3_MIN_ABORTION = 3
+# The fourth development set on its own (written blind, tuned on): size and category minimums.
+DEV4_MIN_SIZE = 450
+DEV4_MINIMUMS = {
+    "org": 110,
+    "period": 80,
+    "place_topic": 90,
+    "place_only": 15,
+    "own_case": 60,
+    "contact": 40,
+    "smalltalk": 50,
+    "oos": 60,
+    "oos_shared": 35,
+    "ambiguous": 4,
+}
+DEV4_MIN_NARRATIVE_OR_DIALECT = 80
+DEV4_MIN_ENGLISH_SMALLTALK = 20
+DEV4_MIN_ENGLISH_SHARE = 0.30
+DEV4_MIN_PER_OFFER = 5
+DEV4_MIN_EMERGENCIES = 3
+DEV4_MIN_ABORTION = 2
 # Every small-talk act appears in the third holdout.
 SMALLTALK_ACTS = ACTS - {"question"}
 # The third development set on its own (written blind, tuned on): size and category minimums.
@@ -419,3 +440,30 @@ def test_third_dev_set_keeps_its_own_spread(sets: dict[str, list[dict[str, Any]]
     assert len(abortion) >= DEV3_MIN_ABORTION
     offers = Counter(c["offer"] for c in dev3 if "offer" in c)
     assert {o: offers[o] for o in sorted(OFFERS) if offers[o] < DEV3_MIN_PER_OFFER} == {}
+
+
+def test_fourth_dev_set_keeps_its_own_spread(sets: dict[str, list[dict[str, Any]]]) -> None:
+    dev4 = sets["dev4"]
+    assert len(dev4) >= DEV4_MIN_SIZE
+    short = [
+        f"{tag}: {n} < {DEV4_MINIMUMS[tag]}"
+        for tag in sorted(DEV4_MINIMUMS)
+        if (n := sum(_has(c, tag) for c in dev4)) < DEV4_MINIMUMS[tag]
+    ]
+    assert not short, "\n".join(short)
+    assert sum(_has(c, "narrative") or _has(c, "dialect") for c in dev4) >= (
+        DEV4_MIN_NARRATIVE_OR_DIALECT
+    )
+    english_smalltalk = sum(_has(c, "smalltalk") and _lang(c) == "en" for c in dev4)
+    assert english_smalltalk >= DEV4_MIN_ENGLISH_SMALLTALK
+    assert sum(_lang(c) == "en" for c in dev4) >= DEV4_MIN_ENGLISH_SHARE * len(dev4)
+    assert {c["act"] for c in dev4 if _has(c, "smalltalk")} == SMALLTALK_ACTS
+    emergencies = [c for c in dev4 if _has(c, "oos") and "112" in c.get("any", [])]
+    assert len(emergencies) >= DEV4_MIN_EMERGENCIES
+    assert all("118" in c["any"] for c in emergencies)
+    abortion = [c for c in dev4 if _has(c, "oos") and "consultori" in c.get("any", [])]
+    assert len(abortion) >= DEV4_MIN_ABORTION
+    offers = Counter(c["offer"] for c in dev4 if "offer" in c)
+    assert {o: offers[o] for o in sorted(OFFERS) if offers[o] < DEV4_MIN_PER_OFFER} == {}
+    # Measures the bot redirects to are in scope and must name INPS.
+    assert not [c["q"] for c in dev4 if _has(c, "oos") and "INPS" in c.get("any", [])]

@@ -463,5 +463,5 @@ def test_jobs_salaries_insurance_and_food_in_pregnancy_are_not_ours(brain: Brain
 
 
 def test_a_birth_happening_now_is_an_emergency(brain: Brain) -> None:
-    reply = brain.answer_question("aiuto mia moglie sta partorendo in macchina sulla tangenziale!!!")
+    reply = brain.answer_question("aiuto mia moglie sta partorendo in macchina, in tangenziale!")
     assert reply.status == "fallback" and "112" in reply.text
