@@ -91,7 +91,7 @@ class Answerer(PlaceDecisions, PeriodDecisions):
             return Answer(reply, empty)
         if u.ats is not None and not u.named and not MONEY_WORDS & set(u.folded.split()):
             return Answer(self.places.describe_ats(u.ats, self.texts, lang), empty)
-        early = self._smalltalk_first(u, lang)
+        early = self._smalltalk_first(u, lang) or self._courtesy_statement(u, lang)
         if early is not None:
             return Answer(early, empty)
         residual = u.folded
@@ -133,6 +133,31 @@ class Answerer(PlaceDecisions, PeriodDecisions):
         if u.measures or u.place is not None or u.role or u.period or u.situation_flow:
             return None
         if any(self.matcher.known(w) for w in self.matcher.content_words(" ".join(others))):
+            return None
+        return self.composer.smalltalk(act, lang)
+
+    def _courtesy_statement(self, u: Understanding, lang: str) -> Reply | None:
+        """A greeting, thanks or goodbye with a statement that asks nothing of ours.
+
+        "buonasera, sono il sindaco di Cerveno" introduces a question still to come; "grazie,
+        giro la risposta all'ufficio di piano" closes one. Anything asked, any measure,
+        situation, own case, amount, period or generic word makes it a question (a contact
+        request asks with its own words: "numero", "a chi").
+        """
+        act = self.understander.smalltalk.opening(u.text)
+        if act is None or self.understander.asks(u.text, u.folded):
+            return None
+        if (
+            u.measures
+            or u.situation_flow
+            or u.own_case
+            or u.amount
+            or u.join
+            or u.period
+            or u.vague
+            or (u.place is not None and u.role is None)
+        ):
+            # "hello from Gallarate" is a place alone; "sono il sindaco di Cerveno" a person.
             return None
         return self.composer.smalltalk(act, lang)
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+from stop_words import get_stop_words
 
 from bot.normalise import fold
 
@@ -22,6 +24,12 @@ _CONTRACTION = re.compile(
     r"|(it|that|what|how|who|where|there|here|let|he|she) (s)|(i) (m)"
     r"|(you|we|they|i|who|what) (re|ve|ll))\b"
 )
+
+
+@lru_cache(maxsize=1)
+def _english_stop_words() -> frozenset[str]:
+    """English function words: "we moved to Saronno" does not open with Lombard "wé"."""
+    return frozenset(fold(word) for word in get_stop_words("english"))
 
 
 def _join(match: re.Match[str]) -> str:
@@ -54,6 +62,7 @@ TYPO_MIN_LENGTH = 5
 # Greetings, thanks and goodbyes carry a short message only: at most this many other words.
 COURTESY_ACTS = frozenset({"greeting", "thanks", "bye"})
 MAX_COURTESY_REST = 2
+MAX_COMPLAINT_REST = 6
 # The acts recognised among other words (not "ok", "sì", "wrong", "help").
 PARTIAL_ACTS = frozenset(
     {
@@ -68,6 +77,10 @@ PARTIAL_ACTS = frozenset(
     }
 )
 TYPO_MIN_SCORE = 84
+# A statement opening with one of these acts and asking nothing is that act ("grazie, giro la
+# risposta all'ufficio di piano"), in at most this many words.
+OPENING_ACTS = COURTESY_ACTS | {"ack"}
+MAX_OPENING_WORDS = 20
 MAX_TYPO_CACHE = 50_000
 
 
@@ -194,10 +207,25 @@ class SmallTalk:
         # Strict: every act with at most a word or two more ("ma chi sei tu?").
         short_acts = COURTESY_ACTS | {"complaint"}
         if found and (strict or all(act in short_acts for act in found)):
-            if len(others) > MAX_COURTESY_REST:
+            # A complaint says more around it ("sei inutile come una forchetta nel brodo").
+            limit = MAX_COMPLAINT_REST if set(found) == {"complaint"} else MAX_COURTESY_REST
+            if len(others) > limit:
                 return None
         act = self._best(found)
         return (act, others) if act is not None else None
+
+    def opening(self, text: str) -> str | None:
+        """The courtesy act a message opens with ("buonasera, sono il sindaco di ..."), if any."""
+        words = self._read(text, MAX_OPENING_WORDS)
+        if len(words) > MAX_OPENING_WORDS:
+            return None
+        for position, word in enumerate(words):
+            hit = self._acts_at(words, position)
+            if hit is not None and not (hit[1] == 1 and word in _english_stop_words()):
+                return hit[0] if hit[0] in OPENING_ACTS else None
+            if word not in self._fillers:
+                return None
+        return None
 
     def partial(self, text: str) -> str | None:
         """The small-talk act of a short message that holds one among other words."""

@@ -120,6 +120,8 @@ class Lexicon(_Frozen):
     compare: tuple[str, ...] = ()
     situations: tuple[Situation, ...] = ()
     vague: tuple[Vague, ...] = ()
+    # Words that make a message a question or a request even without "?" ("vorrei sapere").
+    asks: tuple[str, ...] = ()
     # Entries giving the money of a period ATS by ATS: "how much went to Bergamo in 2020?".
     per_ats_money: tuple[str, ...] = ()
     # Dialect and chat shorthand read as plain Italian first: {italian: [variants]}.
@@ -128,6 +130,7 @@ class Lexicon(_Frozen):
     _lists = field_validator(
         "own_case",
         "eligibility",
+        "asks",
         "contact",
         "current_period",
         "amount",
@@ -271,6 +274,7 @@ class Understander:
         self._roles = {role: PhraseSet(cues) for role, cues in lexicon.roles.items()}
         self._own_case = PhraseSet(lexicon.own_case)
         self._eligibility = PhraseSet(lexicon.eligibility)
+        self._asks = PhraseSet(lexicon.asks)
         self._contact = PhraseSet(lexicon.contact)
         self._amount = PhraseSet(lexicon.amount)
         self._join = PhraseSet(lexicon.join)
@@ -327,6 +331,10 @@ class Understander:
             situation_entry=situation.entry if situation else None,
             vague=self.vague(folded),
         )
+
+    def asks(self, text: str, folded: str) -> bool:
+        """Whether a message asks or requests something (a "?" or a word such as "vorrei")."""
+        return "?" in text or folded in self._asks
 
     def vague(self, folded: str) -> tuple[str, ...]:
         """The entries a message made of one generic word may mean ("contributi?")."""
