@@ -34,6 +34,7 @@ _YEAR = re.compile(r"\b(20[0-4]\d)\b(?! (?:euro|eur|e)\b)")
 
 # "ATS della Montagna" is named by "montagna": these words of the names say nothing.
 ATS_NAME_FILLERS = frozenset({"ats", "della", "dell", "di", "del", "dei", "delle"})
+ARITHMETIC = re.compile(r"\s*\d+(?:[.,]\d+)?(?:\s*[+*x×^]\s*\d+(?:[.,]\d+)?)+\s*[=?!]*\s*")
 ATS_WORDS = re.compile(r"(?<![a-z0-9])(?:ats|asl)(?![a-z0-9])")
 
 
@@ -325,7 +326,7 @@ class Understander:
             amount=rest in self._amount,
             join=rest in self._join,
             compare=self._comparable(measures) >= 2 or (bool(measures) and rest in self._compare),
-            out_of_scope=self.out_of_scope(rest, place is not None),
+            out_of_scope=self.arithmetic(text) or self.out_of_scope(rest, place is not None),
             ats=self.ats_named(folded) if place is None else None,
             situation_flow=situation.flow if situation else None,
             situation_entry=situation.entry if situation else None,
@@ -372,6 +373,12 @@ class Understander:
         for role, phrases in self._roles.items():
             if phrases.search(folded) is not None:
                 return role
+        return None
+
+    def arithmetic(self, text: str) -> str | None:
+        """ "2+2", "15 x 3 =": a sum to work out is trivia, not ours (folding drops the signs)."""
+        if ARITHMETIC.fullmatch(text) and "trivia" in self.lexicon.out_of_scope:
+            return "trivia"
         return None
 
     def out_of_scope(self, folded: str, lombard_place: bool = False) -> str | None:
