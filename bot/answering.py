@@ -89,7 +89,12 @@ class Answerer(PlaceDecisions, PeriodDecisions):
                 region=str(getattr(u.outside, "region", "")),
             )
             return Answer(reply, empty)
-        if u.ats is not None and not u.named and not MONEY_WORDS & set(u.folded.split()):
+        if (
+            u.ats is not None
+            and not u.named
+            and u.period is None
+            and not MONEY_WORDS & set(u.folded.split())
+        ):
             return Answer(self.places.describe_ats(u.ats, self.texts, lang), empty)
         early = self._smalltalk_first(u, lang) or self._courtesy_statement(u, lang)
         if early is not None:
@@ -286,7 +291,7 @@ class Answerer(PlaceDecisions, PeriodDecisions):
         if (
             mine
             and (best.entry_id in self._role_entry_ids or u.join)
-            and result.status == "answer"
+            and (result.status == "answer" or u.join)
             and self.kb.entry(mine) is not None
         ):
             # "la scuola può entrare nell'alleanza?" is not answered with the comune's way.
@@ -330,8 +335,9 @@ class Answerer(PlaceDecisions, PeriodDecisions):
                     ),
                     best,
                 )
-            if (note or self._span(best) is None) and not u.measures and self._thin(u):
-                # "regole 2020-2023", "cosa cambia nel 2025-2027?": that period's programme.
+            thin = (note or self._span(best) is None) and not u.measures and self._thin(u)
+            if thin or (u.decree and not u.named and u.place is None and u.ats is None):
+                # "regole 2020-2023", "delibera 2014-2016": that period's programme.
                 programme = self._programme_for(u.period)
                 if programme is not None:
                     return programme, best.score, ""
@@ -396,11 +402,7 @@ class Answerer(PlaceDecisions, PeriodDecisions):
             note = self.texts.get("answer.period_missing", lang, asked=asked, period=label)
         measure_flow = (
             next(
-                (
-                    self.lexicon.measures[m].flow
-                    for m in u.measures
-                    if self.lexicon.measures[m].flow
-                ),
+                (self.lexicon.measures[m].flow for m in u.named if self.lexicon.measures[m].flow),
                 None,
             )
             or next(
@@ -412,6 +414,14 @@ class Answerer(PlaceDecisions, PeriodDecisions):
                 None,
             )
             or (u.situation_flow if entry.audience != "organisations" else None)
+            or next(
+                (
+                    self.lexicon.measures[m].flow
+                    for m in u.measures
+                    if self.lexicon.measures[m].flow
+                ),
+                None,
+            )
         )
         after, extra = self._place_line(u, lang)
         return self.composer.entry_reply(

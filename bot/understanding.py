@@ -34,6 +34,7 @@ _YEAR = re.compile(r"\b(20[0-4]\d)\b(?! (?:euro|eur|e)\b)")
 
 # "ATS della Montagna" is named by "montagna": these words of the names say nothing.
 ATS_NAME_FILLERS = frozenset({"ats", "della", "dell", "di", "del", "dei", "delle"})
+_NUMBER = re.compile(r"\b\d+\b")
 ARITHMETIC = re.compile(r"\s*\d+(?:[.,]\d+)?(?:\s*[+*x×^]\s*\d+(?:[.,]\d+)?)+\s*[=?!]*\s*")
 ATS_WORDS = re.compile(r"(?<![a-z0-9])(?:ats|asl)(?![a-z0-9])")
 
@@ -64,10 +65,12 @@ class Measure(_Frozen):
     eligibility: str | None = None
     amount: str | None = None  # the entry answering "how much?" about it
     comparable: bool = True
-    # Words that, when no measure is named, mean this one ("sono parrucchiera, ho 2 lavoranti").
+    # Words that, when no measure is named, mean this one ("sono parrucchiera, ho 2 lavoranti"),
+    # or only hint at it: its entries then win when close to the best ("un bonus per noi?").
     implied_by: tuple[str, ...] = ()
+    hinted_by: tuple[str, ...] = ()
 
-    _cues = field_validator("cues", "strong", "implied_by", mode="before")(
+    _cues = field_validator("cues", "strong", "implied_by", "hinted_by", mode="before")(
         classmethod(lambda cls, v: _phrases(v))
     )
 
@@ -85,10 +88,26 @@ class OutOfScope(_Frozen):
 
 class Situation(_Frozen):
     cues: tuple[str, ...]
+    # Regular expressions on the folded message, for what a phrase cannot say ("un bimbo di
+    # 5 settimane": any number); checked after the cues.
+    patterns: tuple[re.Pattern[str], ...] = ()
     flow: str
     entry: str | None = None
 
     _cues = field_validator("cues", mode="before")(classmethod(lambda cls, v: _phrases(v)))
+
+    @field_validator("patterns", mode="before")
+    @classmethod
+    def _patterns(cls, value: Any) -> tuple[re.Pattern[str], ...]:
+        if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+            raise ValueError("expected a list of regular expressions")
+        try:
+            return tuple(re.compile(p) for p in value)
+        except re.error as exc:
+            raise ValueError(f"not a regular expression: {exc}") from None
+
+    def fits(self, cues: PhraseSet, folded: str) -> bool:
+        return cues.search(folded) is not None or any(p.search(folded) for p in self.patterns)
 
 
 class Vague(_Frozen):
@@ -121,6 +140,8 @@ class Lexicon(_Frozen):
     compare: tuple[str, ...] = ()
     situations: tuple[Situation, ...] = ()
     vague: tuple[Vague, ...] = ()
+    # Words asking for the act that set a period's rules ("quale delibera", "which DGR").
+    decree: tuple[str, ...] = ()
     # Words that make a message a question or a request even without "?" ("vorrei sapere").
     asks: tuple[str, ...] = ()
     # Entries giving the money of a period ATS by ATS: "how much went to Bergamo in 2020?".
@@ -132,6 +153,7 @@ class Lexicon(_Frozen):
         "own_case",
         "eligibility",
         "asks",
+        "decree",
         "contact",
         "current_period",
         "amount",
@@ -236,6 +258,7 @@ class Understanding:
     role: str | None = None  # None: a family or not said
     own_case: bool = False
     eligible: bool = False  # asks whether the rules fit their case ("posso averlo?")
+    decree: bool = False  # asks which act (DGR) set the rules
     contact: bool = False
     amount: bool = False  # asks how much money
     join: bool = False  # asks how to join (a Rete, an Alleanza)
@@ -272,10 +295,14 @@ class Understander:
         self._implied = [
             (mid, PhraseSet(m.implied_by)) for mid, m in lexicon.measures.items() if m.implied_by
         ]
+        self._hinted = [
+            (mid, PhraseSet(m.hinted_by)) for mid, m in lexicon.measures.items() if m.hinted_by
+        ]
         self._roles = {role: PhraseSet(cues) for role, cues in lexicon.roles.items()}
         self._own_case = PhraseSet(lexicon.own_case)
         self._eligibility = PhraseSet(lexicon.eligibility)
         self._asks = PhraseSet(lexicon.asks)
+        self._decree = PhraseSet(lexicon.decree)
         self._contact = PhraseSet(lexicon.contact)
         self._amount = PhraseSet(lexicon.amount)
         self._join = PhraseSet(lexicon.join)
@@ -309,8 +336,12 @@ class Understander:
         )
         named = tuple(m for m in measures if self._strong[m].search(rest) is not None)
         if not measures:
-            measures = named = tuple(mid for mid, cues in self._implied if cues.search(rest))[:1]
-        situation = next((s for cues, s in self._situations if cues.search(rest)), None)
+            # Implied: as if named ("ho un negozio" -> time saving). Hinted: an entry on it
+            # wins only when close to the best ("c'è un bonus per noi?" -> Bonus Famiglia).
+            measures = named = tuple(m for m, cues in self._implied if cues.search(rest))[:1]
+        if not measures:
+            measures = tuple(m for m, cues in self._hinted if cues.search(rest))[:1]
+        situation = next((s for cues, s in self._situations if s.fits(cues, rest)), None)
         return Understanding(
             text,
             folded,
@@ -320,8 +351,12 @@ class Understander:
             outside=outside,
             period=self.period(rest, today),
             role=self.role(rest),
-            own_case=rest in self._own_case,
+            # Someone describing a pregnancy or a newborn speaks of their own case.
+            own_case=rest in self._own_case or situation is not None,
             eligible=rest in self._eligibility,
+            # "delibera 2014-2016": only the years besides, so the period's programme answers.
+            decree=rest in self._decree
+            and not (set(_NUMBER.findall(rest)) - set(_YEAR.findall(rest))),
             contact=rest in self._contact,
             amount=rest in self._amount,
             join=rest in self._join,
