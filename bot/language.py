@@ -43,6 +43,21 @@ EXTRA_EN = frozenset(
 # Words people type in both languages.
 # "gh" and "an" are Lombard ("gh'è", "an gh'à") as much as English; "fine" is Italian too.
 NEUTRAL = frozenset("ok okay circa so no ah eh oh ciao bye gh an fine".split())
+# Lombard places typed in lower case ("cresco brescia requirements") are names, not Italian.
+PLACES = frozenset(
+    "lombardia bergamo brescia como cremona lecco lodi mantova milano monza pavia sondrio varese "
+    "brianza valtellina valcamonica bergamasca bresciana comasco lodigiano".split()
+)
+# Italian names of our measures and offices, written as they are by people writing English
+# too ("Bonus Famiglia 2019 ISEE limit?", "cresco brescia requirements"): no vote either way.
+NAMES = re.compile(
+    r"\b(?:bonus famiglia|bonus famiglie|time saving|timesaving|welfare aziendale|reti? di "
+    r"conciliazione|alleanz[ae] local[ei](?: di conciliazione)?|conciliazione vita[ -]lavoro|"
+    r"consultori[oa]? familiar[ei]|piani? di zona|ufficio di piano|assegno unico|fondo nasko|"
+    r"fondo cresco|nasko|cresco|dote scuola|azion[ei] di sistema|documento (?:territoriale )?di "
+    r"indirizzo)\b",
+    re.IGNORECASE,
+)
 # A content word counts for a language when it is this much more frequent in it (wordfreq's
 # Zipf scale): "requirements" is English, "gravidanza" Italian, "Bergamo" or "ok" neither.
 FREQUENCY_LEAD = 2.0
@@ -79,7 +94,7 @@ def _word_vote(raw: str) -> str | None:
     if word in only_en:
         return "en"
     # Proper names ("Bergamo", "Anna") say nothing about the language of the sentence.
-    if len(word) < MIN_FREQUENCY_WORD or word.isdigit() or raw[:1].isupper() or " " in word:
+    if word in PLACES or len(word) < MIN_FREQUENCY_WORD or word.isdigit() or raw[:1].isupper() or " " in word:
         return None
     lead = zipf_frequency(word, "it") - zipf_frequency(word, "en")
     if abs(lead) < FREQUENCY_LEAD:
@@ -92,7 +107,7 @@ _REPEATS = re.compile(r"(\w)\1{2,}")
 
 def votes(text: str) -> tuple[int, int, int]:
     """(Italian votes, English votes, words) in `text`: function words, then frequent words."""
-    words = _WORD.findall(_REPEATS.sub(r"\1", text))  # "hiii" is "hi"
+    words = _WORD.findall(_REPEATS.sub(r"\1", NAMES.sub(" ", text)))  # "hiii" is "hi"
     if words and words[0][:1].isupper() and _is_function_word(words[0].lower()):
         # A sentence's first word is capitalised without being a name ("Morning!", "Grazie").
         words[0] = words[0].lower()

@@ -44,6 +44,10 @@ FUZZY_MULTI_MIN_CHARS = 8  # several-word typos: at least this long
 FUZZY_LONG_CHARS = 12  # several-word typos: from this length two edits are allowed
 FUZZY_LIMIT = 6  # candidates looked at per typo
 
+# A short form whose words are rarer than this (Zipf) in Italian and English is no word
+# ("Desenzano", "Cernusco"): with its capital letter it names the place anywhere.
+RARE_NAME_ZIPF = 3.5
+
 SCORE_EXACT = 100.0
 SCORE_FORMER = 95.0
 SCORE_PARTIAL = 90.0
@@ -386,9 +390,16 @@ class PlaceFinder:
             if relaxed or cues.area:
                 return place("province", entry.adjective, None, SCORE_PARTIAL)
             return None
-        # "Lodi ha ...": a capital's name, unless it is a word in English too ("Como puedo").
-        city = entry.capital_of is not None and not any(
-            zipf_frequency(t.norm, "en") for t in tokens[start:end]
+        # "Lodi ha ...", "Desenzano time saving": with its capital letter even at the start
+        # of a message, a capital's name (unless also an English word: "Como puedo") or a
+        # name that is no common word is the place.
+        words = tokens[start:end]
+        city = (
+            entry.capital_of is not None and not any(zipf_frequency(t.norm, "en") for t in words)
+        ) or all(
+            zipf_frequency(t.norm, "it") < RARE_NAME_ZIPF
+            and zipf_frequency(t.norm, "en") < RARE_NAME_ZIPF
+            for t in words
         )
         if not tier_allows(entry.tier, cues, relaxed, city):
             return None
