@@ -110,7 +110,9 @@ class Answerer(PlaceDecisions, PeriodDecisions):
             choice = self.composer.clarify(entries, lang, result.score, "clarify.text")
             if choice is not None:
                 return Answer(choice, result)
-        if u.place is not None and self._asks_office(residual, u, lang):
+        if u.place is not None and (
+            self._asks_office(residual, u, lang) or self._asks_territorial_contact(u)
+        ):
             return Answer(self.places.describe(u.place, self.texts, lang), result)
         content = self._content(u, ranked, result, lang)
         if content is not None:
@@ -140,6 +142,21 @@ class Answerer(PlaceDecisions, PeriodDecisions):
         if any(self.matcher.known(w) for w in self.matcher.content_words(" ".join(others))):
             return None
         return self.composer.smalltalk(act, lang)
+
+    def _asks_territorial_contact(self, u: Understanding) -> bool:
+        """ "chi chiamo in Brianza per il time saving?": the ATS there is the contact.
+
+        For the measures whose contact is the territory's (Reti, Alleanze, time saving: their
+        contact entry is for organisations, or they have none) a place gives the ATS card.
+        """
+        if not (u.contact and u.measures) or u.join or u.own_case:
+            return False  # "how do we join, whom do we call?" gets the way in, and its ATS
+        for mid in u.measures:
+            contact = self.lexicon.measures[mid].contact
+            entry = self.kb.entry(contact) if contact else None
+            if entry is not None and entry.audience != "organisations":
+                return False
+        return True
 
     def _courtesy_statement(self, u: Understanding, lang: str) -> Reply | None:
         """A greeting, thanks or goodbye with a statement that asks nothing of ours.

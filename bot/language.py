@@ -94,7 +94,13 @@ def _word_vote(raw: str) -> str | None:
     if word in only_en:
         return "en"
     # Proper names ("Bergamo", "Anna") say nothing about the language of the sentence.
-    if word in PLACES or len(word) < MIN_FREQUENCY_WORD or word.isdigit() or raw[:1].isupper() or " " in word:
+    if (
+        word in PLACES
+        or len(word) < MIN_FREQUENCY_WORD
+        or word.isdigit()
+        or raw[:1].isupper()
+        or " " in word
+    ):
         return None
     lead = zipf_frequency(word, "it") - zipf_frequency(word, "en")
     if abs(lead) < FREQUENCY_LEAD:

@@ -342,6 +342,7 @@ class Understander:
         if not measures:
             measures = tuple(m for m, cues in self._hinted if cues.search(rest))[:1]
         situation = next((s for cues, s in self._situations if s.fits(cues, rest)), None)
+        eligible = rest in self._eligibility
         return Understanding(
             text,
             folded,
@@ -352,8 +353,8 @@ class Understander:
             period=self.period(rest, today),
             role=self.role(rest),
             # Someone describing a pregnancy or a newborn speaks of their own case.
-            own_case=rest in self._own_case or situation is not None,
-            eligible=rest in self._eligibility,
+            own_case=rest in self._own_case or eligible or situation is not None,
+            eligible=eligible,
             # "delibera 2014-2016": only the years besides, so the period's programme answers.
             decree=rest in self._decree
             and not (set(_NUMBER.findall(rest)) - set(_YEAR.findall(rest))),
