@@ -280,6 +280,13 @@ class Answerer(PlaceDecisions, PeriodDecisions):
             elif result.status != "answer" or ranked[0].score < ANSWER_THRESHOLD:
                 # The measure is named but no entry on it matched well: its own entries.
                 return self._measure_default(u, ranked)
+            elif u.named:
+                # An entry on the measure named beats a broad neighbour ("ho un bar ... i
+                # servizi salvatempo che roba è?" is about time saving); the role still counts.
+                found = self._measure_default(u, ranked[:FIRST_QUESTION_RANKS])
+                if found is not None:
+                    best = Candidate(found[0].id, found[1])
+                    pool = [best]
         elif u.situation_flow and u.role not in ORGANISATION_ROLES:
             # "sono al quinto mese, posso chiedere qualche aiuto?": the help for that situation
             # (its entry, or entries on the measure of its check) beats another measure's.

@@ -335,14 +335,16 @@ class Understander:
             mid for mid, phrases in self._measures.items() if phrases.search(rest) is not None
         )
         named = tuple(m for m in measures if self._strong[m].search(rest) is not None)
-        if not measures:
+        situation = next((s for cues, s in self._situations if s.fits(cues, rest)), None)
+        eligible = rest in self._eligibility
+        role = self.role(rest)
+        if not measures and role in (None, "company") and situation is None:
             # Implied: as if named ("ho un negozio" -> time saving). Hinted: an entry on it
             # wins only when close to the best ("c'è un bonus per noi?" -> Bonus Famiglia).
             measures = named = tuple(m for m, cues in self._implied if cues.search(rest))[:1]
         if not measures:
             measures = tuple(m for m, cues in self._hinted if cues.search(rest))[:1]
-        situation = next((s for cues, s in self._situations if s.fits(cues, rest)), None)
-        eligible = rest in self._eligibility
+
         return Understanding(
             text,
             folded,
@@ -351,7 +353,7 @@ class Understander:
             place=place,
             outside=outside,
             period=self.period(rest, today),
-            role=self.role(rest),
+            role=role,
             # Someone describing a pregnancy or a newborn speaks of their own case.
             own_case=rest in self._own_case or eligible or situation is not None,
             eligible=eligible,
