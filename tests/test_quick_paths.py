@@ -1,0 +1,78 @@
+"""Shortcuts taken for speed give exactly what the plain way gives (docs/performance.md).
+
+Each test runs the quick path and the plain one on real words (the evaluation sets, the
+knowledge base, the word-frequency lists) and requires the same result.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from rapidfuzz import fuzz, process
+
+from bot.frequency import _tables
+from bot.smalltalk import _REPEATS, TYPO_MIN_LENGTH, TYPO_MIN_SCORE, SmallTalk, _squeeze, _words
+from tests.support import real_kb
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _eval_messages() -> list[str]:
+    return [
+        case["q"]
+        for path in sorted((ROOT / "tests" / "eval").glob("*.yaml"))
+        for case in yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(case, dict) and isinstance(case.get("q"), str)
+    ]
+
+
+@pytest.fixture(scope="module")
+def smalltalk() -> SmallTalk:
+    kb = real_kb()
+    return SmallTalk(kb.smalltalk, kb.fillers, kb.smalltalk_priority)
+
+
+def test_small_talk_typos_are_searched_among_words_of_a_possible_length(
+    smalltalk: SmallTalk,
+) -> None:
+    """Words too short or too long to score TYPO_MIN_SCORE are skipped: same corrections."""
+    words = {w for text in _eval_messages() for w in _words(text) if len(w) >= TYPO_MIN_LENGTH}
+    for lang in ("it", "en"):
+        table = _tables()[lang]
+        words.update(table._word(i).decode() for i in range(0, len(table._buckets), 7))
+    words = {w for w in words if len(w) >= TYPO_MIN_LENGTH}
+    assert len(words) > 8000
+    corrected = 0
+    for word in sorted(words):
+        whole = process.extractOne(
+            word, smalltalk._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_MIN_SCORE
+        )
+        quick = process.extractOne(
+            word, smalltalk._candidates(len(word)), scorer=fuzz.ratio, score_cutoff=TYPO_MIN_SCORE
+        )
+        assert (whole and whole[:2]) == (quick and quick[:2]), word
+        corrected += whole is not None
+    assert corrected > 100  # typos really found
+    assert len(smalltalk._candidates(5)) < 0.75 * len(smalltalk._vocabulary)
+
+
+def test_letter_runs_are_squeezed_in_one_pass_as_word_by_word() -> None:
+    texts = [*_eval_messages(), "ciaooo grazieee  aa a a bb", "ooo o", ""]
+    for text in texts:
+        words = text.lower().split()
+        assert _squeeze(words) == [re.sub(r"(.)\1+", r"\1", w) for w in words], text
+    assert _REPEATS.pattern == r"(.)\1+"
+
+
+def test_a_message_read_again_is_the_same_and_a_copy(smalltalk: SmallTalk) -> None:
+    """Small talk reads a message 2-3 times and remembers the last ones read."""
+    text = "ciaoo grazzie mille, chi sei?"
+    first = smalltalk._read(text)
+    first.append("mutated")
+    again = smalltalk._read(text)
+    assert again == first[:-1] == ["ciao", "grazie", "mile", "chi", "sei"]
+    assert smalltalk._read(text, 3) == _words(text)  # longer than the limit: not corrected
+    assert smalltalk.intent(text) == smalltalk.intent(text)
