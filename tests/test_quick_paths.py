@@ -76,3 +76,39 @@ def test_a_message_read_again_is_the_same_and_a_copy(smalltalk: SmallTalk) -> No
     assert again == first[:-1] == ["ciao", "grazie", "mile", "chi", "sei"]
     assert smalltalk._read(text, 3) == _words(text)  # longer than the limit: not corrected
     assert smalltalk.intent(text) == smalltalk.intent(text)
+
+
+def test_phrase_sets_skip_the_regex_only_where_it_finds_nothing() -> None:
+    """Every phrase set of the real understanding step, on every evaluation message (folded,
+    rewritten, and with its place name cut out as the step does), finds what its regex finds."""
+    from bot.normalise import fold
+    from bot.services import Knowledge
+    from bot.understanding import PhraseSet
+
+    built: list[PhraseSet] = []
+    plain_init = PhraseSet.__init__
+
+    def remember(self: PhraseSet, phrases):  # type: ignore[no-untyped-def]
+        plain_init(self, phrases)
+        built.append(self)
+
+    PhraseSet.__init__ = remember  # type: ignore[method-assign]
+    try:
+        knowledge = Knowledge.build(real_kb(), None)
+    finally:
+        PhraseSet.__init__ = plain_init  # type: ignore[method-assign]
+    assert len(built) > 50 and all(s._firsts is not None for s in built if s._regex is not None)
+    assert any(s._stems for s in built)
+    texts = set()
+    for message in _eval_messages():
+        folded = knowledge.understander.rewrite(fold(message))
+        texts.update({folded, f" {folded} ".replace(" di ", " ").strip(), message})
+    found = 0
+    for text in sorted(texts):
+        for phrases in built:
+            if phrases._regex is None:
+                continue
+            plain = phrases._regex.search(text)
+            assert phrases.search(text) == (plain.group(0) if plain else None), text
+            found += plain is not None
+    assert found > 1000
