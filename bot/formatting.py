@@ -26,6 +26,8 @@ CURRENCY = "EUR"
 DATE_STYLES = ("short", "medium", "long", "full")
 
 Number = int | float | Decimal
+MAX_DATE_TEXTS = 4096
+_DATE_TEXTS: dict[tuple[date, str, str], str] = {}
 
 
 @lru_cache(maxsize=8)
@@ -45,14 +47,31 @@ def format_date(value: date | datetime | str, lang: str | None, style: str = "lo
     return _date_text(value, lang if lang in LANGS else DEFAULT_LANG, style)
 
 
-@lru_cache(maxsize=4096)
 def _date_text(value: date, lang: str, style: str) -> str:
     """Babel's rendering, remembered: answers show the same few dates again and again."""
-    if style not in DATE_STYLES:
-        raise ValueError(f"unknown date style {style!r}; use one of {DATE_STYLES}")
-    from babel.dates import format_date as babel_date
+    key = (value, lang, style)
+    text = _DATE_TEXTS.get(key)
+    if text is None:
+        if style not in DATE_STYLES:
+            raise ValueError(f"unknown date style {style!r}; use one of {DATE_STYLES}")
+        from babel.dates import format_date as babel_date
 
-    return babel_date(value, format=style, locale=_locale(lang))
+        text = babel_date(value, format=style, locale=_locale(lang))
+        if len(_DATE_TEXTS) < MAX_DATE_TEXTS:
+            _DATE_TEXTS[key] = text
+    return text
+
+
+def date_texts() -> dict[tuple[date, str, str], str]:
+    """The dates rendered so far: the knowledge cache keeps those its answers show."""
+    return dict(_DATE_TEXTS)
+
+
+def remember_date_texts(known: dict[tuple[date, str, str], str]) -> None:
+    """Dates rendered by an earlier process with the same Babel (bot/cache.py checks it)."""
+    for key, text in known.items():
+        if len(_DATE_TEXTS) < MAX_DATE_TEXTS:
+            _DATE_TEXTS.setdefault(key, text)
 
 
 def format_month(value: date | datetime | str, lang: str | None) -> str:
