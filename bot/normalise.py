@@ -61,6 +61,7 @@ def _expand_years(match: re.Match[str]) -> str:
 
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+_DIGIT = re.compile(r"\d")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,9}\b")
 
 
@@ -73,11 +74,14 @@ def acronyms(texts: Iterable[str]) -> set[str]:
 def fold(text: str) -> str:
     """Lower-case ASCII words separated by single spaces; thousands separators removed."""
     text = text[:MAX_QUERY_CHARS]
-    text = _YEAR_RANGE.sub(_expand_years, text)
-    text = _NUMBER_SEPARATORS.sub("", text)
-    text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    return _NON_WORD.sub(" ", text).strip()
+    if _DIGIT.search(text) is not None:  # both patterns need a digit
+        text = _YEAR_RANGE.sub(_expand_years, text)
+        text = _NUMBER_SEPARATORS.sub("", text)
+    text = text.translate(_APOSTROPHES)
+    if not text.isascii():  # ASCII has no accents to strip: NFKD leaves it as it is
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _NON_WORD.sub(" ", text.lower()).strip()
 
 
 def snowball_stemmer(lang: str, prefer_c: bool = True) -> Any:

@@ -112,3 +112,41 @@ def test_phrase_sets_skip_the_regex_only_where_it_finds_nothing() -> None:
             assert phrases.search(text) == (plain.group(0) if plain else None), text
             found += plain is not None
     assert found > 1000
+
+
+def _fold_reference(text: str) -> str:
+    """bot.normalise.fold as written before its ASCII and no-digit shortcuts."""
+    import unicodedata
+
+    from bot.normalise import (
+        _APOSTROPHES,
+        _NON_WORD,
+        _NUMBER_SEPARATORS,
+        _YEAR_RANGE,
+        MAX_QUERY_CHARS,
+        _expand_years,
+    )
+
+    text = text[:MAX_QUERY_CHARS]
+    text = _YEAR_RANGE.sub(_expand_years, text)
+    text = _NUMBER_SEPARATORS.sub("", text)
+    text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return _NON_WORD.sub(" ", text).strip()
+
+
+def test_fold_takes_its_shortcuts_without_changing_a_text() -> None:
+    """ASCII texts skip Unicode decomposition and texts without digits the number rules."""
+    import random
+
+    from bot.normalise import fold
+
+    texts = _eval_messages()
+    for path in sorted((ROOT / "knowledge").rglob("*.yaml")):
+        texts += path.read_text(encoding="utf-8").splitlines()
+    rng = random.Random(7)
+    alphabet = "aàeèéiìoòuùAÀÉ ’'`´-/.,0123456789ﬁ²½Ⅻ\u0301\u0327çÇßẞ\u00a0\u2013😀İı"
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
+    assert sum(text.isascii() for text in texts) > 1000
+    for text in texts:
+        assert fold.__wrapped__(text) == _fold_reference(text), repr(text)
