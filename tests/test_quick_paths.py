@@ -150,3 +150,21 @@ def test_fold_takes_its_shortcuts_without_changing_a_text() -> None:
     assert sum(text.isascii() for text in texts) > 1000
     for text in texts:
         assert fold.__wrapped__(text) == _fold_reference(text), repr(text)
+
+
+def test_places_survive_the_cache_with_every_field() -> None:
+    """The place index's entries and the names outside Lombardy pickle as tuples of their
+    fields (quicker to load): a new field must be added to their __reduce__, or this fails."""
+    import dataclasses
+    import pickle
+
+    from bot.places.index import Entry
+    from bot.places.outside import _Target
+
+    index = real_kb().places._finder.index
+    assert len(index) > 2000
+    assert len(Entry().__reduce__()[1]) == len(dataclasses.fields(Entry))
+    assert pickle.loads(pickle.dumps(index)) == index
+    target = _Target("comune", "Novara", "NO", "piemonte")
+    assert len(target.__reduce__()[1]) == len(dataclasses.fields(_Target))
+    assert pickle.loads(pickle.dumps(target)) == target
