@@ -43,6 +43,7 @@ FUZZY_MULTI_MIN_CHARS = 8  # several-word typos: at least this long
 FUZZY_LONG_CHARS = 12  # several-word typos: from this length two edits are allowed
 FUZZY_LIMIT = 6  # candidates looked at per typo
 TYPO_MEMO = 50_000  # runs of words whose typo search is remembered
+RECENT_TEXTS = 64  # texts whose place is remembered
 _UNSEEN = object()
 
 SCORE_EXACT = 100.0
@@ -198,6 +199,7 @@ class PlaceFinder:
                 self._fuzzy_by_len.setdefault(len(key), []).append(key)
         self._windows: dict[tuple[int, int], list[str]] = {}
         self._typos: dict[tuple[str, bool], tuple[Entry, float] | None] = {}
+        self._recent: dict[tuple[str, bool], PlaceMatch | None] = {}  # the last texts read
 
     def find(self, text: str) -> PlaceMatch | None:
         """A place mentioned in a free-text question, or None: no clear place, no guess."""
@@ -217,6 +219,17 @@ class PlaceFinder:
         return entry is not None and bool(entry.former) and not entry.full and not entry.partial
 
     def _best(self, text: str, relaxed: bool) -> PlaceMatch | None:
+        # One message is looked at up to twice (bot.places.directory: find, find_outside).
+        key = (text, relaxed)
+        if key in self._recent:
+            return self._recent[key]
+        found = self._read(text, relaxed)
+        if len(self._recent) >= RECENT_TEXTS:
+            self._recent.clear()
+        self._recent[key] = found
+        return found
+
+    def _read(self, text: str, relaxed: bool) -> PlaceMatch | None:
         cleaned = ATS_NAME_RE.sub(lambda m: " " * len(m.group()), text or "")
         tokens = tokenize(cleaned)
         if not tokens:
