@@ -179,7 +179,7 @@ class _LanguageIndex:
         if DOC_WEIGHT <= 0 or not rows:
             return np.zeros(self.entry_count)
         ids = np.concatenate([r for r, _ in rows])
-        weights = np.repeat([w for _, w in rows], [len(r) for r, _ in rows])
+        weights = np.array([w for _, w in rows]).repeat([len(r) for r, _ in rows])
         recall = np.bincount(ids, weights=weights, minlength=self.entry_count) / query_total
         return 100.0 * DOC_WEIGHT * recall
 
@@ -191,7 +191,7 @@ class _LanguageIndex:
             return best
         postings = [self.postings[t] for t in present]
         rows = np.concatenate(postings)
-        weights = np.repeat([self.weights[t] for t in present], [len(p) for p in postings])
+        weights = np.array([self.weights[t] for t in present]).repeat([len(p) for p in postings])
         overlap = np.bincount(rows, weights=weights, minlength=self.size)
         candidates = np.flatnonzero(overlap)
         shared = overlap[candidates]
