@@ -172,10 +172,9 @@ class PhraseSet:
             key=len,
             reverse=True,
         )
-        # Compiled when first needed: most sets are never searched past the shortcut below,
-        # and compiling all of them made up most of building the brain.
-        self._pattern = r"(?<![a-z0-9])(?:" + "|".join(parts) + r")(?![a-z0-9])" if parts else None
-        self._compiled: re.Pattern[str] | None = None
+        self._regex = (
+            re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")(?![a-z0-9])") if parts else None
+        )
         # A phrase can only be found where its first word is a whole word of the text (or,
         # for "word*", begins one): a set look-up spares most regex searches. None: no
         # shortcut (a phrase that is not folded words).
@@ -185,15 +184,9 @@ class PhraseSet:
             self._firsts = frozenset(p.split(" ", 1)[0] for p in phrases if not _STEM.fullmatch(p))
             self._stems = tuple(sorted({p[:-1] for p in phrases if _STEM.fullmatch(p)}))
 
-    @property
-    def _regex(self) -> re.Pattern[str] | None:
-        if self._compiled is None and self._pattern is not None:
-            self._compiled = re.compile(self._pattern)
-        return self._compiled
-
     def search(self, folded: str) -> str | None:
         """The first phrase found in `folded`, or None."""
-        if self._pattern is None:
+        if self._regex is None:
             return None
         if self._firsts is not None:
             words = _words_of(folded)
@@ -201,13 +194,11 @@ class PhraseSet:
                 self._stems and any(word.startswith(self._stems) for word in words)
             ):
                 return None
-        regex = self._compiled or self._regex
-        found = regex.search(folded) if regex is not None else None
+        found = self._regex.search(folded)
         return found.group(0) if found else None
 
     def findall(self, folded: str) -> list[str]:
-        regex = self._regex
-        return regex.findall(folded) if regex is not None else []
+        return self._regex.findall(folded) if self._regex is not None else []
 
     def __contains__(self, folded: str) -> bool:
         return self.search(folded) is not None
