@@ -168,3 +168,50 @@ def test_places_survive_the_cache_with_every_field() -> None:
     target = _Target("comune", "Novara", "NO", "piemonte")
     assert len(target.__reduce__()[1]) == len(dataclasses.fields(_Target))
     assert pickle.loads(pickle.dumps(target)) == target
+
+
+def test_place_typos_are_searched_among_names_sharing_an_end_letter() -> None:
+    """One edit away means sharing the first or the last letter: the same hits as searching
+    the whole window, for every run of 1-3 words of the evaluation messages and for typos
+    made from every name (a letter dropped, doubled, swapped or changed)."""
+    import random
+
+    from rapidfuzz.distance import OSA
+
+    from bot.places.finder import FUZZY_LIMIT
+    from bot.places.text import tokenize
+
+    finder = real_kb().places._finder
+    grams = set()
+    for text in _eval_messages():
+        keys = [tok.key for tok in tokenize(text)]
+        for n in (1, 2, 3):
+            grams.update(" ".join(keys[i : i + n]) for i in range(len(keys) - n + 1))
+    rng = random.Random(3)
+    for key in rng.sample(sorted(finder.index), 1500):
+        i = rng.randrange(len(key))
+        grams.update(
+            {key[:i] + key[i + 1 :], key[:i] + key[i] + key[i:], key[:i] + "x" + key[i + 1 :]}
+        )
+        grams.add(key[:i] + key[i + 1 : i + 2] + key[i : i + 1] + key[i + 2 :])
+    grams = {g for g in grams if len(g) >= 3}
+    assert len(grams) > 10000
+    hits = 0
+    for gram in sorted(grams):
+        whole = process.extract(
+            gram,
+            finder._window(len(gram), 1),
+            scorer=OSA.distance,
+            score_cutoff=1,
+            limit=FUZZY_LIMIT,
+        )
+        quick = process.extract(
+            gram,
+            finder._typo_choices(gram, 1),
+            scorer=OSA.distance,
+            score_cutoff=1,
+            limit=FUZZY_LIMIT,
+        )
+        assert [h[:2] for h in whole] == [h[:2] for h in quick], gram
+        hits += bool(whole)
+    assert hits > 2000
