@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 from bot.chat import ChatContext
 from bot.formatting import format_date, format_number
+from bot.privacy import redact_identifiers
 from bot.reply import MAX_BUTTON_DATA_BYTES, Button, Document, Reply
-from bot.report import Report, build_report, redact_identifiers
 from bot.store import STATE_TTL_DAYS, Store
 from bot.texts import LANGS
 
 if TYPE_CHECKING:
+    from bot.report import Report
     from bot.services import AdminServices
 
 logger = logging.getLogger(__name__)
@@ -203,6 +204,8 @@ class Admin:
         )
 
     def _report(self) -> Report:
+        from bot.report import build_report  # the report's modules: only when an admin asks
+
         return build_report(
             self._store,
             self.services.knowledge().kb,

@@ -153,12 +153,12 @@ class Brain:
     # -- public entry points ----------------------------------------------------------------
     def handle_text(self, chat: ChatContext, text: str) -> list[Reply]:
         text = clean_input(text)
-        in_check = bool(self.state.active_check(chat))
+        check = self.state.active_check(chat)  # read once: the state store is a database
         if fold(text):
-            lang = self.state.lang_for_text(chat, text, in_check)
+            lang = self.state.lang_for_text(chat, text, bool(check))
         else:
             lang = self.state.remembered_lang(chat)
-        return self._guard(lang, lambda: self._on_text(chat, text, lang))
+        return self._guard(lang, lambda: self._on_text(chat, text, lang, check))
 
     def handle_button(self, chat: ChatContext, data: str) -> list[Reply]:
         lang = self.state.remembered_lang(chat)
@@ -218,8 +218,7 @@ class Brain:
         return composer.fallback(lang, score=result.score)
 
     # -- text --------------------------------------------------------------------------------
-    def _on_text(self, chat: ChatContext, text: str, lang: str) -> list[Reply]:
-        check = self.state.active_check(chat)
+    def _on_text(self, chat: ChatContext, text: str, lang: str, check: str | None) -> list[Reply]:
         if not fold(text):
             if check:  # an emoji or a sticker-like message mid-check: the check re-asks
                 return self.flows.handle_text(chat.chat_id, text, lang)  # type: ignore[union-attr]

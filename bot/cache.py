@@ -1,13 +1,14 @@
 """A disk cache of the validated knowledge base and its matcher index, for a quick start-up.
 
 Loading and validating `knowledge/` (with the 7,900 comuni of Italy) and indexing the
-phrasings take ~1 s of CPU; unpickling what they give takes a tenth of that. The cache file is
-named after a SHA-256 of everything the result depends on:
+phrasings take ~1 s of CPU; unpickling what they give takes a tenth of that. The file also
+holds the dates answers show, as Babel writes them (so a start from it never imports Babel).
+The cache file is named after a SHA-256 of everything the result depends on:
 - the bytes of every file under the knowledge folder, and the folder's absolute path;
 - the bytes of every Python file of the `bot` package (a code change is a new cache, even at
   the same version), the package version and the cache format;
 - the Python version and the installed distributions (their `*.dist-info` names, which carry
-  the versions: pydantic, numpy, the list of comuni of python-codicefiscale ...).
+  the versions: pydantic, numpy, Babel, the list of comuni of python-codicefiscale ...).
 A file that is missing, unreadable, truncated or of another format is ignored and rebuilt from
 YAML; nothing is ever trusted across versions. `validate` and the admin's `/reload` always
 read the YAML (bot.knowledge.load_knowledge): they are what an editor runs after an edit.
@@ -38,7 +39,7 @@ from bot.knowledge_loader import default_knowledge_dir, load_knowledge
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 1  # bump when what the file holds changes shape
+FORMAT = 2  # bump when what the file holds changes shape
 APP_FOLDER = "conciliazione-bot"
 KEEP_FILES = 8  # older cache files beyond this many are removed (edited copies, old versions)
 PACKAGE_DIR = Path(bot.__file__).resolve().parent
@@ -123,27 +124,46 @@ def prebuilt_matcher(kb: KnowledgeBase) -> Any:
     return None
 
 
-def _read(path: Path) -> tuple[KnowledgeBase, Any] | None:
+def _dates_shown(kb: KnowledgeBase) -> dict[Any, str]:
+    """The dates answers show (an entry's date, a closed entry's end, a place card's sources)
+    as Babel writes them in each language: a start from the cache formats them without
+    importing Babel (~40 ms)."""
+    from bot.formatting import LANGS, date_texts, format_date
+
+    for entry in kb.entries:
+        days = [entry.as_of]
+        if entry.validity is not None and entry.validity.to is not None:
+            days.append(entry.validity.to)
+        for day in days:
+            for lang in LANGS:
+                format_date(day, lang)
+    for day in kb.places.dates_shown() if kb.places is not None else ():
+        for lang in LANGS:
+            format_date(day, lang)
+    return date_texts()
+
+
+def _read(path: Path) -> tuple[KnowledgeBase, Any, dict[Any, str]] | None:
     try:
         data = path.read_bytes()
     except OSError:
         return None
     try:
-        kb, matcher = pickle.loads(data)
+        kb, matcher, dates = pickle.loads(data)
     except Exception as exc:  # noqa: BLE001 - any broken file is only a cache miss
         logger.info("knowledge cache %s unusable (%s): rebuilding", path.name, exc)
         return None
-    if not isinstance(kb, KnowledgeBase):
+    if not isinstance(kb, KnowledgeBase) or not isinstance(dates, dict):
         return None
     with contextlib.suppress(OSError):
         os.utime(path)  # recently used: pruned last
-    return kb, matcher
+    return kb, matcher, dates
 
 
 def _write(path: Path, kb: KnowledgeBase, matcher: Any) -> None:
     """Write atomically (several processes may start at once); prune older files."""
     try:
-        data = _dumps((kb, matcher))
+        data = _dumps((kb, matcher, _dates_shown(kb)))
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".knowledge-")
         try:
@@ -188,7 +208,10 @@ def load_knowledge_cached(directory: Path | str | None = None) -> KnowledgeBase:
         path = None
     found = _read(path) if path is not None else None
     if found is not None:
-        kb, matcher = found
+        kb, matcher, dates = found
+        from bot.formatting import remember_date_texts
+
+        remember_date_texts(dates)
         # The folder as this process names it (the file may come from another working folder):
         # /reload reads it again.
         object.__setattr__(kb, "directory", root)

@@ -308,10 +308,10 @@ def _knowledge_line(exc: KnowledgeError, settings: Settings) -> str:
 
 def load_env_file(path: Path | None = None) -> None:
     """Read `.env` of the current folder (python-dotenv); exported variables win."""
-    from dotenv import load_dotenv
-
     path = path or Path.cwd() / ENV_FILE
     if path.is_file():
+        from dotenv import load_dotenv
+
         load_dotenv(path, override=False)
 
 

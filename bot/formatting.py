@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-from babel import Locale
-from babel.dates import format_date as _babel_date
-from babel.dates import format_datetime as _babel_datetime
-from babel.dates import format_skeleton
-from babel.numbers import format_currency, format_decimal
-from babel.numbers import format_percent as _babel_percent
+if TYPE_CHECKING:
+    from babel import Locale
+
+# Babel is imported by the first format made, not with this module: `ask` and most answers
+# format nothing, and importing it costs a start-up ~30 ms (docs/performance.md).
 
 LANGS = ("it", "en")
 DEFAULT_LANG = "it"
@@ -26,11 +26,15 @@ CURRENCY = "EUR"
 DATE_STYLES = ("short", "medium", "long", "full")
 
 Number = int | float | Decimal
+MAX_DATE_TEXTS = 4096
+_DATE_TEXTS: dict[tuple[date, str, str], str] = {}
 
 
 @lru_cache(maxsize=8)
 def _locale(lang: str | None) -> Locale:
     """The Babel locale for a bot language; anything unknown reads as the default (Italian)."""
+    from babel import Locale
+
     return Locale.parse(lang if lang in LANGS else DEFAULT_LANG)
 
 
@@ -43,18 +47,39 @@ def format_date(value: date | datetime | str, lang: str | None, style: str = "lo
     return _date_text(value, lang if lang in LANGS else DEFAULT_LANG, style)
 
 
-@lru_cache(maxsize=4096)
 def _date_text(value: date, lang: str, style: str) -> str:
     """Babel's rendering, remembered: answers show the same few dates again and again."""
-    if style not in DATE_STYLES:
-        raise ValueError(f"unknown date style {style!r}; use one of {DATE_STYLES}")
-    return _babel_date(value, format=style, locale=_locale(lang))
+    key = (value, lang, style)
+    text = _DATE_TEXTS.get(key)
+    if text is None:
+        if style not in DATE_STYLES:
+            raise ValueError(f"unknown date style {style!r}; use one of {DATE_STYLES}")
+        from babel.dates import format_date as babel_date
+
+        text = babel_date(value, format=style, locale=_locale(lang))
+        if len(_DATE_TEXTS) < MAX_DATE_TEXTS:
+            _DATE_TEXTS[key] = text
+    return text
+
+
+def date_texts() -> dict[tuple[date, str, str], str]:
+    """The dates rendered so far: the knowledge cache keeps those its answers show."""
+    return dict(_DATE_TEXTS)
+
+
+def remember_date_texts(known: dict[tuple[date, str, str], str]) -> None:
+    """Dates rendered by an earlier process with the same Babel (bot/cache.py checks it)."""
+    for key, text in known.items():
+        if len(_DATE_TEXTS) < MAX_DATE_TEXTS:
+            _DATE_TEXTS.setdefault(key, text)
 
 
 def format_month(value: date | datetime | str, lang: str | None) -> str:
     """A month for people: `ottobre 2025` (it), `October 2025` (en); ISO strings accepted."""
     if isinstance(value, str):
         value = date.fromisoformat(value[:10])
+    from babel.dates import format_skeleton
+
     return format_skeleton("yMMMM", value, locale=_locale(lang))
 
 
@@ -62,11 +87,15 @@ def format_datetime(value: datetime, lang: str | None, style: str = "medium") ->
     """A date and time for people, in the reader's conventions."""
     if style not in DATE_STYLES:
         raise ValueError(f"unknown date style {style!r}; use one of {DATE_STYLES}")
-    return _babel_datetime(value, format=style, locale=_locale(lang))
+    from babel.dates import format_datetime as babel_datetime
+
+    return babel_datetime(value, format=style, locale=_locale(lang))
 
 
 def format_number(value: Number, lang: str | None, decimals: int | None = None) -> str:
     """A number with the reader's separators: `20.000,5` (it), `20,000.5` (en)."""
+    from babel.numbers import format_decimal
+
     if decimals is None:
         return format_decimal(value, locale=_locale(lang))
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
@@ -75,8 +104,10 @@ def format_number(value: Number, lang: str | None, decimals: int | None = None) 
 
 def format_percent(value: Number, lang: str | None, decimals: int = 1) -> str:
     """A ratio (0.926) as a percentage: `92,6%` (it), `92.6%` (en)."""
+    from babel.numbers import format_percent as babel_percent
+
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "") + "%"
-    return _babel_percent(value, format=pattern, locale=_locale(lang))
+    return babel_percent(value, format=pattern, locale=_locale(lang))
 
 
 def format_money(value: Number, lang: str | None) -> str:
@@ -85,6 +116,8 @@ def format_money(value: Number, lang: str | None) -> str:
     Whole amounts (the funds' amounts and ISEE thresholds) are shown without cents; any
     other amount keeps its two decimals.
     """
+    from babel.numbers import format_currency
+
     locale = _locale(lang)
     pattern = locale.currency_formats["standard"].pattern
     if Decimal(str(value)) == Decimal(int(value)):

@@ -179,7 +179,7 @@ class _LanguageIndex:
         if DOC_WEIGHT <= 0 or not rows:
             return np.zeros(self.entry_count)
         ids = np.concatenate([r for r, _ in rows])
-        weights = np.concatenate([np.full(len(r), w) for r, w in rows])
+        weights = np.array([w for _, w in rows]).repeat([len(r) for r, _ in rows])
         recall = np.bincount(ids, weights=weights, minlength=self.entry_count) / query_total
         return 100.0 * DOC_WEIGHT * recall
 
@@ -189,8 +189,9 @@ class _LanguageIndex:
         present = [t for t in tokens if t in self.postings]
         if not present:
             return best
-        rows = np.concatenate([self.postings[t] for t in present])
-        weights = np.concatenate([np.full(len(self.postings[t]), self.weights[t]) for t in present])
+        postings = [self.postings[t] for t in present]
+        rows = np.concatenate(postings)
+        weights = np.array([self.weights[t] for t in present]).repeat([len(p) for p in postings])
         overlap = np.bincount(rows, weights=weights, minlength=self.size)
         candidates = np.flatnonzero(overlap)
         shared = overlap[candidates]
@@ -200,13 +201,11 @@ class _LanguageIndex:
         if len(candidates) > SHORTLIST:
             top = np.argpartition(-f_measure, SHORTLIST)[:SHORTLIST]
             candidates, f_measure = candidates[top], f_measure[top]
+        # Both sides are sorted tokens already, so token_sort_ratio is ratio; one cdist call
+        # scores the shortlist in C (float64: the very values of fuzz.token_sort_ratio).
         query_text = " ".join(sorted(tokens))
-        fuzzy = np.array(
-            [
-                fuzz.token_sort_ratio(query_text, self.texts[row]) / 100.0
-                for row in candidates.tolist()
-            ]
-        )
+        choices = [self.texts[row] for row in candidates.tolist()]
+        fuzzy = process.cdist([query_text], choices, scorer=fuzz.ratio, dtype=np.float64)[0] / 100.0
         combined = 100.0 * (TOKEN_WEIGHT * f_measure + FUZZ_WEIGHT * fuzzy)
         np.maximum.at(best, self.entry_of[candidates], combined)
         return best

@@ -50,7 +50,8 @@ def _words(text: str, shorthand: Mapping[str, str] | None = None) -> list[str]:
 
 def _squeeze(words: list[str]) -> list[str]:
     """Runs of one letter read as one, so "ciaooo" and "grazieee" are "ciao" and "grazie"."""
-    return [_REPEATS.sub(r"\1", word) for word in words]
+    # One pass over the words joined by single spaces: a run never spans a space.
+    return _REPEATS.sub(r"\1", " ".join(words)).split()
 
 
 MAX_SMALLTALK_WORDS = 12
@@ -82,6 +83,7 @@ TYPO_MIN_SCORE = 84
 OPENING_ACTS = COURTESY_ACTS | {"ack"}
 MAX_OPENING_WORDS = 20
 MAX_TYPO_CACHE = 50_000
+MAX_READS = 64  # messages whose reading is remembered (a message is read 2-3 times)
 
 
 class SmallTalk:
@@ -128,6 +130,8 @@ class SmallTalk:
         self._vocabulary = sorted(
             {w for words, _ in self._phrases for w in words if len(w) >= TYPO_MIN_LENGTH}
         )
+        self._by_size: dict[int, list[str]] = {}  # word length -> the words it may be a typo of
+        self._reads: dict[tuple[str, int], list[str]] = {}  # the last messages read
 
     def _read(self, text: str, limit: int = MAX_SMALLTALK_WORDS) -> list[str]:
         """The message's words, squeezed, with typos of small-talk words corrected.
@@ -135,25 +139,42 @@ class SmallTalk:
         Longer messages than `limit` words are not small talk: their words come back as
         they are, uncorrected (the caller only counts them).
         """
-        words = _words(text, self._shorthand)
-        if len(words) > limit:
-            return words
-        for index, word in enumerate(words):
-            if len(word) >= TYPO_MIN_LENGTH and word not in self._known:
-                words[index] = self._corrected(word)
-        return words
+        read = self._reads.get((text, limit))
+        if read is None:
+            read = _words(text, self._shorthand)
+            if len(read) <= limit:
+                for index, word in enumerate(read):
+                    if len(word) >= TYPO_MIN_LENGTH and word not in self._known:
+                        read[index] = self._corrected(word)
+            if len(self._reads) >= MAX_READS:
+                self._reads.clear()
+            self._reads[(text, limit)] = read
+        return list(read)
 
     def _corrected(self, word: str) -> str:
         """The small-talk word `word` is a typo of, or `word` itself (remembered)."""
         cached = self._typos.get(word)
         if cached is None:
             found = process.extractOne(
-                word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_MIN_SCORE
+                word, self._candidates(len(word)), scorer=fuzz.ratio, score_cutoff=TYPO_MIN_SCORE
             )
             cached = found[0] if found is not None else word
             if len(self._typos) < MAX_TYPO_CACHE:
                 self._typos[word] = cached
         return cached
+
+    def _candidates(self, size: int) -> list[str]:
+        """The words a word of `size` letters can score TYPO_MIN_SCORE with, in vocabulary order.
+
+        fuzz.ratio is at most 100 * (1 - |a - b| / (a + b)) for lengths a and b: the others
+        cannot reach the score, so leaving them out changes no result.
+        """
+        found = self._by_size.get(size)
+        if found is None:
+            share = 1 - TYPO_MIN_SCORE / 100 + 0.01  # a margin: keeping one more is harmless
+            found = [w for w in self._vocabulary if abs(len(w) - size) <= share * (len(w) + size)]
+            self._by_size[size] = found
+        return found
 
     def _acts_at(self, words: list[str], position: int) -> tuple[str, int] | None:
         for phrase, intent in self._by_first.get(words[position], ()):

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -40,7 +41,7 @@ ATS_WORDS = re.compile(r"(?<![a-z0-9])(?:ats|asl)(?![a-z0-9])")
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 def _phrases(value: Any) -> tuple[str, ...]:
@@ -201,10 +202,23 @@ class Rewriter:
         return self._regex.sub(lambda m: self._to[m.group(0)], folded)
 
 
+_FOLDED_PHRASE = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*\*?")
+_STEM = re.compile(r"[a-z0-9]+\*")  # one word and its endings
+_WORD_RUN = re.compile(r"[a-z0-9]+")
+
+
+@lru_cache(maxsize=256)
+def _words_of(text: str) -> frozenset[str]:
+    """The runs of [a-z0-9] of a text: where a whole-word phrase can begin (one message is
+    searched some 30 times)."""
+    return frozenset(_WORD_RUN.findall(text))
+
+
 class PhraseSet:
     """Whole-word search of many folded phrases at once (one compiled regex)."""
 
     def __init__(self, phrases: Iterable[str]) -> None:
+        phrases = list(phrases)
         parts = sorted(
             {re.escape(p[:-1]) + "[a-z0-9]*" if p.endswith("*") else re.escape(p) for p in phrases},
             key=len,
@@ -213,11 +227,25 @@ class PhraseSet:
         self._regex = (
             re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")(?![a-z0-9])") if parts else None
         )
+        # A phrase can only be found where its first word is a whole word of the text (or,
+        # for "word*", begins one): a set look-up spares most regex searches. None: no
+        # shortcut (a phrase that is not folded words).
+        self._firsts: frozenset[str] | None = None
+        self._stems: tuple[str, ...] = ()
+        if all(_FOLDED_PHRASE.fullmatch(p) for p in phrases):
+            self._firsts = frozenset(p.split(" ", 1)[0] for p in phrases if not _STEM.fullmatch(p))
+            self._stems = tuple(sorted({p[:-1] for p in phrases if _STEM.fullmatch(p)}))
 
     def search(self, folded: str) -> str | None:
         """The first phrase found in `folded`, or None."""
         if self._regex is None:
             return None
+        if self._firsts is not None:
+            words = _words_of(folded)
+            if self._firsts.isdisjoint(words) and not (
+                self._stems and any(word.startswith(self._stems) for word in words)
+            ):
+                return None
         found = self._regex.search(folded)
         return found.group(0) if found else None
 

@@ -217,3 +217,45 @@ def test_the_same_folder_named_relatively_shares_the_file_and_keeps_its_name(
     kb = load_knowledge_cached(relative)
     assert kb.directory == relative  # as this process named it: /reload reads it from here
     assert kb.entries == fresh.entries
+
+
+def test_a_start_from_the_cache_shows_dates_without_importing_babel(
+    folder: Path, tmp_path: Path
+) -> None:
+    """The file carries the dates answers show as Babel wrote them: a fresh process answers a
+    topic and a place question (each with a date) from it without loading Babel, and the
+    replies are those of a process that loaded the YAML."""
+    import subprocess
+    import sys
+
+    load_knowledge_cached(folder)  # writes the file
+    code = (
+        "import sys, tempfile\n"
+        "from pathlib import Path\n"
+        "from bot.brain import Brain\n"
+        "from bot.cache import load_knowledge_cached\n"
+        "from bot.knowledge_loader import load_knowledge\n"
+        "from bot.store import SQLiteStore\n"
+        "questions = ['cos\\'è il fondo nasko?', 'what is CRESCO?',\n"
+        "             'qual è la mia ats? abito a Lodi']\n"
+        "def answers(kb):\n"
+        "    brain = Brain(kb, SQLiteStore(Path(tempfile.mkdtemp())))\n"
+        "    return [brain.answer_question(q).text for q in questions]\n"
+        "cached = answers(load_knowledge_cached(sys.argv[1]))\n"
+        "print('babel' in sys.modules)\n"
+        "import bot.formatting\n"
+        "bot.formatting._DATE_TEXTS.clear()  # Babel renders them again\n"
+        "print(cached == answers(load_knowledge(Path(sys.argv[1]))))\n"
+        "print('babel' in sys.modules)\n"
+        "print(any(str(y) in a for a in cached for y in range(2015, 2031)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(folder)],
+        env=cli_env(XDG_CACHE_HOME=str(cache_dir().parent)),
+        cwd=Path(bot.__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    # Not imported from the cache; the YAML load renders with Babel; replies equal; dated.
+    assert done.stdout.split() == ["False", "True", "True", "True"], done.stderr

@@ -111,3 +111,20 @@ def test_the_bot_does_not_import_wordfreq() -> None:
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def test_the_quick_paths_give_what_the_general_ones_give() -> None:
+    """The table's prefixes are built in bulk and plain words skip the tokenizer: both agree
+    with the word-by-word way on every word of both lists."""
+    from bot.frequency import _prefix, word_frequency
+
+    for lang in LANGS:
+        table = _tables()[lang]
+        words = [table._word(i) for i in range(len(table._buckets))]
+        assert list(table._prefixes) == [_prefix(word) for word in words]
+        plain = [w.decode() for w in words if w.isascii() and w.isalpha() and w.islower()]
+        assert len(plain) > 20_000
+        for word in plain[::5]:
+            assert tokens(word) == [word]  # what the quick path assumes
+            # "word'" is read by the tokenizer (not plain) and is the same token.
+            assert word_frequency(word, lang) == word_frequency(word + "'", lang)

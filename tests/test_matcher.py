@@ -192,3 +192,32 @@ def test_typo_correction_by_word_ends_finds_what_a_search_of_every_word_finds() 
     corrected = [vocabulary.correct(w) for w in samples]
     assert corrected == [search_all(w) for w in samples]
     assert sum(c != w for c, w in zip(corrected, samples, strict=True)) > 300  # real corrections
+
+
+def test_the_c_stemmer_stems_as_the_pure_python_one() -> None:
+    """PyStemmer (C) and snowballstemmer (Python) give the same stem for every word of the
+    knowledge base and of the evaluation sets, so using the faster one changes no answer."""
+    pytest.importorskip("Stemmer")
+    from bot.normalise import snowball_stemmer
+    from tests.support import ROOT
+
+    words: set[str] = set()
+    for path in [*(ROOT / "knowledge").rglob("*.yaml"), *(ROOT / "tests" / "eval").glob("*.yaml")]:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            words.update(fold(line).split())
+    assert len(words) > 5000
+    for lang in ("it", "en"):
+        fast, slow = snowball_stemmer(lang), snowball_stemmer(lang, prefer_c=False)
+        assert type(fast) is not type(slow)
+        ordered = sorted(words)
+        assert [fast.stemWord(w) for w in ordered] == [slow.stemWord(w) for w in ordered]
+
+
+def test_a_normaliser_survives_pickling_with_its_stemmer() -> None:
+    """The knowledge cache pickles the matcher: the stemmer is made again, stems are the same."""
+    import pickle
+
+    norm = Normaliser("it", {})
+    assert norm.stem("mamme") == "mamm"
+    copy = pickle.loads(pickle.dumps(norm))
+    assert copy.stem("lavoratrici") == norm.stem("lavoratrici") == "lavor"

@@ -645,3 +645,56 @@ def test_comuni_are_read_record_by_record_exactly_as_the_library_reads_them() ->
     from bot.places.dataset import municipality_records
 
     assert list(municipality_records()) == get_municipalities_data()
+
+
+def _fuzzy_reference(finder, tokens, exact, loud, relaxed):  # type: ignore[no-untyped-def]
+    """The typo pass word run by word run, as it was written before it was made quicker."""
+    from bot.places.text import PARTICLES
+
+    covered = {i for c in exact for i in range(c.start, c.end)}
+    kept = [i for i, tok in enumerate(tokens) if tok.key not in PARTICLES]
+    out = []
+    for ci in range(len(kept)):
+        for n in range(1, 4):
+            idxs = kept[ci : ci + n]
+            if len(idxs) < n:
+                break
+            if all(j in covered for j in idxs):
+                continue
+            words = [tokens[j] for j in idxs]
+            if not finder._typo_possible(words, relaxed):
+                continue
+            found = finder._search_typo(" ".join(w.key for w in words), relaxed)
+            if found is not None:
+                cand = finder._candidate(
+                    found[0], tokens, idxs[0], idxs[-1] + 1, loud, relaxed, found[1]
+                )
+                if cand is not None:
+                    out.append(cand)
+    return out
+
+
+def test_the_typo_pass_finds_what_the_word_by_word_reference_finds(places: PlaceDirectory) -> None:
+    """_fuzzy_candidates asks each word once and remembers searches: the same candidates as
+    asking every run of words, on every evaluation message, as questions and as answers."""
+    from bot.places.text import shouting, tokenize
+
+    finder = places._finder
+    messages = [
+        case["q"]
+        for path in sorted((ROOT / "tests" / "eval").glob("*.yaml"))
+        for case in yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(case, dict) and isinstance(case.get("q"), str)
+    ]
+    assert len(messages) > 2000
+    found = 0
+    for text in messages:
+        tokens = tokenize(text)
+        loud = shouting(text)
+        for relaxed in (False, True):
+            exact = finder._exact_candidates(tokens, loud, relaxed)
+            quick = finder._fuzzy_candidates(tokens, exact, loud, relaxed)
+            assert quick == _fuzzy_reference(finder, tokens, exact, loud, relaxed), text
+            assert quick == finder._fuzzy_candidates(tokens, exact, loud, relaxed)  # remembered
+            found += len(quick)
+    assert found > 20  # typos of names are really found

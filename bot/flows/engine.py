@@ -57,7 +57,9 @@ class FlowEngine:
         evaluation_date: date | None = None,
     ) -> None:
         self._flows = dict(sorted(flows.items(), key=lambda item: (item[1].menu_order, item[0])))
-        self._versions = {flow_id: flow_digest(flow) for flow_id, flow in self._flows.items()}
+        # Each flow's digest, made when a chat first runs it: serialising a flow builds its
+        # pydantic serializer (~50 ms), which `ask` and a start from the cache never need.
+        self._versions: dict[str, str] = {}
         self._render = Renderer(texts, self._dates)
         self._values = self._render.values
         self._verdicts = Verdicts(texts, self._values)
@@ -66,6 +68,12 @@ class FlowEngine:
         self._places = places
         self._today = today or date.today
         self._on = evaluation_date  # tests and editors: evaluate the rules of another period
+
+    def _version(self, flow: Flow) -> str:
+        version = self._versions.get(flow.id)
+        if version is None:
+            version = self._versions[flow.id] = flow_digest(flow)
+        return version
 
     # -- public API --------------------------------------------------------------------------
     def menu(self, lang: str) -> Reply:
@@ -146,7 +154,7 @@ class FlowEngine:
             notices.append(self._render.t("flows.replaced", lang, title=title))
         notices.append(self._render.intro(flow, lang))
         first = pending_step(flow, {}, *self._dates(flow))
-        session = Session(flow.id, self._versions[flow.id], first.id if first else RECAP)
+        session = Session(flow.id, self._version(flow), first.id if first else RECAP)
         self._sessions.save(chat_id, session)
         self._count("flow_start", flow.id)
         return self._show(session, flow, lang, "\n\n".join(notices))
@@ -469,7 +477,7 @@ class FlowEngine:
             logger.info("discarding a saved flow state that no longer matches any flow")
             self._sessions.clear(chat_id)
             return [self._render.notice("flows.gone", lang), self.menu(lang)]
-        if session.version != self._versions[flow.id] or not self._consistent(session, flow):
+        if session.version != self._version(flow) or not self._consistent(session, flow):
             logger.info("flow %s changed since the dialogue started: restarting it", flow.id)
             self._sessions.clear(chat_id)
             return [self._begin(chat_id, flow, lang, self._render.t("flows.changed", lang))]

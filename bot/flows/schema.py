@@ -26,7 +26,7 @@ ParamValue = bool | int | float | date | str | list[str] | dict[str, float] | No
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
 
 # The same bilingual text and source models as the Q&A entries.
@@ -200,7 +200,7 @@ class Flow(_Frozen):
     notes: tuple[DatedText, ...] = ()
     contacts: tuple[LText, ...] = Field(min_length=1)
     after_closure: LText | None = None  # closed measures: what replaced it, if known
-    headlines: Headlines = Headlines()
+    headlines: Headlines = Field(default_factory=Headlines)
     sources: tuple[Source, ...] = Field(min_length=1)
 
     @field_validator("id")

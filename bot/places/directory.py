@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
@@ -190,6 +191,13 @@ class PlaceDirectory:
                 return (area.ats,)
             return tuple(dict.fromkeys(self._replies.areas[p].ats or "" for p in area.parts))
         return tuple(dict.fromkeys(a for comune in match.comuni for a in comune.ats))
+
+    def dates_shown(self) -> list[date]:
+        """Every date a place answer may show (sources and contacts checked on): the knowledge
+        cache renders them ahead (bot/cache.py)."""
+        config = self._replies.config
+        days = [config.as_of, *(ats.contacts.checked for ats in config.ats)]
+        return days + [area.as_of for area in config.areas if area.as_of]
 
     def province_name(self, code: str, lang: str) -> str:
         """'provincia di Lodi', 'Città metropolitana di Milano'."""

@@ -43,6 +43,9 @@ FUZZY_MAX_GRAM = 3  # words per typo candidate ("busto arsizo")
 FUZZY_MULTI_MIN_CHARS = 8  # several-word typos: at least this long
 FUZZY_LONG_CHARS = 12  # several-word typos: from this length two edits are allowed
 FUZZY_LIMIT = 6  # candidates looked at per typo
+TYPO_MEMO = 50_000  # runs of words whose typo search is remembered
+RECENT_TEXTS = 64  # texts whose place is remembered
+_UNSEEN = object()
 
 # A short form whose words are rarer than this (Zipf) in Italian and English is no word
 # ("Desenzano", "Cernusco"): with its capital letter it names the place anywhere.
@@ -204,6 +207,10 @@ class PlaceFinder:
             if _fuzzy_target(key, entry):
                 self._fuzzy_by_len.setdefault(len(key), []).append(key)
         self._windows: dict[tuple[int, int], list[str]] = {}
+        self._typos: dict[tuple[str, bool], tuple[Entry, float] | None] = {}
+        self._recent: dict[tuple[str, bool], PlaceMatch | None] = {}  # the last texts read
+        # Per length: (0, first letter) / (-1, last letter) -> positions in the 1-edit window.
+        self._ends: dict[int, dict[tuple[int, str], list[int]]] = {}
 
     def find(self, text: str) -> PlaceMatch | None:
         """A place mentioned in a free-text question, or None: no clear place, no guess."""
@@ -223,6 +230,17 @@ class PlaceFinder:
         return entry is not None and bool(entry.former) and not entry.full and not entry.partial
 
     def _best(self, text: str, relaxed: bool) -> PlaceMatch | None:
+        # One message is looked at up to twice (bot.places.directory: find, find_outside).
+        key = (text, relaxed)
+        if key in self._recent:
+            return self._recent[key]
+        found = self._read(text, relaxed)
+        if len(self._recent) >= RECENT_TEXTS:
+            self._recent.clear()
+        self._recent[key] = found
+        return found
+
+    def _read(self, text: str, relaxed: bool) -> PlaceMatch | None:
         cleaned = ATS_NAME_RE.sub(lambda m: " " * len(m.group()), text or "")
         tokens = tokenize(cleaned)
         if not tokens:
@@ -283,54 +301,53 @@ class PlaceFinder:
         """Runs of up to three words, not already matched exactly, one or two edits away."""
         covered = {i for c in exact for i in range(c.start, c.end)}
         kept = [i for i, tok in enumerate(tokens) if tok.key not in PARTICLES]
+        # What _typo_possible asks of each word, asked once per word rather than per run.
+        words = [tokens[j] for j in kept]
+        digit = [w.norm.isdigit() for w in words]
+        known = [w.norm in self._not_typos for w in words]
         out: list[Cand] = []
         for ci in range(len(kept)):
+            if digit[ci]:  # no run through a number is a name
+                continue
+            first = words[ci]
+            starts_run = first.key == SAINT or (
+                first.norm not in self.no_fuzzy and len(first.key) >= 3
+            )
             for n in range(1, FUZZY_MAX_GRAM + 1):
                 idxs = kept[ci : ci + n]
-                if len(idxs) < n:
+                if len(idxs) < n or digit[ci + n - 1]:
                     break
                 if all(j in covered for j in idxs):
                     continue
-                cand = self._fuzzy_gram([tokens[j] for j in idxs], tokens, idxs, loud, relaxed)
+                if n == 1:
+                    min_chars = FUZZY_MIN_CHARS_RELAXED if relaxed else FUZZY_MIN_CHARS
+                    if len(first.norm) < min_chars or known[ci] or first.norm in self._elsewhere:
+                        continue
+                    run = [first]
+                else:
+                    if not starts_run:
+                        break
+                    run = words[ci : ci + n]
+                    if any(
+                        known[k] and words[k].key not in self._name_words for k in range(ci, ci + n)
+                    ):
+                        break  # a real word that is in no name: longer runs have it too
+                    if len(" ".join(w.key for w in run)) < FUZZY_MULTI_MIN_CHARS:
+                        continue
+                found = self._typo_match(" ".join(t.key for t in run), relaxed)
+                if found is None:
+                    continue
+                entry, score = found
+                cand = self._candidate(entry, tokens, idxs[0], idxs[-1] + 1, loud, relaxed, score)
                 if cand is not None:
                     out.append(cand)
         return out
 
-    def _fuzzy_gram(
-        self, words: list[Tok], tokens: list[Tok], idxs: list[int], loud: bool, relaxed: bool
-    ) -> Cand | None:
-        if not self._typo_possible(words, relaxed):
-            return None
-        gram = " ".join(t.key for t in words)
-        if gram in self.index:
-            return None
-        max_dist = 2 if len(words) > 1 and len(gram) >= FUZZY_LONG_CHARS else 1
-        hits = process.extract(
-            gram,
-            self._window(len(gram), max_dist),
-            scorer=OSA.distance,
-            score_cutoff=max_dist,
-            limit=FUZZY_LIMIT,
-        )
-        if not hits:
-            return None
-        best_dist = min(hit[1] for hit in hits)
-        keys = [hit[0] for hit in hits if hit[1] == best_dist]
-        if len(words) == 1 and not relaxed:
-            keys = [key for key in keys if _plausible_typo(gram, key)]
-        if not keys:
-            return None
-        capitals = [key for key in keys if self.index[key].capital_of]
-        if capitals and len(capitals) < len(keys):  # "cremna": Cremona rather than Crema
-            keys = capitals
-        entry = _merge_entries([self.index[key] for key in keys])
-        free = len(words) > 1 and best_dist == 1 and entry.tier == T_FREE
-        entry = replace(entry, tier=T_FREE if free else max(entry.tier, T_CUE))
-        score = round(100.0 * (1 - best_dist / max(len(gram), len(keys[0]))), 1)
-        return self._candidate(entry, tokens, idxs[0], idxs[-1] + 1, loud, relaxed, score)
-
     def _typo_possible(self, words: list[Tok], relaxed: bool) -> bool:
-        """Words that may hide a misspelt name (not real words, not cues, long enough)."""
+        """Words that may hide a misspelt name (not real words, not cues, long enough).
+
+        The reference for _fuzzy_candidates, which asks the same per word (tests/test_places.py).
+        """
         if any(word.norm.isdigit() for word in words):
             return False
         if len(words) == 1:
@@ -349,6 +366,69 @@ class PlaceFinder:
         # a stop word or a known word may be part of a name ("Brembate di Sopra"), if some
         # comune has it
         return all(w.norm not in self._not_typos or w.key in self._name_words for w in words)
+
+    def _typo_match(self, gram: str, relaxed: bool) -> tuple[Entry, float] | None:
+        """The index entry a run of words (keys joined by spaces) is a typo of, with its score.
+
+        Depends on the run alone, not on the message: remembered (names and typos recur).
+        """
+        memo = self._typos.get((gram, relaxed), _UNSEEN)
+        if memo is not _UNSEEN:
+            return memo  # type: ignore[return-value]
+        found = self._search_typo(gram, relaxed)
+        if len(self._typos) < TYPO_MEMO:
+            self._typos[(gram, relaxed)] = found
+        return found
+
+    def _search_typo(self, gram: str, relaxed: bool) -> tuple[Entry, float] | None:
+        if gram in self.index:
+            return None
+        words = gram.count(" ") + 1
+        max_dist = 2 if words > 1 and len(gram) >= FUZZY_LONG_CHARS else 1
+        hits = process.extract(
+            gram,
+            self._typo_choices(gram, max_dist),
+            scorer=OSA.distance,
+            score_cutoff=max_dist,
+            limit=FUZZY_LIMIT,
+        )
+        if not hits:
+            return None
+        best_dist = min(hit[1] for hit in hits)
+        keys = [hit[0] for hit in hits if hit[1] == best_dist]
+        if words == 1 and not relaxed:
+            keys = [key for key in keys if _plausible_typo(gram, key)]
+        if not keys:
+            return None
+        capitals = [key for key in keys if self.index[key].capital_of]
+        if capitals and len(capitals) < len(keys):  # "cremna": Cremona rather than Crema
+            keys = capitals
+        entry = _merge_entries([self.index[key] for key in keys])
+        free = words > 1 and best_dist == 1 and entry.tier == T_FREE
+        entry = replace(entry, tier=T_FREE if free else max(entry.tier, T_CUE))
+        score = round(100.0 * (1 - best_dist / max(len(gram), len(keys[0]))), 1)
+        return entry, score
+
+    def _typo_choices(self, gram: str, max_dist: int) -> list[str]:
+        """The keys of the window that can be within `max_dist` edits of `gram`, in order.
+
+        One edit (with transpositions) never changes both the first and the last letter of a
+        word of 3+ letters: the keys sharing either are the only ones one edit away, in the
+        window's order, so rapidfuzz returns the same hits from a list ~20 times shorter.
+        """
+        window = self._window(len(gram), max_dist)
+        if max_dist != 1 or len(gram) < 3:
+            return window
+        ends = self._ends.get(len(gram))
+        if ends is None:
+            ends = {}
+            for position, key in enumerate(window):
+                ends.setdefault((0, key[0]), []).append(position)
+                ends.setdefault((-1, key[-1]), []).append(position)
+            self._ends[len(gram)] = ends
+        first = ends.get((0, gram[0]), [])
+        last = ends.get((-1, gram[-1]), [])
+        return [window[position] for position in sorted({*first, *last})]
 
     def _window(self, length: int, max_dist: int) -> list[str]:
         """Fuzzy-searchable keys whose length is within `max_dist` of `length` (cached)."""

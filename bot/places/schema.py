@@ -179,7 +179,7 @@ class AtsFile(Frozen):
     provinces: dict[str, Province]
     areas: tuple[Area, ...] = ()
     mergers: tuple[Merger, ...] = ()
-    matching: Matching = Matching()
+    matching: Matching = Field(default_factory=Matching)
 
     @model_validator(mode="after")
     def _cross(self) -> AtsFile:

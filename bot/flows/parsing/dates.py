@@ -7,8 +7,6 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from babel.dates import get_month_names
-
 from bot.flows.parsing.base import Parsed, approx, fail, prepare
 from bot.flows.parsing.numbers import ARTICLES, unit_factor, words_to_digits
 from bot.formatting import LANGS, add_months
@@ -37,6 +35,8 @@ def _year(value: str) -> int:
 @lru_cache(maxsize=1)
 def _month_names() -> dict[str, int]:
     """Month names as typed: Babel's Italian and English names, and their first letters."""
+    from babel.dates import get_month_names  # here: importing Babel slows every start-up
+
     names: dict[str, int] = {}
     for lang in LANGS:
         for number, name in get_month_names("wide", locale=lang).items():

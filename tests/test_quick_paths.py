@@ -1,0 +1,217 @@
+"""Shortcuts taken for speed give exactly what the plain way gives (docs/performance.md).
+
+Each test runs the quick path and the plain one on real words (the evaluation sets, the
+knowledge base, the word-frequency lists) and requires the same result.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from rapidfuzz import fuzz, process
+
+from bot.frequency import _tables
+from bot.smalltalk import _REPEATS, TYPO_MIN_LENGTH, TYPO_MIN_SCORE, SmallTalk, _squeeze, _words
+from tests.support import real_kb
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _eval_messages() -> list[str]:
+    return [
+        case["q"]
+        for path in sorted((ROOT / "tests" / "eval").glob("*.yaml"))
+        for case in yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(case, dict) and isinstance(case.get("q"), str)
+    ]
+
+
+@pytest.fixture(scope="module")
+def smalltalk() -> SmallTalk:
+    kb = real_kb()
+    return SmallTalk(kb.smalltalk, kb.fillers, kb.smalltalk_priority)
+
+
+def test_small_talk_typos_are_searched_among_words_of_a_possible_length(
+    smalltalk: SmallTalk,
+) -> None:
+    """Words too short or too long to score TYPO_MIN_SCORE are skipped: same corrections."""
+    words = {w for text in _eval_messages() for w in _words(text) if len(w) >= TYPO_MIN_LENGTH}
+    for lang in ("it", "en"):
+        table = _tables()[lang]
+        words.update(table._word(i).decode() for i in range(0, len(table._buckets), 7))
+    words = {w for w in words if len(w) >= TYPO_MIN_LENGTH}
+    assert len(words) > 8000
+    corrected = 0
+    for word in sorted(words):
+        whole = process.extractOne(
+            word, smalltalk._vocabulary, scorer=fuzz.ratio, score_cutoff=TYPO_MIN_SCORE
+        )
+        quick = process.extractOne(
+            word, smalltalk._candidates(len(word)), scorer=fuzz.ratio, score_cutoff=TYPO_MIN_SCORE
+        )
+        assert (whole and whole[:2]) == (quick and quick[:2]), word
+        corrected += whole is not None
+    assert corrected > 100  # typos really found
+    assert len(smalltalk._candidates(5)) < 0.75 * len(smalltalk._vocabulary)
+
+
+def test_letter_runs_are_squeezed_in_one_pass_as_word_by_word() -> None:
+    texts = [*_eval_messages(), "ciaooo grazieee  aa a a bb", "ooo o", ""]
+    for text in texts:
+        words = text.lower().split()
+        assert _squeeze(words) == [re.sub(r"(.)\1+", r"\1", w) for w in words], text
+    assert _REPEATS.pattern == r"(.)\1+"
+
+
+def test_a_message_read_again_is_the_same_and_a_copy(smalltalk: SmallTalk) -> None:
+    """Small talk reads a message 2-3 times and remembers the last ones read."""
+    text = "ciaoo grazzie mille, chi sei?"
+    first = smalltalk._read(text)
+    first.append("mutated")
+    again = smalltalk._read(text)
+    assert again == first[:-1] == ["ciao", "grazie", "mile", "chi", "sei"]
+    assert smalltalk._read(text, 3) == _words(text)  # longer than the limit: not corrected
+    assert smalltalk.intent(text) == smalltalk.intent(text)
+
+
+def test_phrase_sets_skip_the_regex_only_where_it_finds_nothing() -> None:
+    """Every phrase set of the real understanding step, on every evaluation message (folded,
+    rewritten, and with its place name cut out as the step does), finds what its regex finds."""
+    from bot.normalise import fold
+    from bot.services import Knowledge
+    from bot.understanding import PhraseSet
+
+    built: list[PhraseSet] = []
+    plain_init = PhraseSet.__init__
+
+    def remember(self: PhraseSet, phrases):  # type: ignore[no-untyped-def]
+        plain_init(self, phrases)
+        built.append(self)
+
+    PhraseSet.__init__ = remember  # type: ignore[method-assign]
+    try:
+        knowledge = Knowledge.build(real_kb(), None)
+    finally:
+        PhraseSet.__init__ = plain_init  # type: ignore[method-assign]
+    assert len(built) > 50 and all(s._firsts is not None for s in built if s._regex is not None)
+    assert any(s._stems for s in built)
+    texts = set()
+    for message in _eval_messages():
+        folded = knowledge.understander.rewrite(fold(message))
+        texts.update({folded, f" {folded} ".replace(" di ", " ").strip(), message})
+    found = 0
+    for text in sorted(texts):
+        for phrases in built:
+            if phrases._regex is None:
+                continue
+            plain = phrases._regex.search(text)
+            assert phrases.search(text) == (plain.group(0) if plain else None), text
+            found += plain is not None
+    assert found > 1000
+
+
+def _fold_reference(text: str) -> str:
+    """bot.normalise.fold as written before its ASCII and no-digit shortcuts."""
+    import unicodedata
+
+    from bot.normalise import (
+        _APOSTROPHES,
+        _NON_WORD,
+        _NUMBER_SEPARATORS,
+        _YEAR_RANGE,
+        MAX_QUERY_CHARS,
+        _expand_years,
+    )
+
+    text = text[:MAX_QUERY_CHARS]
+    text = _YEAR_RANGE.sub(_expand_years, text)
+    text = _NUMBER_SEPARATORS.sub("", text)
+    text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    return _NON_WORD.sub(" ", text).strip()
+
+
+def test_fold_takes_its_shortcuts_without_changing_a_text() -> None:
+    """ASCII texts skip Unicode decomposition and texts without digits the number rules."""
+    import random
+
+    from bot.normalise import fold
+
+    texts = _eval_messages()
+    for path in sorted((ROOT / "knowledge").rglob("*.yaml")):
+        texts += path.read_text(encoding="utf-8").splitlines()
+    rng = random.Random(7)
+    alphabet = "aàeèéiìoòuùAÀÉ ’'`´-/.,0123456789ﬁ²½Ⅻ\u0301\u0327çÇßẞ\u00a0\u2013😀İı"
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
+    assert sum(text.isascii() for text in texts) > 1000
+    for text in texts:
+        assert fold.__wrapped__(text) == _fold_reference(text), repr(text)
+
+
+def test_places_survive_the_cache_with_every_field() -> None:
+    """The place index's entries and the names outside Lombardy pickle as tuples of their
+    fields (quicker to load): a new field must be added to their __reduce__, or this fails."""
+    import dataclasses
+    import pickle
+
+    from bot.places.index import Entry
+    from bot.places.outside import _Target
+
+    index = real_kb().places._finder.index
+    assert len(index) > 2000
+    assert len(Entry().__reduce__()[1]) == len(dataclasses.fields(Entry))
+    assert pickle.loads(pickle.dumps(index)) == index
+    target = _Target("comune", "Novara", "NO", "piemonte")
+    assert len(target.__reduce__()[1]) == len(dataclasses.fields(_Target))
+    assert pickle.loads(pickle.dumps(target)) == target
+
+
+def test_place_typos_are_searched_among_names_sharing_an_end_letter() -> None:
+    """One edit away means sharing the first or the last letter: the same hits as searching
+    the whole window, for every run of 1-3 words of the evaluation messages and for typos
+    made from every name (a letter dropped, doubled, swapped or changed)."""
+    import random
+
+    from rapidfuzz.distance import OSA
+
+    from bot.places.finder import FUZZY_LIMIT
+    from bot.places.text import tokenize
+
+    finder = real_kb().places._finder
+    grams = set()
+    for text in _eval_messages():
+        keys = [tok.key for tok in tokenize(text)]
+        for n in (1, 2, 3):
+            grams.update(" ".join(keys[i : i + n]) for i in range(len(keys) - n + 1))
+    rng = random.Random(3)
+    for key in rng.sample(sorted(finder.index), 1500):
+        i = rng.randrange(len(key))
+        grams.update(
+            {key[:i] + key[i + 1 :], key[:i] + key[i] + key[i:], key[:i] + "x" + key[i + 1 :]}
+        )
+        grams.add(key[:i] + key[i + 1 : i + 2] + key[i : i + 1] + key[i + 2 :])
+    grams = {g for g in grams if len(g) >= 3}
+    assert len(grams) > 10000
+    hits = 0
+    for gram in sorted(grams):
+        whole = process.extract(
+            gram,
+            finder._window(len(gram), 1),
+            scorer=OSA.distance,
+            score_cutoff=1,
+            limit=FUZZY_LIMIT,
+        )
+        quick = process.extract(
+            gram,
+            finder._typo_choices(gram, 1),
+            scorer=OSA.distance,
+            score_cutoff=1,
+            limit=FUZZY_LIMIT,
+        )
+        assert [h[:2] for h in whole] == [h[:2] for h in quick], gram
+        hits += bool(whole)
+    assert hits > 2000
