@@ -336,13 +336,20 @@ class Answerer(PlaceDecisions, PeriodDecisions):
             and (u.place is not None or u.ats is not None)
         ):
             # "Bergamo, quanti soldi nel 2020?": that period's money, ATS by ATS.
-            near = [
-                c for c in ranked[:FIRST_QUESTION_RANKS] if c.entry_id in self.lexicon.per_ats_money
-            ]
-            if u.period is not None and not self._fits(u.period, best):
-                # The period's entry answers even when the words ranked it lower.
-                near += [Candidate(e, best.score) for e in self.lexicon.per_ats_money]
-                near = [c for c in near if self._fits(u.period, c)]
+            money = self.lexicon.per_ats_money
+            near = [c for c in ranked[:FIRST_QUESTION_RANKS] if c.entry_id in money]
+            period = u.period
+            if period is not None:
+                # The entry of the years asked (2017: the programme, 2019: its extension),
+                # even when the words ranked it lower.
+                near += [Candidate(e, best.score) for e in money]
+                near = [c for c in near if period.overlaps(*money[c.entry_id])]
+                near.sort(
+                    key=lambda c: (
+                        abs(money[c.entry_id][0] - period.first)
+                        + abs(money[c.entry_id][1] - period.last)
+                    )
+                )
             best = near[0] if near else best
         note = ""
         if u.period is not None and not u.period.current:

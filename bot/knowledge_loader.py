@@ -287,6 +287,49 @@ def _cross_checks(
     problems.extend(poster_problems(texts, entries, flows))
 
 
+def _lexicon_problems(
+    lexicon: Lexicon, entries: list[Entry], flows: dict[str, Any], texts: Texts, root: Path
+) -> list[str]:
+    """Entries, flows and UI texts that knowledge/understanding.yaml names but that do not exist."""
+    where = display_path(root / "understanding.yaml")
+    ids = {e.id for e in entries}
+    topics = {e.topic for e in entries}
+    found = []
+
+    def entry(item: str, field: str, value: str | None) -> None:
+        if value is not None and value not in ids:
+            found.append(f"{where}: {item}: field '{field}': unknown entry '{value}'")
+
+    def flow(item: str, value: str | None) -> None:
+        if value is not None and flows and value not in flows:
+            found.append(f"{where}: {item}: field 'flow': unknown flow '{value}'")
+
+    for mid, measure in lexicon.measures.items():
+        item = f"measure '{mid}'"
+        for topic in measure.topics:
+            if topic not in topics and topic not in ids:
+                found.append(f"{where}: {item}: field 'topics': unknown topic or entry '{topic}'")
+        for field in ("contact", "eligibility", "amount"):
+            entry(item, field, getattr(measure, field))
+        flow(item, measure.flow)
+    for role, value in lexicon.role_entries.items():
+        entry(f"role_entries '{role}'", "role_entries", value)
+    for index, situation in enumerate(lexicon.situations, 1):
+        entry(f"situation {index}", "entry", situation.entry)
+        flow(f"situation {index}", situation.flow)
+    for index, vague in enumerate(lexicon.vague, 1):
+        for value in vague.entries:
+            entry(f"vague {index}", "entries", value)
+    for value in lexicon.per_ats_money:
+        entry("per_ats_money", "per_ats_money", value)
+    for name, rule in lexicon.out_of_scope.items():
+        if rule.reply not in texts:
+            found.append(
+                f"{where}: out_of_scope '{name}': field 'reply': unknown UI text '{rule.reply}'"
+            )
+    return found
+
+
 def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     """Load everything under `directory`; raise KnowledgeError listing every problem."""
     root = Path(directory) if directory else default_knowledge_dir()
@@ -326,6 +369,8 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
                 for problem in getattr(exc, "problems", None) or [exc]
             )
     _cross_checks(entries, entry_places, flows, texts, root, problems)
+    if understanding is not None:
+        problems.extend(_lexicon_problems(understanding, entries, flows, texts, root))
     if problems:
         raise KnowledgeError(problems)
     return KnowledgeBase(

@@ -55,7 +55,7 @@ NAMES = re.compile(
     r"conciliazione|alleanz[ae] local[ei](?: di conciliazione)?|conciliazione vita[ -]lavoro|"
     r"consultori[oa]? familiar[ei]|piani? di zona|ufficio di piano|assegno unico|fondo nasko|"
     r"fondo cresco|nasko|cresco|dote scuola|azion[ei] di sistema|documento (?:territoriale )?di "
-    r"indirizzo)\b",
+    r"indirizzo|conciliazione|proroga|capofila)\b",
     re.IGNORECASE,
 )
 # A content word counts for a language when it is this much more frequent in it (wordfreq's

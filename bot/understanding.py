@@ -145,8 +145,9 @@ class Lexicon(_Frozen):
     decree: tuple[str, ...] = ()
     # Words that make a message a question or a request even without "?" ("vorrei sapere").
     asks: tuple[str, ...] = ()
-    # Entries giving the money of a period ATS by ATS: "how much went to Bergamo in 2020?".
-    per_ats_money: tuple[str, ...] = ()
+    # Entries giving the money of a period ATS by ATS, with the years whose money each gives:
+    # "how much went to Bergamo in 2020?".
+    per_ats_money: dict[str, tuple[int, int]] = Field(default_factory=dict)
     # Dialect and chat shorthand read as plain Italian first: {italian: [variants]}.
     rewrite: dict[str, tuple[str, ...]] = Field(default_factory=dict)
 
@@ -169,6 +170,20 @@ class Lexicon(_Frozen):
         if not isinstance(value, Mapping):
             raise ValueError("expected italian: [variants]")
         return {fold(str(word)): _phrases(variants) for word, variants in value.items()}
+
+    @field_validator("per_ats_money", mode="before")
+    @classmethod
+    def _per_ats_money(cls, value: Any) -> dict[str, tuple[int, int]]:
+        if not isinstance(value, Mapping):
+            raise ValueError("expected entry: first year-last year")
+        spans = {}
+        for entry, years in value.items():
+            found = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4}))?\s*", str(years))
+            if found is None:
+                raise ValueError(f"{entry}: expected years as 2020-2023 or 2019, not {years!r}")
+            first = int(found.group(1))
+            spans[str(entry)] = (first, int(found.group(2) or first))
+        return spans
 
     @field_validator("roles", mode="before")
     @classmethod

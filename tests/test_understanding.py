@@ -465,3 +465,22 @@ def test_jobs_salaries_insurance_and_food_in_pregnancy_are_not_ours(brain: Brain
 def test_a_birth_happening_now_is_an_emergency(brain: Brain) -> None:
     reply = brain.answer_question("aiuto mia moglie sta partorendo in macchina, in tangenziale!")
     assert reply.status == "fallback" and "112" in reply.text
+
+
+def test_a_lexicon_naming_a_missing_entry_flow_or_text_is_reported(tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", copy)
+    path = copy / "understanding.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["measures"]["cresco"]["eligibility"] = "cresco-whoo"
+    data["measures"]["nasko"]["flow"] = "naskoo"
+    data["vague"][0]["entries"][0] = "nowhere"
+    data["out_of_scope"]["jobs"]["reply"] = "oos.nothing"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True))
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(copy)
+    problems = "\n".join(caught.value.problems)
+    for expected in ("cresco-whoo", "naskoo", "nowhere", "oos.nothing"):
+        assert expected in problems and "understanding.yaml" in problems, expected
