@@ -31,7 +31,7 @@ from bot.matcher import (
 )
 from bot.normalise import fold
 from bot.reply import Reply
-from bot.understanding import Period, Understander, Understanding
+from bot.understanding import ATS_NAME_FILLERS, Period, Understander, Understanding
 
 # A candidate on the measure, role or period the person named beats the best one when it is
 # at most this many points (or this share of the best score, for long messages) behind it.
@@ -41,6 +41,8 @@ FOCUS_SHARE = 0.15
 TIE_MARGIN = 0.3
 # ... and scores at least this (a named measure is strong evidence, so below the clarify bar).
 FOCUS_FLOOR = CLARIFY_THRESHOLD - 12.0
+# An entry naming more ATS than this is about all of them, not about one ("ATS Brescia: ...").
+MAX_ATS_NAMED = 4
 # Someone asking about their own case: the measure's rules entry gains this many points,
 # and as many as the focus margin when they ask whether they can get it ("posso averlo?").
 ELIGIBILITY_BOOST = 8.0
@@ -71,6 +73,7 @@ class Answerer(PlaceDecisions, PeriodDecisions):
         self._topic_first: dict[str, Entry] = {}
         for entry in kb.entries:
             self._topic_first.setdefault(entry.topic, entry)
+        self._about_ats = self._entries_about_ats()
 
     # -- the decision -------------------------------------------------------------------------
     def answer(self, u: Understanding, lang: str) -> Answer:
@@ -311,6 +314,12 @@ class Answerer(PlaceDecisions, PeriodDecisions):
             ]
             if for_orgs:
                 best, pool = for_orgs[0], for_orgs
+        asked = self._asked_ats(u) if u.local_detail and not u.named else frozenset()
+        if asked:
+            # "ATS Brescia, piano 2020: che decreto?": among close entries, one about that ATS.
+            best = next(
+                (c for c in pool if asked & self._about_ats.get(c.entry_id, frozenset())), best
+            )
         mine = self.lexicon.role_entries.get(u.role or "")
         if (
             mine
@@ -467,6 +476,32 @@ class Answerer(PlaceDecisions, PeriodDecisions):
         )
 
     # -- helpers ------------------------------------------------------------------------------
+    def _entries_about_ats(self) -> dict[str, frozenset[str]]:
+        """The entries that speak of one ATS or a few ("ATS Brescia: Piano adottato con
+        decreto n. 241"), by entry: a question naming that ATS prefers them."""
+        patterns = []
+        for ats_id, ats in getattr(self.places, "ats", {}).items():
+            words = [w for w in fold(ats.name).split() if w not in ATS_NAME_FILLERS]
+            names = {" ".join(words), fold(ats_id).replace("-", " ")} - {""}
+            alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+            patterns.append(
+                (ats_id, re.compile(rf"\bats (?:(?:della|dell|di|del) )?(?:{alternatives})\b"))
+            )
+        found = {}
+        for entry in self.kb.entries:
+            text = fold(f"{entry.answer.it} {entry.details.it if entry.details else ''}")
+            named = frozenset(ats_id for ats_id, pattern in patterns if pattern.search(text))
+            if 0 < len(named) <= MAX_ATS_NAMED:
+                found[entry.id] = named
+        return found
+
+    def _asked_ats(self, u: Understanding) -> frozenset[str]:
+        if u.ats is not None:
+            return frozenset({u.ats})
+        if u.place is not None:
+            return frozenset(self.places.ats_for_match(u.place))
+        return frozenset()
+
     def _fits(self, period: Period, candidate: Candidate) -> bool:
         span = self._span(candidate)
         return span is not None and period.overlaps(*span)

@@ -141,6 +141,8 @@ class Lexicon(_Frozen):
     compare: tuple[str, ...] = ()
     situations: tuple[Situation, ...] = ()
     vague: tuple[Vague, ...] = ()
+    # Words asking for what one ATS did ("il piano dell'ATS di Brescia", "quanti progetti").
+    local_detail: tuple[str, ...] = ()
     # Words asking for the act that set a period's rules ("quale delibera", "which DGR").
     decree: tuple[str, ...] = ()
     # Words that make a message a question or a request even without "?" ("vorrei sapere").
@@ -156,6 +158,7 @@ class Lexicon(_Frozen):
         "eligibility",
         "asks",
         "decree",
+        "local_detail",
         "contact",
         "current_period",
         "amount",
@@ -357,6 +360,7 @@ class Understanding:
     own_case: bool = False
     eligible: bool = False  # asks whether the rules fit their case ("posso averlo?")
     decree: bool = False  # asks which act (DGR) set the rules
+    local_detail: bool = False  # asks what one ATS did (its plan, its decree, its projects)
     contact: bool = False
     amount: bool = False  # asks how much money
     join: bool = False  # asks how to join (a Rete, an Alleanza)
@@ -401,6 +405,7 @@ class Understander:
         self._eligibility = PhraseSet(lexicon.eligibility)
         self._asks = PhraseSet(lexicon.asks)
         self._decree = PhraseSet(lexicon.decree)
+        self._local_detail = PhraseSet(lexicon.local_detail)
         self._contact = PhraseSet(lexicon.contact)
         self._amount = PhraseSet(lexicon.amount)
         self._join = PhraseSet(lexicon.join)
@@ -458,6 +463,7 @@ class Understander:
             # "delibera 2014-2016": only the years besides, so the period's programme answers.
             decree=rest in self._decree
             and not (set(_NUMBER.findall(rest)) - set(_YEAR.findall(rest))),
+            local_detail=rest in self._local_detail,
             contact=rest in self._contact,
             amount=rest in self._amount,
             join=rest in self._join,
