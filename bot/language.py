@@ -60,7 +60,7 @@ NAMES = re.compile(
 )
 # A content word counts for a language when it is this much more frequent in it (wordfreq's
 # Zipf scale): "requirements" is English, "gravidanza" Italian, "Bergamo" or "ok" neither.
-FREQUENCY_LEAD = 2.0
+FREQUENCY_LEAD = 1.3
 MIN_FREQUENCY_WORD = 4
 
 
