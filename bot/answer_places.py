@@ -13,7 +13,7 @@ from bot.matcher import ANSWER_THRESHOLD, Candidate, Matcher, specificity
 from bot.places import button_data
 from bot.reply import Button, Reply
 from bot.texts import Texts
-from bot.understanding import Understanding
+from bot.understanding import Understander, Understanding
 
 # A word at least this specific (bot.matcher.specificity) names a topic of its own.
 TOPIC_SPECIFICITY = 0.5
@@ -50,6 +50,7 @@ class PlaceDecisions:
     matcher: Matcher
     texts: Texts
     places: Any
+    understander: Understander
 
     def _place_line(
         self, u: Understanding, lang: str
@@ -102,6 +103,11 @@ class PlaceDecisions:
         ]
         about_money = u.period is not None or bool(MONEY_WORDS & set(words))
         office = bool(OFFICE_WORDS & set(words)) or (u.contact and not u.measures)
+        if u.contact and not u.measures:
+            # "I'm in Gravedona, who handles conciliazione for us?": a word the knowledge base
+            # never uses names no topic of ours.
+            asking = self.understander.contact_words(u.folded)
+            topical = [w for w in topical if self.matcher.known(w) and w not in asking]
         if office and not about_money and not topical:
             return True
         if u.named or u.measures or u.own_case or u.role in ORGANISATION_ROLES:

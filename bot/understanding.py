@@ -475,6 +475,11 @@ class Understander:
             vague=self.vague(folded),
         )
 
+    def contact_words(self, folded: str) -> frozenset[str]:
+        """The words of the contact request in a message ("who handles", "a chi scrivo")."""
+        found = self._contact.search(folded)
+        return frozenset(found.split()) if found else frozenset()
+
     def asks(self, text: str, folded: str) -> bool:
         """Whether a message asks or requests something (a "?" or a word such as "vorrei")."""
         return "?" in text or folded in self._asks
