@@ -314,6 +314,10 @@ class Answerer(PlaceDecisions, PeriodDecisions):
             ]
             if for_orgs:
                 best, pool = for_orgs[0], for_orgs
+        if u.role in ORGANISATION_ROLES and self._audience(best) == "families":
+            # An organisation is not answered with what a family gets, when something close is
+            # for organisations ("abbiamo fondato un'associazione ... da dove partiamo?").
+            best = next((c for c in pool if self._audience(c) != "families"), best)
         asked = self._asked_ats(u) if u.local_detail and not u.named else frozenset()
         if asked:
             # "ATS Brescia, piano 2020: che decreto?": among close entries, one about that ATS.
@@ -494,6 +498,10 @@ class Answerer(PlaceDecisions, PeriodDecisions):
             if 0 < len(named) <= MAX_ATS_NAMED:
                 found[entry.id] = named
         return found
+
+    def _audience(self, candidate: Candidate) -> str | None:
+        entry = self.kb.entry(candidate.entry_id)
+        return entry.audience if entry is not None else None
 
     def _asked_ats(self, u: Understanding) -> frozenset[str]:
         if u.ats is not None:
