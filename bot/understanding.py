@@ -441,10 +441,15 @@ class Understander:
         situation = next((s for cues, s in self._situations if s.fits(cues, rest)), None)
         eligible = rest in self._eligibility
         role = self.role(rest)
-        if not measures and role in (None, "company") and situation is None:
-            # Implied: as if named ("ho un negozio" -> time saving). Hinted: an entry on it
-            # wins only when close to the best ("c'è un bonus per noi?" -> Bonus Famiglia).
-            measures = named = tuple(m for m, cues in self._implied if cues.search(rest))[:1]
+        if role in (None, "company") and situation is None:
+            # Implied: as if named ("ho un negozio" -> time saving), or a measure a weak cue
+            # found made sure ("falegname ... le commissioni"). Hinted: an entry on it wins
+            # only when close to the best ("c'è un bonus per noi?" -> Bonus Famiglia).
+            implied = tuple(m for m, cues in self._implied if cues.search(rest))
+            if not measures:
+                measures = named = implied[:1]
+            else:
+                named += tuple(m for m in implied if m in measures and m not in named)
         if not measures:
             measures = tuple(m for m, cues in self._hinted if cues.search(rest))[:1]
 
