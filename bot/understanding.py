@@ -81,6 +81,8 @@ class OutOfScope(_Frozen):
     cues: tuple[str, ...]
     with_: tuple[str, ...] = Field(default=(), alias="with")
     unless: tuple[str, ...] = ()
+    # A Lombard place named keeps the message ours ("vivo a Brescia, mio marito è all'estero").
+    unless_lombard_place: bool = False
 
     _lists = field_validator("cues", "with_", "unless", mode="before")(
         classmethod(lambda cls, v: _phrases(v))
@@ -541,7 +543,7 @@ class Understander:
                 continue
             if rule.unless and unless.search(folded) is not None:
                 continue
-            if name == "other_region" and lombard_place:
+            if rule.unless_lombard_place and lombard_place:
                 continue
             return name
         return None
