@@ -484,3 +484,110 @@ def test_a_lexicon_naming_a_missing_entry_flow_or_text_is_reported(tmp_path: Pat
     problems = "\n".join(caught.value.problems)
     for expected in ("cresco-whoo", "naskoo", "nowhere", "oos.nothing"):
         assert expected in problems and "understanding.yaml" in problems, expected
+
+
+@pytest.mark.parametrize(
+    ("text", "act"),
+    [
+        ("buonasera, sono il sindaco di Cerveno", "greeting"),
+        ("grazie, giro la risposta all'ufficio di piano", "thanks"),
+        ("ok thank you, I'll forward this to the mayor", "thanks"),
+    ],
+)
+def test_a_courtesy_opening_a_statement_that_asks_nothing_is_small_talk(
+    brain: Brain, text: str, act: str
+) -> None:
+    reply = brain.answer_question(text)
+    assert reply.status == "smalltalk", text
+    # The reply of that act: the same as for the courtesy alone.
+    alone = {"greeting": "buonasera", "thanks": "grazie"}[act]
+    assert reply.text == brain.answer_question(alone, lang=reply.lang).text
+
+
+def test_a_courtesy_with_a_question_or_a_place_alone_is_not_small_talk(brain: Brain) -> None:
+    for text in (
+        "ciao sono incinta di 3 mesi e vivo a Bergamo",  # a situation
+        "buongiorno, vorrei sapere del nasko",  # asks
+        "hello from Gallarate",  # a place alone: the ATS card
+        "we moved to Saronno",  # "we" is English here, not the Lombard "wé"
+    ):
+        assert brain.answer_question(text).status != "smalltalk", text
+
+
+def test_a_complaint_may_say_more_around_it(brain: Brain) -> None:
+    complaint = brain.answer_question("sei inutile").text
+    for text in ("sei inutile come una forchetta nel brodo", "mi fai perdere solo tempo"):
+        assert brain.answer_question(text).text == complaint, text
+
+
+def test_a_baby_of_some_weeks_or_a_pregnancy_by_months_is_a_situation(brain: Brain) -> None:
+    assert brain.understand("alone with baby 5 weeks, no money for milk").situation_flow == (
+        "cresco"
+    )
+    assert brain.understand("ho un bimbo di 2 mesi e non ci stiamo dentro").situation_flow == (
+        "cresco"
+    )
+    assert brain.understand("sono al 5 mese e non ho lavoro").situation_flow == "nasko"
+    assert brain.understand("mio figlio ha 8 anni").situation_flow is None
+
+
+def test_lombard_names_of_the_capitals_and_dialect_words(brain: Brain) -> None:
+    u = brain.understand("So sta a Bergum, ho du fioi e la me dona l'è in cinta del terz")
+    assert u.place is not None and u.place.comuni[0].name == "Bergamo"
+    assert u.situation_flow == "nasko"
+    assert brain.understand("ehi ma a brèsa per la rete").place.comuni[0].name == "Brescia"
+
+
+def test_an_organisation_joining_gets_its_way_in(brain: Brain) -> None:
+    text = (
+        "Buongiorno. Con due colleghe abbiamo fondato un'associazione a Rovato per fare "
+        "doposcuola. Il comune ci ha detto di sentire la rete conciliazione. Da dove partiamo?"
+    )
+    reply = brain.answer_question(text)
+    assert reply.entry == "aderire-terzo-settore"
+    assert "f:start:aderire" in _data(reply) and "Brescia" in reply.text
+
+
+def test_a_territorial_contact_with_a_place_gets_the_ats(brain: Brain) -> None:
+    assert brain.answer_question("chi chiamo a Lecco per il time saving").entry.startswith("ats:")
+    assert brain.answer_question("I'm in Gravedona, who handles conciliazione for us?").entry == (
+        "ats:montagna"
+    )
+    # A family measure's contact is the consultorio, with the ATS as one line.
+    reply = brain.answer_question("dove trovo un CAV vicino a Sondrio?")
+    assert not (reply.entry or "").startswith("ats:") and "Montagna" in reply.text
+
+
+def test_what_one_ats_did_prefers_an_entry_about_that_ats(brain: Brain) -> None:
+    reply = brain.answer_question("ATS Brescia piano 2020 decreto numero?")
+    assert "241" in reply.plain_text + reply.plain_details
+
+
+def test_family_law_another_country_and_a_sum_are_not_ours(brain: Brain) -> None:
+    for text in (
+        "mio marito mi ha lasciata, come chiedo il mantenimento?",
+        "voglio adottare un bambino, come si fa?",
+        "how much is maternity leave for self-employed in germany",
+        "2+2",
+    ):
+        assert brain.answer_question(text).status == "fallback", text
+    # ... unless it asks about our measures, or a Lombard place keeps it ours.
+    assert brain.answer_question("il bonus famiglia valeva anche per l'adozione?").status == (
+        "answer"
+    )
+    assert brain.answer_question("2019-2020").status != "fallback"  # years, not a sum
+    assert (
+        brain.understand(
+            "vivo a Brescia, mio marito lavora all'estero, posso avere il nasko?"
+        ).out_of_scope
+        is None
+    )
+
+
+def test_our_names_and_lombard_capitals_cast_no_language_vote() -> None:
+    from bot.language import detect_language
+
+    assert detect_language("cresco brescia requirements") == "en"
+    assert detect_language("Bonus Famiglia 2019 ISEE limit?") == "en"
+    assert detect_language("il cresco a chi spetta") == "it"
+    assert detect_language("nasko bergamo") == "it"  # no evidence: the default
