@@ -3,7 +3,7 @@
 dev.yaml and dev2.yaml (written independently of each other and of the knowledge base) are
 what the matcher was tuned on; holdout.yaml was held out until the session that wrote
 conversations-holdout2.yaml, which tuned on it (tests/eval/README.md). Only
-conversations-holdout2.yaml is held out now: its figures are the honest estimate for unseen
+conversations-holdout3.yaml is held out now: its figures are the honest estimate for unseen
 questions. The floors are the levels reached
 (see the notes in README.md) minus one or two cases of slack, so an edit to the knowledge base
 or the matcher that loses answers fails here. Raise them when you improve the matcher.
@@ -52,13 +52,15 @@ def test_accuracy_does_not_regress_and_beats_the_baseline(brain: Brain, name: st
 
 
 # The conversation sets (tests/eval/README.md): floors per status and category, in percent.
-# Every set but conversations-holdout2.yaml has been tuned on (tests/eval/README.md).
+# Every set but conversations-holdout3.yaml has been tuned on (tests/eval/README.md).
 CONVERSATION_FLOORS = {
-    "conversations-dev.yaml": {"answer": 94.0, "fallback": 95.0, "smalltalk": 98.0},
-    "conversations-dev2.yaml": {"answer": 94.0, "fallback": 98.0, "smalltalk": 97.5},
-    "conversations-holdout.yaml": {"answer": 96.5, "fallback": 98.0, "smalltalk": 97.5},
-    # never tuned on: reached 93.9 / 92.3 / 83.8 when it was first measured
-    "conversations-holdout2.yaml": {"answer": 92.5, "fallback": 90.5, "smalltalk": 82.0},
+    "conversations-dev.yaml": {"answer": 96.0, "fallback": 95.0, "smalltalk": 98.0},
+    "conversations-dev2.yaml": {"answer": 95.5, "fallback": 98.0, "smalltalk": 97.5},
+    "conversations-holdout.yaml": {"answer": 97.0, "fallback": 98.0, "smalltalk": 97.5},
+    # held out until 2026-11-30 (93.9 / 92.3 / 83.8 when first measured), tuned on since
+    "conversations-holdout2.yaml": {"answer": 96.5, "fallback": 98.5, "smalltalk": 98.5},
+    "conversations-dev3.yaml": {"answer": 94.5, "fallback": 98.5, "smalltalk": 96.0},
+    "conversations-dev4.yaml": {"answer": 91.5, "fallback": 97.0, "smalltalk": 94.5},
     "smalltalk-dev.yaml": {"answer": 90.0, "smalltalk": 98.0},
 }
 MAX_MEDIAN_FIRST_MESSAGE = 500
