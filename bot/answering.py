@@ -238,8 +238,8 @@ class Answerer(PlaceDecisions, PeriodDecisions):
 
     def _tie(self, u: Understanding, ranked: list[Candidate]) -> list[Entry] | None:
         """Entries of different topics scoring the same for a message that names none."""
-        if u.measures or len(ranked) < 2 or ranked[0].score < ANSWER_THRESHOLD:
-            return None
+        if u.measures or u.situation_flow or len(ranked) < 2 or ranked[0].score < ANSWER_THRESHOLD:
+            return None  # a measure named or a situation described chooses instead
         if ranked[0].score - ranked[1].score > TIE_MARGIN:
             return None
         entries = [e for c in ranked[:6] if (e := self.kb.entry(c.entry_id)) is not None]
