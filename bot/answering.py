@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from bot.answer_periods import PeriodDecisions
 from bot.answer_places import MONEY_WORDS, ORGANISATION_ROLES, PlaceDecisions
 from bot.compose import Composer
+from bot.frequency import zipf_frequency
 from bot.knowledge import Entry, KnowledgeBase
 from bot.matcher import (
     ANSWER_THRESHOLD,
@@ -41,6 +42,8 @@ FOCUS_SHARE = 0.15
 TIE_MARGIN = 0.3
 # ... and scores at least this (a named measure is strong evidence, so below the clarify bar).
 FOCUS_FLOOR = CLARIFY_THRESHOLD - 12.0
+# Words at least this frequent (Zipf) in Italian or English name no topic of ours.
+EVERYDAY_ZIPF = 5.5
 # An entry naming more ATS than this is about all of them, not about one ("ATS Brescia: ...").
 MAX_ATS_NAMED = 4
 # Someone asking about their own case: the measure's rules entry gains this many points,
@@ -50,6 +53,11 @@ ELIGIBILITY_BOOST = 8.0
 _QUESTIONS = re.compile(r"[^.?!:;\n]*\?")
 # The first question's entry answers when it is among this many of the whole message's best.
 FIRST_QUESTION_RANKS = 10
+
+
+def _everyday(word: str) -> bool:
+    """A word too common to name a topic of ours ("vero", "tempo"), though the KB uses it."""
+    return max(zipf_frequency(word, "it"), zipf_frequency(word, "en")) >= EVERYDAY_ZIPF
 
 
 @dataclass(frozen=True)
@@ -142,8 +150,11 @@ class Answerer(PlaceDecisions, PeriodDecisions):
         act, others = found
         if u.measures or u.place is not None or u.role or u.period or u.situation_flow:
             return None
-        if any(self.matcher.known(w) for w in self.matcher.content_words(" ".join(others))):
-            return None
+        if any(
+            self.matcher.known(w) and not _everyday(w)
+            for w in self.matcher.content_words(" ".join(others))
+        ):
+            return None  # "chi sei? e il nasko?": a word of ours
         return self.composer.smalltalk(act, lang)
 
     def _asks_territorial_contact(self, u: Understanding) -> bool:
