@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from bot.answer_periods import PeriodDecisions
 from bot.answer_places import MONEY_WORDS, ORGANISATION_ROLES, PlaceDecisions
@@ -81,7 +82,6 @@ class Answerer(PlaceDecisions, PeriodDecisions):
         self._topic_first: dict[str, Entry] = {}
         for entry in kb.entries:
             self._topic_first.setdefault(entry.topic, entry)
-        self._about_ats = self._entries_about_ats()
 
     # -- the decision -------------------------------------------------------------------------
     def answer(self, u: Understanding, lang: str) -> Answer:
@@ -491,9 +491,11 @@ class Answerer(PlaceDecisions, PeriodDecisions):
         )
 
     # -- helpers ------------------------------------------------------------------------------
-    def _entries_about_ats(self) -> dict[str, frozenset[str]]:
+    @cached_property
+    def _about_ats(self) -> dict[str, frozenset[str]]:
         """The entries that speak of one ATS or a few ("ATS Brescia: Piano adottato con
-        decreto n. 241"), by entry: a question naming that ATS prefers them."""
+        decreto n. 241"), by entry: a question naming that ATS prefers them. Read at the
+        first such question (folding every entry costs ~0.1 s, too much for each start)."""
         patterns = []
         for ats_id, ats in getattr(self.places, "ats", {}).items():
             words = [w for w in fold(ats.name).split() if w not in ATS_NAME_FILLERS]
