@@ -62,7 +62,13 @@ CONVERSATION_FLOORS = {
     "conversations-dev3.yaml": {"answer": 94.5, "fallback": 98.5, "smalltalk": 96.0},
     "conversations-dev4.yaml": {"answer": 91.5, "fallback": 97.0, "smalltalk": 94.5},
     "smalltalk-dev.yaml": {"answer": 90.0, "smalltalk": 98.0},
+    # Held out, never tuned on: 89.4 / 91.1 / 91.6 at the end of the session that wrote it
+    # (86.2 / 91.1 / 82.1 at its start). Below the 97 / 95 / 95: a regression guard.
+    "conversations-holdout3.yaml": {"answer": 88.5, "fallback": 90.0, "smalltalk": 90.5},
 }
+# Answers where a place card replaced the topic: 0 everywhere but on the held-out set, where
+# one of 126 place + topic messages still gets the card (its failures are not read).
+PLACE_CARDS_ALLOWED = {"conversations-holdout3.yaml": 1}
 MAX_MEDIAN_FIRST_MESSAGE = 500
 MAX_P90_FIRST_MESSAGE = 900
 
@@ -77,7 +83,8 @@ def test_conversation_sets_do_not_regress(brain: Brain, name: str) -> None:
         reached = _pct(default, expect)
         assert reached >= floor, f"{name}: {expect} {reached:.1f}% < {floor}%"
     assert sum(o.one_option_clarify for o in default.outcomes) == 0
-    assert sum(o.place_replaced_topic for o in default.outcomes) == 0
+    place_cards = sum(o.place_replaced_topic for o in default.outcomes)
+    assert place_cards <= PLACE_CARDS_ALLOWED.get(name, 0)
     median, p90 = default.lengths()
     assert median <= MAX_MEDIAN_FIRST_MESSAGE and p90 <= MAX_P90_FIRST_MESSAGE, (median, p90)
 
