@@ -14,6 +14,7 @@ and third holdouts each have their own.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -117,76 +118,100 @@ HOLDOUT2_MIN_ENGLISH_SMALLTALK = 25
 HOLDOUT2_MIN_PER_OFFER = 3
 HOLDOUT2_MIN_VAGUE = 4
 HOLDOUT2_MIN_EMERGENCIES = 3
-# The third holdout on its own (written blind later, never tuned on): size and category minimums.
-HOLDOUT3_MIN_SIZE = 420
-HOLDOUT3_MINIMUMS = {
-    "smalltalk": 85,
-    "oos": 100,
-    "oos_shared": 55,
-    "place_topic": 65,
-    "place_only": 12,
-    "own_case": 65,
-    "contact": 45,
-    "org": 65,
-    "period": 35,
-    "ambiguous": 4,
-}
-HOLDOUT3_MIN_NARRATIVE_OR_DIALECT = 65
-HOLDOUT3_MIN_ENGLISH_SMALLTALK = 35
-HOLDOUT3_MIN_ENGLISH_SHARE = 0.30
-HOLDOUT3_MIN_PER_OFFER = 4
-HOLDOUT3_MIN_EMERGENCIES = 4
-HOLDOUT3_MIN_ABORTION = 3
-# The fourth development set on its own (written blind, tuned on): size and category minimums.
-DEV4_MIN_SIZE = 450
-DEV4_MINIMUMS = {
-    "org": 110,
-    "period": 80,
-    "place_topic": 90,
-    "place_only": 15,
-    "own_case": 60,
-    "contact": 40,
-    "smalltalk": 50,
-    "oos": 60,
-    "oos_shared": 35,
-    "ambiguous": 3,  # three more were also in dev3, written at the same time
-}
-DEV4_MIN_NARRATIVE_OR_DIALECT = 80
-DEV4_MIN_ENGLISH_SMALLTALK = 20
-DEV4_MIN_ENGLISH_SHARE = 0.30
-DEV4_MIN_PER_OFFER = 5
-DEV4_MIN_EMERGENCIES = 3
-DEV4_MIN_ABORTION = 2
-# Every small-talk act appears in the third holdout.
+# Every small-talk act appears in each later set.
 SMALLTALK_ACTS = ACTS - {"question"}
-# The third development set on its own (written blind, tuned on): size and category minimums.
-DEV3_MIN_SIZE = 450
-DEV3_MINIMUMS = {
-    "smalltalk": 110,
-    "oos": 110,
-    "oos_shared": 60,
-    "place_topic": 70,
-    "place_only": 15,
-    "own_case": 70,
-    "contact": 45,
-    "org": 80,
-    "period": 50,
-    "ambiguous": 5,
+
+
+@dataclass(frozen=True)
+class Spread:
+    """What a later set must hold on its own (written blind, checked here as edited)."""
+
+    size: int
+    minimums: dict[str, int]
+    narrative_or_dialect: int
+    english_smalltalk: int
+    english_share: float
+    per_offer: int
+    emergencies: int
+    abortion: int
+    per_act: dict[str, int] = field(default_factory=dict)
+
+
+SPREADS = {
+    # The third holdout (written blind, never tuned on).
+    "holdout3": Spread(
+        size=420,
+        minimums={
+            "smalltalk": 85,
+            "oos": 100,
+            "oos_shared": 55,
+            "place_topic": 65,
+            "place_only": 12,
+            "own_case": 65,
+            "contact": 45,
+            "org": 65,
+            "period": 35,
+            "ambiguous": 4,
+        },
+        narrative_or_dialect=65,
+        english_smalltalk=35,
+        english_share=0.30,
+        per_offer=4,
+        emergencies=4,
+        abortion=3,
+    ),
+    # The third development set (written blind, tuned on): the weakest acts get the most.
+    "dev3": Spread(
+        size=450,
+        minimums={
+            "smalltalk": 110,
+            "oos": 110,
+            "oos_shared": 60,
+            "place_topic": 70,
+            "place_only": 15,
+            "own_case": 70,
+            "contact": 45,
+            "org": 80,
+            "period": 50,
+            "ambiguous": 5,
+        },
+        narrative_or_dialect=70,
+        english_smalltalk=45,
+        english_share=0.33,
+        per_offer=5,
+        emergencies=5,
+        abortion=3,
+        per_act={
+            "who_are_you": 15,
+            "capabilities": 20,
+            "complaint": 15,
+            "confirm": 10,
+            "human": 10,
+        },
+    ),
+    # The fourth development set (written blind, tuned on): organisations, periods, places.
+    "dev4": Spread(
+        size=450,
+        minimums={
+            "org": 110,
+            "period": 80,
+            "place_topic": 90,
+            "place_only": 15,
+            "own_case": 60,
+            "contact": 40,
+            "smalltalk": 50,
+            "oos": 60,
+            "oos_shared": 35,
+            "ambiguous": 3,  # three more were also in dev3, written at the same time
+        },
+        narrative_or_dialect=80,
+        english_smalltalk=20,
+        english_share=0.30,
+        per_offer=5,
+        emergencies=3,
+        abortion=2,
+    ),
 }
-# Minimum number of small-talk cases per act: the weakest acts get the most.
-DEV3_MIN_PER_ACT = {
-    "who_are_you": 15,
-    "capabilities": 20,
-    "complaint": 15,
-    "confirm": 10,
-    "human": 10,
-}
-DEV3_MIN_NARRATIVE_OR_DIALECT = 70
-DEV3_MIN_ENGLISH_SMALLTALK = 45
-DEV3_MIN_ENGLISH_SHARE = 0.33
-DEV3_MIN_PER_OFFER = 5
-DEV3_MIN_EMERGENCIES = 5
-DEV3_MIN_ABORTION = 3
 
 
 def _load(name: str) -> list[dict[str, Any]]:
@@ -390,80 +415,31 @@ def test_second_holdout_keeps_its_own_spread(sets: dict[str, list[dict[str, Any]
     assert len(vague) >= HOLDOUT2_MIN_VAGUE
 
 
-def test_third_holdout_keeps_its_own_spread(sets: dict[str, list[dict[str, Any]]]) -> None:
-    holdout3 = sets["holdout3"]
-    assert len(holdout3) >= HOLDOUT3_MIN_SIZE
+@pytest.mark.parametrize("name", sorted(SPREADS))
+def test_later_sets_keep_their_own_spread(sets: dict[str, list[dict[str, Any]]], name: str) -> None:
+    cases, spread = sets[name], SPREADS[name]
+    assert len(cases) >= spread.size
     short = [
-        f"{tag}: {n} < {HOLDOUT3_MINIMUMS[tag]}"
-        for tag in sorted(HOLDOUT3_MINIMUMS)
-        if (n := sum(_has(c, tag) for c in holdout3)) < HOLDOUT3_MINIMUMS[tag]
+        f"{tag}: {n} < {spread.minimums[tag]}"
+        for tag in sorted(spread.minimums)
+        if (n := sum(_has(c, tag) for c in cases)) < spread.minimums[tag]
     ]
     assert not short, "\n".join(short)
-    assert sum(_has(c, "narrative") or _has(c, "dialect") for c in holdout3) >= (
-        HOLDOUT3_MIN_NARRATIVE_OR_DIALECT
+    assert sum(_has(c, "narrative") or _has(c, "dialect") for c in cases) >= (
+        spread.narrative_or_dialect
     )
-    english_smalltalk = sum(_has(c, "smalltalk") and _lang(c) == "en" for c in holdout3)
-    assert english_smalltalk >= HOLDOUT3_MIN_ENGLISH_SMALLTALK
-    assert sum(_lang(c) == "en" for c in holdout3) >= HOLDOUT3_MIN_ENGLISH_SHARE * len(holdout3)
-    assert {c["act"] for c in holdout3 if _has(c, "smalltalk")} == SMALLTALK_ACTS
-    emergencies = [c for c in holdout3 if _has(c, "oos") and "112" in c.get("any", [])]
-    assert len(emergencies) >= HOLDOUT3_MIN_EMERGENCIES
-    assert all("118" in c["any"] for c in emergencies)
-    abortion = [c for c in holdout3 if _has(c, "oos") and "consultori" in c.get("any", [])]
-    assert len(abortion) >= HOLDOUT3_MIN_ABORTION
-    offers = Counter(c["offer"] for c in holdout3 if "offer" in c)
-    assert {o: offers[o] for o in sorted(OFFERS) if offers[o] < HOLDOUT3_MIN_PER_OFFER} == {}
-
-
-def test_third_dev_set_keeps_its_own_spread(sets: dict[str, list[dict[str, Any]]]) -> None:
-    dev3 = sets["dev3"]
-    assert len(dev3) >= DEV3_MIN_SIZE
-    short = [
-        f"{tag}: {n} < {DEV3_MINIMUMS[tag]}"
-        for tag in sorted(DEV3_MINIMUMS)
-        if (n := sum(_has(c, tag) for c in dev3)) < DEV3_MINIMUMS[tag]
-    ]
-    assert not short, "\n".join(short)
-    assert sum(_has(c, "narrative") or _has(c, "dialect") for c in dev3) >= (
-        DEV3_MIN_NARRATIVE_OR_DIALECT
-    )
-    smalltalk = [c for c in dev3 if _has(c, "smalltalk")]
+    smalltalk = [c for c in cases if _has(c, "smalltalk")]
     assert {c["act"] for c in smalltalk} == SMALLTALK_ACTS
     acts = Counter(c["act"] for c in smalltalk)
-    assert {a: acts[a] for a, n in DEV3_MIN_PER_ACT.items() if acts[a] < n} == {}
-    assert sum(_lang(c) == "en" for c in smalltalk) >= DEV3_MIN_ENGLISH_SMALLTALK
-    assert sum(_lang(c) == "en" for c in dev3) >= DEV3_MIN_ENGLISH_SHARE * len(dev3)
-    emergencies = [c for c in dev3 if _has(c, "oos") and "112" in c.get("any", [])]
-    assert len(emergencies) >= DEV3_MIN_EMERGENCIES
+    assert {a: acts[a] for a, n in spread.per_act.items() if acts[a] < n} == {}
+    assert sum(_lang(c) == "en" for c in smalltalk) >= spread.english_smalltalk
+    assert sum(_lang(c) == "en" for c in cases) >= spread.english_share * len(cases)
+    emergencies = [c for c in cases if _has(c, "oos") and "112" in c.get("any", [])]
+    assert len(emergencies) >= spread.emergencies
     assert all("118" in c["any"] for c in emergencies)
-    abortion = [c for c in dev3 if _has(c, "oos") and "consultori" in c.get("any", [])]
-    assert len(abortion) >= DEV3_MIN_ABORTION
-    offers = Counter(c["offer"] for c in dev3 if "offer" in c)
-    assert {o: offers[o] for o in sorted(OFFERS) if offers[o] < DEV3_MIN_PER_OFFER} == {}
-
-
-def test_fourth_dev_set_keeps_its_own_spread(sets: dict[str, list[dict[str, Any]]]) -> None:
-    dev4 = sets["dev4"]
-    assert len(dev4) >= DEV4_MIN_SIZE
-    short = [
-        f"{tag}: {n} < {DEV4_MINIMUMS[tag]}"
-        for tag in sorted(DEV4_MINIMUMS)
-        if (n := sum(_has(c, tag) for c in dev4)) < DEV4_MINIMUMS[tag]
-    ]
-    assert not short, "\n".join(short)
-    assert sum(_has(c, "narrative") or _has(c, "dialect") for c in dev4) >= (
-        DEV4_MIN_NARRATIVE_OR_DIALECT
-    )
-    english_smalltalk = sum(_has(c, "smalltalk") and _lang(c) == "en" for c in dev4)
-    assert english_smalltalk >= DEV4_MIN_ENGLISH_SMALLTALK
-    assert sum(_lang(c) == "en" for c in dev4) >= DEV4_MIN_ENGLISH_SHARE * len(dev4)
-    assert {c["act"] for c in dev4 if _has(c, "smalltalk")} == SMALLTALK_ACTS
-    emergencies = [c for c in dev4 if _has(c, "oos") and "112" in c.get("any", [])]
-    assert len(emergencies) >= DEV4_MIN_EMERGENCIES
-    assert all("118" in c["any"] for c in emergencies)
-    abortion = [c for c in dev4 if _has(c, "oos") and "consultori" in c.get("any", [])]
-    assert len(abortion) >= DEV4_MIN_ABORTION
-    offers = Counter(c["offer"] for c in dev4 if "offer" in c)
-    assert {o: offers[o] for o in sorted(OFFERS) if offers[o] < DEV4_MIN_PER_OFFER} == {}
+    abortion = [c for c in cases if _has(c, "oos") and "consultori" in c.get("any", [])]
+    assert len(abortion) >= spread.abortion
+    offers = Counter(c["offer"] for c in cases if "offer" in c)
+    assert {o: offers[o] for o in sorted(OFFERS) if offers[o] < spread.per_offer} == {}
     # Measures the bot redirects to are in scope and must name INPS.
-    assert not [c["q"] for c in dev4 if _has(c, "oos") and "INPS" in c.get("any", [])]
+    assert not [c["q"] for c in cases if _has(c, "oos") and "INPS" in c.get("any", [])]

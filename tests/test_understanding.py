@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -239,19 +240,27 @@ def test_answers_typed_inside_a_check_never_change_the_language(brain: Brain) ->
 
 
 # -- the lexicon is validated data ---------------------------------------------------------
-def test_a_broken_lexicon_is_reported_with_file_and_field(tmp_path: Path) -> None:
+def _problems_of_lexicon(tmp_path: Path, edit: Any) -> list[str]:
+    """The problems loading reports after `edit` changed a copy of understanding.yaml."""
     import shutil
 
     copy = tmp_path / "knowledge"
     shutil.copytree(ROOT / "knowledge", copy)
     path = copy / "understanding.yaml"
     data = yaml.safe_load(path.read_text())
-    data["measures"]["nasko"]["cues"] = "nasko"  # not a list
-    data["roles"]["company"] = 3
+    edit(data)
     path.write_text(yaml.safe_dump(data, allow_unicode=True))
     with pytest.raises(KnowledgeError) as caught:
         load_knowledge(copy)
-    problems = caught.value.problems
+    return caught.value.problems
+
+
+def test_a_broken_lexicon_is_reported_with_file_and_field(tmp_path: Path) -> None:
+    def edit(data: dict[str, Any]) -> None:
+        data["measures"]["nasko"]["cues"] = "nasko"  # not a list
+        data["roles"]["company"] = 3
+
+    problems = _problems_of_lexicon(tmp_path, edit)
     assert any("understanding.yaml" in p and "measures.nasko.cues" in p for p in problems)
     assert all("\n" not in p for p in problems)
 
@@ -448,18 +457,36 @@ def test_a_place_and_how_much_get_the_periods_money_by_ats(brain: Brain) -> None
     assert reply.entry == "programmi-2017-2018-fondi"
 
 
-def test_jobs_salaries_insurance_and_food_in_pregnancy_are_not_ours(brain: Brain) -> None:
-    for text in (
+@pytest.mark.parametrize(
+    "text",
+    [
         "quanto prende di stipendio un'assistente sociale del consultorio?",
         "any job openings at ATS Bergamo? I'm a nurse",
         "Alleanza insurance customer service number?",
         "is it safe to eat sushi while pregnant?",
+        "mio marito mi ha lasciata, come chiedo il mantenimento?",
+        "voglio adottare un bambino, come si fa?",
+        "how much is maternity leave for self-employed in germany",
+        "2+2",
+    ],
+)
+def test_jobs_food_family_law_another_country_and_sums_are_not_ours(
+    brain: Brain, text: str
+) -> None:
+    assert brain.answer_question(text).status == "fallback"
+
+
+def test_those_words_in_a_question_about_our_measures_stay_ours(brain: Brain) -> None:
+    # A salary is the person's income; an adoption may get the Bonus Famiglia; years are no
+    # sum; a Lombard place keeps a spouse abroad a question of ours.
+    for text in (
+        "ho uno stipendio di 900 euro, posso avere il nasko?",
+        "il bonus famiglia valeva anche per l'adozione?",
     ):
-        assert brain.answer_question(text).status == "fallback", text
-    # ... but a salary in a question about our fund is the person's income.
-    assert brain.answer_question("ho uno stipendio di 900 euro, posso avere il nasko?").status == (
-        "answer"
-    )
+        assert brain.answer_question(text).status == "answer", text
+    assert brain.answer_question("2019-2020").status != "fallback"
+    text = "vivo a Brescia, mio marito lavora all'estero, posso avere il nasko?"
+    assert brain.understand(text).out_of_scope is None
 
 
 def test_a_birth_happening_now_is_an_emergency(brain: Brain) -> None:
@@ -468,20 +495,13 @@ def test_a_birth_happening_now_is_an_emergency(brain: Brain) -> None:
 
 
 def test_a_lexicon_naming_a_missing_entry_flow_or_text_is_reported(tmp_path: Path) -> None:
-    import shutil
+    def edit(data: dict[str, Any]) -> None:
+        data["measures"]["cresco"]["eligibility"] = "cresco-whoo"
+        data["measures"]["nasko"]["flow"] = "naskoo"
+        data["vague"][0]["entries"][0] = "nowhere"
+        data["out_of_scope"]["jobs"]["reply"] = "oos.nothing"
 
-    copy = tmp_path / "knowledge"
-    shutil.copytree(ROOT / "knowledge", copy)
-    path = copy / "understanding.yaml"
-    data = yaml.safe_load(path.read_text())
-    data["measures"]["cresco"]["eligibility"] = "cresco-whoo"
-    data["measures"]["nasko"]["flow"] = "naskoo"
-    data["vague"][0]["entries"][0] = "nowhere"
-    data["out_of_scope"]["jobs"]["reply"] = "oos.nothing"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True))
-    with pytest.raises(KnowledgeError) as caught:
-        load_knowledge(copy)
-    problems = "\n".join(caught.value.problems)
+    problems = "\n".join(_problems_of_lexicon(tmp_path, edit))
     for expected in ("cresco-whoo", "naskoo", "nowhere", "oos.nothing"):
         assert expected in problems and "understanding.yaml" in problems, expected
 
@@ -561,27 +581,6 @@ def test_a_territorial_contact_with_a_place_gets_the_ats(brain: Brain) -> None:
 def test_what_one_ats_did_prefers_an_entry_about_that_ats(brain: Brain) -> None:
     reply = brain.answer_question("ATS Brescia piano 2020 decreto numero?")
     assert "241" in reply.plain_text + reply.plain_details
-
-
-def test_family_law_another_country_and_a_sum_are_not_ours(brain: Brain) -> None:
-    for text in (
-        "mio marito mi ha lasciata, come chiedo il mantenimento?",
-        "voglio adottare un bambino, come si fa?",
-        "how much is maternity leave for self-employed in germany",
-        "2+2",
-    ):
-        assert brain.answer_question(text).status == "fallback", text
-    # ... unless it asks about our measures, or a Lombard place keeps it ours.
-    assert brain.answer_question("il bonus famiglia valeva anche per l'adozione?").status == (
-        "answer"
-    )
-    assert brain.answer_question("2019-2020").status != "fallback"  # years, not a sum
-    assert (
-        brain.understand(
-            "vivo a Brescia, mio marito lavora all'estero, posso avere il nasko?"
-        ).out_of_scope
-        is None
-    )
 
 
 def test_our_names_and_lombard_capitals_cast_no_language_vote() -> None:
