@@ -6,14 +6,17 @@ A mixin of bot.answering.Answerer: it uses the answerer's knowledge base, matche
 from __future__ import annotations
 
 import re
+from functools import cached_property
 from typing import Any
 
 from bot.knowledge import KnowledgeBase
+from bot.lexicon import Lexicon
 from bot.matcher import ANSWER_THRESHOLD, Candidate, Matcher, specificity
+from bot.normalise import fold
 from bot.places import button_data
 from bot.reply import Button, Reply
 from bot.texts import Texts
-from bot.understanding import Understander, Understanding
+from bot.understanding import ATS_NAME_FILLERS, Understander, Understanding
 
 # A word at least this specific (bot.matcher.specificity) names a topic of its own.
 TOPIC_SPECIFICITY = 0.5
@@ -43,6 +46,8 @@ _LIVES_IN = re.compile(
     r"live|lives|living|reside|based|located)\s+(?:a|ad|in|nel|nella|vicino a|near|at)?\s*)$"
 )
 ORGANISATION_ROLES = frozenset({"company", "cooperative", "association", "school", "comune"})
+# An entry naming more ATS than this is about all of them, not about one ("ATS Brescia: ...").
+MAX_ATS_NAMED = 4
 
 
 class PlaceDecisions:
@@ -51,6 +56,7 @@ class PlaceDecisions:
     texts: Texts
     places: Any
     understander: Understander
+    lexicon: Lexicon
 
     def _place_line(
         self, u: Understanding, lang: str
@@ -121,6 +127,49 @@ class PlaceDecisions:
             and e.topic in OFFICE_TOPICS
             for c in ranked[:3]
         )
+
+    def _asks_territorial_contact(self, u: Understanding) -> bool:
+        """ "chi chiamo in Brianza per il time saving?": the ATS there is the contact.
+
+        For the measures whose contact is the territory's (Reti, Alleanze, time saving: their
+        contact entry is for organisations, or they have none) a place gives the ATS card.
+        """
+        if not (u.contact and u.measures) or u.join or u.own_case:
+            return False  # "how do we join, whom do we call?" gets the way in, and its ATS
+        for mid in u.measures:
+            contact = self.lexicon.measures[mid].contact
+            entry = self.kb.entry(contact) if contact else None
+            if entry is not None and entry.audience != "organisations":
+                return False
+        return True
+
+    @cached_property
+    def _about_ats(self) -> dict[str, frozenset[str]]:
+        """The entries that speak of one ATS or a few ("ATS Brescia: Piano adottato con
+        decreto n. 241"), by entry: a question naming that ATS prefers them. Read at the
+        first such question (folding every entry costs ~0.1 s, too much for each start)."""
+        patterns = []
+        for ats_id, ats in getattr(self.places, "ats", {}).items():
+            words = [w for w in fold(ats.name).split() if w not in ATS_NAME_FILLERS]
+            names = {" ".join(words), fold(ats_id).replace("-", " ")} - {""}
+            alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+            patterns.append(
+                (ats_id, re.compile(rf"\bats (?:(?:della|dell|di|del) )?(?:{alternatives})\b"))
+            )
+        found = {}
+        for entry in self.kb.entries:
+            text = fold(f"{entry.answer.it} {entry.details.it if entry.details else ''}")
+            named = frozenset(ats_id for ats_id, pattern in patterns if pattern.search(text))
+            if 0 < len(named) <= MAX_ATS_NAMED:
+                found[entry.id] = named
+        return found
+
+    def _asked_ats(self, u: Understanding) -> frozenset[str]:
+        if u.ats is not None:
+            return frozenset({u.ats})
+        if u.place is not None:
+            return frozenset(self.places.ats_for_match(u.place))
+        return frozenset()
 
     @staticmethod
     def _without_place(folded: str, place: str) -> str:

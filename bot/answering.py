@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
 
 from bot.answer_periods import PeriodDecisions
 from bot.answer_places import MONEY_WORDS, ORGANISATION_ROLES, PlaceDecisions
@@ -33,7 +32,7 @@ from bot.matcher import (
 )
 from bot.normalise import fold
 from bot.reply import Reply
-from bot.understanding import ATS_NAME_FILLERS, Period, Understander, Understanding
+from bot.understanding import Understander, Understanding
 
 # A candidate on the measure, role or period the person named beats the best one when it is
 # at most this many points (or this share of the best score, for long messages) behind it.
@@ -45,8 +44,6 @@ TIE_MARGIN = 0.3
 FOCUS_FLOOR = CLARIFY_THRESHOLD - 12.0
 # Words at least this frequent (Zipf) in Italian or English name no topic of ours.
 EVERYDAY_ZIPF = 5.5
-# An entry naming more ATS than this is about all of them, not about one ("ATS Brescia: ...").
-MAX_ATS_NAMED = 4
 # Someone asking about their own case: the measure's rules entry gains this many points,
 # and as many as the focus margin when they ask whether they can get it ("posso averlo?").
 ELIGIBILITY_BOOST = 8.0
@@ -156,21 +153,6 @@ class Answerer(PlaceDecisions, PeriodDecisions):
         ):
             return None  # "chi sei? e il nasko?": a word of ours
         return self.composer.smalltalk(act, lang)
-
-    def _asks_territorial_contact(self, u: Understanding) -> bool:
-        """ "chi chiamo in Brianza per il time saving?": the ATS there is the contact.
-
-        For the measures whose contact is the territory's (Reti, Alleanze, time saving: their
-        contact entry is for organisations, or they have none) a place gives the ATS card.
-        """
-        if not (u.contact and u.measures) or u.join or u.own_case:
-            return False  # "how do we join, whom do we call?" gets the way in, and its ATS
-        for mid in u.measures:
-            contact = self.lexicon.measures[mid].contact
-            entry = self.kb.entry(contact) if contact else None
-            if entry is not None and entry.audience != "organisations":
-                return False
-        return True
 
     def _courtesy_statement(self, u: Understanding, lang: str) -> Reply | None:
         """A greeting, thanks or goodbye with a statement that asks nothing of ours.
@@ -491,41 +473,9 @@ class Answerer(PlaceDecisions, PeriodDecisions):
         )
 
     # -- helpers ------------------------------------------------------------------------------
-    @cached_property
-    def _about_ats(self) -> dict[str, frozenset[str]]:
-        """The entries that speak of one ATS or a few ("ATS Brescia: Piano adottato con
-        decreto n. 241"), by entry: a question naming that ATS prefers them. Read at the
-        first such question (folding every entry costs ~0.1 s, too much for each start)."""
-        patterns = []
-        for ats_id, ats in getattr(self.places, "ats", {}).items():
-            words = [w for w in fold(ats.name).split() if w not in ATS_NAME_FILLERS]
-            names = {" ".join(words), fold(ats_id).replace("-", " ")} - {""}
-            alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-            patterns.append(
-                (ats_id, re.compile(rf"\bats (?:(?:della|dell|di|del) )?(?:{alternatives})\b"))
-            )
-        found = {}
-        for entry in self.kb.entries:
-            text = fold(f"{entry.answer.it} {entry.details.it if entry.details else ''}")
-            named = frozenset(ats_id for ats_id, pattern in patterns if pattern.search(text))
-            if 0 < len(named) <= MAX_ATS_NAMED:
-                found[entry.id] = named
-        return found
-
     def _audience(self, candidate: Candidate) -> str | None:
         entry = self.kb.entry(candidate.entry_id)
         return entry.audience if entry is not None else None
-
-    def _asked_ats(self, u: Understanding) -> frozenset[str]:
-        if u.ats is not None:
-            return frozenset({u.ats})
-        if u.place is not None:
-            return frozenset(self.places.ats_for_match(u.place))
-        return frozenset()
-
-    def _fits(self, period: Period, candidate: Candidate) -> bool:
-        span = self._span(candidate)
-        return span is not None and period.overlaps(*span)
 
     def _on_measure(self, entry: Entry | None, measure_ids: tuple[str, ...]) -> bool:
         if entry is None:

@@ -14,10 +14,10 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from bot.lexicon import Lexicon
 from bot.models import Frozen as _Frozen
 from bot.models import Localized, Source
 from bot.texts import LANGS, Texts
-from bot.understanding import Lexicon
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,54}$")
 TAG_PATTERN = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")

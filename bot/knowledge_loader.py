@@ -16,12 +16,12 @@ from pydantic import ValidationError
 from bot.flows import load_flows
 from bot.knowledge import Entry, KnowledgeBase, KnowledgeError, RegionalOffice
 from bot.knowledge_files import display_path, entry_lines, read_yaml
+from bot.lexicon import Lexicon, parse_lexicon
 from bot.models import validation_problems
 from bot.normalise import fold
 from bot.places import PlaceDirectory
 from bot.posters.content import poster_problems
 from bot.texts import LANGS, Texts, placeholders
-from bot.understanding import Lexicon, parse_lexicon
 
 
 def default_knowledge_dir() -> Path:

@@ -10,11 +10,12 @@ from bot.answering import Answerer
 from bot.cache import prebuilt_matcher
 from bot.compose import Composer
 from bot.knowledge import Entry, KnowledgeBase
+from bot.lexicon import Lexicon
 from bot.matcher import Matcher
 from bot.reply import Button, Reply
 from bot.smalltalk import SmallTalk
 from bot.texts import Texts
-from bot.understanding import Lexicon, Understander
+from bot.understanding import Understander
 
 
 @dataclass(frozen=True)

@@ -85,8 +85,8 @@ def test_phrase_sets_find_what_one_regex_of_their_phrases_finds() -> None:
     import re
 
     from bot.normalise import fold
+    from bot.phrases import PhraseSet
     from bot.services import Knowledge
-    from bot.understanding import PhraseSet
 
     built: list[tuple[PhraseSet, list[str]]] = []
     plain_init = PhraseSet.__init__

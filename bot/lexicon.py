@@ -1,0 +1,183 @@
+"""knowledge/understanding.yaml as validated objects: measures, roles, cues, out-of-scope rules.
+
+`parse_lexicon` turns the YAML into a `Lexicon` or one line per problem (file, item, field);
+the phrases are folded when read (bot.normalise), so editors write them as people type.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from bot.models import validation_problems
+from bot.normalise import fold
+from bot.phrases import PhraseSet
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+
+
+def _phrases(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ValueError("expected a list of phrases")
+    folded = []
+    for phrase in value:
+        star = phrase.strip().endswith("*")
+        text = fold(phrase.strip().rstrip("*"))
+        if not text:
+            raise ValueError(f"empty phrase {phrase!r}")
+        folded.append(text + ("*" if star else ""))
+    return tuple(folded)
+
+
+class Measure(_Frozen):
+    cues: tuple[str, ...]
+    strong: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    flow: str | None = None
+    contact: str | None = None
+    eligibility: str | None = None
+    amount: str | None = None  # the entry answering "how much?" about it
+    comparable: bool = True
+    # Words that, when no measure is named, mean this one ("sono parrucchiera, ho 2 lavoranti"),
+    # or only hint at it: its entries then win when close to the best ("un bonus per noi?").
+    implied_by: tuple[str, ...] = ()
+    hinted_by: tuple[str, ...] = ()
+
+    _cues = field_validator("cues", "strong", "implied_by", "hinted_by", mode="before")(
+        classmethod(lambda cls, v: _phrases(v))
+    )
+
+
+class OutOfScope(_Frozen):
+    reply: str = Field(min_length=3)
+    cues: tuple[str, ...]
+    with_: tuple[str, ...] = Field(default=(), alias="with")
+    unless: tuple[str, ...] = ()
+    # A Lombard place named keeps the message ours ("vivo a Brescia, mio marito è all'estero").
+    unless_lombard_place: bool = False
+
+    _lists = field_validator("cues", "with_", "unless", mode="before")(
+        classmethod(lambda cls, v: _phrases(v))
+    )
+
+
+class Situation(_Frozen):
+    cues: tuple[str, ...]
+    # Regular expressions on the folded message, for what a phrase cannot say ("un bimbo di
+    # 5 settimane": any number); checked after the cues.
+    patterns: tuple[re.Pattern[str], ...] = ()
+    flow: str
+    entry: str | None = None
+
+    _cues = field_validator("cues", mode="before")(classmethod(lambda cls, v: _phrases(v)))
+
+    @field_validator("patterns", mode="before")
+    @classmethod
+    def _patterns(cls, value: Any) -> tuple[re.Pattern[str], ...]:
+        if not isinstance(value, list) or not all(isinstance(p, str) for p in value):
+            raise ValueError("expected a list of regular expressions")
+        try:
+            return tuple(re.compile(p) for p in value)
+        except re.error as exc:
+            raise ValueError(f"not a regular expression: {exc}") from None
+
+    def fits(self, cues: PhraseSet, folded: str) -> bool:
+        return cues.search(folded) is not None or any(p.search(folded) for p in self.patterns)
+
+
+class Vague(_Frozen):
+    """A message made of one generic word ("contributo?"): the entries it may mean."""
+
+    words: tuple[str, ...]
+    ignore: tuple[str, ...] = ()
+    entries: tuple[str, ...] = Field(min_length=2)
+
+    _words = field_validator("words", "ignore", mode="before")(
+        classmethod(lambda cls, v: _phrases(v))
+    )
+
+
+class Lexicon(_Frozen):
+    """knowledge/understanding.yaml, validated."""
+
+    measures: dict[str, Measure]
+    roles: dict[str, tuple[str, ...]]
+    # The entry that tells each kind of organisation how to join: another role's loses to it.
+    role_entries: dict[str, str] = Field(default_factory=dict)
+    own_case: tuple[str, ...]
+    # Among own-case words, those asking whether the rules fit ("can I get it?").
+    eligibility: tuple[str, ...] = ()
+    contact: tuple[str, ...]
+    current_period: tuple[str, ...] = ()
+    amount: tuple[str, ...] = ()
+    join: tuple[str, ...] = ()
+    out_of_scope: dict[str, OutOfScope] = Field(default_factory=dict)
+    compare: tuple[str, ...] = ()
+    situations: tuple[Situation, ...] = ()
+    vague: tuple[Vague, ...] = ()
+    # Words asking for what one ATS did ("il piano dell'ATS di Brescia", "quanti progetti").
+    local_detail: tuple[str, ...] = ()
+    # Words asking for the act that set a period's rules ("quale delibera", "which DGR").
+    decree: tuple[str, ...] = ()
+    # Words that make a message a question or a request even without "?" ("vorrei sapere").
+    asks: tuple[str, ...] = ()
+    # Entries giving the money of a period ATS by ATS, with the years whose money each gives:
+    # "how much went to Bergamo in 2020?".
+    per_ats_money: dict[str, tuple[int, int]] = Field(default_factory=dict)
+    # Dialect and chat shorthand read as plain Italian first: {italian: [variants]}.
+    rewrite: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+
+    _lists = field_validator(
+        "own_case",
+        "eligibility",
+        "asks",
+        "decree",
+        "local_detail",
+        "contact",
+        "current_period",
+        "amount",
+        "join",
+        "compare",
+        mode="before",
+    )(classmethod(lambda cls, v: _phrases(v)))
+
+    @field_validator("rewrite", mode="before")
+    @classmethod
+    def _rewrite(cls, value: Any) -> dict[str, tuple[str, ...]]:
+        if not isinstance(value, Mapping):
+            raise ValueError("expected italian: [variants]")
+        return {fold(str(word)): _phrases(variants) for word, variants in value.items()}
+
+    @field_validator("per_ats_money", mode="before")
+    @classmethod
+    def _per_ats_money(cls, value: Any) -> dict[str, tuple[int, int]]:
+        if not isinstance(value, Mapping):
+            raise ValueError("expected entry: first year-last year")
+        spans = {}
+        for entry, years in value.items():
+            found = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4}))?\s*", str(years))
+            if found is None:
+                raise ValueError(f"{entry}: expected years as 2020-2023 or 2019, not {years!r}")
+            first = int(found.group(1))
+            spans[str(entry)] = (first, int(found.group(2) or first))
+        return spans
+
+    @field_validator("roles", mode="before")
+    @classmethod
+    def _roles(cls, value: Any) -> dict[str, tuple[str, ...]]:
+        if not isinstance(value, Mapping):
+            raise ValueError("expected role: [phrases]")
+        return {str(role): _phrases(phrases) for role, phrases in value.items()}
+
+
+def parse_lexicon(data: Any, where: str) -> tuple[Lexicon | None, list[str]]:
+    """The lexicon, or None and one line per problem (file, item, field, what is wrong)."""
+    try:
+        return Lexicon.model_validate(data), []
+    except ValidationError as exc:
+        return None, validation_problems(exc, where, "understanding", kind="lexicon")

@@ -1,0 +1,115 @@
+"""Whole-word search of many folded phrases at once (the lexicon's cues in a message)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+_FOLDED_PHRASE = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*\*?")
+_WORD_RUN = re.compile(r"[a-z0-9]+")
+
+
+@lru_cache(maxsize=256)
+def _word_list(text: str) -> tuple[str, ...]:
+    """The runs of [a-z0-9] of a text, where whole-word phrases are found (one message is
+    searched some 30 times)."""
+    return tuple(_WORD_RUN.findall(text))
+
+
+@lru_cache(maxsize=256)
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(_word_list(text))
+
+
+class PhraseSet:
+    """Whole-word search of many folded phrases at once.
+
+    Folded phrases (words of [a-z0-9], the last one may end in "*" for any ending) are looked
+    up word by word from an index of first words: building one costs nothing, unlike a regex
+    of hundreds of alternatives. Other phrases (never in our YAML, but allowed) go to one
+    regex, compiled when first needed.
+    """
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        phrases = list(phrases)
+        # First word -> the phrases beginning with it, as (words, last word is a stem),
+        # longest first (the regex alternation preferred the longest at a position).
+        self._by_first: dict[str, list[tuple[tuple[str, ...], bool]]] = {}
+        # One-word stems ("alleanz*") begin at any word that starts with them.
+        self._stems: dict[str, list[tuple[tuple[str, ...], bool]]] = {}
+        self._other: list[str] = []
+        for phrase in dict.fromkeys(phrases):
+            if not _FOLDED_PHRASE.fullmatch(phrase):
+                self._other.append(phrase)
+                continue
+            stem = phrase.endswith("*")
+            words = tuple((phrase[:-1] if stem else phrase).split(" "))
+            index = self._stems if stem and len(words) == 1 else self._by_first
+            index.setdefault(words[0], []).append((words, stem))
+        for index in (self._by_first, self._stems):
+            for found in index.values():
+                found.sort(key=lambda item: -sum(len(w) + 1 for w in item[0]))
+        self._stem_starts = tuple(sorted(self._stems))
+        self._firsts = frozenset(self._by_first)
+        self._regex: re.Pattern[str] | None = None
+
+    def _other_regex(self) -> re.Pattern[str]:
+        if self._regex is None:
+            parts = sorted(
+                {
+                    re.escape(p[:-1]) + "[a-z0-9]*" if p.endswith("*") else re.escape(p)
+                    for p in self._other
+                },
+                key=len,
+                reverse=True,
+            )
+            self._regex = re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")(?![a-z0-9])")
+        return self._regex
+
+    def search(self, folded: str) -> str | None:
+        """The first phrase found in `folded` (as written there), or None."""
+        if self._other:
+            found = self._other_regex().search(folded)
+            if found is not None:
+                return found.group(0)
+        words = _word_list(folded)
+        # Most searches find nothing: a set intersection says so at C speed.
+        starts = self._firsts.intersection(_word_set(folded))
+        stems = self._stem_starts and any(w.startswith(self._stem_starts) for w in words)
+        if not starts and not stems:
+            return None
+        for position, word in enumerate(words):
+            hit = self._at(words, position, self._by_first[word]) if word in starts else None
+            if hit is None and stems and word.startswith(self._stem_starts):
+                candidates = [
+                    item
+                    for stem, items in self._stems.items()
+                    if word.startswith(stem)
+                    for item in items
+                ]
+                hit = self._at(words, position, candidates)
+            if hit is not None:
+                return hit
+        return None
+
+    @staticmethod
+    def _at(
+        words: tuple[str, ...], position: int, candidates: Iterable[tuple[tuple[str, ...], bool]]
+    ) -> str | None:
+        for phrase, stem in candidates:
+            end = position + len(phrase)
+            if end > len(words):
+                continue
+            if stem:
+                if words[position : end - 1] != phrase[:-1] or not words[end - 1].startswith(
+                    phrase[-1]
+                ):
+                    continue
+            elif words[position:end] != phrase:
+                continue
+            return " ".join(words[position:end])
+        return None
+
+    def __contains__(self, folded: str) -> bool:
+        return self.search(folded) is not None
