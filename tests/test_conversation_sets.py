@@ -37,18 +37,12 @@ FILES = {
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
 REQUIRED = {"q", "expect", "act", "tags"}
 EXPECTS = {"answer", "clarify", "fallback", "smalltalk", "any"}
-ACTS = {
-    "question",
-    "greeting",
-    "thanks",
-    "bye",
-    "who_are_you",
-    "capabilities",
-    "how_are_you",
-    "human",
-    "complaint",
-    "confirm",
-}
+# The acts of knowledge/smalltalk.yaml as the sets name them ("ack" is "confirm"; "help" is a
+# menu request, not a case), and "question" for everything else.
+_SMALLTALK_YAML = Path(__file__).resolve().parent.parent / "knowledge" / "smalltalk.yaml"
+ACTS = {"question", "confirm"} | (
+    set(yaml.safe_load(_SMALLTALK_YAML.read_text(encoding="utf-8"))["smalltalk"]) - {"ack", "help"}
+)
 TAGS = {
     "smalltalk",
     "oos",
