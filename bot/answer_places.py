@@ -26,7 +26,8 @@ OFFICE_TOPICS = frozenset({"ats", "contatti"})
 PLACE_WORDS = frozenset(
     "provincia comune citta paese zona area territorio province town city village county "
     "based located resident residente residenti live lives living abito abitiamo vivo viviamo "
-    "sede stiamo sto".split()
+    "sede stiamo sto lago lake side sponda riva costa valle valley near vicino garda iseo lario "
+    "ceresio maggiore".split()
 )
 # Naming the office itself with a place ("ATS Pavia", "asl di Lodi") asks for its card.
 OFFICE_WORDS = frozenset({"ats", "asl", "asst"})
@@ -37,6 +38,8 @@ OFFICE_TOPIC_WORDS = frozenset(
     "contact contacts rete reti network programma programme pls please reach call write "
     "chiamare scrivere contattare raggiungere mail email".split()
 )
+# Asking for the office's address ("PEC dell'ATS di Brescia per l'adesione") asks for its card.
+ADDRESS_WORDS = frozenset({"pec", "email", "mail", "indirizzo", "address", "sede", "sedi"})
 # ... unless it asks how much money the office got ("quanto ha ricevuto l'ATS di Milano?").
 MONEY_WORDS = frozenset({"quanto", "quanti", "soldi", "fondi", "euro", "much", "money", "funds"})
 # "abito a", "we live in" just before the place say where the person lives, not what they
@@ -105,6 +108,7 @@ class PlaceDecisions:
             for w in words
             if w not in office_words
             and w not in OFFICE_TOPIC_WORDS
+            and w not in self._ats_name_words
             and specificity(w, lang) >= (TOPIC_SPECIFICITY if self.matcher.known(w) else 0.45)
         ]
         about_money = u.period is not None or bool(MONEY_WORDS & set(words))
@@ -114,11 +118,28 @@ class PlaceDecisions:
             # never uses names no topic of ours.
             asking = self.understander.contact_words(u.folded)
             topical = [w for w in topical if self.matcher.known(w) and w not in asking]
+        if OFFICE_WORDS & set(words) and ADDRESS_WORDS & set(words):
+            # "PEC dell'ATS di Brescia per mandare l'adesione": the office's own address.
+            topical = [w for w in topical if w not in self._join_words]
         if office and not about_money and not topical:
             return True
         if u.named or u.measures or u.own_case or u.role in ORGANISATION_ROLES:
             return False
         return not topical
+
+    @cached_property
+    def _ats_name_words(self) -> frozenset[str]:
+        """The words of the ATS names ("insubria", "montagna"): they name the office, no topic."""
+        return frozenset(
+            w
+            for ats in getattr(self.places, "ats", {}).values()
+            for w in fold(ats.name).split()
+            if w not in ATS_NAME_FILLERS
+        )
+
+    @cached_property
+    def _join_words(self) -> frozenset[str]:
+        return frozenset(p for p in self.lexicon.join if " " not in p)
 
     def _near_office_topic(self, ranked: list[Candidate]) -> bool:
         return any(
