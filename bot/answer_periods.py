@@ -14,6 +14,8 @@ from bot.understanding import Period, Understanding
 # A period question with at most this many other words gets that period's programme.
 THIN_WORDS = 3
 PROGRAMME_TOPIC = "programmi"
+# An entry matched at least this well by the words chose itself: its years need not be its own.
+STRONG_MATCH = 100.0
 _ID_YEARS = re.compile(r"20\d\d")
 
 
@@ -40,6 +42,18 @@ class PeriodDecisions:
         """A message that says little besides its years ("regole 2020-2023")."""
         words = [w for w in self.matcher.content_words(u.folded) if not w.isdigit()]
         return len(words) <= THIN_WORDS
+
+    def _mentions(self, candidate: Candidate, period: Period) -> bool:
+        """Whether an entry with no years of its own speaks of the period asked.
+
+        "capofila nel 2020-2023?": the capofila entry, which says who could lead in each
+        period, answers rather than the 2020-2023 programme.
+        """
+        entry = self.kb.entry(candidate.entry_id)
+        if entry is None or candidate.score < STRONG_MATCH:
+            return False
+        text = f"{entry.answer.it} {entry.details.it if entry.details else ''}"
+        return all(str(year) in text for year in {period.first, period.last})
 
     def _programme_for(self, period: Period) -> Entry | None:
         """The programme entry whose years are closest to the period asked."""
@@ -84,7 +98,8 @@ class PeriodDecisions:
                 return fits[0], ""
         if span is None or period.overlaps(*span):
             return best, ""
-        for candidate in pool:
+        for candidate in [*pool, *near]:
+            # "il piano dopo il 2023": an entry of those years, even ranked a little lower.
             other = spans.get(candidate.entry_id)
             if other is not None and period.overlaps(*other):
                 return candidate, ""

@@ -358,6 +358,19 @@ class Answerer(PlaceDecisions, PeriodDecisions):
                 )
             best = near[0] if near else best
         note = ""
+        if u.period is not None and not u.period.current and self._span(best) is None:
+            # "programma 2014-2016 quante alleanze?": an entry of the years asked, ranked at
+            # least as high, beats the measure's entry with no years.
+            best = next(
+                (
+                    c
+                    for c in ranked[:2]
+                    if c.score >= best.score
+                    and (span := self._span(c)) is not None
+                    and u.period.overlaps(*span)
+                ),
+                best,
+            )
         if u.period is not None and not u.period.current:
             best, note = self._for_period(u.period, best, pool, ranked[:FIRST_QUESTION_RANKS])
             if u.amount and self._span(best) is None:
@@ -372,7 +385,11 @@ class Answerer(PlaceDecisions, PeriodDecisions):
                     ),
                     best,
                 )
-            thin = (note or self._span(best) is None) and not u.measures and self._thin(u)
+            thin = (
+                (note or (self._span(best) is None and not self._mentions(best, u.period)))
+                and not u.measures
+                and self._thin(u)
+            )
             if thin or (u.decree and not u.named and u.place is None and u.ats is None):
                 # "regole 2020-2023", "delibera 2014-2016": that period's programme.
                 programme = self._programme_for(u.period)

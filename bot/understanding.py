@@ -34,6 +34,12 @@ _YEAR = re.compile(r"\b(20[0-4]\d)\b(?! (?:euro|eur|e)\b)")
 # "ATS della Montagna" is named by "montagna": these words of the names say nothing.
 ATS_NAME_FILLERS = frozenset({"ats", "della", "dell", "di", "del", "dei", "delle"})
 _NUMBER = re.compile(r"\b\d+\b")
+_DECREE_YEAR = re.compile(
+    r"\b(?:dgr|d g r|delibera|deliberazione|decreto|ddg)\s+(?:n\s+)?(?:[xiv]{1,4}\s+)?\d{2,5}"
+    r"\s+(?:del\s+|of\s+)?20[0-4]\d\b"
+)
+_SINCE_YEAR = re.compile(r"\b(?:since|dal|dall|from)\s+20[0-4]\d\b")
+_AFTER_YEAR = re.compile(r"\b(?:dopo(?: il)?|after|successivo al|following)\s+20[0-4]\d\b")
 ARITHMETIC = re.compile(r"\s*\d+(?:[.,]\d+)?(?:\s*[+*x×^]\s*\d+(?:[.,]\d+)?)+\s*[=?!]*\s*")
 ATS_WORDS = re.compile(r"(?<![a-z0-9])(?:ats|asl)(?![a-z0-9])")
 
@@ -283,7 +289,17 @@ class Understander:
 
     def period(self, folded: str, today: date | None = None) -> Period | None:
         """Years named in the message ("2017-18", "nel 2019", "dal 2020 al 2023"), or today."""
+        # "DGR 1081 del 2013": the year of an act, not the period asked about.
+        folded = _DECREE_YEAR.sub(" ", folded)
         years = [int(y) for y in _YEAR.findall(folded) if FIRST_YEAR <= int(y) <= LAST_YEAR]
+        since = _SINCE_YEAR.search(folded)
+        if since is not None and len(set(years)) == 1 and self._current.search(folded):
+            # "we live here since 2017, which ATS now?": from then until today.
+            return Period(years[0], max(years[0], (today or date.today()).year))
+        after = _AFTER_YEAR.search(folded)
+        if after is not None and len(set(years)) == 1:
+            # "il piano dopo il 2023": the years that follow it.
+            return Period(years[0] + 1, years[0] + 2)
         if years:
             return Period(min(years), max(years))
         if self._current.search(folded) is not None:
