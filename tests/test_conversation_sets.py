@@ -1,14 +1,14 @@
 """Format, category minimums, split and uniqueness of the conversation evaluation sets.
 
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
-development set conversations-dev2.yaml, the second holdout conversations-holdout2.yaml and
-the third holdout conversations-holdout3.yaml, and the third and fourth development sets
-conversations-dev3.yaml and conversations-dev4.yaml) extend the base evaluation format with dialogue
-acts, categories, guided-check offers and reply languages; tests/eval/README.md documents them.
-These checks keep hand edits honest: a typo in a field, a category that shrinks below its
-minimum or a question copied into two files fails here. The category minimums and the split
-are computed over the dev + holdout pair; the second and third development sets and the second
-and third holdouts each have their own.
+development set conversations-dev2.yaml, the second, third and fourth holdouts
+conversations-holdout2.yaml, conversations-holdout3.yaml and conversations-holdout4.yaml, and the
+third and fourth development sets conversations-dev3.yaml and conversations-dev4.yaml) extend the
+base evaluation format with dialogue acts, categories, guided-check offers and reply languages;
+tests/eval/README.md documents them. These checks keep hand edits honest: a typo in a field, a
+category that shrinks below its minimum or a question copied into two files fails here. The
+category minimums and the split are computed over the dev + holdout pair; the later development
+sets and holdouts each have their own.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ FILES = {
     "holdout3": "conversations-holdout3.yaml",
     "dev3": "conversations-dev3.yaml",
     "dev4": "conversations-dev4.yaml",
+    "holdout4": "conversations-holdout4.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -129,6 +130,7 @@ class Spread:
     emergencies: int
     abortion: int
     per_act: dict[str, int] = field(default_factory=dict)
+    inps: int = 0  # in-scope answers about national measures that must name INPS
 
 
 SPREADS = {
@@ -204,6 +206,30 @@ SPREADS = {
         per_offer=5,
         emergencies=3,
         abortion=2,
+    ),
+    # The fourth holdout (written blind, never tuned on).
+    "holdout4": Spread(
+        size=500,
+        minimums={
+            "smalltalk": 90,
+            "oos": 105,
+            "oos_shared": 60,
+            "place_topic": 70,
+            "place_only": 12,
+            "own_case": 70,
+            "contact": 45,
+            "org": 70,
+            "period": 40,
+            "ambiguous": 4,
+        },
+        narrative_or_dialect=70,
+        english_smalltalk=38,
+        english_share=0.30,
+        per_offer=4,
+        emergencies=4,
+        abortion=3,
+        per_act={act: 6 for act in SMALLTALK_ACTS},
+        inps=8,
     ),
 }
 
@@ -437,3 +463,6 @@ def test_later_sets_keep_their_own_spread(sets: dict[str, list[dict[str, Any]]],
     assert {o: offers[o] for o in sorted(OFFERS) if offers[o] < spread.per_offer} == {}
     # Measures the bot redirects to are in scope and must name INPS.
     assert not [c["q"] for c in cases if _has(c, "oos") and "INPS" in c.get("any", [])]
+    assert sum(c["expect"] == "answer" and "INPS" in c.get("any", []) for c in cases) >= (
+        spread.inps
+    )
