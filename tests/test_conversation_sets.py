@@ -3,7 +3,8 @@
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the second holdout conversations-holdout2.yaml and
 the third holdout conversations-holdout3.yaml, and the third and fourth development sets
-conversations-dev3.yaml and conversations-dev4.yaml) extend the base evaluation format with dialogue
+conversations-dev3.yaml and conversations-dev4.yaml, and the sixth development set
+conversations-dev6.yaml) extend the base evaluation format with dialogue
 acts, categories, guided-check offers and reply languages; tests/eval/README.md documents them.
 These checks keep hand edits honest: a typo in a field, a category that shrinks below its
 minimum or a question copied into two files fails here. The category minimums and the split
@@ -32,6 +33,7 @@ FILES = {
     "holdout3": "conversations-holdout3.yaml",
     "dev3": "conversations-dev3.yaml",
     "dev4": "conversations-dev4.yaml",
+    "dev6": "conversations-dev6.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -204,6 +206,28 @@ SPREADS = {
         per_offer=5,
         emergencies=3,
         abortion=2,
+    ),
+    # The sixth development set (written blind, tuned on): organisations, periods, out of scope.
+    "dev6": Spread(
+        size=540,
+        minimums={
+            "org": 150,
+            "period": 130,
+            "oos": 90,
+            "oos_shared": 65,
+            "place_topic": 190,
+            "place_only": 15,
+            "own_case": 100,
+            "contact": 44,
+            "smalltalk": 45,
+            "ambiguous": 4,
+        },
+        narrative_or_dialect=55,
+        english_smalltalk=20,
+        english_share=0.33,
+        per_offer=8,
+        emergencies=5,
+        abortion=4,
     ),
 }
 
