@@ -3,12 +3,12 @@
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the second, third and fourth holdouts
 conversations-holdout2.yaml, conversations-holdout3.yaml and conversations-holdout4.yaml, and the
-third, fourth and fifth development sets conversations-dev3.yaml, conversations-dev4.yaml and
-conversations-dev5.yaml) extend the base evaluation format with dialogue acts, categories,
-guided-check offers and reply languages; tests/eval/README.md documents them. These checks keep
-hand edits honest: a typo in a field, a category that shrinks below its minimum or a question
-copied into two files fails here. The category minimums and the split are computed over the dev
-+ holdout pair; the later development sets and holdouts each have their own.
+third to sixth development sets conversations-dev3.yaml, conversations-dev4.yaml,
+conversations-dev5.yaml and conversations-dev6.yaml) extend the base evaluation format with
+dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md documents
+them. These checks keep hand edits honest: a typo in a field, a category that shrinks below its
+minimum or a question copied into two files fails here. The category minimums and the split are
+computed over the dev + holdout pair; the later development sets and holdouts each have their own.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ FILES = {
     "dev4": "conversations-dev4.yaml",
     "holdout4": "conversations-holdout4.yaml",
     "dev5": "conversations-dev5.yaml",
+    "dev6": "conversations-dev6.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -265,6 +266,28 @@ SPREADS = {
             "complaint": 5,
             "confirm": 4,
         },
+    ),
+    # The sixth development set (written blind, tuned on): organisations, periods, out of scope.
+    "dev6": Spread(
+        size=540,
+        minimums={
+            "org": 150,
+            "period": 130,
+            "oos": 90,
+            "oos_shared": 65,
+            "place_topic": 190,
+            "place_only": 15,
+            "own_case": 100,
+            "contact": 44,
+            "smalltalk": 45,
+            "ambiguous": 3,  # two more were also in holdout4 or dev5, written at the same time
+        },
+        narrative_or_dialect=55,
+        english_smalltalk=20,
+        english_share=0.33,
+        per_offer=8,
+        emergencies=5,
+        abortion=4,
     ),
 }
 
