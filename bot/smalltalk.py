@@ -64,6 +64,8 @@ TYPO_MIN_LENGTH = 5
 COURTESY_ACTS = frozenset({"greeting", "thanks", "bye"})
 MAX_COURTESY_REST = 2
 MAX_COMPLAINT_REST = 6
+# A question to the bot about itself may hold this many words outside the meta lists.
+MAX_META_OTHERS = 3
 # The acts recognised among other words (not "ok", "sì", "wrong", "help").
 PARTIAL_ACTS = frozenset(
     {
@@ -233,6 +235,24 @@ class SmallTalk:
             if len(others) > limit:
                 return None
         act = self._best(found)
+        if act is None and strict:
+            return self._meta_among(words)
+        return (act, others) if act is not None else None
+
+    def _meta_among(self, words: list[str]) -> tuple[str, list[str]] | None:
+        """A question to the bot about itself with a few words no list foresaw.
+
+        "ma chi ti ha programmato, la regione o una ditta?": the words about the bot outnumber
+        the others, which the caller checks are no words of ours.
+        """
+        if not self._addressee.intersection(words):
+            return None
+        vocabulary = self._addressee.union(self._fillers, *self._meta.values())
+        others = [w for w in words if w not in vocabulary]
+        meta = [w for w in words if w not in self._fillers and w not in others]
+        if len(others) > MAX_META_OTHERS or len(meta) <= len(others):
+            return None
+        act = next((act for act, known in self._meta.items() if known.intersection(words)), None)
         return (act, others) if act is not None else None
 
     def opening(self, text: str) -> str | None:
