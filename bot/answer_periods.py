@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from bot.knowledge import Entry, KnowledgeBase
+from bot.lexicon import Lexicon
 from bot.matcher import Candidate, Matcher
 from bot.understanding import Period, Understanding
 
@@ -33,6 +34,7 @@ def entry_span(entry: Entry) -> tuple[int, int] | None:
 class PeriodDecisions:
     kb: KnowledgeBase
     matcher: Matcher
+    lexicon: Lexicon
 
     def _span(self, candidate: Candidate) -> tuple[int, int] | None:
         entry = self.kb.entry(candidate.entry_id)
@@ -54,6 +56,28 @@ class PeriodDecisions:
             return False
         text = f"{entry.answer.it} {entry.details.it if entry.details else ''}"
         return all(str(year) in text for year in {period.first, period.last})
+
+    def _topic(self, candidate: Candidate) -> str:
+        entry = self.kb.entry(candidate.entry_id)
+        return entry.topic if entry is not None else ""
+
+    def _status_after(self, u: Understanding) -> Entry | None:
+        """The status entry of a measure named with a year after all its documented ones."""
+        period = u.period
+        if period is None or period.current or len(u.named) != 1:
+            return None
+        measure = self.lexicon.measures[u.named[0]]
+        status = self.kb.entry(measure.status) if measure.status else None
+        if status is None:
+            return None
+        spans = [
+            span
+            for entry in self.kb.entries
+            if entry.topic in measure.topics and (span := entry_span(entry)) is not None
+        ]
+        if spans and period.first > max(last for _, last in spans):
+            return status
+        return None
 
     def _programme_for(self, period: Period) -> Entry | None:
         """The programme entry whose years are closest to the period asked."""
@@ -87,12 +111,16 @@ class PeriodDecisions:
             c.entry_id: entry_span(e) for c in [*pool, *near] if (e := self.kb.entry(c.entry_id))
         }
         span = spans.get(best.entry_id)
-        if span is not None and period.overlaps(*span) and period.first != period.last:
+        if span is not None and period.overlaps(*span):
             # "programma 2023-2025": among close entries, the one of exactly those years.
+            topic = self._topic(best)
             fits = [
                 c
                 for c in [*pool, *near]
-                if (s := spans.get(c.entry_id)) and s == (period.first, period.last)
+                if (s := spans.get(c.entry_id))
+                and s == (period.first, period.last)
+                # one year: only an entry on the same topic ("bonus famiglia nel 2016")
+                and (period.first != period.last or self._topic(c) == topic)
             ]
             if fits and span != (period.first, period.last):
                 return fits[0], ""

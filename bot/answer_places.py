@@ -9,6 +9,7 @@ import re
 from functools import cached_property
 from typing import Any
 
+from bot.frequency import zipf_frequency
 from bot.knowledge import KnowledgeBase
 from bot.lexicon import Lexicon
 from bot.matcher import ANSWER_THRESHOLD, Candidate, Matcher, specificity
@@ -22,6 +23,8 @@ from bot.understanding import ATS_NAME_FILLERS, Understander, Understanding
 TOPIC_SPECIFICITY = 0.5
 # Topics whose answer is about offices: with a place, the place's ATS card answers them.
 OFFICE_TOPICS = frozenset({"ats", "contatti"})
+# Words at least this frequent (Zipf) in Italian or English name no topic of ours.
+EVERYDAY_ZIPF = 5.5
 # Words that only say what kind of place follows ("provincia di Como", "we are based in").
 PLACE_WORDS = frozenset(
     "provincia comune citta paese zona area territorio province town city village county "
@@ -36,7 +39,8 @@ OFFICE_TOPIC_WORDS = frozenset(
     "conciliazione vita lavoro famiglia referente referenti sito website telefono phone "
     "numero number balance work life centralino switchboard pagina page link web contatto "
     "contact contacts rete reti network programma programme pls please reach call write "
-    "chiamare scrivere contattare raggiungere mail email".split()
+    "chiamare scrivere contattare raggiungere mail email comuni comune towns town territorio "
+    "territory piano territoriale plan leggere read".split()
 )
 # Asking for the office's address ("PEC dell'ATS di Brescia per l'adesione") asks for its card.
 ADDRESS_WORDS = frozenset({"pec", "email", "mail", "indirizzo", "address", "sede", "sedi"})
@@ -51,6 +55,11 @@ _LIVES_IN = re.compile(
 ORGANISATION_ROLES = frozenset({"company", "cooperative", "association", "school", "comune"})
 # An entry naming more ATS than this is about all of them, not about one ("ATS Brescia: ...").
 MAX_ATS_NAMED = 4
+
+
+def everyday(word: str) -> bool:
+    """A word too common to name a topic of ours ("vero", "tempo"), though the KB uses it."""
+    return max(zipf_frequency(word, "it"), zipf_frequency(word, "en")) >= EVERYDAY_ZIPF
 
 
 class PlaceDecisions:
@@ -140,6 +149,18 @@ class PlaceDecisions:
     @cached_property
     def _join_words(self) -> frozenset[str]:
         return frozenset(p for p in self.lexicon.join if " " not in p)
+
+    def _ats_topic(self, u: Understanding, lang: str) -> list[str]:
+        """The words of ours besides the office in a message naming an ATS ("members")."""
+        skip = self.kb.place_intent_words | OFFICE_TOPIC_WORDS | PLACE_WORDS | self._ats_name_words
+        return [
+            w
+            for w in self.matcher.content_words(u.folded)
+            if w not in skip
+            and self.matcher.known(w)
+            and specificity(w, lang) >= TOPIC_SPECIFICITY
+            and not everyday(w)
+        ]
 
     def _near_office_topic(self, ranked: list[Candidate]) -> bool:
         return any(

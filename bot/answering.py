@@ -18,9 +18,8 @@ import re
 from dataclasses import dataclass
 
 from bot.answer_periods import PeriodDecisions
-from bot.answer_places import MONEY_WORDS, ORGANISATION_ROLES, PlaceDecisions
+from bot.answer_places import MONEY_WORDS, ORGANISATION_ROLES, PlaceDecisions, everyday
 from bot.compose import Composer
-from bot.frequency import zipf_frequency
 from bot.knowledge import Entry, KnowledgeBase
 from bot.matcher import (
     ANSWER_THRESHOLD,
@@ -42,8 +41,6 @@ FOCUS_SHARE = 0.15
 TIE_MARGIN = 0.3
 # ... and scores at least this (a named measure is strong evidence, so below the clarify bar).
 FOCUS_FLOOR = CLARIFY_THRESHOLD - 12.0
-# Words at least this frequent (Zipf) in Italian or English name no topic of ours.
-EVERYDAY_ZIPF = 5.5
 # Someone asking about their own case: the measure's rules entry gains this many points,
 # and as many as the focus margin when they ask whether they can get it ("posso averlo?").
 ELIGIBILITY_BOOST = 8.0
@@ -51,11 +48,6 @@ ELIGIBILITY_BOOST = 8.0
 _QUESTIONS = re.compile(r"[^.?!:;\n]*\?")
 # The first question's entry answers when it is among this many of the whole message's best.
 FIRST_QUESTION_RANKS = 10
-
-
-def _everyday(word: str) -> bool:
-    """A word too common to name a topic of ours ("vero", "tempo"), though the KB uses it."""
-    return max(zipf_frequency(word, "it"), zipf_frequency(word, "en")) >= EVERYDAY_ZIPF
 
 
 @dataclass(frozen=True)
@@ -102,7 +94,9 @@ class Answerer(PlaceDecisions, PeriodDecisions):
             and not u.named
             and u.period is None
             and not MONEY_WORDS & set(u.folded.split())
+            and not self._ats_topic(u, lang)
         ):
+            # "ATS Montagna?" gets its card; "ATS Montagna, how many members?" the answer.
             return Answer(self.places.describe_ats(u.ats, self.texts, lang), empty)
         early = self._smalltalk_first(u, lang) or self._courtesy_statement(u, lang)
         if early is not None:
@@ -148,7 +142,7 @@ class Answerer(PlaceDecisions, PeriodDecisions):
         if u.measures or u.place is not None or u.role or u.period or u.situation_flow:
             return None
         if any(
-            self.matcher.known(w) and not _everyday(w)
+            self.matcher.known(w) and not everyday(w)
             for w in self.matcher.content_words(" ".join(others))
         ):
             return None  # "chi sei? e il nasko?": a word of ours
@@ -340,6 +334,7 @@ class Answerer(PlaceDecisions, PeriodDecisions):
             u.amount
             and not (u.named or u.own_case or u.situation_flow)
             and (u.place is not None or u.ats is not None)
+            and not (asked and asked & self._about_ats.get(best.entry_id, frozenset()))
         ):
             # "Bergamo, quanti soldi nel 2020?": that period's money, ATS by ATS.
             money = self.lexicon.per_ats_money
@@ -358,6 +353,10 @@ class Answerer(PlaceDecisions, PeriodDecisions):
                 )
             best = near[0] if near else best
         note = ""
+        status = self._status_after(u)
+        if status is not None:
+            # "cresco 2024 c'è?": after its last documented year, whether it still exists.
+            return status, best.score, ""
         if u.period is not None and not u.period.current and self._span(best) is None:
             # "programma 2014-2016 quante alleanze?": an entry of the years asked, ranked at
             # least as high, beats the measure's entry with no years.

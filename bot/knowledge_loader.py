@@ -309,7 +309,7 @@ def _lexicon_problems(
         for topic in measure.topics:
             if topic not in topics and topic not in ids:
                 found.append(f"{where}: {item}: field 'topics': unknown topic or entry '{topic}'")
-        for field in ("contact", "eligibility", "amount"):
+        for field in ("contact", "eligibility", "amount", "status"):
             entry(item, field, getattr(measure, field))
         flow(item, measure.flow)
     for role, value in lexicon.role_entries.items():

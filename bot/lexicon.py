@@ -42,6 +42,7 @@ class Measure(_Frozen):
     contact: str | None = None
     eligibility: str | None = None
     amount: str | None = None  # the entry answering "how much?" about it
+    status: str | None = None  # the entry saying whether it still exists
     comparable: bool = True
     # Words that, when no measure is named, mean this one ("sono parrucchiera, ho 2 lavoranti"),
     # or only hint at it: its entries then win when close to the best ("un bonus per noi?").
