@@ -45,14 +45,14 @@ class PeriodDecisions:
         words = [w for w in self.matcher.content_words(u.folded) if not w.isdigit()]
         return len(words) <= THIN_WORDS
 
-    def _mentions(self, candidate: Candidate, period: Period) -> bool:
+    def _mentions(self, candidate: Candidate, period: Period, strong: bool = True) -> bool:
         """Whether an entry with no years of its own speaks of the period asked.
 
         "capofila nel 2020-2023?": the capofila entry, which says who could lead in each
         period, answers rather than the 2020-2023 programme.
         """
         entry = self.kb.entry(candidate.entry_id)
-        if entry is None or candidate.score < STRONG_MATCH:
+        if entry is None or (strong and candidate.score < STRONG_MATCH):
             return False
         text = f"{entry.answer.it} {entry.details.it if entry.details else ''}"
         return all(str(year) in text for year in {period.first, period.last})
@@ -130,6 +130,12 @@ class PeriodDecisions:
             # "il piano dopo il 2023": an entry of those years, even ranked a little lower.
             other = spans.get(candidate.entry_id)
             if other is not None and period.overlaps(*other):
+                return candidate, ""
+        for candidate in pool:
+            # ... else a close entry with no years of its own that speaks of those years
+            if spans.get(candidate.entry_id) is None and self._mentions(
+                candidate, period, strong=False
+            ):
                 return candidate, ""
         dated = [c for c in pool if spans.get(c.entry_id) is not None]
 

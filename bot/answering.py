@@ -357,7 +357,13 @@ class Answerer(PlaceDecisions, PeriodDecisions):
         if status is not None:
             # "cresco 2024 c'è?": after its last documented year, whether it still exists.
             return status, best.score, ""
-        if u.period is not None and not u.period.current and self._span(best) is None:
+        if (
+            u.period is not None
+            and not u.period.current
+            and self._span(best) is None
+            # the amount entry of the measure asked keeps its place ("cresco 2013: quanto?")
+            and not (u.amount and best.entry_id in self._amount_entries(u))
+        ):
             # "programma 2014-2016 quante alleanze?": an entry of the years asked, ranked at
             # least as high, beats the measure's entry with no years.
             best = next(
@@ -424,6 +430,9 @@ class Answerer(PlaceDecisions, PeriodDecisions):
             Candidate(c.entry_id, c.score + boost) if c.entry_id in wanted else c for c in ranked
         ]
         return sorted(boosted, key=lambda c: -c.score)
+
+    def _amount_entries(self, u: Understanding) -> set[str | None]:
+        return {self.lexicon.measures[m].amount for m in u.measures}
 
     def _measure_default(
         self,

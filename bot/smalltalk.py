@@ -233,7 +233,8 @@ class SmallTalk:
             # A complaint says more around it ("sei inutile come una forchetta nel brodo").
             limit = MAX_COMPLAINT_REST if set(found) == {"complaint"} else MAX_COURTESY_REST
             if len(others) > limit:
-                return None
+                # "mi fai un elenco delle cose in cui puoi aiutarmi": about the bot, in more words.
+                return self._meta_among(words) if strict else None
         act = self._best(found)
         if act is None and strict:
             return self._meta_among(words)
