@@ -38,7 +38,8 @@ EXTRA_EN = frozenset(
     "application apply applying documents tnx thx cool lol yeah yep dumb useless stuff made kind "
     "bye phone number website page link office contact hey grant grants reach bad good nice great "
     "morning evening afternoon night sorry welcome awesome yes yeah yep nope cheers howdy hiya "
-    "heya helo hallo hullo yo ty tysm thanx thnx hii hiii".split()
+    "heya helo hallo hullo yo ty tysm thanx thnx hii hiii conciliation hows whats ur day "
+    "allowance".split()
 )
 # Words people type in both languages.
 # "gh" and "an" are Lombard ("gh'è", "an gh'à") as much as English; "fine" is Italian too.
