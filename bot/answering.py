@@ -139,7 +139,9 @@ class Answerer(PlaceDecisions, PeriodDecisions):
         if found is None or found[0] == "help":
             return None
         act, others = found
-        if u.measures or u.place is not None or u.role or u.period or u.situation_flow:
+        # "chi ti ha programmato, la regione o una ditta?": a role word asks about the bot.
+        role = u.role if act != "who_are_you" else None
+        if u.measures or u.place is not None or role or u.period or u.situation_flow:
             return None
         if any(
             self.matcher.known(w) and not everyday(w)

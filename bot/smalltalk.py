@@ -253,8 +253,19 @@ class SmallTalk:
         meta = [w for w in words if w not in self._fillers and w not in others]
         if len(others) > MAX_META_OTHERS or len(meta) <= len(others):
             return None
-        act = next((act for act, known in self._meta.items() if known.intersection(words)), None)
-        return (act, others) if act is not None else None
+        return (act, others) if (act := self._meta_choice(words)) is not None else None
+
+    def _meta_choice(self, words: list[str]) -> str | None:
+        """The meta act with the most of the message's words (not fillers); the first on ties."""
+        content = set(words) - self._fillers
+        best, most = None, 0
+        for act, known in self._meta.items():
+            count = len(known & content)
+            if count > most:
+                best, most = act, count
+        if best is None:  # only fillers that are also meta words ("ma tu?")
+            best = next((act for act, known in self._meta.items() if known & set(words)), None)
+        return best
 
     def opening(self, text: str) -> str | None:
         """The courtesy act a message opens with ("buonasera, sono il sindaco di ..."), if any."""
@@ -306,4 +317,4 @@ class SmallTalk:
         vocabulary = self._addressee.union(self._fillers, *self._meta.values())
         if any(word not in vocabulary for word in words):
             return None
-        return next((act for act, known in self._meta.items() if known.intersection(words)), None)
+        return self._meta_choice(words)
