@@ -486,6 +486,8 @@ class Answerer(PlaceDecisions, PeriodDecisions):
                 ),
                 None,
             )
+            # "our parish runs summer camps, can we apply?": how an organisation takes part
+            or (self.lexicon.role_flows.get(u.role or "") if entry.audience != "families" else None)
         )
         after, extra = self._place_line(u, lang)
         return self.composer.entry_reply(

@@ -314,6 +314,8 @@ def _lexicon_problems(
         flow(item, measure.flow)
     for role, value in lexicon.role_entries.items():
         entry(f"role_entries '{role}'", "role_entries", value)
+    for role, value in lexicon.role_flows.items():
+        flow(f"role_flows '{role}'", value)
     for index, situation in enumerate(lexicon.situations, 1):
         entry(f"situation {index}", "entry", situation.entry)
         flow(f"situation {index}", situation.flow)

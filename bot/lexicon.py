@@ -110,6 +110,9 @@ class Lexicon(_Frozen):
     roles: dict[str, tuple[str, ...]]
     # The entry that tells each kind of organisation how to join: another role's loses to it.
     role_entries: dict[str, str] = Field(default_factory=dict)
+    # The guided check offered to an organisation asking about its own case, when the answer's
+    # measure has none of its own.
+    role_flows: dict[str, str] = Field(default_factory=dict)
     own_case: tuple[str, ...]
     # Among own-case words, those asking whether the rules fit ("can I get it?").
     eligibility: tuple[str, ...] = ()
