@@ -217,6 +217,14 @@ class Answerer(PlaceDecisions, PeriodDecisions):
             entry = self.kb.entry(u.situation_entry)
             if entry is not None:
                 return self._entry(entry, u, lang, result.score)
+        if u.join and (u.role in ORGANISATION_ROLES or u.measures):
+            # "sn la segretaria di un asilo, cm ci iscriviamo alla rete??": the way in.
+            joining = self.lexicon.role_entries.get(u.role or "") or next(
+                (self.lexicon.measures[m].eligibility for m in u.measures), None
+            )
+            entry = self.kb.entry(joining) if joining else None
+            if entry is not None and entry.audience != "families":
+                return self._entry(entry, u, lang, result.score)
         if result.status == "clarify":
             entries = [e for c in result.candidates if (e := self.kb.entry(c.entry_id))]
             if u.own_case and len({e.topic for e in entries}) == 1:
