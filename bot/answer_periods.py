@@ -62,9 +62,9 @@ class PeriodDecisions:
         return entry.topic if entry is not None else ""
 
     def _status_after(self, u: Understanding) -> Entry | None:
-        """The status entry of a measure named with a year after all its documented ones."""
+        """The status entry of a measure named with "today" or a year after all its documented ones."""
         period = u.period
-        if period is None or period.current or len(u.named) != 1:
+        if period is None or len(u.named) != 1:
             return None
         measure = self.lexicon.measures[u.named[0]]
         status = self.kb.entry(measure.status) if measure.status else None
@@ -75,7 +75,8 @@ class PeriodDecisions:
             for entry in self.kb.entries
             if entry.topic in measure.topics and (span := entry_span(entry)) is not None
         ]
-        if spans and period.first > max(last for _, last in spans):
+        if spans and (period.current or period.first > max(last for _, last in spans)):
+            # "is the Bonus Famiglia still open this year?": whether it still exists
             return status
         return None
 

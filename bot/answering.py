@@ -48,6 +48,8 @@ ELIGIBILITY_BOOST = 8.0
 _QUESTIONS = re.compile(r"[^.?!:;\n]*\?")
 # The first question's entry answers when it is among this many of the whole message's best.
 FIRST_QUESTION_RANKS = 10
+# Roles that, when named, are the writer's own organisation.
+BODY_ROLES = frozenset({"association", "cooperative", "comune", "trade_body"})
 
 
 @dataclass(frozen=True)
@@ -92,7 +94,7 @@ class Answerer(PlaceDecisions, PeriodDecisions):
         if (
             u.ats is not None
             and not u.named
-            and u.period is None
+            and (u.period is None or u.period.current)
             and not MONEY_WORDS & set(u.folded.split())
             and not self._ats_topic(u, lang)
         ):
@@ -143,8 +145,9 @@ class Answerer(PlaceDecisions, PeriodDecisions):
         role = u.role if act != "who_are_you" else None
         if u.measures or u.place is not None or role or u.period or u.situation_flow:
             return None
+        office = self.kb.place_intent_words if act == "human" else frozenset()
         if any(
-            self.matcher.known(w) and not everyday(w)
+            self.matcher.known(w) and not everyday(w) and w not in office
             for w in self.matcher.content_words(" ".join(others))
         ):
             return None  # "chi sei? e il nasko?": a word of ours
@@ -324,7 +327,17 @@ class Answerer(PlaceDecisions, PeriodDecisions):
         mine = self.lexicon.role_entries.get(u.role or "")
         if (
             mine
-            and (best.entry_id in self._role_entry_ids or u.join)
+            and (
+                best.entry_id in self._role_entry_ids
+                or u.join
+                # "we are a foundation: can we apply alone?" is not about a family's fund (a
+                # firm or a school may be only where someone works or their child goes)
+                or (
+                    u.role in BODY_ROLES
+                    and not (u.measures or u.situation_flow)
+                    and self._family_fund(best)
+                )
+            )
             and (result.status == "answer" or u.join)
             and self.kb.entry(mine) is not None
         ):
@@ -440,6 +453,15 @@ class Answerer(PlaceDecisions, PeriodDecisions):
             Candidate(c.entry_id, c.score + boost) if c.entry_id in wanted else c for c in ranked
         ]
         return sorted(boosted, key=lambda c: -c.score)
+
+    def _family_fund(self, candidate: Candidate) -> bool:
+        """An entry on a fund only families apply for (NASKO, CRESCO, Bonus Famiglia)."""
+        entry = self.kb.entry(candidate.entry_id)
+        joining = set(self.lexicon.role_flows.values())
+        return entry is not None and any(
+            m.flow and m.flow not in joining and (entry.topic in m.topics or entry.id in m.topics)
+            for m in self.lexicon.measures.values()
+        )
 
     def _amount_entries(self, u: Understanding) -> set[str | None]:
         return {self.lexicon.measures[m].amount for m in u.measures}

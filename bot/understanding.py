@@ -161,6 +161,14 @@ class Understander:
         outside = None
         if place is None and self.places is not None:
             outside = self.places.find_outside(text)
+        elif place is not None and self.places is not None:
+            # "sto a Novara ma lavoro a Milano": home is outside Lombardy.
+            outside = self.places.home_outside(text)
+            inner, outer = fold(place.matched_text), fold(getattr(outside, "matched_text", ""))
+            if outside is not None and inner not in outer and outer not in inner:
+                place = None
+            else:
+                outside = None
         # The place name must not steer anything else ("Bergamo" is not a word of a topic).
         rest = folded
         if place is not None:

@@ -4,6 +4,7 @@ its ATS, the finders over them, and the answers."""
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Iterable
 from datetime import date
@@ -30,6 +31,13 @@ from bot.places.schema import Ats, AtsFile, ItalyFile, PlacesError, parse
 from bot.places.text import compact_key, lookup_key, name_key
 from bot.reply import Reply
 from bot.texts import Texts
+
+# "sto a", "abito a", "I live in" just before a place: where the person lives (not "mia
+# mamma sta in Calabria").
+_LIVES_IN = (
+    r"\b(?:abito|abitiamo|vivo|viviamo|risiedo|risiediamo|sto|stiamo|i live|we live|"
+    r"i m based|im based|we re based|were based)\s+(?:a|ad|in|nel|nella|at|near)\s+"
+)
 
 logger = logging.getLogger(__name__)
 
@@ -231,6 +239,17 @@ class PlaceDirectory:
             return None
         match = self._finder.find(text)
         return outside if match is None or _within(match, outside) else None
+
+    def home_outside(self, text: str) -> OutsidePlace | None:
+        """A place outside Lombardy the person says they live in ("sto a Novara ma lavoro a
+        Milano"), even when a Lombard place is named too: the measures are for residents."""
+        if self._outside is None:
+            return None
+        outside = self._outside.find(text)
+        if outside is None:
+            return None
+        name = re.escape(fold(outside.matched_text))
+        return outside if re.search(_LIVES_IN + name + r"\b", fold(text)) else None
 
     # --- answers ---
 
