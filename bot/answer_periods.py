@@ -62,7 +62,7 @@ class PeriodDecisions:
         return entry.topic if entry is not None else ""
 
     def _status_after(self, u: Understanding) -> Entry | None:
-        """The status entry of a measure named with "today" or a year after all its documented ones."""
+        """The status entry of a measure asked about "today" or after its documented years."""
         period = u.period
         if period is None or len(u.named) != 1:
             return None
