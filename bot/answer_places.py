@@ -53,6 +53,11 @@ _LIVES_IN = re.compile(
     r"live|lives|living|reside|based|located)\s+(?:a|ad|in|nel|nella|vicino a|near|at)?\s*)$"
 )
 ORGANISATION_ROLES = frozenset({"company", "cooperative", "association", "school", "comune"})
+# An ATS's own act, with its number, in the knowledge base's lines ("con delibera n. 390").
+_ACT_WORDS = re.compile(
+    r"\b(?:delibera|deliberazione|decreto|determina|decision|decree)\s+(?:n\s+|no\s+)?\d+\b"
+)
+_SENTENCES = re.compile(r"\n|•|;|(?<=\.)\s+(?=[A-Z])")
 # An entry naming more ATS than this is about all of them, not about one ("ATS Brescia: ...").
 MAX_ATS_NAMED = 4
 
@@ -190,6 +195,36 @@ class PlaceDecisions:
         """The entries that speak of one ATS or a few ("ATS Brescia: Piano adottato con
         decreto n. 241"), by entry: a question naming that ATS prefers them. Read at the
         first such question (folding every entry costs ~0.1 s, too much for each start)."""
+        patterns = self._ats_patterns
+        found = {}
+        for entry in self.kb.entries:
+            text = fold(f"{entry.answer.it} {entry.details.it if entry.details else ''}")
+            named = frozenset(ats_id for ats_id, pattern in patterns if pattern.search(text))
+            if 0 < len(named) <= MAX_ATS_NAMED:
+                found[entry.id] = named
+        return found
+
+    @cached_property
+    def _ats_acts(self) -> dict[str, frozenset[str]]:
+        """The entries with a line naming an ATS and an act of it ("ATS Milano: Piano adottato
+        con delibera n. 390"), by entry, even when they list every ATS."""
+        found = {}
+        for entry in self.kb.entries:
+            text = f"{entry.answer.it}\n{entry.details.it if entry.details else ''}"
+            lines = [fold(line) for line in _SENTENCES.split(text)]
+            named = frozenset(
+                ats_id
+                for line in lines
+                if _ACT_WORDS.search(line)
+                for ats_id, pattern in self._ats_patterns
+                if pattern.search(line)
+            )
+            if named:
+                found[entry.id] = named
+        return found
+
+    @cached_property
+    def _ats_patterns(self) -> list[tuple[str, re.Pattern[str]]]:
         patterns = []
         for ats_id, ats in getattr(self.places, "ats", {}).items():
             words = [w for w in fold(ats.name).split() if w not in ATS_NAME_FILLERS]
@@ -198,13 +233,7 @@ class PlaceDecisions:
             patterns.append(
                 (ats_id, re.compile(rf"\bats (?:(?:della|dell|di|del) )?(?:{alternatives})\b"))
             )
-        found = {}
-        for entry in self.kb.entries:
-            text = fold(f"{entry.answer.it} {entry.details.it if entry.details else ''}")
-            named = frozenset(ats_id for ats_id, pattern in patterns if pattern.search(text))
-            if 0 < len(named) <= MAX_ATS_NAMED:
-                found[entry.id] = named
-        return found
+        return patterns
 
     def _asked_ats(self, u: Understanding) -> frozenset[str]:
         if u.ats is not None:

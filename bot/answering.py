@@ -324,6 +324,16 @@ class Answerer(PlaceDecisions, PeriodDecisions):
             best = next(
                 (c for c in pool if asked & self._about_ats.get(c.entry_id, frozenset())), best
             )
+            if u.decree:
+                # "con quale delibera l'ATS di Milano ha approvato il piano?": its act's line.
+                best = next(
+                    (
+                        c
+                        for c in ranked[:FIRST_QUESTION_RANKS]
+                        if asked & self._ats_acts.get(c.entry_id, frozenset())
+                    ),
+                    best,
+                )
         mine = self.lexicon.role_entries.get(u.role or "")
         if (
             mine
