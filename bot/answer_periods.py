@@ -10,7 +10,7 @@ import re
 from bot.knowledge import Entry, KnowledgeBase
 from bot.lexicon import Lexicon
 from bot.matcher import Candidate, Matcher
-from bot.understanding import Period, Understanding
+from bot.understanding import Period, Understander, Understanding
 
 # A period question with at most this many other words gets that period's programme.
 THIN_WORDS = 3
@@ -35,6 +35,7 @@ class PeriodDecisions:
     kb: KnowledgeBase
     matcher: Matcher
     lexicon: Lexicon
+    understander: Understander
 
     def _span(self, candidate: Candidate) -> tuple[int, int] | None:
         entry = self.kb.entry(candidate.entry_id)
@@ -64,9 +65,11 @@ class PeriodDecisions:
     def _status_after(self, u: Understanding) -> Entry | None:
         """The status entry of a measure asked about "today" or after its documented years."""
         period = u.period
-        if period is None or len(u.named) != 1:
+        # "cresco 2024 c'è?": a weak cue with a year names it too (a hint does not)
+        named = u.named or self.understander.measures_in(u.folded)
+        if period is None or len(named) != 1:
             return None
-        measure = self.lexicon.measures[u.named[0]]
+        measure = self.lexicon.measures[named[0]]
         status = self.kb.entry(measure.status) if measure.status else None
         if status is None:
             return None
