@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from bot.answer_periods import PeriodDecisions
-from bot.answer_places import MONEY_WORDS, ORGANISATION_ROLES, PlaceDecisions, everyday
+from bot.answer_places import ORGANISATION_ROLES, PlaceDecisions, everyday
 from bot.compose import Composer
 from bot.knowledge import Entry, KnowledgeBase
 from bot.matcher import (
@@ -95,7 +95,7 @@ class Answerer(PlaceDecisions, PeriodDecisions):
             u.ats is not None
             and not u.named
             and (u.period is None or u.period.current)
-            and not MONEY_WORDS & set(u.folded.split())
+            and not u.amount  # "quanto ha ricevuto l'ATS di Pavia?" (not "quanti comuni?")
             and not self._ats_topic(u, lang)
         ):
             # "ATS Montagna?" gets its card; "ATS Montagna, how many members?" the answer.
@@ -141,11 +141,14 @@ class Answerer(PlaceDecisions, PeriodDecisions):
         if found is None or found[0] == "help":
             return None
         act, others = found
-        # "chi ti ha programmato, la regione o una ditta?": a role word asks about the bot.
+        # "chi ti ha programmato, la regione o una ditta?": a role word asks about the bot,
+        # and "adesso" names no period.
         role = u.role if act != "who_are_you" else None
-        if u.measures or u.place is not None or role or u.period or u.situation_flow:
+        period = u.period if u.period is None or not u.period.current else None
+        if u.measures or u.place is not None or role or period or u.situation_flow:
             return None
         office = self.kb.place_intent_words if act == "human" else frozenset()
+        office |= self.understander.smalltalk.meta_words(act)
         if any(
             self.matcher.known(w) and not everyday(w) and w not in office
             for w in self.matcher.content_words(" ".join(others))

@@ -255,6 +255,10 @@ class SmallTalk:
             return None
         return (act, others) if (act := self._meta_choice(words)) is not None else None
 
+    def meta_words(self, act: str) -> frozenset[str]:
+        """The words of a question to the bot about itself for `act` ("regione", "servizio")."""
+        return self._meta.get(act, frozenset())
+
     def _meta_choice(self, words: list[str]) -> str | None:
         """The meta act with the most of the message's words (not fillers); the first on ties."""
         content = set(words) - self._fillers
