@@ -10,6 +10,22 @@ import yaml
 from bot.models import SafeLoader
 
 
+class _UniqueKeyLoader(SafeLoader):  # type: ignore[valid-type,misc]
+    """SafeLoader that refuses a key written twice in one mapping: YAML would silently keep
+    the last one, and an editor's earlier list of words would vanish."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+            if isinstance(key, str | int) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"the key '{key}' is written twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+
 def display_path(path: Path) -> str:
     """A file as the editor can open it: relative to the current folder when inside it, else
     absolute (never a made-up `knowledge/...` for a folder that has another name)."""
@@ -46,7 +62,7 @@ def field_lines(item: yaml.Node) -> dict[str, int]:
 def read_yaml(path: Path, problems: list[str]) -> Any:
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=SafeLoader)
+            return yaml.load(handle, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""

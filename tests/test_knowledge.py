@@ -170,3 +170,13 @@ def test_bot_refuses_to_start_on_invalid_knowledge(kb_copy: Path, tmp_path: Path
     )
     assert proc.returncode == 1
     assert "broken.yaml" in proc.stderr
+
+
+def test_a_key_written_twice_in_a_file_is_reported_with_its_line(tmp_path: Path) -> None:
+    from bot.knowledge_files import read_yaml
+
+    path = tmp_path / "understanding.yaml"
+    path.write_text("rewrite:\n  sindaco: [sindic]\n  bambini: [fioi]\n  sindaco: [sindech]\n")
+    problems: list[str] = []
+    assert read_yaml(path, problems) is None
+    assert len(problems) == 1 and "line 4" in problems[0] and "'sindaco'" in problems[0]
