@@ -57,6 +57,8 @@ ORGANISATION_ROLES = frozenset({"company", "cooperative", "association", "school
 _ACT_WORDS = re.compile(
     r"\b(?:delibera|deliberazione|decreto|determina|decision|decree)\s+(?:n\s+|no\s+)?\d+\b"
 )
+# ... and the words asking for one ("ATS Val Padana documento di indirizzo 2020").
+ACT_ASKED = re.compile(r"\b(?:documento|approvat[oa]|adottat[oa]|adopted|approved)\b")
 _SENTENCES = re.compile(r"\n|•|;|(?<=\.)\s+(?=[A-Z])")
 # An entry naming more ATS than this is about all of them, not about one ("ATS Brescia: ...").
 MAX_ATS_NAMED = 4

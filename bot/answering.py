@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from bot.answer_periods import PeriodDecisions
-from bot.answer_places import ORGANISATION_ROLES, PlaceDecisions, everyday
+from bot.answer_places import ACT_ASKED, ORGANISATION_ROLES, PlaceDecisions, everyday
 from bot.compose import Composer
 from bot.knowledge import Entry, KnowledgeBase
 from bot.matcher import (
@@ -327,7 +327,7 @@ class Answerer(PlaceDecisions, PeriodDecisions):
             best = next(
                 (c for c in pool if asked & self._about_ats.get(c.entry_id, frozenset())), best
             )
-            if u.decree:
+            if u.decree or ACT_ASKED.search(u.folded):
                 # "con quale delibera l'ATS di Milano ha approvato il piano?": its act's line.
                 best = next(
                     (
