@@ -17,13 +17,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.answer_measures import FOCUS_FLOOR, FOCUS_MARGIN, MeasureDecisions
 from bot.answer_periods import PeriodDecisions
 from bot.answer_places import ACT_ASKED, ORGANISATION_ROLES, PlaceDecisions, everyday
 from bot.compose import Composer
 from bot.knowledge import Entry, KnowledgeBase
 from bot.matcher import (
     ANSWER_THRESHOLD,
-    CLARIFY_THRESHOLD,
     Candidate,
     Matcher,
     MatchResult,
@@ -33,17 +33,10 @@ from bot.normalise import fold
 from bot.reply import Reply
 from bot.understanding import Understander, Understanding
 
-# A candidate on the measure, role or period the person named beats the best one when it is
-# at most this many points (or this share of the best score, for long messages) behind it.
-FOCUS_MARGIN = 14.0
+# For long messages, the focus margin (FOCUS_MARGIN) is at least this share of the best score.
 FOCUS_SHARE = 0.15
 # Two entries of different topics this close are a tie: the person chooses ("fondo"?).
 TIE_MARGIN = 0.3
-# ... and scores at least this (a named measure is strong evidence, so below the clarify bar).
-FOCUS_FLOOR = CLARIFY_THRESHOLD - 12.0
-# Someone asking about their own case: the measure's rules entry gains this many points,
-# and as many as the focus margin when they ask whether they can get it ("posso averlo?").
-ELIGIBILITY_BOOST = 8.0
 # The questions of a message: each sentence that ends with a question mark.
 _QUESTIONS = re.compile(r"[^.?!:;\n]*\?")
 # The first question's entry answers when it is among this many of the whole message's best.
@@ -58,7 +51,7 @@ class Answer:
     result: MatchResult
 
 
-class Answerer(PlaceDecisions, PeriodDecisions):
+class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions):
     def __init__(
         self, kb: KnowledgeBase, matcher: Matcher, composer: Composer, understander: Understander
     ) -> None:
@@ -255,14 +248,6 @@ class Answerer(PlaceDecisions, PeriodDecisions):
                 by_topic.setdefault(entry.topic, entry)
         return list(by_topic.values())[:3]
 
-    def _covers(self, candidate: Candidate) -> set[str]:
-        """The measures an entry is about, read from its id and title."""
-        entry = self.kb.entry(candidate.entry_id)
-        if entry is None:
-            return set()
-        text = fold(f"{entry.id.replace('-', ' ')} {entry.title.it} {entry.title.en}")
-        return set(self.understander.measures_in(text))
-
     def _choose(
         self, u: Understanding, ranked: list[Candidate], result: MatchResult
     ) -> tuple[Entry, float, str] | None:
@@ -454,52 +439,6 @@ class Answerer(PlaceDecisions, PeriodDecisions):
         near = {c.entry_id: c for c in whole[:FIRST_QUESTION_RANKS]}
         return near.get(ranked[0].entry_id)
 
-    def _boost_eligibility(self, u: Understanding, ranked: list[Candidate]) -> list[Candidate]:
-        """Someone asking about their own case gets the rules unless something fits better."""
-        wanted = {
-            self.lexicon.measures[m].eligibility
-            for m in u.measures
-            if self.lexicon.measures[m].eligibility
-        }
-        boost = FOCUS_MARGIN if u.eligible else ELIGIBILITY_BOOST
-        boosted = [
-            Candidate(c.entry_id, c.score + boost) if c.entry_id in wanted else c for c in ranked
-        ]
-        return sorted(boosted, key=lambda c: -c.score)
-
-    def _family_fund(self, candidate: Candidate) -> bool:
-        """An entry on a fund only families apply for (NASKO, CRESCO, Bonus Famiglia)."""
-        entry = self.kb.entry(candidate.entry_id)
-        joining = set(self.lexicon.role_flows.values())
-        return entry is not None and any(
-            m.flow and m.flow not in joining and (entry.topic in m.topics or entry.id in m.topics)
-            for m in self.lexicon.measures.values()
-        )
-
-    def _amount_entries(self, u: Understanding) -> set[str | None]:
-        return {self.lexicon.measures[m].amount for m in u.measures}
-
-    def _measure_default(
-        self,
-        u: Understanding,
-        ranked: list[Candidate] = (),  # type: ignore[assignment]
-    ) -> tuple[Entry, float, str] | None:
-        """The best-ranked entry on the measure named, else its rules or its first entry."""
-        if not u.named:
-            return None
-        for candidate in ranked:
-            entry = self.kb.entry(candidate.entry_id)
-            if entry is not None and self._on_measure(entry, u.named):
-                return entry, candidate.score, ""
-        for mid in u.named:
-            measure = self.lexicon.measures[mid]
-            entry = (
-                self.kb.entry(measure.eligibility) if measure.eligibility else None
-            ) or self._measure_entry(mid)
-            if entry is not None:
-                return entry, FOCUS_FLOOR, ""
-        return None
-
     def _entry(
         self, entry: Entry, u: Understanding, lang: str, score: float, before: str = ""
     ) -> Reply:
@@ -507,31 +446,7 @@ class Answerer(PlaceDecisions, PeriodDecisions):
         if before.startswith("period:"):
             _, asked, label = before.split(":", 2)
             note = self.texts.get("answer.period_missing", lang, asked=asked, period=label)
-        measure_flow = (
-            next(
-                (self.lexicon.measures[m].flow for m in u.named if self.lexicon.measures[m].flow),
-                None,
-            )
-            or next(
-                (
-                    m.flow
-                    for m in self.lexicon.measures.values()
-                    if m.flow and (entry.topic in m.topics or entry.id in m.topics)
-                ),
-                None,
-            )
-            or (u.situation_flow if entry.audience != "organisations" else None)
-            or next(
-                (
-                    self.lexicon.measures[m].flow
-                    for m in u.measures
-                    if self.lexicon.measures[m].flow
-                ),
-                None,
-            )
-            # "our parish runs summer camps, can we apply?": how an organisation takes part
-            or (self.lexicon.role_flows.get(u.role or "") if entry.audience != "families" else None)
-        )
+        measure_flow = self._offered_flow(entry, u)
         after, extra = self._place_line(u, lang)
         return self.composer.entry_reply(
             entry,
@@ -543,27 +458,6 @@ class Answerer(PlaceDecisions, PeriodDecisions):
             after=after,
             extra_buttons=extra,
         )
-
-    # -- helpers ------------------------------------------------------------------------------
-    def _audience(self, candidate: Candidate) -> str | None:
-        entry = self.kb.entry(candidate.entry_id)
-        return entry.audience if entry is not None else None
-
-    def _on_measure(self, entry: Entry | None, measure_ids: tuple[str, ...]) -> bool:
-        if entry is None:
-            return False
-        for mid in measure_ids:
-            topics = self.lexicon.measures[mid].topics
-            if entry.topic in topics or entry.id in topics:
-                return True
-        return False
-
-    def _measure_entry(self, measure_id: str) -> Entry | None:
-        for topic in self.lexicon.measures[measure_id].topics:
-            entry = self.kb.entry(topic) or self._topic_first.get(topic)
-            if entry is not None:
-                return entry
-        return None
 
     @staticmethod
     def _fold(text: str) -> str:

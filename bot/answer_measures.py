@@ -1,0 +1,133 @@
+"""Decisions about measures: which entries are on a measure, its default entry, the boost of
+its rules for someone's own case, and the guided check offered with an answer.
+
+A mixin of bot.answering.Answerer: it uses the answerer's knowledge base, lexicon and
+understander.
+"""
+
+from __future__ import annotations
+
+from bot.knowledge import Entry, KnowledgeBase
+from bot.lexicon import Lexicon
+from bot.matcher import CLARIFY_THRESHOLD, Candidate
+from bot.normalise import fold
+from bot.understanding import Understander, Understanding
+
+# A candidate on the measure, role or period the person named beats the best one when it is
+# at most this many points behind it.
+FOCUS_MARGIN = 14.0
+# ... and scores at least this (a named measure is strong evidence, so below the clarify bar).
+FOCUS_FLOOR = CLARIFY_THRESHOLD - 12.0
+# Someone asking about their own case: the measure's rules entry gains this many points,
+# and as many as the focus margin when they ask whether they can get it ("posso averlo?").
+ELIGIBILITY_BOOST = 8.0
+
+
+class MeasureDecisions:
+    kb: KnowledgeBase
+    lexicon: Lexicon
+    understander: Understander
+    _topic_first: dict[str, Entry]
+
+    def _covers(self, candidate: Candidate) -> set[str]:
+        """The measures an entry is about, read from its id and title."""
+        entry = self.kb.entry(candidate.entry_id)
+        if entry is None:
+            return set()
+        text = fold(f"{entry.id.replace('-', ' ')} {entry.title.it} {entry.title.en}")
+        return set(self.understander.measures_in(text))
+
+    def _boost_eligibility(self, u: Understanding, ranked: list[Candidate]) -> list[Candidate]:
+        """Someone asking about their own case gets the rules unless something fits better."""
+        wanted = {
+            self.lexicon.measures[m].eligibility
+            for m in u.measures
+            if self.lexicon.measures[m].eligibility
+        }
+        boost = FOCUS_MARGIN if u.eligible else ELIGIBILITY_BOOST
+        boosted = [
+            Candidate(c.entry_id, c.score + boost) if c.entry_id in wanted else c for c in ranked
+        ]
+        return sorted(boosted, key=lambda c: -c.score)
+
+    def _family_fund(self, candidate: Candidate) -> bool:
+        """An entry on a fund only families apply for (NASKO, CRESCO, Bonus Famiglia)."""
+        entry = self.kb.entry(candidate.entry_id)
+        joining = set(self.lexicon.role_flows.values())
+        return entry is not None and any(
+            m.flow and m.flow not in joining and (entry.topic in m.topics or entry.id in m.topics)
+            for m in self.lexicon.measures.values()
+        )
+
+    def _amount_entries(self, u: Understanding) -> set[str | None]:
+        return {self.lexicon.measures[m].amount for m in u.measures}
+
+    def _measure_default(
+        self,
+        u: Understanding,
+        ranked: list[Candidate] = (),  # type: ignore[assignment]
+    ) -> tuple[Entry, float, str] | None:
+        """The best-ranked entry on the measure named, else its rules or its first entry."""
+        if not u.named:
+            return None
+        for candidate in ranked:
+            entry = self.kb.entry(candidate.entry_id)
+            if entry is not None and self._on_measure(entry, u.named):
+                return entry, candidate.score, ""
+        for mid in u.named:
+            measure = self.lexicon.measures[mid]
+            entry = (
+                self.kb.entry(measure.eligibility) if measure.eligibility else None
+            ) or self._measure_entry(mid)
+            if entry is not None:
+                return entry, FOCUS_FLOOR, ""
+        return None
+
+    def _offered_flow(self, entry: Entry, u: Understanding) -> str | None:
+        """The guided check to offer with `entry` to someone asking about their own case."""
+        return (
+            next(
+                (self.lexicon.measures[m].flow for m in u.named if self.lexicon.measures[m].flow),
+                None,
+            )
+            or next(
+                (
+                    m.flow
+                    for m in self.lexicon.measures.values()
+                    if m.flow and (entry.topic in m.topics or entry.id in m.topics)
+                ),
+                None,
+            )
+            or (u.situation_flow if entry.audience != "organisations" else None)
+            or next(
+                (
+                    self.lexicon.measures[m].flow
+                    for m in u.measures
+                    if self.lexicon.measures[m].flow
+                ),
+                None,
+            )
+            # "our parish runs summer camps, can we apply?": how an organisation takes part
+            or (self.lexicon.role_flows.get(u.role or "") if entry.audience != "families" else None)
+        )
+
+    # -- helpers ------------------------------------------------------------------------------
+    def _audience(self, candidate: Candidate) -> str | None:
+        entry = self.kb.entry(candidate.entry_id)
+        return entry.audience if entry is not None else None
+
+    def _on_measure(self, entry: Entry | None, measure_ids: tuple[str, ...]) -> bool:
+        if entry is None:
+            return False
+        for mid in measure_ids:
+            topics = self.lexicon.measures[mid].topics
+            if entry.topic in topics or entry.id in topics:
+                return True
+        return False
+
+    def _measure_entry(self, measure_id: str) -> Entry | None:
+        for topic in self.lexicon.measures[measure_id].topics:
+            entry = self.kb.entry(topic) or self._topic_first.get(topic)
+            if entry is not None:
+                return entry
+        return None
