@@ -3,12 +3,13 @@
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the second, third and fourth holdouts
 conversations-holdout2.yaml, conversations-holdout3.yaml and conversations-holdout4.yaml, and the
-third to sixth development sets conversations-dev3.yaml, conversations-dev4.yaml,
-conversations-dev5.yaml and conversations-dev6.yaml) extend the base evaluation format with
-dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md documents
-them. These checks keep hand edits honest: a typo in a field, a category that shrinks below its
-minimum or a question copied into two files fails here. The category minimums and the split are
-computed over the dev + holdout pair; the later development sets and holdouts each have their own.
+third to seventh development sets conversations-dev3.yaml, conversations-dev4.yaml,
+conversations-dev5.yaml, conversations-dev6.yaml and conversations-dev7.yaml) extend the base
+evaluation format with dialogue acts, categories, guided-check offers and reply languages;
+tests/eval/README.md documents them. These checks keep hand edits honest: a typo in a field, a
+category that shrinks below its minimum or a question copied into two files fails here. The
+category minimums and the split are computed over the dev + holdout pair; the later development
+sets and holdouts each have their own.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ FILES = {
     "holdout4": "conversations-holdout4.yaml",
     "dev5": "conversations-dev5.yaml",
     "dev6": "conversations-dev6.yaml",
+    "dev7": "conversations-dev7.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -288,6 +290,41 @@ SPREADS = {
         per_offer=8,
         emergencies=5,
         abortion=4,
+    ),
+    # The seventh development set (written blind, tuned on): narratives and dialect from every
+    # province, unusual small talk and meta, out of scope sharing words with the topic.
+    "dev7": Spread(
+        size=500,
+        minimums={
+            "smalltalk": 75,
+            "oos": 85,
+            "oos_shared": 60,
+            "place_topic": 190,
+            "place_only": 13,
+            "own_case": 90,
+            "contact": 38,
+            "org": 105,
+            "period": 62,
+            "ambiguous": 5,
+        },
+        narrative_or_dialect=110,
+        english_smalltalk=28,
+        english_share=0.30,
+        per_offer=8,
+        emergencies=5,
+        abortion=3,
+        per_act={
+            "who_are_you": 16,
+            "capabilities": 16,
+            "human": 9,
+            "complaint": 9,
+            "greeting": 5,
+            "thanks": 5,
+            "bye": 5,
+            "confirm": 5,
+            "how_are_you": 4,
+        },
+        inps=10,
     ),
 }
 
