@@ -28,6 +28,7 @@ from bot.matcher import (
     Matcher,
     MatchResult,
     decide,
+    specificity,
 )
 from bot.normalise import fold
 from bot.reply import Reply
@@ -41,6 +42,10 @@ TIE_MARGIN = 0.3
 _QUESTIONS = re.compile(r"[^.?!:;\n]*\?")
 # The first question's entry answers when it is among this many of the whole message's best.
 FIRST_QUESTION_RANKS = 10
+# Questions to the bot about itself, read before retrieval from their signal phrases, unless
+# another word is a word of ours this specific (bot.matcher.specificity).
+SPECIFIC_WORD = 0.6
+META_ACTS = frozenset({"who_are_you", "capabilities", "human", "how_are_you", "complaint"})
 # Roles that, when named, are the writer's own organisation.
 BODY_ROLES = frozenset({"association", "cooperative", "comune", "trade_body"})
 
@@ -118,7 +123,10 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions):
             return Answer(self.places.describe(u.place, self.texts, lang), result)
         # Not a question we can answer, but small talk among other words ("ciao come
         # butta?"): the small-talk reply says more than "I don't know".
-        act = self.understander.smalltalk.partial(u.text)
+        # Or a longer message its signal phrases reveal ("buongiorno! scusi, lei è una persona
+        # vera o un programma automatico?", "ttyl, gotta feed the baby").
+        talk = self.understander.smalltalk
+        act = talk.partial(u.text) or talk.signal(u.text)
         if act is not None and act != "help":
             return Answer(self.composer.smalltalk(act, lang), result)
         return Answer(self.composer.fallback(lang, score=result.score), result)
@@ -130,8 +138,11 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions):
         when the message names nothing of ours (no measure, place, role, period, situation)
         and its other words are not words of the knowledge base.
         """
-        found = self.understander.smalltalk.among(u.text, strict=True)
-        if found is None or found[0] == "help":
+        talk = self.understander.smalltalk
+        found = talk.among(u.text, strict=True)
+        if found is None:
+            return self._signalled(u, lang)
+        if found[0] == "help":
             return None
         act, others = found
         # "chi ti ha programmato, la regione o una ditta?": a role word asks about the bot,
@@ -146,7 +157,22 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions):
             self.matcher.known(w) and not everyday(w) and w not in office
             for w in self.matcher.content_words(" ".join(others))
         ):
-            return None  # "chi sei? e il nasko?": a word of ours
+            return self._signalled(u, lang)  # "chi sei? e il nasko?": a word of ours
+        return self.composer.smalltalk(act, lang)
+
+    def _signalled(self, u: Understanding, lang: str) -> Reply | None:
+        """A question to the bot its signal phrases reveal, when no other word is a specific
+        word of ours ("aiuto non so da dove cominciare, tu cosa puoi fare per me?")."""
+        talk = self.understander.smalltalk
+        act = talk.signal(u.text)
+        if act not in META_ACTS or u.measures or u.place is not None or u.situation_flow:
+            return None
+        signal = talk.signal_words(u.text)
+        if any(
+            w not in signal and self.matcher.known(w) and specificity(w, lang) >= SPECIFIC_WORD
+            for w in self.matcher.content_words(u.folded)
+        ):
+            return None
         return self.composer.smalltalk(act, lang)
 
     def _courtesy_statement(self, u: Understanding, lang: str) -> Reply | None:

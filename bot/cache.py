@@ -39,7 +39,7 @@ from bot.knowledge_loader import default_knowledge_dir, load_knowledge
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 2  # bump when what the file holds changes shape
+FORMAT = 3  # bump when what the file holds changes shape
 APP_FOLDER = "conciliazione-bot"
 KEEP_FILES = 8  # older cache files beyond this many are removed (edited copies, old versions)
 PACKAGE_DIR = Path(bot.__file__).resolve().parent

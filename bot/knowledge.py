@@ -162,6 +162,7 @@ class KnowledgeBase:
     smalltalk_priority: tuple[str, ...] = ()
     smalltalk_shorthand: dict[str, str] = field(default_factory=dict)
     smalltalk_meta: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    smalltalk_signals: dict[str, tuple[str, ...]] = field(default_factory=dict)
     understanding: Lexicon | None = None
     place_intent_words: frozenset[str] = frozenset()
 

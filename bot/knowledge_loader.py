@@ -169,10 +169,11 @@ def _load_smalltalk(
     tuple[str, ...],
     dict[str, str],
     dict[str, tuple[str, ...]],
+    dict[str, tuple[str, ...]],
 ]:
     path = root / "smalltalk.yaml"
     if not path.exists():
-        return {}, (), (), {}, {}
+        return {}, (), (), {}, {}, {}
     where = display_path(path)
     data = read_yaml(path, problems)
     if not isinstance(data, dict) or not isinstance(data.get("smalltalk"), dict):
@@ -180,7 +181,7 @@ def _load_smalltalk(
             problems.append(
                 f"{where}: -: 'smalltalk': expected 'smalltalk:' with intent: [phrases]"
             )
-        return {}, (), (), {}, {}
+        return {}, (), (), {}, {}, {}
     intents: dict[str, tuple[str, ...]] = {}
     for intent, phrases in data["smalltalk"].items():
         if not isinstance(phrases, list) or not all(isinstance(p, str) for p in phrases):
@@ -204,6 +205,15 @@ def _load_smalltalk(
     elif any(key != "addressee" and key not in intents for key in meta):
         problems.append(f"{where}: -: 'meta': keys are 'addressee' and intents above")
         meta = {}
+    signals = data.get("signals", {})
+    if not isinstance(signals, dict) or not all(
+        isinstance(v, list) and all(isinstance(w, str) for w in v) for v in signals.values()
+    ):
+        problems.append(f"{where}: -: 'signals': expected intent: [phrases]")
+        signals = {}
+    elif any(key not in intents for key in signals):
+        problems.append(f"{where}: -: 'signals': keys are the intents above")
+        signals = {}
     shorthand = data.get("shorthand", {})
     if not isinstance(shorthand, dict) or not all(
         isinstance(v, str) and str(k).strip() for k, v in shorthand.items()
@@ -216,6 +226,7 @@ def _load_smalltalk(
         tuple(str(p) for p in priority),
         {str(k): v for k, v in shorthand.items()},
         {str(k): tuple(v) for k, v in meta.items()},
+        {str(k): tuple(v) for k, v in signals.items()},
     )
 
 
@@ -347,7 +358,9 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     synonyms = _load_synonyms(root, problems)
     texts = _load_texts(root, problems)
     contacts = _load_contacts(root, problems)
-    smalltalk, fillers, smalltalk_priority, shorthand, meta = _load_smalltalk(root, problems)
+    smalltalk, fillers, smalltalk_priority, shorthand, meta, signals = _load_smalltalk(
+        root, problems
+    )
     understanding = _load_understanding(root, problems)
     place_intent_words = _load_routing(root, problems)
     for intent in smalltalk:
@@ -388,6 +401,7 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
         smalltalk_priority=smalltalk_priority,
         smalltalk_shorthand=shorthand,
         smalltalk_meta=meta,
+        smalltalk_signals=signals,
         understanding=understanding,
         place_intent_words=place_intent_words,
     )

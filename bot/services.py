@@ -50,6 +50,7 @@ class Knowledge:
             kb.smalltalk_priority,
             kb.smalltalk_shorthand,
             kb.smalltalk_meta,
+            kb.smalltalk_signals,
         )
         lexicon = kb.understanding or Lexicon(measures={}, roles={}, own_case=(), contact=())
         understander = Understander(

@@ -15,6 +15,7 @@ from rapidfuzz import fuzz, process
 from stop_words import get_stop_words
 
 from bot.normalise import fold
+from bot.phrases import PhraseSet
 
 _REPEATS = re.compile(r"(.)\1+")
 # Folding turns "don't" into "don t": English contractions are read as one word, as the
@@ -48,6 +49,13 @@ def _words(text: str, shorthand: Mapping[str, str] | None = None) -> list[str]:
     return words
 
 
+def _signal_phrase(phrase: str) -> str:
+    """A signal phrase as messages are read (folded, letters squeezed), keeping a final "*"."""
+    stem = phrase.rstrip().endswith("*")
+    words = " ".join(_squeeze(fold(phrase.rstrip().rstrip("*")).split()))
+    return f"{words}*" if stem else words
+
+
 def _squeeze(words: list[str]) -> list[str]:
     """Runs of one letter read as one, so "ciaooo" and "grazieee" are "ciao" and "grazie"."""
     # One pass over the words joined by single spaces: a run never spans a space.
@@ -64,6 +72,8 @@ TYPO_MIN_LENGTH = 5
 COURTESY_ACTS = frozenset({"greeting", "thanks", "bye"})
 MAX_COURTESY_REST = 2
 MAX_COMPLAINT_REST = 6
+# A message this long may still be small talk that its signal phrases reveal.
+MAX_SIGNAL_WORDS = 30
 # A question to the bot about itself may hold this many words outside the meta lists.
 MAX_META_OTHERS = 3
 # The acts recognised among other words (not "ok", "sì", "wrong", "help").
@@ -96,6 +106,7 @@ class SmallTalk:
         priority: Iterable[str] = (),
         shorthand: Mapping[str, str] | None = None,
         meta: Mapping[str, Iterable[str]] | None = None,
+        signals: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
         self._shorthand = {fold(k): fold(v) for k, v in (shorthand or {}).items()}
         # Questions to the bot about itself in words no phrase foresaw ("ma che info hai?"):
@@ -106,6 +117,12 @@ class SmallTalk:
         }
         self._addressee = meta_words.pop("addressee", frozenset())
         self._meta = meta_words
+        # Phrases that say what a longer message is, wherever they stand ("persona vera",
+        # "carne e ossa", "se vedum"): read only when nothing of ours answered.
+        self._signals = {
+            act: PhraseSet(_signal_phrase(p) for p in phrases)
+            for act, phrases in (signals or {}).items()
+        }
         # Longest phrases first, so "grazie mille" is consumed before "grazie".
         self._phrases = sorted(
             ((_words(p), intent) for intent, phrases in intents.items() for p in phrases),
@@ -270,6 +287,24 @@ class SmallTalk:
         if best is None:  # only fillers that are also meta words ("ma tu?")
             best = next((act for act, known in self._meta.items() if known & set(words)), None)
         return best
+
+    def signal(self, text: str) -> str | None:
+        """The act a message of some length signals with its `signals` phrases, if any."""
+        words = self._read(text, MAX_SIGNAL_WORDS)
+        if not words or len(words) > MAX_SIGNAL_WORDS:
+            return None
+        folded = " ".join(words)
+        return self._best([act for act, phrases in self._signals.items() if phrases.search(folded)])
+
+    def signal_words(self, text: str) -> set[str]:
+        """The words of the message that its signal phrases use."""
+        found: set[str] = set()
+        for phrases in self._signals.values():
+            rest = f" {' '.join(self._read(text, MAX_SIGNAL_WORDS))} "
+            while (hit := phrases.search(rest.strip())) is not None:
+                found.update(hit.split())
+                rest = rest.replace(f" {hit} ", " ")
+        return found
 
     def opening(self, text: str) -> str | None:
         """The courtesy act a message opens with ("buonasera, sono il sindaco di ..."), if any."""

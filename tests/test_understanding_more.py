@@ -191,3 +191,36 @@ def test_a_birth_told_in_dialect_or_in_passing_calls_for_cresco(brain: Brain) ->
     ):
         assert brain.understand(text).situation_flow == "cresco", text
     assert brain.understand("uè, mia figlia è prena e nun tene 'na lira").situation_flow == "nasko"
+
+
+# -- longer small talk, revealed by its signal phrases ------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        (
+            "buongiorno! scusi la domanda, ma lei è una persona vera o un programma automatico?",
+            "chi sei?",
+        ),
+        ("aiuto non so da dove cominciare, tu cosa puoi fare per me?", "cosa sai fare?"),
+        ("mi passi un operatore in carne e ossa per favore? con le macchine non mi trovo", None),
+        ("ttyl, gotta feed the baby", "bye"),
+        ("ok ricevuto tutto, adesso lo giro a mia moglie", "ok"),
+    ],
+)
+def test_longer_small_talk_is_revealed_by_its_signal_phrases(
+    brain: Brain, text: str, canonical: str | None
+) -> None:
+    reply = brain.answer_question(text)
+    assert reply.status == "smalltalk", text
+    if canonical is not None:
+        assert reply.text == brain.answer_question(canonical).text, text
+
+
+def test_a_signal_phrase_beside_a_word_of_ours_leaves_the_question_to_retrieval(
+    brain: Brain,
+) -> None:
+    # "persona vera" is a signal, but the NASKO question is the point of the message.
+    reply = brain.answer_question("sei una persona vera? quanto dà il nasko?")
+    assert reply.status == "answer"
+    reply = brain.answer_question("il consultorio mi ha detto di parlare con un operatore dell'ATS")
+    assert reply.status != "smalltalk"
