@@ -224,8 +224,9 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions):
             return self.composer.summary(found, lang, result.score) or self.composer.clarify(
                 found, lang, result.score, "compare.text"
             )
-        # "whom do I contact about NASKO?": the measure's contact entry.
-        if u.contact and measures:
+        # "whom do I contact about NASKO?": the measure's contact entry ("we'd like to join:
+        # what do we sign, and with whom?" gets the way in, with the ATS's contacts).
+        if u.contact and measures and not (u.join and u.role in ORGANISATION_ROLES):
             contact = next((m.contact for m in measures if m.contact), None)
             entry = self.kb.entry(contact) if contact else None
             if entry is not None:

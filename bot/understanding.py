@@ -202,7 +202,11 @@ class Understander:
             period=self.period(rest, today),
             role=role,
             # Someone describing a pregnancy or a newborn speaks of their own case.
-            own_case=rest in self._own_case or eligible or situation is not None,
+            # ... and so does an organisation asking to join ("I represent a consortium ...").
+            own_case=rest in self._own_case
+            or eligible
+            or situation is not None
+            or (role is not None and rest in self._join),
             eligible=eligible,
             # "delibera 2014-2016": only the years besides, so the period's programme answers.
             decree=rest in self._decree
