@@ -163,9 +163,11 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions):
     def _signalled(self, u: Understanding, lang: str) -> Reply | None:
         """A question to the bot its signal phrases reveal, when no other word is a specific
         word of ours ("aiuto non so da dove cominciare, tu cosa puoi fare per me?")."""
+        if u.measures or u.place is not None or u.situation_flow:
+            return None
         talk = self.understander.smalltalk
         act = talk.signal(u.text)
-        if act not in META_ACTS or u.measures or u.place is not None or u.situation_flow:
+        if act not in META_ACTS:
             return None
         signal = talk.signal_words(u.text)
         if any(
