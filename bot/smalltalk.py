@@ -63,6 +63,8 @@ def _squeeze(words: list[str]) -> list[str]:
 
 
 MAX_SMALLTALK_WORDS = 12
+# "come va fatta", "come vanno compilati": how something is done, not "how are you".
+_HOW_IT_IS_DONE = re.compile(r"\bcome (?:va|vanno) (?!tutt)\w+t[aoei]\b")
 # A message that is not an answerable question but holds a small-talk phrase, in at most
 # this many words, gets the small-talk reply rather than "I don't know" ("ciao come butta").
 MAX_PARTIAL_WORDS = 12
@@ -228,6 +230,8 @@ class SmallTalk:
         "ciao come butta" -> ("how_are_you", ["butta"]); "sì", "ok" among other words say
         nothing of what the message is, so they are not read here.
         """
+        if _HOW_IT_IS_DONE.search(fold(text)):
+            return None  # "come va fatta la domanda?" asks how, not how the bot is
         words = self._read(text, MAX_PARTIAL_WORDS)
         if not words or len(words) > MAX_PARTIAL_WORDS:
             return None

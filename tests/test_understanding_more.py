@@ -224,3 +224,8 @@ def test_a_signal_phrase_beside_a_word_of_ours_leaves_the_question_to_retrieval(
     assert reply.status == "answer"
     reply = brain.answer_question("il consultorio mi ha detto di parlare con un operatore dell'ATS")
     assert reply.status != "smalltalk"
+
+
+def test_how_something_is_done_is_not_how_are_you(brain: Brain) -> None:
+    assert brain.answer_question("come va fatta la domanda?").status != "smalltalk"
+    assert brain.answer_question("ciao come va tutto bene?").status == "smalltalk"
