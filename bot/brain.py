@@ -46,7 +46,7 @@ STORE_BUSY_TIMEOUT_SECONDS = 1.0
 # has a question mark or at least this many words; shorter ones go back to the check.
 MIN_QUESTION_WORDS_MID_CHECK = 4
 # Messages mid-check that are answered even though they are not answers to the check.
-URGENT_CATEGORIES = frozenset({"emergency", "violence"})
+URGENT_CATEGORIES = frozenset({"emergency", "emergency_mild", "violence"})
 
 
 # While a rebuild runs beside the chats, the interpreter hands the lock to another thread

@@ -61,10 +61,23 @@ class OutOfScope(_Frozen):
     unless: tuple[str, ...] = ()
     # A Lombard place named keeps the message ours ("vivo a Brescia, mio marito è all'estero").
     unless_lombard_place: bool = False
+    # False: a story (see Stories) that speaks of our topics ignores this category ("mio marito
+    # ha avuto un incidente e non può più lavorare ... il bonus famiglia lo riaprono?").
+    in_stories: bool = True
 
     _lists = field_validator("cues", "with_", "unless", mode="before")(
         classmethod(lambda cls, v: _phrases(v))
     )
+
+
+class Stories(_Frozen):
+    """Long messages telling a story: incidental words do not make them out of scope."""
+
+    min_words: int = Field(default=25, ge=5)
+    # Words of ours that make a story ours when no measure or situation is named.
+    topics: tuple[str, ...] = ()
+
+    _lists = field_validator("topics", mode="before")(classmethod(lambda cls, v: _phrases(v)))
 
 
 class Situation(_Frozen):
@@ -113,6 +126,7 @@ class Lexicon(_Frozen):
     # The guided check offered to an organisation asking about its own case, when the answer's
     # measure has none of its own.
     role_flows: dict[str, str] = Field(default_factory=dict)
+    stories: Stories = Field(default_factory=Stories)
     own_case: tuple[str, ...]
     # Among own-case words, those asking whether the rules fit ("can I get it?").
     eligibility: tuple[str, ...] = ()

@@ -149,6 +149,7 @@ class Understander:
             (name, PhraseSet(rule.cues), PhraseSet(rule.with_), PhraseSet(rule.unless), rule)
             for name, rule in lexicon.out_of_scope.items()
         ]
+        self._story_topics = PhraseSet(lexicon.stories.topics)
 
     def understand(self, text: str, today: date | None = None) -> Understanding:
         folded = self.rewrite(fold(text))
@@ -216,7 +217,13 @@ class Understander:
             amount=rest in self._amount,
             join=rest in self._join,
             compare=self._comparable(measures) >= 2 or (bool(measures) and rest in self._compare),
-            out_of_scope=self.arithmetic(text) or self.out_of_scope(rest, place is not None),
+            out_of_scope=self.arithmetic(text)
+            or self.out_of_scope(
+                rest,
+                place is not None,
+                story=len(rest.split()) >= self.lexicon.stories.min_words
+                and bool(measures or situation or rest in self._story_topics),
+            ),
             ats=self.ats_named(folded) if place is None else None,
             situation_flow=situation.flow if situation else None,
             situation_entry=situation.entry if situation else None,
@@ -276,8 +283,14 @@ class Understander:
             return "trivia"
         return None
 
-    def out_of_scope(self, folded: str, lombard_place: bool = False) -> str | None:
+    def out_of_scope(
+        self, folded: str, lombard_place: bool = False, story: bool = False
+    ) -> str | None:
+        """The category of a question we do not answer; a story about our topics (`story`)
+        ignores the categories marked `in_stories: false`."""
         for name, cues, with_, unless, rule in self._scope:
+            if story and not rule.in_stories:
+                continue
             if cues.search(folded) is None:
                 continue
             if rule.with_ and with_.search(folded) is None:

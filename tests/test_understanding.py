@@ -69,7 +69,7 @@ def test_entities_measure_role_period_own_case_contact(brain: Brain) -> None:
 @pytest.mark.parametrize(
     ("text", "category"),
     [
-        ("mio figlio ha la febbre a 40 cosa faccio", "emergency"),
+        ("mio figlio ha la febbre a 40 cosa faccio", "emergency_mild"),
         ("my baby is not breathing", "emergency"),
         ("voglio abortire, dove devo andare?", "abortion"),
         ("dammi il numero di telefono della signora Rossi", "personal_data"),

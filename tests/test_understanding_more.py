@@ -229,3 +229,17 @@ def test_a_signal_phrase_beside_a_word_of_ours_leaves_the_question_to_retrieval(
 def test_how_something_is_done_is_not_how_are_you(brain: Brain) -> None:
     assert brain.answer_question("come va fatta la domanda?").status != "smalltalk"
     assert brain.answer_question("ciao come va tutto bene?").status == "smalltalk"
+
+
+def test_a_story_about_our_topics_ignores_words_it_mentions_in_passing(brain: Brain) -> None:
+    story = (
+        "Salve. Siamo una famiglia di Ghedi, mio marito ha avuto un incidente e non può più "
+        "lavorare, io sono casalinga con 4 figli e il quinto in arrivo a febbraio, ho la pensione "
+        "di mia madre come unico aiuto. Ho sentito del bonus famiglia ma non so se lo fanno "
+        "ancora, l'ultima volta era il 2019. Lo riaprono?"
+    )
+    assert brain.understand(story).out_of_scope is None
+    assert brain.answer_question(story).status == "answer"
+    # ... while a short message with the same words is still an emergency.
+    reply = brain.answer_question("mio marito ha avuto un incidente, cosa faccio?")
+    assert reply.status == "fallback" and "112" in reply.plain_text
