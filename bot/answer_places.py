@@ -25,6 +25,8 @@ TOPIC_SPECIFICITY = 0.5
 OFFICE_TOPICS = frozenset({"ats", "contatti"})
 # Words at least this frequent (Zipf) in Italian or English name no topic of ours.
 EVERYDAY_ZIPF = 5.5
+# Our programme's own word: with a place and nothing more precise, the ATS there knows.
+PROGRAMME_WORD = "conciliazione"
 # Words that only say what kind of place follows ("provincia di Como", "we are based in").
 PLACE_WORDS = frozenset(
     "provincia comune citta paese zona area territorio province town city village county "
@@ -185,12 +187,22 @@ class PlaceDecisions:
         """
         if not (u.contact and u.measures) or u.join or u.own_case:
             return False  # "how do we join, whom do we call?" gets the way in, and its ATS
-        for mid in u.measures:
-            contact = self.lexicon.measures[mid].contact
-            entry = self.kb.entry(contact) if contact else None
-            if entry is not None and entry.audience != "organisations":
-                return False
-        return True
+        return all(self._territorial(mid) for mid in u.measures)
+
+    def _territorial(self, measure_id: str) -> bool:
+        """A measure whose contact is the territory's (Reti, Alleanze, time saving, the
+        programme), not a family fund's consultorio."""
+        contact = self.lexicon.measures[measure_id].contact
+        entry = self.kb.entry(contact) if contact else None
+        return entry is None or entry.audience == "organisations" or entry.topic == "contatti"
+
+    def _territorial_topic(self, u: Understanding) -> bool:
+        """A place with our programme or a territorial measure, and nothing more precise:
+        "ghe l'è un servesse de la conciliazion chi a Vares?" gets the ATS card."""
+        return u.place is not None and (
+            any(self._territorial(m) for m in u.measures)
+            or (not u.measures and PROGRAMME_WORD in u.folded.split())
+        )
 
     @cached_property
     def _about_ats(self) -> dict[str, frozenset[str]]:

@@ -121,6 +121,9 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions):
             return Answer(content, result)
         if u.place is not None and self._near_office_topic(ranked):
             return Answer(self.places.describe(u.place, self.texts, lang), result)
+        if self._territorial_topic(u):
+            # "a Luvér gh'è ü servìse de la conciliasiù?": the ATS there knows.
+            return Answer(self.places.describe(u.place, self.texts, lang), result)
         # Not a question we can answer, but small talk among other words ("ciao come
         # butta?"): the small-talk reply says more than "I don't know".
         # Or a longer message its signal phrases reveal ("buongiorno! scusi, lei è una persona
