@@ -130,16 +130,18 @@ class PeriodDecisions:
                 return fits[0], ""
         if span is None or period.overlaps(*span):
             return best, ""
-        for candidate in [*pool, *near]:
+        for candidate in pool:
+            # A close entry of those years, or with no years of its own that speaks of them
+            # ("what share did partners co-fund in the 2017-2019 plans?").
+            other = spans.get(candidate.entry_id)
+            if (other is not None and period.overlaps(*other)) or (
+                other is None and self._mentions(candidate, period, strong=False)
+            ):
+                return candidate, ""
+        for candidate in near:
             # "il piano dopo il 2023": an entry of those years, even ranked a little lower.
             other = spans.get(candidate.entry_id)
             if other is not None and period.overlaps(*other):
-                return candidate, ""
-        for candidate in pool:
-            # ... else a close entry with no years of its own that speaks of those years
-            if spans.get(candidate.entry_id) is None and self._mentions(
-                candidate, period, strong=False
-            ):
                 return candidate, ""
         dated = [c for c in pool if spans.get(c.entry_id) is not None]
 
