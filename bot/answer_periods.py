@@ -18,6 +18,9 @@ PROGRAMME_TOPIC = "programmi"
 # An entry matched at least this well by the words chose itself: its years need not be its own.
 STRONG_MATCH = 100.0
 _ID_YEARS = re.compile(r"20\d\d")
+# A sum of money in a line of an entry, and the lines of an entry.
+_MONEY = re.compile(r"€|\beuro\b", re.IGNORECASE)
+_LINES = re.compile(r"\n|•|(?<=\.)\s+(?=[A-Z])")
 
 
 def entry_span(entry: Entry) -> tuple[int, int] | None:
@@ -82,6 +85,18 @@ class PeriodDecisions:
             # "is the Bonus Famiglia still open this year?": whether it still exists
             return status
         return None
+
+    def _money_in(self, candidate: Candidate, period: Period) -> bool:
+        """Whether an entry has a sentence with the year asked and a sum of money in it
+        ("2016: 849.000 € per il primo semestre")."""
+        entry = self.kb.entry(candidate.entry_id)
+        if entry is None:
+            return False
+        years = {str(period.first), str(period.last)}
+        text = f"{entry.answer.it}\n{entry.details.it if entry.details else ''}"
+        return any(
+            any(y in line for y in years) and _MONEY.search(line) for line in _LINES.split(text)
+        )
 
     def _programme_for(self, period: Period) -> Entry | None:
         """The programme entry whose years are closest to the period asked."""

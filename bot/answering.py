@@ -307,7 +307,7 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions):
                                 c
                                 for c in [best, *ranked[:FIRST_QUESTION_RANKS]]
                                 if self._on_measure(self.kb.entry(c.entry_id), u.measures)
-                                and self._mentions(c, u.period, strong=False)
+                                and self._money_in(c, u.period)
                             ),
                             best,
                         )
