@@ -178,6 +178,8 @@ class Understander:
             mid for mid, phrases in self._measures.items() if phrases.search(rest) is not None
         )
         named = tuple(m for m in measures if self._strong[m].search(rest) is not None)
+        if len(named) > 1:
+            named = self._asked_first(rest, named)
         situation = next((s for cues, s in self._situations if s.fits(cues, rest)), None)
         eligible = rest in self._eligibility
         role = self.role(rest)
@@ -276,6 +278,20 @@ class Understander:
             if phrases.search(folded) is not None:
                 return role
         return None
+
+    def _asked_first(self, rest: str, named: tuple[str, ...]) -> tuple[str, ...]:
+        """The measures named, the one asked for first: "ho avuto il nasko, posso avere il
+        cresco?" and "can I get CRESCO if I had NASKO?" both ask about CRESCO."""
+        asked = self._eligibility.search(rest)
+        if asked is None:
+            return named
+        after = f" {rest} ".find(f" {asked} ") + len(asked)
+
+        def position(mid: str) -> int:
+            found = self._measures[mid].search(rest[after:])
+            return rest.find(found, after) if found is not None else len(rest) + 1
+
+        return tuple(sorted(named, key=position))
 
     def arithmetic(self, text: str) -> str | None:
         """ "2+2", "15 x 3 =": a sum to work out is trivia, not ours (folding drops the signs)."""
