@@ -19,7 +19,8 @@ from dataclasses import dataclass
 
 from bot.answer_measures import FOCUS_FLOOR, FOCUS_MARGIN, MeasureDecisions
 from bot.answer_periods import PeriodDecisions
-from bot.answer_places import ACT_ASKED, ORGANISATION_ROLES, PlaceDecisions, everyday
+from bot.answer_places import ACT_ASKED, ORGANISATION_ROLES, PlaceDecisions
+from bot.answer_talk import TalkDecisions
 from bot.compose import Composer
 from bot.knowledge import Entry, KnowledgeBase
 from bot.matcher import (
@@ -28,7 +29,6 @@ from bot.matcher import (
     Matcher,
     MatchResult,
     decide,
-    specificity,
 )
 from bot.normalise import fold
 from bot.reply import Reply
@@ -42,10 +42,6 @@ TIE_MARGIN = 0.3
 _QUESTIONS = re.compile(r"[^.?!:;\n]*\?")
 # The first question's entry answers when it is among this many of the whole message's best.
 FIRST_QUESTION_RANKS = 10
-# Questions to the bot about itself, read before retrieval from their signal phrases, unless
-# another word is a word of ours this specific (bot.matcher.specificity).
-SPECIFIC_WORD = 0.6
-META_ACTS = frozenset({"who_are_you", "capabilities", "human", "how_are_you", "complaint"})
 # Roles that, when named, are the writer's own organisation.
 BODY_ROLES = frozenset({"association", "cooperative", "comune", "trade_body"})
 
@@ -56,7 +52,7 @@ class Answer:
     result: MatchResult
 
 
-class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions):
+class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions):
     def __init__(
         self, kb: KnowledgeBase, matcher: Matcher, composer: Composer, understander: Understander
     ) -> None:
@@ -133,77 +129,6 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions):
         if act is not None and act != "help":
             return Answer(self.composer.smalltalk(act, lang), result)
         return Answer(self.composer.fallback(lang, score=result.score), result)
-
-    def _smalltalk_first(self, u: Understanding, lang: str) -> Reply | None:
-        """Small talk among words that ask nothing of ours: "ma sei un robot o cosa?".
-
-        The reply to the act beats retrieval, which would find some entry for any words,
-        when the message names nothing of ours (no measure, place, role, period, situation)
-        and its other words are not words of the knowledge base.
-        """
-        talk = self.understander.smalltalk
-        found = talk.among(u.text, strict=True)
-        if found is None:
-            return self._signalled(u, lang)
-        if found[0] == "help":
-            return None
-        act, others = found
-        # "chi ti ha programmato, la regione o una ditta?": a role word asks about the bot,
-        # and "adesso" names no period.
-        role = u.role if act != "who_are_you" else None
-        period = u.period if u.period is None or not u.period.current else None
-        if u.measures or u.place is not None or role or period or u.situation_flow:
-            return None
-        office = self.kb.place_intent_words if act == "human" else frozenset()
-        office |= self.understander.smalltalk.meta_words(act)
-        if any(
-            self.matcher.known(w) and not everyday(w) and w not in office
-            for w in self.matcher.content_words(" ".join(others))
-        ):
-            return self._signalled(u, lang)  # "chi sei? e il nasko?": a word of ours
-        return self.composer.smalltalk(act, lang)
-
-    def _signalled(self, u: Understanding, lang: str) -> Reply | None:
-        """A question to the bot its signal phrases reveal, when no other word is a specific
-        word of ours ("aiuto non so da dove cominciare, tu cosa puoi fare per me?")."""
-        if u.measures or u.place is not None or u.situation_flow:
-            return None
-        talk = self.understander.smalltalk
-        act = talk.signal(u.text)
-        if act not in META_ACTS:
-            return None
-        signal = talk.signal_words(u.text)
-        if any(
-            w not in signal and self.matcher.known(w) and specificity(w, lang) >= SPECIFIC_WORD
-            for w in self.matcher.content_words(u.folded)
-        ):
-            return None
-        return self.composer.smalltalk(act, lang)
-
-    def _courtesy_statement(self, u: Understanding, lang: str) -> Reply | None:
-        """A greeting, thanks or goodbye with a statement that asks nothing of ours.
-
-        "buonasera, sono il sindaco di Cerveno" introduces a question still to come; "grazie,
-        giro la risposta all'ufficio di piano" closes one. Anything asked, any measure,
-        situation, own case, amount, period or generic word makes it a question (a contact
-        request asks with its own words: "numero", "a chi").
-        """
-        act = self.understander.smalltalk.opening(u.text)
-        if act is None or self.understander.asks(u.text, u.folded):
-            return None
-        if (
-            u.measures
-            or u.situation_flow
-            or u.own_case
-            or u.amount
-            or u.join
-            or u.period
-            or u.vague
-            or (u.place is not None and u.role is None)
-        ):
-            # "hello from Gallarate" is a place alone; "sono il sindaco di Cerveno" a person.
-            return None
-        return self.composer.smalltalk(act, lang)
 
     def _content(
         self, u: Understanding, ranked: list[Candidate], result: MatchResult, lang: str
