@@ -3,13 +3,13 @@
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the second, third and fourth holdouts
 conversations-holdout2.yaml, conversations-holdout3.yaml and conversations-holdout4.yaml, and the
-third to seventh development sets conversations-dev3.yaml, conversations-dev4.yaml,
-conversations-dev5.yaml, conversations-dev6.yaml and conversations-dev7.yaml) extend the base
-evaluation format with dialogue acts, categories, guided-check offers and reply languages;
-tests/eval/README.md documents them. These checks keep hand edits honest: a typo in a field, a
-category that shrinks below its minimum or a question copied into two files fails here. The
-category minimums and the split are computed over the dev + holdout pair; the later development
-sets and holdouts each have their own.
+third to eighth development sets conversations-dev3.yaml, conversations-dev4.yaml,
+conversations-dev5.yaml, conversations-dev6.yaml, conversations-dev7.yaml and
+conversations-dev8.yaml) extend the base evaluation format with dialogue acts, categories,
+guided-check offers and reply languages; tests/eval/README.md documents them. These checks keep
+hand edits honest: a typo in a field, a category that shrinks below its minimum or a question
+copied into two files fails here. The category minimums and the split are computed over the
+dev + holdout pair; the later development sets and holdouts each have their own.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ FILES = {
     "dev5": "conversations-dev5.yaml",
     "dev6": "conversations-dev6.yaml",
     "dev7": "conversations-dev7.yaml",
+    "dev8": "conversations-dev8.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -325,6 +326,28 @@ SPREADS = {
             "how_are_you": 4,
         },
         inps=10,
+    ),
+    # The eighth development set (written blind, tuned on): place + topic, own cases, English.
+    "dev8": Spread(
+        size=270,
+        minimums={
+            "place_topic": 100,
+            "own_case": 60,
+            "smalltalk": 40,
+            "oos": 45,
+            "oos_shared": 28,
+            "org": 25,
+            "period": 15,
+            "contact": 9,
+        },
+        narrative_or_dialect=0,
+        english_smalltalk=15,
+        english_share=0.30,
+        per_offer=5,
+        emergencies=3,
+        abortion=3,
+        per_act={"how_are_you": 8, "confirm": 8},
+        inps=4,
     ),
 }
 
