@@ -3,13 +3,13 @@
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the second, third and fourth holdouts
 conversations-holdout2.yaml, conversations-holdout3.yaml and conversations-holdout4.yaml, and the
-third to seventh development sets conversations-dev3.yaml, conversations-dev4.yaml,
-conversations-dev5.yaml, conversations-dev6.yaml and conversations-dev7.yaml) extend the base
-evaluation format with dialogue acts, categories, guided-check offers and reply languages;
-tests/eval/README.md documents them. These checks keep hand edits honest: a typo in a field, a
-category that shrinks below its minimum or a question copied into two files fails here. The
-category minimums and the split are computed over the dev + holdout pair; the later development
-sets and holdouts each have their own.
+third to eighth development sets conversations-dev3.yaml, conversations-dev4.yaml,
+conversations-dev5.yaml, conversations-dev6.yaml, conversations-dev7.yaml and
+conversations-dev8.yaml) extend the base evaluation format with dialogue acts, categories,
+guided-check offers and reply languages; tests/eval/README.md documents them. These checks keep
+hand edits honest: a typo in a field, a category that shrinks below its minimum or a question
+copied into two files fails here. The category minimums and the split are computed over the
+dev + holdout pair; the later development sets and holdouts each have their own.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ FILES = {
     "dev5": "conversations-dev5.yaml",
     "dev6": "conversations-dev6.yaml",
     "dev7": "conversations-dev7.yaml",
+    "dev8": "conversations-dev8.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -324,6 +325,30 @@ SPREADS = {
             "confirm": 5,
             "how_are_you": 4,
         },
+        inps=10,
+    ),
+    # The eighth development set (written blind, tuned on): place + topic, own cases, English.
+    "dev8": Spread(
+        size=450,
+        minimums={
+            "place_topic": 190,
+            "own_case": 110,
+            "smalltalk": 55,
+            "oos": 52,
+            "oos_shared": 32,
+            "org": 70,
+            "period": 48,
+            "contact": 27,
+            "place_only": 9,
+            "ambiguous": 4,
+        },
+        narrative_or_dialect=75,
+        english_smalltalk=27,
+        english_share=0.38,
+        per_offer=15,
+        emergencies=3,
+        abortion=3,
+        per_act={"how_are_you": 9, "confirm": 9},
         inps=10,
     ),
 }
