@@ -18,6 +18,11 @@ PROGRAMME_TOPIC = "programmi"
 # An entry matched at least this well by the words chose itself: its years need not be its own.
 STRONG_MATCH = 100.0
 _ID_YEARS = re.compile(r"20\d\d")
+# "Is it still open?" (not "ISEE now 4000"): whether a measure still exists.
+_STILL = re.compile(
+    r"\b(?:ancora|still|esiste|esistono|exist|exists|open|aperto|aperta|attivo|attiva|active|"
+    r"this year|quest anno|anymore|any more|c e ancora|ce ancora)\b"
+)
 # A sum of money in a line of an entry, and the lines of an entry.
 _MONEY = re.compile(r"€|\beuro\b", re.IGNORECASE)
 _LINES = re.compile(r"\n|•|(?<=\.)\s+(?=[A-Z])")
@@ -81,7 +86,8 @@ class PeriodDecisions:
             for entry in self.kb.entries
             if entry.topic in measure.topics and (span := entry_span(entry)) is not None
         ]
-        if spans and (period.current or period.first > max(last for _, last in spans)):
+        asks_still = period.current and _STILL.search(u.folded) is not None
+        if spans and (asks_still or period.first > max(last for _, last in spans)):
             # "is the Bonus Famiglia still open this year?": whether it still exists
             return status
         return None

@@ -38,6 +38,11 @@ _DECREE_YEAR = re.compile(
     r"\b(?:dgr|d g r|delibera|deliberazione|decreto|ddg)\s+(?:n\s+)?(?:[xiv]{1,4}\s+)?\d{2,5}"
     r"\s+(?:del\s+|of\s+)?20[0-4]\d\b"
 )
+# "from Sicily", "vengo da Napoli", "originaria della Calabria": where someone comes from.
+_FROM = (
+    r"\b(?:moved(?: \w+){0,6} from|came from|originally from|vengo da|veniamo da|vengo dalla|"
+    r"originari[oa] d[ei]\w*|di origine|arrivat[oa] da|trasferit[oa] da)\s+"
+)
 _SINCE_YEAR = re.compile(r"\b(?:since|dal|dall|from)\s+20[0-4]\d\b")
 _AFTER_YEAR = re.compile(r"\b(?:dopo(?: il)?|after|successivo al|following)\s+20[0-4]\d\b")
 ARITHMETIC = re.compile(r"\s*\d+(?:[.,]\d+)?(?:\s*[+*x×^]\s*\d+(?:[.,]\d+)?)+\s*[=?!]*\s*")
@@ -162,6 +167,10 @@ class Understander:
         outside = None
         if place is None and self.places is not None:
             outside = self.places.find_outside(text)
+            if outside is not None and re.search(
+                _FROM + re.escape(fold(outside.matched_text)) + r"\b", folded
+            ):
+                outside = None  # "I moved to Lombardy from Sicily": where the person comes from
         elif place is not None and self.places is not None:
             # "sto a Novara ma lavoro a Milano": home is outside Lombardy.
             outside = self.places.home_outside(text)
