@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
 from pathlib import Path
 
@@ -12,10 +13,14 @@ from bot.knowledge import KnowledgeBase
 from bot.knowledge_loader import load_knowledge
 from bot.places import OutsidePlace, PlaceDirectory, PlacesError
 from bot.texts import Texts
+from tests.support import make_brain
 
 ROOT = Path(__file__).resolve().parents[1]
 KNOWLEDGE = ROOT / "knowledge"
 EVAL_DIR = ROOT / "tests" / "eval"
+# The held-out conversation set (tests/eval/README.md): never scanned by a test that would
+# print its cases when it fails.
+HELD_OUT = frozenset({"conversations-holdout4.yaml"})
 
 
 @pytest.fixture(scope="module")
@@ -183,9 +188,14 @@ def test_no_answerable_question_of_the_evaluation_sets_names_a_place_outside(
     kb: KnowledgeBase, places: PlaceDirectory
 ) -> None:
     # Questions the bot must refuse may name a place outside Lombardy: that is why they are.
+    # Where someone comes from is not where they live ("I moved to Lombardy from Sicily"): the
+    # understanding step reads that, so it is what is checked here. The held-out set is left
+    # out: a failure here would print its cases.
+    understander = make_brain(Path(tempfile.mkdtemp())).k.understander
     questions = [
         case["q"]
         for path in sorted(EVAL_DIR.glob("*.yaml"))
+        if path.name not in HELD_OUT
         for case in yaml.safe_load(path.read_text(encoding="utf-8"))
         if isinstance(case, dict)
         and isinstance(case.get("q"), str)
@@ -195,7 +205,7 @@ def test_no_answerable_question_of_the_evaluation_sets_names_a_place_outside(
         q for entry in kb.entries for lang in ("it", "en") for q in entry.questions.get(lang)
     ]
     assert len(questions) > 1000
-    fired = [(q, places.find_outside(q)) for q in questions if places.find_outside(q)]
+    fired = [(q, u.outside) for q in questions if (u := understander.understand(q)).outside]
     assert fired == []
 
 

@@ -26,6 +26,8 @@ RESIDENCE_WORDS = frozenset(
 STRONG_CUES = frozenset("comune paese citta frazione".split())
 PROVINCE_WORDS = frozenset({"provincia", "province", "prov", "provincie"})
 REGION_WORDS = frozenset({"regione", "region"})
+# Greetings that are also the name of a comune elsewhere ("Salve, ...", Salve in Apulia).
+GREETING_WORDS = frozenset({"salve"})
 OF_WORDS = frozenset({"di", "de", "of", "del", "della"})
 OPENING_MARKS = frozenset(":,?!-")  # "Lodi: a chi mi rivolgo?"
 

@@ -15,7 +15,14 @@ import yaml
 
 from bot.models import Frozen, SafeLoader
 from bot.normalise import fold
-from bot.places.cues import AREA_CUES, PLACE_CUES, PROVINCE_WORDS, REGION_WORDS, RESIDENCE_WORDS
+from bot.places.cues import (
+    AREA_CUES,
+    GREETING_WORDS,
+    PLACE_CUES,
+    PROVINCE_WORDS,
+    REGION_WORDS,
+    RESIDENCE_WORDS,
+)
 from bot.places.dataset import (
     LOMBARD_PROVINCES,
     Named,
@@ -292,7 +299,7 @@ def _outside_finder(
         named,
         lombard_keys=frozenset(index),
         lombard_short_forms=frozenset(short_forms),
-        filler=filler | REGION_WORDS,
+        filler=filler | REGION_WORDS | GREETING_WORDS,
         vocabulary=vocabulary,
         first_names=first_names(),
         common_words=italy.common_words,
