@@ -27,6 +27,8 @@ OFFICE_TOPICS = frozenset({"ats", "contatti"})
 EVERYDAY_ZIPF = 5.5
 # Our programme's own word: with a place and nothing more precise, the ATS there knows.
 PROGRAMME_WORD = "conciliazione"
+# ... unless the message names a topic of its own, which the card does not answer.
+TOPIC_GUARD = frozenset({"caregiver", "caregivers", "anziano", "anziani", "alzheimer"})
 # Words that only say what kind of place follows ("provincia di Como", "we are based in").
 PLACE_WORDS = frozenset(
     "provincia comune citta paese zona area territorio province town city village county "
@@ -189,19 +191,30 @@ class PlaceDecisions:
             return False  # "how do we join, whom do we call?" gets the way in, and its ATS
         return all(self._territorial(mid) for mid in u.measures)
 
-    def _territorial(self, measure_id: str) -> bool:
-        """A measure whose contact is the territory's (Reti, Alleanze, time saving, the
-        programme), not a family fund's consultorio."""
+    def _territorial(self, measure_id: str, programme: bool = False) -> bool:
+        """A measure whose contact is the territory's (Reti, Alleanze, time saving), not a
+        family fund's consultorio; with `programme`, the programme too (its contact is the
+        Regione's office)."""
         contact = self.lexicon.measures[measure_id].contact
         entry = self.kb.entry(contact) if contact else None
-        return entry is None or entry.audience == "organisations" or entry.topic == "contatti"
+        return (
+            entry is None
+            or entry.audience == "organisations"
+            or (programme and entry.topic == "contatti")
+        )
+
+    @staticmethod
+    def _own_topic(u: Understanding) -> bool:
+        """ "caregiver": a topic of its own, which the ATS card does not answer."""
+        return bool(TOPIC_GUARD & set(u.folded.split()))
 
     def _territorial_topic(self, u: Understanding) -> bool:
         """A place with our programme or a territorial measure, and nothing more precise:
         "ghe l'è un servesse de la conciliazion chi a Vares?" gets the ATS card."""
-        return u.place is not None and (
-            any(self._territorial(m) for m in u.measures)
-            or (not u.measures and PROGRAMME_WORD in u.folded.split())
+        if u.place is None or self._own_topic(u):
+            return False
+        return any(self._territorial(m, programme=True) for m in u.measures) or (
+            not u.measures and PROGRAMME_WORD in u.folded.split()
         )
 
     @cached_property

@@ -115,7 +115,7 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
         content = self._content(u, ranked, result, lang)
         if content is not None:
             return Answer(content, result)
-        if u.place is not None and self._near_office_topic(ranked):
+        if u.place is not None and self._near_office_topic(ranked) and not self._own_topic(u):
             return Answer(self.places.describe(u.place, self.texts, lang), result)
         if self._territorial_topic(u):
             # "a Luvér gh'è ü servìse de la conciliasiù?": the ATS there knows.
