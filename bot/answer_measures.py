@@ -125,6 +125,15 @@ class MeasureDecisions:
                 return True
         return False
 
+    def _own_topic_of(self, candidate: Candidate, u: Understanding) -> bool:
+        """Whether an entry is on the first topic of a measure named (Alleanze's own entries,
+        not the joining entries it shares with the Reti)."""
+        entry = self.kb.entry(candidate.entry_id)
+        return entry is not None and any(
+            (topics := self.lexicon.measures[m].topics) and entry.topic == topics[0]
+            for m in u.measures
+        )
+
     def _measure_entry(self, measure_id: str) -> Entry | None:
         for topic in self.lexicon.measures[measure_id].topics:
             entry = self.kb.entry(topic) or self._topic_first.get(topic)

@@ -44,7 +44,7 @@ OFFICE_TOPIC_WORDS = frozenset(
     "numero number balance work life centralino switchboard pagina page link web contatto "
     "contact contacts rete reti network programma programme pls please reach call write "
     "chiamare scrivere contattare raggiungere mail email comuni comune towns town territorio "
-    "territory piano territoriale plan leggere read".split()
+    "territory piano territoriale plan leggere read passi mandi".split()
 )
 # Asking for the office's address ("PEC dell'ATS di Brescia per l'adesione") asks for its card.
 ADDRESS_WORDS = frozenset({"pec", "email", "mail", "indirizzo", "address", "sede", "sedi"})

@@ -221,6 +221,12 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
             focused = [c for c in pool if self._on_measure(self.kb.entry(c.entry_id), u.measures)]
             if focused:
                 best, pool = focused[0], focused
+                # "come funziona l'alleanza locale?": an entry of the measure's own topic beats
+                # one of a topic it shares (joining) scoring the same.
+                best = next(
+                    (c for c in focused if c.score >= best.score and self._own_topic_of(c, u)),
+                    best,
+                )
                 if u.amount:
                     # "what does CRESCO give?": the measure's amount entry, when it is close.
                     wanted = {self.lexicon.measures[m].amount for m in u.measures}
