@@ -158,12 +158,12 @@ class Understander:
 
     def understand(self, text: str, today: date | None = None) -> Understanding:
         folded = self.rewrite(fold(text))
-        if self._correct is not None:
-            folded = " ".join(self._correct(word) for word in folded.split())
         act = self.smalltalk.intent(text)
         if act is not None:
-            return Understanding(text, folded, act=act)
+            return Understanding(text, self._corrected(folded), act=act)
         place = self.places.find(text) if self.places is not None and folded else None
+        # The place's own words are not typos of ours ("Bienno" is not "biennio").
+        folded = self._corrected(folded, fold(place.matched_text) if place else "")
         outside = None
         if place is None and self.places is not None:
             outside = self.places.find_outside(text)
@@ -301,6 +301,13 @@ class Understander:
             return rest.find(found, after) if found is not None else len(rest) + 1
 
         return tuple(sorted(named, key=position))
+
+    def _corrected(self, folded: str, keep: str = "") -> str:
+        """The matcher's typo correction, word by word, except the words of `keep`."""
+        if self._correct is None:
+            return folded
+        kept = set(keep.split())
+        return " ".join(w if w in kept else self._correct(w) for w in folded.split())
 
     def arithmetic(self, text: str) -> str | None:
         """ "2+2", "15 x 3 =": a sum to work out is trivia, not ours (folding drops the signs)."""

@@ -243,3 +243,9 @@ def test_a_story_about_our_topics_ignores_words_it_mentions_in_passing(brain: Br
     # ... while a short message with the same words is still an emergency.
     reply = brain.answer_question("mio marito ha avuto un incidente, cosa faccio?")
     assert reply.status == "fallback" and "112" in reply.plain_text
+
+
+def test_a_place_name_is_not_corrected_into_a_word_of_ours(brain: Brain) -> None:
+    # "bienno" is one letter from "biennio": the comune, not the two-year programme.
+    for text in ("bienno", "sto a bienno in valle", "Bienno"):
+        assert brain.answer_question(text).entry == "ats:montagna", text
