@@ -65,7 +65,7 @@ CONVERSATION_FLOORS = {
     # held out until holdout4 was written (89.4 / 91.1 / 91.6 then), tuned on since
     "conversations-holdout3.yaml": {"answer": 96.5, "fallback": 96.0, "smalltalk": 98.5},
     # written blind on 2026-11-30, tuned on (figures when merged in the comments)
-    "conversations-dev5.yaml": {"answer": 95.5, "fallback": 94.0, "smalltalk": 92.5},
+    "conversations-dev5.yaml": {"answer": 95.0, "fallback": 94.0, "smalltalk": 92.5},
     "conversations-dev6.yaml": {"answer": 95.0, "fallback": 97.5, "smalltalk": 97.5},
     # 87.8 / 85.4 / 46.4 when merged
     "conversations-dev7.yaml": {"answer": 91.5, "fallback": 97.5, "smalltalk": 98.5},
