@@ -36,6 +36,15 @@ CONTRACT_COMMANDS = (
 
 
 @lru_cache(maxsize=1)
+def assert_smalltalk_like(brain: Brain, text: str, canonical: str | None = None) -> None:
+    """`text` gets a small-talk reply, and (with `canonical`) the same one as `canonical` gets
+    in the reply's language ("ma chi ti ha programmato?" is answered like "chi sei?")."""
+    reply = brain.answer_question(text)
+    assert reply.status == "smalltalk", text
+    if canonical is not None:
+        assert reply.text == brain.answer_question(canonical, lang=reply.lang).text, text
+
+
 def real_kb() -> KnowledgeBase:
     """The embedded knowledge base as the bot loads it: through the disk cache (bot/cache.py),
     so each test worker unpickles it instead of validating the YAML and indexing it again

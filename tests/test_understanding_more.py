@@ -14,7 +14,7 @@ from bot.brain import Brain
 from bot.language import detect_language
 from bot.reply import Reply
 from bot.understanding import Period
-from tests.support import make_brain
+from tests.support import assert_smalltalk_like, make_brain
 
 
 @pytest.fixture(scope="module")
@@ -107,15 +107,9 @@ def test_the_act_of_one_ats_is_found_in_an_entry_listing_several(brain: Brain) -
 def test_questions_to_the_bot_about_itself_in_unlisted_words(
     brain: Brain, text: str, act: str
 ) -> None:
-    reply = brain.answer_question(text)
-    assert reply.status == "smalltalk", text
-    canonical = {
-        ("who_are_you", "it"): "chi sei?",
-        ("who_are_you", "en"): "who are you?",
-        ("capabilities", "it"): "cosa sai fare?",
-        ("capabilities", "en"): "what can you do?",
-    }[(act, reply.lang)]
-    assert reply.text == brain.answer_question(canonical).text, text
+    assert_smalltalk_like(
+        brain, text, {"who_are_you": "chi sei?", "capabilities": "cosa sai fare?"}[act]
+    )
 
 
 def test_a_question_of_ours_to_the_bot_is_still_answered(brain: Brain) -> None:
@@ -210,10 +204,7 @@ def test_a_birth_told_in_dialect_or_in_passing_calls_for_cresco(brain: Brain) ->
 def test_longer_small_talk_is_revealed_by_its_signal_phrases(
     brain: Brain, text: str, canonical: str | None
 ) -> None:
-    reply = brain.answer_question(text)
-    assert reply.status == "smalltalk", text
-    if canonical is not None:
-        assert reply.text == brain.answer_question(canonical).text, text
+    assert_smalltalk_like(brain, text, canonical)
 
 
 def test_a_signal_phrase_beside_a_word_of_ours_leaves_the_question_to_retrieval(
