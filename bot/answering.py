@@ -25,6 +25,7 @@ from bot.compose import Composer
 from bot.knowledge import Entry, KnowledgeBase
 from bot.matcher import (
     ANSWER_THRESHOLD,
+    CLARIFY_THRESHOLD,
     Candidate,
     Matcher,
     MatchResult,
@@ -156,7 +157,9 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
             )
         # "whom do I contact about NASKO?": the measure's contact entry ("we'd like to join:
         # what do we sign, and with whom?" gets the way in, with the ATS's contacts).
-        if u.contact and measures and not (u.join and u.role in ORGANISATION_ROLES):
+        # A family juggling work and care asks the ATS or the Comune, not the Regione's office.
+        caring = bool(u.situation_entry) and u.situation_flow is None and u.named == ()
+        if u.contact and measures and not (u.join and u.role in ORGANISATION_ROLES or caring):
             contact = next((m.contact for m in measures if m.contact), None)
             entry = self.kb.entry(contact) if contact else None
             if entry is not None:
@@ -168,8 +171,14 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
         if chosen is not None:
             entry, score, note = chosen
             return self._entry(entry, u, lang, score, before=note)
-        if u.situation_entry and not u.measures and u.role not in ORGANISATION_ROLES:
-            # "sono incinta, senza lavoro, come faccio?": the help for that situation.
+        if (
+            u.situation_entry
+            and not u.measures
+            and u.role not in ORGANISATION_ROLES
+            and (u.situation_flow or result.score >= CLARIFY_THRESHOLD)
+        ):
+            # "sono incinta, senza lavoro, come faccio?": the help for that situation (juggling
+            # work and care, which has no check, only when our words matched somewhat).
             entry = self.kb.entry(u.situation_entry)
             if entry is not None:
                 return self._entry(entry, u, lang, result.score)
@@ -268,6 +277,10 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
                 best, pool, steered = fitting[0], fitting, True
             elif u.situation_entry and self.kb.entry(u.situation_entry) is not None:
                 best = Candidate(u.situation_entry, best.score)
+        elif u.situation_entry and u.role not in ORGANISATION_ROLES:
+            # "lavoro a turni e mia mamma ha l'alzheimer, c'è qualcosa?": the situation's entry
+            # when it is close to the best; it makes no weak match an answer (no check to offer).
+            best = next((c for c in pool if c.entry_id == u.situation_entry), best)
         elif u.role in ORGANISATION_ROLES:
             for_orgs = [
                 c

@@ -85,7 +85,9 @@ class Situation(_Frozen):
     # Regular expressions on the folded message, for what a phrase cannot say ("un bimbo di
     # 5 settimane": any number); checked after the cues.
     patterns: tuple[re.Pattern[str], ...] = ()
-    flow: str
+    # The guided check it calls for; none for a situation that only has an answer (juggling
+    # work and care), which then steers among close entries without forcing one.
+    flow: str | None = None
     entry: str | None = None
 
     _cues = field_validator("cues", mode="before")(classmethod(lambda cls, v: _phrases(v)))

@@ -192,7 +192,7 @@ class Understander:
         situation = next((s for cues, s in self._situations if s.fits(cues, rest)), None)
         eligible = rest in self._eligibility
         role = self.role(rest)
-        if role in (None, "company") and situation is None:
+        if role in (None, "company") and (situation is None or situation.flow is None):
             # Implied: as if named ("ho un negozio" -> time saving), or a measure a weak cue
             # found made sure ("falegname ... le commissioni"). Hinted: an entry on it wins
             # only when close to the best ("c'è un bonus per noi?" -> Bonus Famiglia).
