@@ -3,13 +3,14 @@
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the second, third and fourth holdouts
 conversations-holdout2.yaml, conversations-holdout3.yaml and conversations-holdout4.yaml, and the
-third to eighth development sets conversations-dev3.yaml, conversations-dev4.yaml,
-conversations-dev5.yaml, conversations-dev6.yaml, conversations-dev7.yaml and
-conversations-dev8.yaml) extend the base evaluation format with dialogue acts, categories,
-guided-check offers and reply languages; tests/eval/README.md documents them. These checks keep
-hand edits honest: a typo in a field, a category that shrinks below its minimum or a question
-copied into two files fails here. The category minimums and the split are computed over the
-dev + holdout pair; the later development sets and holdouts each have their own.
+further development sets conversations-dev3.yaml, conversations-dev4.yaml,
+conversations-dev5.yaml, conversations-dev6.yaml, conversations-dev7.yaml,
+conversations-dev8.yaml and conversations-dev10.yaml) extend the base evaluation format with
+dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
+documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
+below its minimum or a question copied into two files fails here. The category minimums and the
+split are computed over the dev + holdout pair; the later development sets and holdouts each have
+their own.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ FILES = {
     "dev6": "conversations-dev6.yaml",
     "dev7": "conversations-dev7.yaml",
     "dev8": "conversations-dev8.yaml",
+    "dev10": "conversations-dev10.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -350,6 +352,33 @@ SPREADS = {
         abortion=3,
         per_act={"how_are_you": 9, "confirm": 9},
         inps=10,
+    ),
+    # The tenth development set (written blind, tuned on): narratives and dialect, small talk in
+    # many wordings, small or common-word comuni, out of scope sharing words with the topic.
+    "dev10": Spread(
+        size=480,
+        minimums={
+            "narrative": 50,
+            "dialect": 65,
+            "smalltalk": 100,
+            "place_topic": 160,
+            "place_only": 15,
+            "oos": 80,
+            "oos_shared": 52,
+            "own_case": 95,
+            "contact": 36,
+            "org": 90,
+            "period": 52,
+            "ambiguous": 4,
+        },
+        narrative_or_dialect=120,
+        english_smalltalk=38,
+        english_share=0.32,
+        per_offer=10,
+        emergencies=5,
+        abortion=3,
+        per_act={act: 10 for act in SMALLTALK_ACTS},
+        inps=15,
     ),
 }
 
