@@ -3,9 +3,10 @@
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the second, third and fourth holdouts
 conversations-holdout2.yaml, conversations-holdout3.yaml and conversations-holdout4.yaml, and the
-further development sets conversations-dev3.yaml, conversations-dev4.yaml,
+third to tenth development sets conversations-dev3.yaml, conversations-dev4.yaml,
 conversations-dev5.yaml, conversations-dev6.yaml, conversations-dev7.yaml,
-conversations-dev8.yaml and conversations-dev10.yaml) extend the base evaluation format with
+conversations-dev8.yaml, conversations-dev9.yaml and conversations-dev10.yaml) extend the base
+evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
 below its minimum or a question copied into two files fails here. The category minimums and the
@@ -39,6 +40,7 @@ FILES = {
     "dev6": "conversations-dev6.yaml",
     "dev7": "conversations-dev7.yaml",
     "dev8": "conversations-dev8.yaml",
+    "dev9": "conversations-dev9.yaml",
     "dev10": "conversations-dev10.yaml",
 }
 
@@ -351,6 +353,40 @@ SPREADS = {
         emergencies=3,
         abortion=3,
         per_act={"how_are_you": 9, "confirm": 9},
+        inps=10,
+    ),
+    # The ninth development set (written blind, tuned on): the spread of a general holdout.
+    "dev9": Spread(
+        size=480,
+        minimums={
+            "smalltalk": 85,
+            "oos": 108,
+            "oos_shared": 65,
+            "place_topic": 130,
+            "place_only": 15,
+            "own_case": 110,
+            "contact": 45,
+            "org": 110,
+            "period": 70,
+            "ambiguous": 5,
+        },
+        narrative_or_dialect=75,
+        english_smalltalk=35,
+        english_share=0.33,
+        per_offer=8,
+        emergencies=5,
+        abortion=3,
+        per_act={
+            "greeting": 7,
+            "thanks": 7,
+            "bye": 7,
+            "who_are_you": 7,
+            "capabilities": 7,
+            "complaint": 7,
+            "confirm": 7,
+            "how_are_you": 10,
+            "human": 10,
+        },
         inps=10,
     ),
     # The tenth development set (written blind, tuned on): narratives and dialect, small talk in
