@@ -458,6 +458,23 @@ def test_comuni_named_like_ordinary_words_need_a_clear_cue(places: PlaceDirector
     assert only_comune(places.find("comune di Opera")).key == "Opera|MI"
 
 
+def test_a_name_opening_a_headline_or_followed_by_its_province_is_the_place(
+    places: PlaceDirectory,
+) -> None:
+    # "albino nasko": a word of our topics right after the opening name, headline style.
+    assert only_comune(places.find("albino nasko")).key == "Albino|BG"
+    assert only_comune(places.find("cevo cresco")).key == "Cevo|BS"
+    assert only_comune(places.find("codognio nasko")).key == "Codogno|LO"  # and misspelt
+    # "erba co", "zone bs": the province code in lower case, when the comune is of it.
+    assert only_comune(places.find("erba co, dove si chiede?")).key == "Erba|CO"
+    assert only_comune(places.find("zone bs cresco")).key == "Zone|BS"
+    assert places.find("erba bs, dove si chiede?") is None  # Erba is not in Brescia
+    # Not a headline: the word is not first, or no word of ours follows.
+    assert places.find("una zona con erba e alberi") is None
+    assert places.find("albino e suo fratello") is None
+    assert places.find("nasko cresco") is None
+
+
 @pytest.mark.parametrize(
     "question",
     [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from bot.places.index import T_CUE, T_FREE, T_STRONG
 from bot.places.text import Tok
 
 # A word right before a name that makes it a place ("a Rho", "di Lodi", "near Pavia").
@@ -30,6 +31,12 @@ REGION_WORDS = frozenset({"regione", "region"})
 GREETING_WORDS = frozenset({"salve"})
 OF_WORDS = frozenset({"di", "de", "of", "del", "della"})
 OPENING_MARKS = frozenset(":,?!-")  # "Lodi: a chi mi rivolgo?"
+# Words of our topics that make the name opening a message a place, headline style ("albino
+# nasko", "cevo cresco", "caravaggio alleanza locale"): nobody opens a sentence that way.
+HEADLINE_WORDS = frozenset(
+    "nasko cresco bonus time timesaving alleanza alleanze rete reti conciliazione consultorio "
+    "consultori contributo contributi aiuti aiuto ats".split()
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,8 @@ class Cues:
     province: bool  # "provincia di X", "X province"
     region: bool  # "regione X", "X region"
     code_after: bool  # "Rho (MI)"
+    code_lower: str | None  # "albino bg": a province code in lower case (a comune of it only)
+    headline: bool  # the name opens the message and a word of our topics follows
     capital: bool  # written with a capital letter
     capital_mid: bool  # ... and not at the start of a sentence
     alone: bool  # nothing else in the text but stop words
@@ -96,8 +105,31 @@ def cues_at(
         province=province,
         region=region,
         code_after=code_after(nxt, codes, loud),
+        code_lower=nxt.orig.upper()
+        if nxt is not None and nxt.orig.islower() and nxt.orig.upper() in codes
+        else None,
+        headline=start == 0 and nxt is not None and nxt.norm in HEADLINE_WORDS,
         capital=capital,
         capital_mid=capital and not tokens[start].sentence_start,
         alone=alone,
         area=prev in AREA_CUES,
     )
+
+
+def tier_allows(tier: int, cues: Cues, relaxed: bool, capital_city: bool = False) -> bool:
+    """Is there enough evidence around a name of this tier?
+
+    A provincial capital with a short name written with its capital letter is the city even
+    at the start of a message ("Lodi ha ancora la sua rete?").
+    """
+    any_cue = cues.weak or cues.strong
+    sure = cues.code_after or cues.headline
+    if relaxed:  # the text is (almost) only the place: ordinary words still need a hint
+        return tier < T_STRONG or cues.alone or cues.capital or any_cue or sure
+    if tier == T_FREE:
+        return True
+    if tier == T_CUE:
+        return any_cue or cues.capital_mid or sure or (capital_city and cues.capital)
+    if tier == T_STRONG:
+        return (cues.strong and not cues.prev_in) or (any_cue and cues.capital) or sure
+    return (any_cue and cues.capital) or sure

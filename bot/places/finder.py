@@ -20,9 +20,9 @@ from bot.places.cues import (
     PLACE_CUES,
     PROVINCE_WORDS,
     RESIDENCE_WORDS,
-    Cues,
     code_after,
     cues_at,
+    tier_allows,
 )
 from bot.places.dataset import LOMBARD_PROVINCES
 from bot.places.entities import Comune, PlaceMatch
@@ -76,24 +76,6 @@ class Cand:
     score: float
     exact: bool
     strong: bool
-
-
-def tier_allows(tier: int, cues: Cues, relaxed: bool, capital_city: bool = False) -> bool:
-    """Is there enough evidence around a name of this tier?
-
-    A provincial capital with a short name written with its capital letter is the city even
-    at the start of a message ("Lodi ha ancora la sua rete?").
-    """
-    any_cue = cues.weak or cues.strong
-    if relaxed:  # the text is (almost) only the place: ordinary words still need a hint
-        return tier < T_STRONG or cues.alone or cues.capital or any_cue or cues.code_after
-    if tier == T_FREE:
-        return True
-    if tier == T_CUE:
-        return any_cue or cues.capital_mid or cues.code_after or (capital_city and cues.capital)
-    if tier == T_STRONG:
-        return (cues.strong and not cues.prev_in) or (any_cue and cues.capital) or cues.code_after
-    return (any_cue and cues.capital) or cues.code_after
 
 
 def _plausible_typo(gram: str, key: str) -> bool:
@@ -481,7 +463,8 @@ class PlaceFinder:
             and zipf_frequency(t.norm, "en") < RARE_NAME_ZIPF
             for t in words
         )
-        if not tier_allows(entry.tier, cues, relaxed, city):
+        allowed = tier_allows(entry.tier, cues, relaxed, city)
+        if not (allowed or cues.code_lower):
             return None
         if entry.full:
             comuni, score = tuple(sorted(entry.full)), SCORE_EXACT
@@ -489,6 +472,8 @@ class PlaceFinder:
             comuni, score = tuple(sorted(entry.former)), SCORE_FORMER
         else:
             comuni, score = tuple(sorted(entry.partial | entry.former)), SCORE_PARTIAL
+        if not allowed:  # "albino bg", "erba co": a comune of the province written after it
+            comuni = tuple(i for i in comuni if self.comuni[i].province == cues.code_lower)
         if not comuni:
             return None
         kind = "comune" if len(comuni) == 1 else "ambiguous"
