@@ -46,6 +46,11 @@ OFFICE_TOPIC_WORDS = frozenset(
     "chiamare scrivere contattare raggiungere mail email comuni comune towns town territorio "
     "territory piano territoriale plan leggere read passi mandi".split()
 )
+# Words that qualify a contact request, no topic ("an official email for formal requests").
+REQUEST_WORDS = frozenset(
+    "official ufficiale ufficiali formal formale formali request requests richiesta richieste "
+    "give dare ricevere can use usare".split()
+)
 # Asking for the office's address ("PEC dell'ATS di Brescia per l'adesione") asks for its card.
 ADDRESS_WORDS = frozenset({"pec", "email", "mail", "indirizzo", "address", "sede", "sedi"})
 # ... unless it asks how much money the office got ("quanto ha ricevuto l'ATS di Milano?").
@@ -137,7 +142,11 @@ class PlaceDecisions:
             # "I'm in Gravedona, who handles conciliazione for us?": a word the knowledge base
             # never uses names no topic of ours.
             asking = self.understander.contact_words(u.folded)
-            topical = [w for w in topical if self.matcher.known(w) and w not in asking]
+            topical = [
+                w
+                for w in topical
+                if self.matcher.known(w) and w not in asking and w not in REQUEST_WORDS
+            ]
         if OFFICE_WORDS & set(words) and ADDRESS_WORDS & set(words):
             # "PEC dell'ATS di Brescia per mandare l'adesione": the office's own address.
             topical = [w for w in topical if w not in self._join_words]

@@ -190,7 +190,7 @@ class Understander:
         if len(named) > 1:
             named = self._asked_first(rest, named)
         situation = next((s for cues, s in self._situations if s.fits(cues, rest)), None)
-        eligible = rest in self._eligibility
+        eligible = self._without(rest, self._contact) in self._eligibility
         role = self.role(rest)
         if role in (None, "company") and (situation is None or situation.flow is None):
             # Implied: as if named ("ho un negozio" -> time saving), or a measure a weak cue
@@ -215,7 +215,7 @@ class Understander:
             role=role,
             # Someone describing a pregnancy or a newborn speaks of their own case.
             # ... and so does an organisation asking to join ("I represent a consortium ...").
-            own_case=rest in self._own_case
+            own_case=self._without(rest, self._contact) in self._own_case
             or eligible
             or situation is not None
             or (role is not None and rest in self._join),
@@ -240,6 +240,13 @@ class Understander:
             situation_entry=situation.entry if situation else None,
             vague=self.vague(folded),
         )
+
+    @staticmethod
+    def _without(folded: str, phrases: PhraseSet) -> str:
+        """The text without the first phrase of the set ("a chi posso chiedere" is no "posso"
+        of one's own case)."""
+        found = phrases.search(folded)
+        return f" {folded} ".replace(f" {found} ", " ", 1).strip() if found else folded
 
     def contact_words(self, folded: str) -> frozenset[str]:
         """The words of the contact request in a message ("who handles", "a chi scrivo")."""
