@@ -46,6 +46,13 @@ _LIVES_IN = (
     r"i m based|im based|we re based|were based)\s+(?:a|ad|in|nel|nella|at|near)\s+"
 )
 
+# "sono di Novara ma lavoro a Milano": where the person is from, set against where they work,
+# is where they live (a bare "sono di Napoli" may be where they come from).
+_FROM_BUT_WORKS = (
+    r"\b(?:sono|siamo|i m from|im from|we re from|i am from|we are from)\s+(?:di\s+|da\s+)?",
+    r"\s+(?:ma|e|but|and)\s+(?:lavoro|lavoriamo|lavora|i work|we work|work)\b",
+)
+
 logger = logging.getLogger(__name__)
 
 ATS_FILE = "ats.yaml"
@@ -256,7 +263,10 @@ class PlaceDirectory:
         if outside is None:
             return None
         name = re.escape(fold(outside.matched_text))
-        return outside if re.search(_LIVES_IN + name + r"\b", fold(text)) else None
+        folded = fold(text)
+        if re.search(_LIVES_IN + name + r"\b", folded):
+            return outside
+        return outside if re.search(name.join(_FROM_BUT_WORKS), folded) else None
 
     # --- answers ---
 
