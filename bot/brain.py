@@ -155,7 +155,8 @@ class Brain:
         text = clean_input(text)
         check = self.state.active_check(chat)  # read once: the state store is a database
         if fold(text):
-            lang = self.state.lang_for_text(chat, text, bool(check))
+            words = self.k.understander.without_place(text)
+            lang = self.state.lang_for_text(chat, words, bool(check))
         else:
             lang = self.state.remembered_lang(chat)
         return self._guard(lang, lambda: self._on_text(chat, text, lang, check))
@@ -195,7 +196,7 @@ class Brain:
     ) -> Reply:
         """Answer one question with no conversation state (the `ask` contract)."""
         text = clean_input(text)
-        lang = lang or detect_language(text, "it")
+        lang = lang or detect_language(self.k.understander.without_place(text), "it")
         if matcher == "baseline":
             return self._reply_for_baseline(self.baseline.match(text), lang)
         understood = self.k.understander.understand(text)

@@ -248,6 +248,12 @@ class Understander:
         found = phrases.search(folded)
         return f" {folded} ".replace(f" {found} ", " ", 1).strip() if found else folded
 
+    def without_place(self, text: str) -> str:
+        """The text without the Lombard place it names, for its language: "i live in
+        sant'angelo lodigiano" is English, whatever the town's words are."""
+        place = self.places.find(text) if self.places is not None else None
+        return text.replace(place.matched_text, " ") if place is not None else text
+
     def contact_words(self, folded: str) -> frozenset[str]:
         """The words of the contact request in a message ("who handles", "a chi scrivo")."""
         found = self._contact.search(folded)
