@@ -41,6 +41,9 @@ FOCUS_SHARE = 0.15
 TIE_MARGIN = 0.3
 # The questions of a message: each sentence that ends with a question mark.
 _QUESTIONS = re.compile(r"[^.?!:;\n]*\?")
+# A situation without a check (juggling work and care) answers a message nothing else
+# matched only if the message matched something of ours this well.
+SITUATION_FLOOR = 50.0
 # The first question's entry answers when it is among this many of the whole message's best.
 FIRST_QUESTION_RANKS = 10
 # Roles that, when named, are the writer's own organisation.
@@ -175,7 +178,7 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
             u.situation_entry
             and not u.measures
             and u.role not in ORGANISATION_ROLES
-            and (u.situation_flow or result.score >= CLARIFY_THRESHOLD)
+            and (u.situation_flow or result.score >= SITUATION_FLOOR)
         ):
             # "sono incinta, senza lavoro, come faccio?": the help for that situation (juggling
             # work and care, which has no check, only when our words matched somewhat).
@@ -202,6 +205,8 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
         """Entries of different topics scoring the same for a message that names none."""
         if u.measures or u.situation_flow or len(ranked) < 2 or ranked[0].score < ANSWER_THRESHOLD:
             return None  # a measure named or a situation described chooses instead
+        if any(c.entry_id == u.situation_entry for c in ranked[:3]):
+            return None
         if ranked[0].score - ranked[1].score > TIE_MARGIN:
             return None
         entries = [e for c in ranked[:6] if (e := self.kb.entry(c.entry_id)) is not None]
@@ -280,7 +285,9 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
         elif u.situation_entry and u.role not in ORGANISATION_ROLES:
             # "lavoro a turni e mia mamma ha l'alzheimer, c'è qualcosa?": the situation's entry
             # when it is close to the best; it makes no weak match an answer (no check to offer).
-            best = next((c for c in pool if c.entry_id == u.situation_entry), best)
+            fitting = [c for c in pool if c.entry_id == u.situation_entry]
+            if fitting and fitting[0].score >= CLARIFY_THRESHOLD:
+                best, steered = fitting[0], True  # it chooses among close entries
         elif u.role in ORGANISATION_ROLES:
             for_orgs = [
                 c

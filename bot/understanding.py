@@ -14,7 +14,7 @@ can add phrasings without code. Phrases are compared with the folded message (bo
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -63,6 +63,22 @@ class Rewriter:
         if self._regex is None:
             return folded
         return self._regex.sub(lambda m: self._to[m.group(0)], folded)
+
+
+def _phrase_words(value: Any) -> Iterator[str]:
+    """Every word of the lexicon's phrases (the strings of its lists, not its patterns)."""
+    if isinstance(value, str):
+        if _PHRASE.fullmatch(value):
+            yield from (w for w in value.split() if not w.endswith("*"))
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _phrase_words(item)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            yield from _phrase_words(item)
+
+
+_PHRASE = re.compile(r"[a-z0-9 *]+")
 
 
 @dataclass(frozen=True)
@@ -126,6 +142,8 @@ class Understander:
         # The matcher's typo correction ("concilazione", "crescoo"), so the entities are read
         # from the same words the matcher will rank on.
         self._correct = correct
+        # ... but never a word of the lexicon itself ("rientriamo" is no typo of "entriamo").
+        self._own_words = frozenset(_phrase_words(lexicon.model_dump()))
         self.smalltalk = smalltalk
         self.places = places
         self._measures = {mid: PhraseSet(m.cues) for mid, m in lexicon.measures.items()}
@@ -189,9 +207,11 @@ class Understander:
         named = tuple(m for m in measures if self._strong[m].search(rest) is not None)
         if len(named) > 1:
             named = self._asked_first(rest, named)
-        situation = next((s for cues, s in self._situations if s.fits(cues, rest)), None)
+        found = next(((cues, s) for cues, s in self._situations if s.fits(cues, rest)), None)
+        situation = found[1] if found else None
         eligible = self._without(rest, self._contact) in self._eligibility
-        role = self.role(rest)
+        # "quando la scuola è chiusa" describes the situation: the school is not the writer.
+        role = self.role(self._without(rest, found[0]) if found else rest)
         if role in (None, "company") and (situation is None or situation.flow is None):
             # Implied: as if named ("ho un negozio" -> time saving), or a measure a weak cue
             # found made sure ("falegname ... le commissioni"). Hinted: an entry on it wins
@@ -319,7 +339,7 @@ class Understander:
         """The matcher's typo correction, word by word, except the words of `keep`."""
         if self._correct is None:
             return folded
-        kept = set(keep.split())
+        kept = set(keep.split()) | self._own_words
         return " ".join(w if w in kept else self._correct(w) for w in folded.split())
 
     def arithmetic(self, text: str) -> str | None:
