@@ -42,8 +42,9 @@ EXTRA_EN = frozenset(
     "allowance".split()
 )
 # Words people type in both languages.
-# "gh" and "an" are Lombard ("gh'è", "an gh'à") as much as English; "fine" is Italian too.
-NEUTRAL = frozenset("ok okay circa so no ah eh oh ciao bye gh an fine".split())
+# "gh", "an", "as" and "na" are Lombard ("gh'è", "an gh'à", "as pöl", "na baita") as much as
+# English; "fine" is Italian too.
+NEUTRAL = frozenset("ok okay circa so no ah eh oh ciao bye gh an as na fine".split())
 # Lombard places typed in lower case ("cresco brescia requirements") are names, not Italian.
 PLACES = frozenset(
     "lombardia bergamo brescia como cremona lecco lodi mantova milano monza pavia sondrio varese "
