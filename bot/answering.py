@@ -104,6 +104,11 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
         residual = u.folded
         if u.place is not None:
             residual = self._without_place(u.folded, self._fold(u.place.matched_text))
+            also = self.places.find(residual) if self.places is not None else None
+            if also is not None and also.kind == "province" and "ats" not in residual.split():
+                # "castello dell'acqua valtellina, aiuti alle mamme": the valley too (unless
+                # the office is asked about, where the valley is the question)
+                residual = self._without_place(residual, self._fold(also.matched_text))
         ranked, norm = self.matcher.rank(residual)
         result = decide(ranked, norm)
         if u.vague and u.place is None:
