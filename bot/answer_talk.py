@@ -12,6 +12,7 @@ from bot.compose import Composer
 from bot.knowledge import KnowledgeBase
 from bot.matcher import Matcher, specificity
 from bot.reply import Reply
+from bot.smalltalk import CLOSING_ACTS
 from bot.understanding import Understander, Understanding
 
 # Questions to the bot about itself, read before retrieval from their signal phrases, unless
@@ -80,7 +81,16 @@ class TalkDecisions:
         situation, own case, amount, period or generic word makes it a question (a contact
         request asks with its own words: "numero", "a chi").
         """
-        act = self.understander.smalltalk.opening(u.text)
+        talk = self.understander.smalltalk
+        act = talk.opening(u.text) or talk.closing(u.text)
+        if act in CLOSING_ACTS:
+            # "grazie, adesso so a chi chiedere", "sorry must run, the twins woke up. bye!":
+            # only a question mark, a measure, a situation or a place reopens the conversation.
+            if "?" in u.text or u.measures or u.situation_flow or u.vague or u.amount:
+                return None
+            if u.place is not None and u.role is None:
+                return None
+            return self.composer.smalltalk(act, lang)
         if act is None or self.understander.asks(u.text, u.folded):
             return None
         if (

@@ -96,6 +96,12 @@ TYPO_MIN_SCORE = 84
 # risposta all'ufficio di piano"), in at most this many words.
 OPENING_ACTS = COURTESY_ACTS | {"ack"}
 MAX_OPENING_WORDS = 20
+# Courtesy words that English stop-word lists hold but that open a message as courtesy only.
+COURTESY_WORDS = frozenset({"hi", "hello", "hey", "thanks", "bye"})
+# Acts that close a conversation: a statement holding one and no question is that act
+# ("grazie, adesso so a chi chiedere"; "bye for now, will come back tomorrow").
+CLOSING_ACTS = frozenset({"thanks", "bye", "ack"})
+_CLAUSES = re.compile(r"[.!?;,\n]+")
 MAX_TYPO_CACHE = 50_000
 MAX_READS = 64  # messages whose reading is remembered (a message is read 2-3 times)
 
@@ -317,11 +323,22 @@ class SmallTalk:
             return None
         for position, word in enumerate(words):
             hit = self._acts_at(words, position)
-            if hit is not None and not (hit[1] == 1 and word in _english_stop_words()):
+            if hit is not None and (
+                hit[1] > 1 or word in COURTESY_WORDS or word not in _english_stop_words()
+            ):
                 return hit[0] if hit[0] in OPENING_ACTS else None
             if word not in self._fillers:
                 return None
         return None
+
+    def closing(self, text: str) -> str | None:
+        """The thanks or goodbye a statement ends with ("sorry must run, the twins woke up.
+        bye!"), if any."""
+        clauses = [c for c in _CLAUSES.split(text) if _words(c, self._shorthand)]
+        if len(clauses) < 2:
+            return None
+        act = self.intent(clauses[-1])
+        return act if act in CLOSING_ACTS else None
 
     def partial(self, text: str) -> str | None:
         """The small-talk act of a short message that holds one among other words."""

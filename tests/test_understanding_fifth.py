@@ -143,3 +143,23 @@ def test_dialect_words_of_family_and_help_are_read(brain: Brain) -> None:
 
 def test_asking_whether_a_measure_is_out_again_asks_its_status(brain: Brain) -> None:
     assert brain.answer_question("il cresco nuovo è uscito?").entry == "cresco-status"
+
+
+# -- conversations that close -------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "grazie davvero, adesso so a chi rivolgermi",
+        "thanks a lot, that was really helpful for my sister",
+        "devo scappare, il piccolo si è svegliato. ciao ciao!",
+        "ok bye for now, I'll come back tomorrow with the papers",
+        "hello! just found this bot",
+    ],
+)
+def test_a_courtesy_around_a_statement_is_small_talk(brain: Brain, text: str) -> None:
+    assert brain.answer_question(text).status == "smalltalk"
+
+
+def test_a_question_reopens_the_conversation(brain: Brain) -> None:
+    assert brain.answer_question("grazie! e il cresco quanto dava?").status == "answer"
+    assert brain.answer_question("thanks, and where do I apply for the nasko?").status == "answer"
