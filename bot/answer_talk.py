@@ -8,8 +8,10 @@ understander.
 from __future__ import annotations
 
 from bot.answer_places import everyday
+from bot.classifier import Classifier
 from bot.compose import Composer
 from bot.knowledge import KnowledgeBase
+from bot.lexicon import Lexicon
 from bot.matcher import Matcher, specificity
 from bot.reply import Reply
 from bot.understanding import Understander, Understanding
@@ -25,6 +27,34 @@ class TalkDecisions:
     matcher: Matcher
     composer: Composer
     understander: Understander
+    lexicon: Lexicon
+    gate: Classifier | None
+
+    def _second_opinion(self, u: Understanding, reply: Reply, lang: str) -> Reply | None:
+        """The trained classifier's reply where it is very sure the rules are wrong, else None.
+
+        The rules answered but the message is small talk ("bella giornata eh") or out of
+        scope; or the rules did not understand ("I don't know") a message that is small talk.
+        A named refusal (an emergency, another region, personal data ...) is never changed.
+        """
+        limits = self.lexicon.second_opinion
+        if self.gate is None:
+            return None
+        if reply.status in ("answer", "clarify"):
+            opinion = self.gate.opinion(u.text)
+            if _sure(opinion.smalltalk, limits.answer_to_smalltalk):
+                return self.composer.smalltalk(opinion.act, lang)
+            if _sure(opinion.fallback, limits.answer_to_fallback):
+                return self.composer.fallback(lang, score=reply.score)
+        elif (
+            reply.status == "fallback"
+            and limits.fallback_to_smalltalk is not None
+            and reply.text == self.composer.fallback(lang).text  # the general one, no refusal
+        ):
+            opinion = self.gate.opinion(u.text)
+            if _sure(opinion.smalltalk, limits.fallback_to_smalltalk):
+                return self.composer.smalltalk(opinion.act, lang)
+        return None
 
     def _smalltalk_first(self, u: Understanding, lang: str) -> Reply | None:
         """Small talk among words that ask nothing of ours: "ma sei un robot o cosa?".
@@ -96,3 +126,7 @@ class TalkDecisions:
             # "hello from Gallarate" is a place alone; "sono il sindaco di Cerveno" a person.
             return None
         return self.composer.smalltalk(act, lang)
+
+
+def _sure(probability: float, threshold: float | None) -> bool:
+    return threshold is not None and probability >= threshold
