@@ -62,6 +62,8 @@ class Row:
     ok_fallback: bool
     ok_smalltalk: dict[str, bool]
     probs: dict[str, float] | None = None
+    names_ours: bool = False  # the gate keeps the rules' answer (Answerer.names_ours)
+    how_done: bool = False  # "come va fatta ...": never how_are_you
 
 
 def conversation_sets() -> list[Path]:
@@ -116,6 +118,23 @@ def rule_rows(paths: list[Path]) -> list[Row]:
                 )
         brain.close()
     return rows
+
+
+def mark_guards(rows: list[Row]) -> None:
+    """What today's gate reads besides the classifier, for each case."""
+    from bot.brain import Brain
+    from bot.cache import load_knowledge_cached
+    from bot.language import detect_language
+    from bot.smalltalk import asks_how_it_is_done
+    from bot.store import SQLiteStore
+
+    with tempfile.TemporaryDirectory() as folder:
+        brain = Brain(load_knowledge_cached(), SQLiteStore(Path(folder)))
+        for row in rows:
+            u = brain.understand(row.q)
+            row.names_ours = brain.k.answerer.names_ours(u, detect_language(row.q, "it"))
+            row.how_done = asks_how_it_is_done(row.q)
+        brain.close()
 
 
 def rules_then(commit: str, path: Path) -> list[Row]:
@@ -174,12 +193,13 @@ def gated(row: Row, t_answer_st: float, t_answer_fb: float, t_generic_st: float)
     """Whether the reply is right with the gate on at these thresholds."""
     assert row.probs is not None
     p_st, act = smalltalk_p(row.probs)
+    talk = not (act == "how_are_you" and row.how_done)
     if row.kind == "answer":
-        if p_st >= t_answer_st:
+        if p_st >= t_answer_st and talk and not row.names_ours:
             return row.ok_smalltalk[act]
         if row.probs.get("fallback", 0.0) >= t_answer_fb:
             return row.ok_fallback
-    elif row.kind == "generic" and p_st >= t_generic_st:
+    elif row.kind == "generic" and p_st >= t_generic_st and talk:
         return row.ok_smalltalk[act]
     return row.ok_rules
 
@@ -276,6 +296,7 @@ def main() -> int:
     else:
         predict_loso(rows, paths, tested, args.c, args.extra)
         predicted.write_bytes(pickle.dumps(rows))
+    mark_guards(rows)
     # Plain classifier accuracy on its three statuses, for reference.
     status = [
         (

@@ -105,29 +105,31 @@ def _grams(padded: str) -> list[str]:
 
 def test_the_gate_overrides_only_when_sure_and_never_a_named_refusal(tmp_path: Path) -> None:
     brain = make_brain(tmp_path)
-    assert brain.k.answerer.gate is not None
-    # A named refusal stays: the classifier is not asked.
+    answerer = brain.k.answerer
+    gate = answerer.gate
+    assert gate is not None
+    # The rules answer this with an entry; the classifier is sure it asks what the bot does.
+    meta = "ma tu sai rispondere solo su mamme e bambini o anche altro?"
+    assert brain.answer_question(meta).status == "smalltalk"
+    answerer.gate = None
+    assert brain.answer_question(meta).status in ("answer", "clarify")
+    answerer.gate = gate
     emergency = brain.answer_question("mia figlia non respira, aiuto!")
     assert emergency.status == "fallback" and "112" in emergency.text
-    assert brain.answer_question("quanto dà il nasko?").status == "answer"
-    # Thresholds any probability reaches: the rules' answer becomes small talk, the general
-    # "I don't know" too, but a named refusal stays.
+    # Thresholds any probability reaches: the general "I don't know" becomes small talk, but
+    # a named refusal stays, and so does an answer to a message naming something of ours.
     always = SecondOpinion(answer_to_smalltalk=1e-9, fallback_to_smalltalk=1e-9)
-    answerer = brain.k.answerer
     answerer.lexicon = answerer.lexicon.model_copy(update={"second_opinion": always})
-    assert brain.answer_question("quanto dà il nasko?").status == "smalltalk"
+    assert brain.answer_question("xqzw plorf").status == "smalltalk"
     assert brain.answer_question("mia figlia non respira, aiuto!").text == emergency.text
-    unknown = brain.answer_question("xqzw plorf")
-    assert unknown.status == "smalltalk"
-    # Out of scope when sure: the general "I don't know".
+    assert brain.answer_question("quanto dà il nasko?").status == "answer"
+    assert brain.answer_question("come va fatta la domanda?").status != "smalltalk"
+    # Sure enough that it is out of scope: the general "I don't know".
     refuse = SecondOpinion(answer_to_fallback=1e-9)
     answerer.lexicon = answerer.lexicon.model_copy(update={"second_opinion": refuse})
     refused = brain.answer_question("quanto dà il nasko?")
     assert refused.status == "fallback"
     assert refused.text == brain.answer_question("xqzw plorf").text
-    # Switched off: the rules alone.
-    brain.k.answerer.gate = None
-    assert brain.answer_question("quanto dà il nasko?").status == "answer"
     brain.close()
 
 
