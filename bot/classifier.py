@@ -13,11 +13,9 @@ numpy only, so scikit-learn is needed to rebuild the model, never to run the bot
 
 from __future__ import annotations
 
-import math
 import sys
 import time
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -130,7 +128,7 @@ class Classifier:
         self.weights = np.ascontiguousarray(np.asarray(coef, dtype=np.float64).T)
         self.intercept = np.asarray(intercept, dtype=np.float64)
         self.classes = tuple(classes)
-        self._words: dict[str, tuple[int, ...]] = {}
+        self._words: dict[str, np.ndarray] = {}
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> Classifier:
@@ -156,12 +154,13 @@ class Classifier:
             classes=np.array(self.classes),
         )
 
-    def _word_rows(self, word: str) -> tuple[int, ...]:
+    def _word_rows(self, word: str) -> np.ndarray:
         """The feature rows of one word (remembered: words repeat across messages)."""
         rows = self._words.get(word)
         if rows is None:
             index = self.index
-            rows = tuple(i for t in word_features(word) if (i := index.get(t)) is not None)
+            found = [i for t in word_features(word) if (i := index.get(t)) is not None]
+            rows = np.array(found, dtype=np.intp)
             if len(self._words) < MAX_WORD_CACHE:
                 self._words[word] = rows
         return rows
@@ -170,16 +169,16 @@ class Classifier:
         """The class probabilities of one message, in the order of `classes`."""
         words = fold(text[:MAX_CHARS]).split()
         index = self.index
-        counts: Counter[int] = Counter()
-        for word in words:
-            counts.update(self._word_rows(word))
-        tokens = pair_features(words) + symbol_features(text)
-        counts.update(i for t in tokens if (i := index.get(t)) is not None)
-        if not counts:
+        others = [
+            i
+            for t in pair_features(words) + symbol_features(text)
+            if (i := index.get(t)) is not None
+        ]
+        found = np.concatenate([*map(self._word_rows, words), np.array(others, dtype=np.intp)])
+        if not found.size:
             return _softmax(self.intercept)
-        rows = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
-        tf = np.fromiter((1.0 + math.log(n) for n in counts.values()), float, len(counts))
-        values = tf * self.idf[rows]
+        rows, counts = np.unique(found, return_counts=True)
+        values = (1.0 + np.log(counts)) * self.idf[rows]
         values /= np.sqrt(values @ values)
         return _softmax(values @ self.weights[rows] + self.intercept)
 
