@@ -1,7 +1,8 @@
 """Does the trained classifier (bot/classifier.py), as a second opinion, help the rules?
 
 Usage: python benchmarks/classifier_gate.py [--extra] [--historical] [--thresholds A B G]
-                                            [--reuse] [--c C] [--cache FILE]
+                                            [--reuse] [--c C] [--model logistic|svc]
+                                            [--cache FILE]
 
 Leave-one-set-out over the conversation sets (never conversations-holdout4.yaml): for each set
 S, the classifier is trained on the other sets (with the extra labelled sets when --extra), the
@@ -153,8 +154,31 @@ def rules_then(commit: str, path: Path) -> list[Row]:
         return [Row(**r) for r in json.loads(out.read_text())]
 
 
+def _svc_probabilities(
+    pairs: list[tuple[str, str]], texts: list[str], c: float
+) -> list[dict[str, float]]:
+    """The alternative tried: a linear SVM calibrated by sigmoids (3-fold), same features."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.svm import LinearSVC
+
+    from bot.classifier import MIN_DF, features
+
+    vectorizer = TfidfVectorizer(analyzer=features, sublinear_tf=True, min_df=MIN_DF)
+    x = vectorizer.fit_transform([q for q, _ in pairs])
+    model = CalibratedClassifierCV(LinearSVC(C=c / 10, class_weight="balanced"), cv=3)
+    model.fit(x, [y for _, y in pairs])
+    found = model.predict_proba(vectorizer.transform(texts))
+    return [dict(zip(map(str, model.classes_), map(float, p), strict=True)) for p in found]
+
+
 def predict_loso(
-    rows: list[Row], paths: list[Path], tested: list[Path], c: float, extra: bool
+    rows: list[Row],
+    paths: list[Path],
+    tested: list[Path],
+    c: float,
+    extra: bool,
+    model: str = "logistic",
 ) -> None:
     """Fill each row's probabilities from a model trained without its set (and near copies)."""
     from rapidfuzz import fuzz, process
@@ -174,9 +198,14 @@ def predict_loso(
         )
         keep = ~(near >= DUPLICATE_RATIO).any(axis=1)
         kept = [p for p, k in zip(pairs, keep, strict=True) if k]
-        classifier = export(*fit(kept, c))
-        for row in test:
-            row.probs = classifier.opinion(row.q).probabilities
+        if model == "svc":
+            probabilities = _svc_probabilities(kept, [r.q for r in test], c)
+            for row, probs in zip(test, probabilities, strict=True):
+                row.probs = probs
+        else:
+            classifier = export(*fit(kept, c))
+            for row in test:
+                row.probs = classifier.opinion(row.q).probabilities
         print(
             f"  {path.name}: trained on {len(kept)} ({len(pairs) - len(kept)} near copies "
             f"dropped), tested on {len(test)}",
@@ -267,6 +296,7 @@ def main() -> int:
         action="store_true",
         help="the rules as they were before each later set was written (FIRST_ADDED)",
     )
+    parser.add_argument("--model", choices=("logistic", "svc"), default="logistic")
     parser.add_argument("--reuse", action="store_true", help="reuse the last predictions")
     args = parser.parse_args()
     paths = conversation_sets()
@@ -289,12 +319,12 @@ def main() -> int:
         rows = rule_rows(paths)
         args.cache.write_bytes(pickle.dumps(rows))
     predicted = args.cache.with_suffix(
-        f".{'historical' if args.historical else 'now'}-{args.c}-{args.extra}.pkl"
+        f".{'historical' if args.historical else 'now'}-{args.model}-{args.c}-{args.extra}.pkl"
     )
     if args.reuse and predicted.exists():
         rows = pickle.loads(predicted.read_bytes())
     else:
-        predict_loso(rows, paths, tested, args.c, args.extra)
+        predict_loso(rows, paths, tested, args.c, args.extra, args.model)
         predicted.write_bytes(pickle.dumps(rows))
     mark_guards(rows)
     # Plain classifier accuracy on its three statuses, for reference.

@@ -37,7 +37,6 @@ EXTRA_SETS = ("smalltalk-dev.yaml", "dev.yaml", "dev2.yaml", "holdout.yaml")
 ACT_NAMES = {"confirm": "ack"}
 SMALLTALK_CLASSES_EXCLUDED = frozenset({"answer", "fallback"})
 CHAR_NGRAMS = (2, 5)
-WORD_NGRAMS = (1, 2)
 # Messages longer than this are read up to here: small talk is short, and the cost stays flat.
 MAX_CHARS = 400
 MAX_WORD_CACHE = 50_000  # words whose feature rows are remembered
