@@ -8,11 +8,13 @@ understander.
 from __future__ import annotations
 
 from bot.answer_places import everyday
+from bot.classifier import Classifier
 from bot.compose import Composer
 from bot.knowledge import KnowledgeBase
+from bot.lexicon import Lexicon
 from bot.matcher import Matcher, specificity
 from bot.reply import Reply
-from bot.smalltalk import CLOSING_ACTS
+from bot.smalltalk import CLOSING_ACTS, asks_how_it_is_done
 from bot.understanding import Understander, Understanding
 
 # Questions to the bot about itself, read before retrieval from their signal phrases, unless
@@ -26,6 +28,43 @@ class TalkDecisions:
     matcher: Matcher
     composer: Composer
     understander: Understander
+    lexicon: Lexicon
+    gate: Classifier | None
+
+    def _second_opinion(self, u: Understanding, reply: Reply, lang: str) -> Reply | None:
+        """The trained classifier's reply where it is very sure the rules are wrong, else None.
+
+        The rules answered a message that names nothing of ours but is small talk ("ma tu sai
+        rispondere solo su mamme e bambini o anche altro?") or one that is out of scope; or
+        they did not understand ("I don't know") a message that is small talk. A named refusal
+        (an emergency, another region, personal data ...) is never changed.
+        """
+        limits = self.lexicon.second_opinion
+        if self.gate is None:
+            return None
+        if reply.status in ("answer", "clarify"):
+            opinion = self.gate.opinion(u.text)
+            if _sure(opinion.smalltalk, limits.answer_to_smalltalk):
+                talk = None if self.names_ours(u, lang) else self._talk(opinion.act, u, lang)
+                if talk is not None:
+                    return talk
+            if _sure(opinion.fallback, limits.answer_to_fallback):
+                return self.composer.fallback(lang, score=reply.score)
+        elif (
+            reply.status == "fallback"
+            and limits.fallback_to_smalltalk is not None
+            and reply.text == self.composer.fallback(lang).text  # the general one, no refusal
+        ):
+            opinion = self.gate.opinion(u.text)
+            if _sure(opinion.smalltalk, limits.fallback_to_smalltalk):
+                return self._talk(opinion.act, u, lang)
+        return None
+
+    def _talk(self, act: str, u: Understanding, lang: str) -> Reply | None:
+        """The reply to `act`, unless the rules know the message is not that act."""
+        if act == "how_are_you" and asks_how_it_is_done(u.text):
+            return None  # "come va fatta la domanda?"
+        return self.composer.smalltalk(act, lang)
 
     def _smalltalk_first(self, u: Understanding, lang: str) -> Reply | None:
         """Small talk among words that ask nothing of ours: "ma sei un robot o cosa?".
@@ -55,6 +94,23 @@ class TalkDecisions:
         ):
             return self._signalled(u, lang)  # "chi sei? e il nasko?": a word of ours
         return self.composer.smalltalk(act, lang)
+
+    def names_ours(self, u: Understanding, lang: str) -> bool:
+        """Whether a message names something of ours: a measure, a place, an ATS, a situation,
+        a role, or a specific word of the knowledge base ("consultorio", "domanda" is not).
+
+        Such a message answered by the rules stays answered whatever the classifier thinks:
+        "hello from Gallarate" gets the ATS card, "voglio parlare con qualcuno del nasko" the
+        NASKO contacts.
+        """
+        if u.measures or u.place is not None or u.ats is not None or u.situation_flow or u.role:
+            return True
+        talk = self.understander.smalltalk
+        meta = frozenset().union(*(talk.meta_words(act) for act in META_ACTS))
+        return any(
+            w not in meta and self.matcher.known(w) and specificity(w, lang) >= SPECIFIC_WORD
+            for w in self.matcher.content_words(u.folded)
+        )
 
     def _signalled(self, u: Understanding, lang: str) -> Reply | None:
         """A question to the bot its signal phrases reveal, when no other word is a specific
@@ -106,3 +162,7 @@ class TalkDecisions:
             # "hello from Gallarate" is a place alone; "sono il sindaco di Cerveno" a person.
             return None
         return self.composer.smalltalk(act, lang)
+
+
+def _sure(probability: float, threshold: float | None) -> bool:
+    return threshold is not None and probability >= threshold

@@ -9,7 +9,9 @@ Order of decisions, each documented in docs/understanding.md:
    choice between them;
 4. a place adds one line "your ATS is X" to a topic answer; a place alone gets the ATS card;
 5. someone asking about their own case is offered the guided check;
-6. a "did you mean" only between two or more entries; otherwise the short fallback.
+6. a "did you mean" only between two or more entries; otherwise the short fallback;
+7. a second opinion: the trained classifier (bot/classifier.py), when very sure, turns an
+   answer into small talk or a refusal, or the short fallback into small talk.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from bot.answer_measures import FOCUS_FLOOR, FOCUS_MARGIN, MeasureDecisions
 from bot.answer_periods import PeriodDecisions
 from bot.answer_places import ACT_ASKED, ORGANISATION_ROLES, PlaceDecisions
 from bot.answer_talk import TalkDecisions
+from bot.classifier import shipped
 from bot.compose import Composer
 from bot.knowledge import Entry, KnowledgeBase
 from bot.matcher import (
@@ -68,12 +71,18 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
         self.places = kb.places
         self.lexicon = understander.lexicon
         self._role_entry_ids = frozenset(self.lexicon.role_entries.values())
+        self.gate = shipped() if self.lexicon.second_opinion.enabled else None
         self._topic_first: dict[str, Entry] = {}
         for entry in kb.entries:
             self._topic_first.setdefault(entry.topic, entry)
 
     # -- the decision -------------------------------------------------------------------------
     def answer(self, u: Understanding, lang: str) -> Answer:
+        found = self._by_rules(u, lang)
+        second = self._second_opinion(u, found.reply, lang)
+        return found if second is None else Answer(second, found.result)
+
+    def _by_rules(self, u: Understanding, lang: str) -> Answer:
         empty = MatchResult("fallback", (), u.folded)
         if u.out_of_scope is not None:
             fields = {}

@@ -118,6 +118,22 @@ class Vague(_Frozen):
     )
 
 
+class SecondOpinion(_Frozen):
+    """When the trained classifier (bot/classifier.py) overrides the rules: how sure it must be.
+
+    A threshold left out (null) never overrides; `enabled: false` switches the classifier off.
+    """
+
+    enabled: bool = True
+    # The rules answer, the classifier is this sure the message is small talk: its act's reply.
+    answer_to_smalltalk: float | None = Field(default=None, gt=0, le=1)
+    # The rules answer, the classifier is this sure it is out of scope: the general refusal.
+    answer_to_fallback: float | None = Field(default=None, gt=0, le=1)
+    # The rules say "I don't know" (the general fallback, never a named refusal), the
+    # classifier is this sure it is small talk: its act's reply.
+    fallback_to_smalltalk: float | None = Field(default=None, gt=0, le=1)
+
+
 class Lexicon(_Frozen):
     """knowledge/understanding.yaml, validated."""
 
@@ -151,6 +167,8 @@ class Lexicon(_Frozen):
     per_ats_money: dict[str, tuple[int, int]] = Field(default_factory=dict)
     # Dialect and chat shorthand read as plain Italian first: {italian: [variants]}.
     rewrite: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    # The trained classifier's say over the rules (docs/understanding.md, "Second opinion").
+    second_opinion: SecondOpinion = Field(default_factory=SecondOpinion)
 
     _lists = field_validator(
         "own_case",

@@ -62,6 +62,11 @@ def _squeeze(words: list[str]) -> list[str]:
     return _REPEATS.sub(r"\1", " ".join(words)).split()
 
 
+def asks_how_it_is_done(text: str) -> bool:
+    """ "come va fatta la domanda?" asks how something is done, not how the bot is."""
+    return _HOW_IT_IS_DONE.search(fold(text)) is not None
+
+
 MAX_SMALLTALK_WORDS = 12
 # "come va fatta", "come vanno compilati": how something is done, not "how are you".
 _HOW_IT_IS_DONE = re.compile(r"\bcome (?:va|vanno) (?!tutt)\w+t[aoei]\b")
@@ -236,7 +241,7 @@ class SmallTalk:
         "ciao come butta" -> ("how_are_you", ["butta"]); "sì", "ok" among other words say
         nothing of what the message is, so they are not read here.
         """
-        if _HOW_IT_IS_DONE.search(fold(text)):
+        if asks_how_it_is_done(text):
             return None  # "come va fatta la domanda?" asks how, not how the bot is
         words = self._read(text, MAX_PARTIAL_WORDS)
         if not words or len(words) > MAX_PARTIAL_WORDS:
