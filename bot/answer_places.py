@@ -49,7 +49,7 @@ OFFICE_TOPIC_WORDS = frozenset(
 # Words that qualify a contact request, no topic ("an official email for formal requests").
 REQUEST_WORDS = frozenset(
     "official ufficiale ufficiali formal formale formali request requests richiesta richieste "
-    "give dare ricevere can use usare".split()
+    "give dare ricevere can use usare domanda domande".split()
 )
 # Asking for the office's address ("PEC dell'ATS di Brescia per l'adesione") asks for its card.
 ADDRESS_WORDS = frozenset({"pec", "email", "mail", "indirizzo", "address", "sede", "sedi"})

@@ -358,7 +358,16 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
             or ((bool(u.measures) or steered) and best.score >= FOCUS_FLOOR)
         )
         if not confident:
-            return self._measure_default(u, ranked) if u.measures else None
+            if u.measures:
+                return self._measure_default(u, ranked)
+            period = u.period
+            if period is not None and not period.current and best.score >= FOCUS_FLOOR:
+                # "quanti fondi per il triennio 2025 2027": the best entry is of exactly the
+                # years asked, though its words matched weakly.
+                entry = self.kb.entry(best.entry_id)
+                if entry is not None and self._span(best) == (period.first, period.last):
+                    return entry, best.score, ""
+            return None
         if (
             u.amount
             and not (u.named or u.own_case or u.situation_flow)

@@ -163,3 +163,13 @@ def test_a_courtesy_around_a_statement_is_small_talk(brain: Brain, text: str) ->
 def test_a_question_reopens_the_conversation(brain: Brain) -> None:
     assert brain.answer_question("grazie! e il cresco quanto dava?").status == "answer"
     assert brain.answer_question("thanks, and where do I apply for the nasko?").status == "answer"
+
+
+def test_an_entry_of_exactly_the_years_asked_answers_a_weak_match(brain: Brain) -> None:
+    reply = brain.answer_question("soldi previsti nel triennio 2025 2027?")
+    assert reply.entry == "programmi-2025-2027"
+
+
+def test_an_office_s_address_for_formal_requests_is_its_card(brain: Brain) -> None:
+    reply = brain.answer_question("is there an official email for ATS Pavia to send requests?")
+    assert reply.entry == "ats:pavia"
