@@ -5,7 +5,8 @@ development set conversations-dev2.yaml, the second, third and fourth holdouts
 conversations-holdout2.yaml, conversations-holdout3.yaml and conversations-holdout4.yaml, and the
 third to tenth development sets conversations-dev3.yaml, conversations-dev4.yaml,
 conversations-dev5.yaml, conversations-dev6.yaml, conversations-dev7.yaml,
-conversations-dev8.yaml, conversations-dev9.yaml and conversations-dev10.yaml) extend the base
+conversations-dev8.yaml, conversations-dev9.yaml and conversations-dev10.yaml, and the fifth
+holdout conversations-holdout5.yaml) extend the base
 evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
@@ -42,6 +43,7 @@ FILES = {
     "dev8": "conversations-dev8.yaml",
     "dev9": "conversations-dev9.yaml",
     "dev10": "conversations-dev10.yaml",
+    "holdout5": "conversations-holdout5.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -415,6 +417,30 @@ SPREADS = {
         abortion=3,
         per_act={act: 10 for act in SMALLTALK_ACTS},
         inps=15,
+    ),
+    # The fifth holdout (written blind, never tuned on): the spread of a general held-out set.
+    "holdout5": Spread(
+        size=500,
+        minimums={
+            "smalltalk": 85,
+            "oos": 100,
+            "oos_shared": 60,
+            "place_topic": 130,
+            "place_only": 14,
+            "own_case": 105,
+            "contact": 42,
+            "org": 120,
+            "period": 70,
+            "ambiguous": 5,
+        },
+        narrative_or_dialect=72,
+        english_smalltalk=38,
+        english_share=0.31,
+        per_offer=8,
+        emergencies=5,
+        abortion=4,
+        per_act={act: 9 for act in SMALLTALK_ACTS},
+        inps=14,
     ),
 }
 
