@@ -3,9 +3,10 @@
 A second opinion beside the hand-written rules (bot/answering.py, docs/understanding.md): a
 tf-idf of folded words (1-2 grams) and character n-grams (2-5, within words) feeds a
 multinomial logistic regression whose classes are `answer`, `fallback` and the small-talk acts.
-It is trained with scikit-learn on the labelled conversation sets (never on
-conversations-holdout4.yaml) and exported to bot/data/classifier.npz; the bot reads it with
-numpy only, so scikit-learn is needed to rebuild the model, never to run the bot.
+It is trained with scikit-learn on the labelled conversation sets (never on the held-out
+conversations-holdout4.yaml and conversations-holdout5.yaml) and exported to
+bot/data/classifier.npz; the bot reads it with numpy only, so scikit-learn is needed to rebuild
+the model, never to run the bot.
 
     python -m bot.classifier train      # rebuild bot/data/classifier.npz (needs the `train` extra)
     python -m bot.classifier "ciao come stai"   # the probabilities of one message
@@ -28,8 +29,8 @@ from bot.normalise import fold
 
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "classifier.npz"
 EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "eval"
-# The only held-out set (tests/eval/README.md): never read, trained or evaluated on here.
-HELD_OUT = "conversations-holdout4.yaml"
+# The held-out sets (tests/eval/README.md): never read, trained or evaluated on here.
+HELD_OUT = frozenset({"conversations-holdout4.yaml", "conversations-holdout5.yaml"})
 # Labelled sets read for training besides the conversation sets (small talk and meta phrasings,
 # questions and out-of-scope messages).
 EXTRA_SETS = ("smalltalk-dev.yaml", "dev.yaml", "dev2.yaml", "holdout.yaml")
@@ -210,9 +211,9 @@ def label(expect: str, act: str) -> str | None:
 
 def training_sets(directory: Path = EVAL_DIR) -> list[Path]:
     """The labelled sets trained on: every conversation set but the held-out one, and extras."""
-    found = sorted(p for p in directory.glob("conversations-*.yaml") if p.name != HELD_OUT)
+    found = sorted(p for p in directory.glob("conversations-*.yaml") if p.name not in HELD_OUT)
     found += [directory / name for name in EXTRA_SETS if (directory / name).exists()]
-    assert all(p.name != HELD_OUT for p in found)
+    assert all(p.name not in HELD_OUT for p in found)
     return found
 
 
@@ -225,8 +226,8 @@ def labelled(paths: Iterable[Path]) -> list[tuple[str, str]]:
     seen: set[str] = set()
     pairs = []
     for path in paths:
-        if path.name == HELD_OUT:
-            raise ValueError(f"{HELD_OUT} is held out: never train on it")
+        if path.name in HELD_OUT:
+            raise ValueError(f"{path.name} is held out: never train on it")
         for item in yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader) or []:
             q = str(item["q"])
             cls = label(str(item.get("expect", "answer")), str(item.get("act", "question")))
