@@ -154,7 +154,8 @@ class PlaceDecisions:
             return True
         if u.named or u.measures or u.own_case or u.role in ORGANISATION_ROLES:
             return False
-        return not topical
+        # "a bergum i g'ha dac 110 mila euro nel 2021?": money asked of a period, not the office
+        return not topical and not (about_money and u.amount)
 
     @cached_property
     def _ats_name_words(self) -> frozenset[str]:

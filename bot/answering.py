@@ -356,6 +356,13 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
             result.status == "answer"
             or best is not ranked[0]
             or ((bool(u.measures) or steered) and best.score >= FOCUS_FLOOR)
+            # "a Bergamo quanti euro nel 2021?": the money of a period, ATS by ATS, follows.
+            or (
+                u.amount
+                and u.period is not None
+                and (u.place is not None or u.ats is not None)
+                and any(c.entry_id in self.lexicon.per_ats_money for c in ranked[:3])
+            )
         )
         if not confident:
             if u.measures:

@@ -173,3 +173,8 @@ def test_an_entry_of_exactly_the_years_asked_answers_a_weak_match(brain: Brain) 
 def test_an_office_s_address_for_formal_requests_is_its_card(brain: Brain) -> None:
     reply = brain.answer_question("is there an official email for ATS Pavia to send requests?")
     assert reply.entry == "ats:pavia"
+
+
+def test_money_of_one_ats_in_a_year_is_not_its_card(brain: Brain) -> None:
+    reply = brain.answer_question("è vero che a Lecco sono arrivati 96 mila euro nel 2020?")
+    assert reply.entry == "programmi-2020-2023-riparto"
