@@ -475,6 +475,15 @@ def test_a_name_opening_a_headline_or_followed_by_its_province_is_the_place(
     assert places.find("nasko cresco") is None
 
 
+def test_a_street_or_a_saint_s_parish_is_not_a_comune(places: PlaceDirectory) -> None:
+    assert places.find("la parrocchia di san rocco fa il doposcuola") is None
+    assert places.find("abitiamo in via Roma") is None
+    assert only_comune(places.find("l'ospedale di Lecco")).key == "Lecco|LC"  # in Lecco
+    assert only_comune(places.find("parrocchia di San Giuliano Milanese")).key == (
+        "San Giuliano Milanese|MI"
+    )
+
+
 @pytest.mark.parametrize(
     "question",
     [

@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from bot.places.index import T_CUE, T_FREE, T_STRONG
-from bot.places.text import Tok
+from bot.places.text import SAINT, Tok
 
 # A word right before a name that makes it a place ("a Rho", "di Lodi", "near Pavia").
 # "vicino"/"near" stay weak: near a place is not in it ("abito a Sesto, vicino a Milano").
@@ -31,6 +31,13 @@ REGION_WORDS = frozenset({"regione", "region"})
 GREETING_WORDS = frozenset({"salve"})
 OF_WORDS = frozenset({"di", "de", "of", "del", "della"})
 OPENING_MARKS = frozenset(":,?!-")  # "Lodi: a chi mi rivolgo?"
+# Words naming a building, a street or an institution after which a name is not a comune
+# ("ospedale San Gerardo", "via Roma", "liceo Volta", a saint: "parrocchia di San Rocco").
+NAMED_AFTER = frozenset(
+    "parrocchia chiesa oratorio basilica santuario convento ospedale clinica policlinico liceo "
+    "istituto scuola via viale piazza corso largo vicolo stazione parish church hospital street "
+    "square".split()
+)
 # Words of our topics that make the name opening a message a place, headline style ("albino
 # nasko", "cevo cresco", "caravaggio alleanza locale"): nobody opens a sentence that way.
 HEADLINE_WORDS = frozenset(
@@ -51,6 +58,7 @@ class Cues:
     code_after: bool  # "Rho (MI)"
     code_lower: str | None  # "albino bg": a province code in lower case (a comune of it only)
     headline: bool  # the name opens the message and a word of our topics follows
+    named_after: bool  # a building, street or institution is named after it ("via Roma")
     capital: bool  # written with a capital letter
     capital_mid: bool  # ... and not at the start of a sentence
     alone: bool  # nothing else in the text but stop words
@@ -109,6 +117,9 @@ def cues_at(
         if nxt is not None and nxt.orig.islower() and nxt.orig.upper() in codes
         else None,
         headline=start == 0 and nxt is not None and nxt.norm in HEADLINE_WORDS,
+        # "ospedale di Lecco" is in Lecco; "parrocchia di San Rocco" is the saint's
+        named_after=prev in NAMED_AFTER
+        or (prev in OF_WORDS and prev2 in NAMED_AFTER and tokens[start].key == SAINT),
         capital=capital,
         capital_mid=capital and not tokens[start].sentence_start,
         alone=alone,

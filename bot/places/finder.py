@@ -463,6 +463,8 @@ class PlaceFinder:
             and zipf_frequency(t.norm, "en") < RARE_NAME_ZIPF
             for t in words
         )
+        if cues.named_after and not relaxed and not entry.full:
+            return None  # "parrocchia di San Rocco", "via Roma": no comune
         allowed = tier_allows(entry.tier, cues, relaxed, city)
         if not (allowed or cues.code_lower):
             return None
