@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from bot.answer_measures import FOCUS_FLOOR, FOCUS_MARGIN, MeasureDecisions
-from bot.answer_periods import PeriodDecisions
+from bot.answer_periods import PeriodDecisions, entry_span
 from bot.answer_places import ACT_ASKED, ORGANISATION_ROLES, PlaceDecisions
 from bot.answer_talk import TalkDecisions
 from bot.classifier import shipped
@@ -227,6 +227,12 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
         top = entries[0].topic
         if entries[1].topic == top:
             return None
+        period = u.period
+        if period is not None and not period.current:
+            # "il decreto del piano 2020-2023 è il 486?": the years asked choose between them.
+            spans = [entry_span(e) for e in entries[:2]]
+            if sum(1 for span in spans if span is not None and period.overlaps(*span)) == 1:
+                return None
         by_topic: dict[str, Entry] = {}
         for entry, candidate in zip(entries, ranked, strict=False):
             if ranked[0].score - candidate.score <= FOCUS_MARGIN:

@@ -178,3 +178,15 @@ def test_an_office_s_address_for_formal_requests_is_its_card(brain: Brain) -> No
 def test_money_of_one_ats_in_a_year_is_not_its_card(brain: Brain) -> None:
     reply = brain.answer_question("è vero che a Lecco sono arrivati 96 mila euro nel 2020?")
     assert reply.entry == "programmi-2020-2023-riparto"
+
+
+def test_the_regional_minister_of_a_period_is_named(brain: Brain) -> None:
+    reply = brain.answer_question("quale assessora regionale c'era per i piani 2020-2023?")
+    assert "Silvia Piani" in reply.plain_text
+    reply = brain.answer_question("who is the assessore behind the 2025-2027 guidelines?")
+    assert "Elena Lucchini" in reply.plain_text
+
+
+def test_the_years_asked_choose_between_close_entries_of_two_topics(brain: Brain) -> None:
+    reply = brain.answer_question("il decreto attuativo dei piani 2020-2023 qual era?")
+    assert reply.status == "answer" and reply.entry == "programmi-2020-2023"
