@@ -44,6 +44,11 @@ _FROM = (
     r"originari[oa] d[ei]\w*|di origine|arrivat[oa] da|trasferit[oa] da)\s+"
 )
 _SINCE_YEAR = re.compile(r"\b(?:since|dal|dall|from)\s+20[0-4]\d\b")
+# "I live in Brescia from 2018", "residenti dal 2015": since when someone lives here.
+_RESIDENT_SINCE = re.compile(
+    r"\b(?:live|living|lived|resident|residente|residenti|abito|abitiamo|vivo|viviamo|risiedo|"
+    r"risiediamo|here|qui)\b(?:\s+\w+){0,4}?\s+(?:from|since|dal|dall|da|nel|in)\s+20[0-4]\d\b"
+)
 _AFTER_YEAR = re.compile(r"\b(?:dopo(?: il)?|after|successivo al|following)\s+20[0-4]\d\b")
 ARITHMETIC = re.compile(r"\s*\d+(?:[.,]\d+)?(?:\s*[+*x×^]\s*\d+(?:[.,]\d+)?)+\s*[=?!]*\s*")
 ATS_WORDS = re.compile(r"(?<![a-z0-9])(?:ats|asl)(?![a-z0-9])")
@@ -231,7 +236,7 @@ class Understander:
             named=named,
             place=place,
             outside=outside,
-            period=self.period(rest, today),
+            period=self._period_asked(rest, today, situation is not None),
             role=role,
             # Someone describing a pregnancy or a newborn speaks of their own case.
             # ... and so does an organisation asking to join ("I represent a consortium ...").
@@ -376,6 +381,13 @@ class Understander:
 
     def reply_key(self, category: str) -> str:
         return self.lexicon.out_of_scope[category].reply
+
+    def _period_asked(self, rest: str, today: date | None, situation: bool) -> Period | None:
+        """The period asked; for someone describing a pregnancy or a birth, the year they came
+        to live here is no period ("I live in Brescia from 2018, my wife is pregnant")."""
+        if situation and len(set(_YEAR.findall(rest))) == 1 and _RESIDENT_SINCE.search(rest):
+            return None
+        return self.period(rest, today)
 
     def period(self, folded: str, today: date | None = None) -> Period | None:
         """Years named in the message ("2017-18", "nel 2019", "dal 2020 al 2023"), or today."""

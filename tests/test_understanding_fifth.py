@@ -190,3 +190,10 @@ def test_the_regional_minister_of_a_period_is_named(brain: Brain) -> None:
 def test_the_years_asked_choose_between_close_entries_of_two_topics(brain: Brain) -> None:
     reply = brain.answer_question("il decreto attuativo dei piani 2020-2023 qual era?")
     assert reply.status == "answer" and reply.entry == "programmi-2020-2023"
+
+
+def test_the_year_someone_came_to_live_here_is_no_period(brain: Brain) -> None:
+    u = brain.understand("we live in Lodi since 2019 and my wife is pregnant, any help?")
+    assert u.period is None and u.situation_flow == "nasko"
+    # Without a pregnancy or a birth the years still count ("since 2017 ... which ATS now?").
+    assert brain.understand("we live in Menaggio since 2017, which ATS are we in now?").period
