@@ -3,9 +3,9 @@
 dev.yaml and dev2.yaml (written independently of each other and of the knowledge base) are
 what the matcher was tuned on; holdout.yaml was held out until the session that wrote
 conversations-holdout2.yaml, which tuned on it (tests/eval/README.md). Only
-conversations-holdout4.yaml is held out now: its figures are the honest estimate for unseen
-questions. The floors are the levels reached
-(see the notes in README.md) minus one or two cases of slack, so an edit to the knowledge base
+conversations-holdout4.yaml and conversations-holdout5.yaml are held out now: their figures are
+the honest estimate for unseen questions. The floors are the levels reached (see the notes in
+README.md) minus one or two cases of slack, so an edit to the knowledge base
 or the matcher that loses answers fails here. Raise them when you improve the matcher.
 """
 
@@ -52,33 +52,41 @@ def test_accuracy_does_not_regress_and_beats_the_baseline(brain: Brain, name: st
 
 
 # The conversation sets (tests/eval/README.md): floors per status and category, in percent.
-# Every set but conversations-holdout4.yaml has been tuned on (tests/eval/README.md).
+# Every set but conversations-holdout4.yaml and conversations-holdout5.yaml has been tuned on
+# (tests/eval/README.md).
 CONVERSATION_FLOORS = {
     "conversations-dev.yaml": {"answer": 96.0, "fallback": 95.0, "smalltalk": 98.0},
-    "conversations-dev2.yaml": {"answer": 95.5, "fallback": 98.0, "smalltalk": 97.5},
+    "conversations-dev2.yaml": {"answer": 97.5, "fallback": 99.0, "smalltalk": 99.0},
     "conversations-holdout.yaml": {"answer": 97.0, "fallback": 98.0, "smalltalk": 97.5},
     # held out until 2026-11-30 (93.9 / 92.3 / 83.8 when first measured), tuned on since
-    "conversations-holdout2.yaml": {"answer": 96.5, "fallback": 98.5, "smalltalk": 98.5},
+    "conversations-holdout2.yaml": {"answer": 97.5, "fallback": 99.0, "smalltalk": 99.0},
     "conversations-dev3.yaml": {"answer": 96.5, "fallback": 99.0, "smalltalk": 97.5},
-    "conversations-dev4.yaml": {"answer": 94.0, "fallback": 99.0, "smalltalk": 97.0},
+    "conversations-dev4.yaml": {"answer": 95.0, "fallback": 99.0, "smalltalk": 99.0},
     "smalltalk-dev.yaml": {"answer": 90.0, "smalltalk": 98.0},
     # held out until holdout4 was written (89.4 / 91.1 / 91.6 then), tuned on since
-    "conversations-holdout3.yaml": {"answer": 96.5, "fallback": 96.0, "smalltalk": 98.5},
+    "conversations-holdout3.yaml": {"answer": 96.5, "fallback": 97.5, "smalltalk": 99.0},
     # written blind on 2026-11-30, tuned on (figures when merged in the comments)
-    "conversations-dev5.yaml": {"answer": 95.0, "fallback": 94.0, "smalltalk": 92.5},
-    "conversations-dev6.yaml": {"answer": 95.0, "fallback": 97.5, "smalltalk": 97.5},
+    "conversations-dev5.yaml": {"answer": 95.0, "fallback": 95.0, "smalltalk": 96.0},
+    "conversations-dev6.yaml": {"answer": 96.0, "fallback": 98.5, "smalltalk": 99.0},
     # 87.8 / 85.4 / 46.4 when merged
-    "conversations-dev7.yaml": {"answer": 91.5, "fallback": 97.5, "smalltalk": 98.5},
+    "conversations-dev7.yaml": {"answer": 93.0, "fallback": 99.5, "smalltalk": 99.5},
     # 87.0 / 92.9 / 86.4 when merged
-    "conversations-dev8.yaml": {"answer": 89.0, "fallback": 98.0, "smalltalk": 91.5},
-    # Held out, never tuned on: 87.9 / 90.4 / 87.5 at the end of the session that wrote it
-    # (85.3 / 87.8 / 80.2 when first measured). Below the issue's 97 / 95 / 95: a regression
-    # guard only.
-    "conversations-holdout4.yaml": {"answer": 87.0, "fallback": 89.5, "smalltalk": 86.5},
+    "conversations-dev8.yaml": {"answer": 91.0, "fallback": 99.5, "smalltalk": 94.5},
+    # 85.3 / 89.2 / 80.5 when merged
+    "conversations-dev9.yaml": {"answer": 92.0, "fallback": 97.0, "smalltalk": 96.0},
+    # 81.4 / 95.3 / 75.2 when merged
+    "conversations-dev10.yaml": {"answer": 92.5, "fallback": 99.5, "smalltalk": 98.5},
+    # Held out, never tuned on (failures never read). holdout4: 89.5 / 93.9 / 91.7 at the end of
+    # the fifth pass (85.3 / 87.8 / 80.2 when first measured); holdout5: 91.0 / 93.1 / 95.5 when
+    # first measured, at the end of the session that wrote it. Below the issue's 97 / 95 / 95:
+    # regression guards only.
+    "conversations-holdout4.yaml": {"answer": 89.0, "fallback": 93.0, "smalltalk": 91.0},
+    "conversations-holdout5.yaml": {"answer": 90.5, "fallback": 92.5, "smalltalk": 95.0},
 }
-# Answers where a place card replaced the topic: 0 everywhere but on the held-out set, where
-# two of 144 place + topic messages still get the card (its failures are not read).
-PLACE_CARDS_ALLOWED = {"conversations-holdout4.yaml": 2}
+# Answers where a place card replaced the topic: 0 everywhere but on the held-out sets, where
+# two of 144 (holdout4) and two of 140 (holdout5) place + topic messages still get the card
+# (their failures are not read).
+PLACE_CARDS_ALLOWED = {"conversations-holdout4.yaml": 2, "conversations-holdout5.yaml": 2}
 MAX_MEDIAN_FIRST_MESSAGE = 500
 MAX_P90_FIRST_MESSAGE = 900
 
