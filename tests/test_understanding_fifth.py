@@ -77,21 +77,6 @@ def test_a_phone_network_is_not_our_rete(brain: Brain) -> None:
 
 
 # -- out of scope -------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    "text",
-    [
-        "mi hanno licenziata appena ho detto che ero incinta, posso fare causa?",
-        "il padrone di casa ci manda lo sfratto e abbiamo un neonato, può farlo?",
-        "come funziona l'affido dei figli quando ci si separa?",
-        "c'è un bonus carburante per le famiglie con bambini?",
-        "buoni libri per le medie a chi si chiedono?",
-        "how do I register the birth of my son at the comune?",
-    ],
-)
-def test_questions_sharing_our_words_are_refused(brain: Brain, text: str) -> None:
-    assert brain.answer_question(text).status == "fallback"
-
-
 def test_booking_an_abortion_points_to_the_consultorio(brain: Brain) -> None:
     reply = brain.answer_question("ho scelto di non portare avanti la gravidanza, dove prenoto?")
     assert reply.status == "fallback" and "Consultorio" in reply.plain_text
@@ -147,17 +132,25 @@ def test_asking_whether_a_measure_is_out_again_asks_its_status(brain: Brain) -> 
 
 # -- conversations that close -------------------------------------------------------------------
 @pytest.mark.parametrize(
-    "text",
+    ("text", "status"),
     [
-        "grazie davvero, adesso so a chi rivolgermi",
-        "thanks a lot, that was really helpful for my sister",
-        "devo scappare, il piccolo si è svegliato. ciao ciao!",
-        "ok bye for now, I'll come back tomorrow with the papers",
-        "hello! just found this bot",
+        # Questions sharing our words that we do not answer.
+        ("mi hanno licenziata appena ho detto che ero incinta, posso fare causa?", "fallback"),
+        ("il padrone di casa ci manda lo sfratto e abbiamo un neonato, può farlo?", "fallback"),
+        ("come funziona l'affido dei figli quando ci si separa?", "fallback"),
+        ("c'è un bonus carburante per le famiglie con bambini?", "fallback"),
+        ("buoni libri per le medie a chi si chiedono?", "fallback"),
+        ("how do I register the birth of my son at the comune?", "fallback"),
+        # A courtesy around a statement that asks nothing: the conversation closes or opens.
+        ("grazie davvero, adesso so a chi rivolgermi", "smalltalk"),
+        ("thanks a lot, that was really helpful for my sister", "smalltalk"),
+        ("devo scappare, il piccolo si è svegliato. ciao ciao!", "smalltalk"),
+        ("ok bye for now, I'll come back tomorrow with the papers", "smalltalk"),
+        ("hello! just found this bot", "smalltalk"),
     ],
 )
-def test_a_courtesy_around_a_statement_is_small_talk(brain: Brain, text: str) -> None:
-    assert brain.answer_question(text).status == "smalltalk"
+def test_each_message_gets_its_status(brain: Brain, text: str, status: str) -> None:
+    assert brain.answer_question(text).status == status
 
 
 def test_a_question_reopens_the_conversation(brain: Brain) -> None:
