@@ -14,6 +14,7 @@ from bot.knowledge import KnowledgeBase
 from bot.lexicon import Lexicon
 from bot.matcher import ANSWER_THRESHOLD, Candidate, Matcher, specificity
 from bot.normalise import fold
+from bot.phrases import PhraseSet
 from bot.places import button_data
 from bot.reply import Button, Reply
 from bot.texts import Texts
@@ -190,6 +191,21 @@ class PlaceDecisions:
             and e.topic in OFFICE_TOPICS
             for c in ranked[:3]
         )
+
+    @cached_property
+    def _family_help(self) -> PhraseSet | None:
+        rule = self.lexicon.family_contact
+        return PhraseSet(rule.cues) if rule is not None else None
+
+    def _family_contact(self, u: Understanding) -> str | None:
+        """The families' contacts entry for a family asking whom to contact about help for
+        mothers ("numero verde per le mamme in difficoltà?"), when no measure is named."""
+        rule, cues = self.lexicon.family_contact, self._family_help
+        if rule is None or cues is None or not u.contact or u.measures:
+            return None
+        if u.role in ORGANISATION_ROLES or not (u.situation_flow or u.folded in cues):
+            return None
+        return rule.entry
 
     def _asks_territorial_contact(self, u: Understanding) -> bool:
         """ "chi chiamo in Brianza per il time saving?": the ATS there is the contact.

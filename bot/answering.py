@@ -181,6 +181,9 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
             entry = self.kb.entry(contact) if contact else None
             if entry is not None:
                 return self._entry(entry, u, lang, ranked[0].score if ranked else 100.0)
+        family = self._family_contact(u)
+        if family is not None and (entry := self.kb.entry(family)) is not None:
+            return self._entry(entry, u, lang, ranked[0].score if ranked else 100.0)
         tie = self._tie(u, ranked)
         if tie is not None:
             return self.composer.clarify(tie, lang, ranked[0].score, "clarify.text")

@@ -335,6 +335,8 @@ def _lexicon_problems(
             entry(f"vague {index}", "entries", value)
     for value in lexicon.per_ats_money:
         entry("per_ats_money", "per_ats_money", value)
+    if lexicon.family_contact is not None:
+        entry("family_contact", "entry", lexicon.family_contact.entry)
     for name, rule in lexicon.out_of_scope.items():
         if rule.reply not in texts:
             found.append(

@@ -106,6 +106,16 @@ class Situation(_Frozen):
         return cues.search(folded) is not None or any(p.search(folded) for p in self.patterns)
 
 
+class FamilyContact(_Frozen):
+    """A family asking whom to contact about help for mothers, with no measure named: the entry
+    with the families' contacts ("numero verde per le mamme in difficoltà?")."""
+
+    entry: str
+    cues: tuple[str, ...]
+
+    _cues = field_validator("cues", mode="before")(classmethod(lambda cls, v: _phrases(v)))
+
+
 class Vague(_Frozen):
     """A message made of one generic word ("contributo?"): the entries it may mean."""
 
@@ -167,6 +177,7 @@ class Lexicon(_Frozen):
     per_ats_money: dict[str, tuple[int, int]] = Field(default_factory=dict)
     # Dialect and chat shorthand read as plain Italian first: {italian: [variants]}.
     rewrite: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    family_contact: FamilyContact | None = None
     # The trained classifier's say over the rules (docs/understanding.md, "Second opinion").
     second_opinion: SecondOpinion = Field(default_factory=SecondOpinion)
 

@@ -346,9 +346,7 @@ class Understander:
             return folded
         kept = set(keep.split())
         own = self._own_words
-        return " ".join(
-            w if w in kept or w in own else self._correct(w) for w in folded.split()
-        )
+        return " ".join(w if w in kept or w in own else self._correct(w) for w in folded.split())
 
     def arithmetic(self, text: str) -> str | None:
         """ "2+2", "15 x 3 =": a sum to work out is trivia, not ours (folding drops the signs)."""

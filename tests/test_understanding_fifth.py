@@ -190,3 +190,15 @@ def test_the_year_someone_came_to_live_here_is_no_period(brain: Brain) -> None:
     assert u.period is None and u.situation_flow == "nasko"
     # Without a pregnancy or a birth the years still count ("since 2017 ... which ATS now?").
     assert brain.understand("we live in Menaggio since 2017, which ATS are we in now?").period
+
+
+def test_a_family_asking_whom_to_contact_about_help_for_mothers(brain: Brain) -> None:
+    for text in (
+        "c'è un numero verde per le mamme in difficoltà?",
+        "where can I go in person to ask about help for mothers? I live in Lecco",
+    ):
+        assert brain.answer_question(text).entry == "contatti-famiglie", text
+    # An organisation asking whom to contact is not sent to the families' contacts.
+    assert brain.answer_question(
+        "siamo una cooperativa, a chi ci rivolgiamo per i progetti per le mamme?"
+    ).entry != ("contatti-famiglie")
