@@ -66,10 +66,10 @@ CONVERSATION_FLOORS = {
     # held out until holdout4 was written (89.4 / 91.1 / 91.6 then), tuned on since
     "conversations-holdout3.yaml": {"answer": 96.5, "fallback": 97.5, "smalltalk": 99.0},
     # written blind on 2026-11-30, tuned on (figures when merged in the comments)
-    "conversations-dev5.yaml": {"answer": 95.0, "fallback": 95.0, "smalltalk": 96.0},
+    "conversations-dev5.yaml": {"answer": 95.3, "fallback": 95.0, "smalltalk": 96.0},
     "conversations-dev6.yaml": {"answer": 96.0, "fallback": 98.5, "smalltalk": 99.0},
     # 87.8 / 85.4 / 46.4 when merged
-    "conversations-dev7.yaml": {"answer": 93.0, "fallback": 99.5, "smalltalk": 99.5},
+    "conversations-dev7.yaml": {"answer": 93.5, "fallback": 99.5, "smalltalk": 99.5},
     # 87.0 / 92.9 / 86.4 when merged
     "conversations-dev8.yaml": {"answer": 91.0, "fallback": 99.5, "smalltalk": 94.5},
     # 85.3 / 89.2 / 80.5 when merged
@@ -78,7 +78,7 @@ CONVERSATION_FLOORS = {
     "conversations-dev10.yaml": {"answer": 92.5, "fallback": 99.5, "smalltalk": 98.5},
     # Held out, never tuned on (failures never read). holdout4: 89.5 / 93.9 / 91.7 at the end of
     # the fifth pass (85.3 / 87.8 / 80.2 when first measured); holdout5: 91.0 / 93.1 / 95.5 when
-    # first measured, at the end of the session that wrote it. Below the 97 / 95 / 95:
+    # first measured at the end of the session that wrote it (the same at its second). Below the 97 / 95 / 95:
     # regression guards only.
     "conversations-holdout4.yaml": {"answer": 89.0, "fallback": 93.0, "smalltalk": 91.0},
     "conversations-holdout5.yaml": {"answer": 90.5, "fallback": 92.5, "smalltalk": 95.0},
