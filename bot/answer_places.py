@@ -136,6 +136,7 @@ class PlaceDecisions:
             and w not in OFFICE_TOPIC_WORDS
             and w not in self._ats_name_words
             and specificity(w, lang) >= (TOPIC_SPECIFICITY if self.matcher.known(w) else 0.45)
+            and self.understander.smalltalk.intent(w) is None  # "ciaooo" names no topic
         ]
         about_money = u.period is not None or bool(MONEY_WORDS & set(words))
         office = bool(OFFICE_WORDS & set(words)) or (u.contact and not u.measures)

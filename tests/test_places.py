@@ -475,6 +475,12 @@ def test_a_name_opening_a_headline_or_followed_by_its_province_is_the_place(
     assert places.find("nasko cresco") is None
 
 
+def test_a_shouted_so_is_no_province(places: PlaceDirectory) -> None:
+    assert places.find("oh great, thank you SO much") is None
+    assert places.find("sono in provincia di SO").province == "SO"
+    assert only_comune(places.find("Morbegno (SO)")).key == "Morbegno|SO"
+
+
 def test_a_street_or_a_saint_s_parish_is_not_a_comune(places: PlaceDirectory) -> None:
     assert places.find("la parrocchia di san rocco fa il doposcuola") is None
     assert places.find("abitiamo in via Roma") is None

@@ -116,11 +116,18 @@ def _merge_entries(entries: Sequence[Entry]) -> Entry:
     return merged
 
 
+# Province codes that are also words people shout ("SO much", "CO-op"): only in brackets.
+_EMPHASIS = frozenset({"so"})
+
+
 def _code_candidates(tokens: list[Tok], loud: bool) -> list[Cand]:
     """'(MI)', or 'BG' written in capitals: a province."""
     out = []
     for i, tok in enumerate(tokens):
         if i > 0 and tokens[i - 1].norm.isdigit():  # "1,44 MB" is a file size
+            continue
+        cued = i > 0 and tokens[i - 1].norm in PROVINCE_WORDS | PLACE_CUES  # "provincia di SO"
+        if tok.norm in _EMPHASIS and not (tok.in_parens or cued):  # "thank you SO much"
             continue
         if code_after(tok, LOMBARD_PROVINCES, loud):
             code = tok.orig.upper()
