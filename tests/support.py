@@ -15,6 +15,7 @@ from bot.brain import Brain
 from bot.cache import load_knowledge_cached
 from bot.chat import ChatContext
 from bot.knowledge import KnowledgeBase
+from bot.reply import Reply
 from bot.store import SQLiteStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +37,11 @@ CONTRACT_COMMANDS = (
 
 
 @lru_cache(maxsize=1)
+def button_data(reply: Reply) -> list[str]:
+    """The callback data of every button of a reply, in order."""
+    return [b.data for b in reply.all_buttons()]
+
+
 def assert_smalltalk_like(brain: Brain, text: str, canonical: str | None = None) -> None:
     """`text` gets a small-talk reply, and (with `canonical`) the same one as `canonical` gets
     in the reply's language ("ma chi ti ha programmato?" is answered like "chi sei?")."""

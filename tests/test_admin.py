@@ -15,7 +15,7 @@ from bot.knowledge_loader import load_knowledge
 from bot.reply import Reply
 from bot.report import build_report
 from bot.store import DB_FILENAME, SQLiteStore
-from tests.support import chat, make_brain, real_kb
+from tests.support import button_data, chat, make_brain, real_kb
 
 ANSWERED = "quanto dà il fondo cresco al mese?"
 UNANSWERED = "dove posso parcheggiare la bicicletta in stazione"
@@ -26,10 +26,6 @@ USER_ID = 555_000_111_222
 @pytest.fixture()
 def brain(tmp_path: Path) -> Brain:
     return make_brain(tmp_path / "data")
-
-
-def _data(reply: Reply) -> list[str]:
-    return [b.data for b in reply.all_buttons()]
 
 
 def _answer(brain: Brain, user: int = USER_ID) -> Reply:
@@ -68,7 +64,7 @@ def test_thumbs_down_asks_what_was_missing_and_the_comment_lands_in_the_report(
     entry = _answer(brain).entry
     [ask] = brain.handle_button(user, f"fb:-:{entry}")
     assert "Cosa stavi cercando? (facoltativo)" in ask.text
-    assert _data(ask) == ["fb:skip"] and ask.buttons[0][0].title == "Salta"
+    assert button_data(ask) == ["fb:skip"] and ask.buttons[0][0].title == "Salta"
     pending = brain.store.get_state(USER_ID)["pending"]
     assert pending["kind"] == "feedback" and isinstance(pending["id"], int)
 
@@ -181,7 +177,7 @@ def test_admin_stats_counts_answers_questions_and_feedback(brain: Brain) -> None
     assert "Risposte date: 1" in reply.text
     assert "Domande senza risposta: 1" in reply.text
     assert "👍 1" in reply.text
-    assert "a:unanswered" in _data(reply)
+    assert "a:unanswered" in button_data(reply)
     [again] = brain.handle_button(ADMIN, "a:stats")
     assert again.text == reply.text
 

@@ -12,17 +12,13 @@ import yaml
 from bot.brain import Brain
 from bot.knowledge import KnowledgeError
 from bot.knowledge_loader import load_knowledge
-from bot.reply import Reply, as_json
-from tests.support import ROOT, assert_smalltalk_like, chat, make_brain
+from bot.reply import as_json
+from tests.support import ROOT, assert_smalltalk_like, button_data, chat, make_brain
 
 
 @pytest.fixture(scope="module")
 def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
     return make_brain(tmp_path_factory.mktemp("understanding"))
-
-
-def _data(reply: Reply) -> list[str]:
-    return [b.data for b in reply.all_buttons()]
 
 
 # -- dialogue acts ---------------------------------------------------------------------------
@@ -120,10 +116,10 @@ def test_a_place_alone_gets_the_ats_card(brain: Brain) -> None:
 def test_own_case_is_offered_the_guided_check_in_every_door(brain: Brain, tmp_path: Path) -> None:
     question = "posso avere il nasko? sono incinta e ho l'isee basso"
     reply = brain.answer_question(question)
-    assert "f:start:nasko" in _data(reply)
+    assert "f:start:nasko" in button_data(reply)
     assert any(o["id"] == "f:start:nasko" for o in as_json(question, reply)["options"])
     [telegram] = brain.handle_text(chat(4242), question)
-    assert "f:start:nasko" in _data(telegram)
+    assert "f:start:nasko" in button_data(telegram)
 
 
 def test_contact_request_about_a_measure_gets_its_contact(brain: Brain) -> None:
@@ -326,7 +322,7 @@ def test_several_measures_get_the_key_fact_of_each(brain: Brain) -> None:
     assert reply.status == "answer"
     assert "3.000" in reply.text and "1.500" in reply.text
     assert len(reply.text) <= 700
-    assert {"e:nasko-what", "e:bonus-famiglia-what"} <= set(_data(reply))
+    assert {"e:nasko-what", "e:bonus-famiglia-what"} <= set(button_data(reply))
 
 
 def test_the_first_of_several_questions_is_answered(brain: Brain) -> None:
@@ -378,7 +374,7 @@ def test_asking_whether_one_can_get_a_measure_gets_its_rules_and_what_it_gives(
     reply = brain.answer_question(text)
     assert reply.entry == "cresco-who"
     assert "ISEE" in reply.text and "75" in reply.details and "Insubria" in reply.text
-    assert "f:start:cresco" in _data(reply)
+    assert "f:start:cresco" in button_data(reply)
     # "what is CRESCO?" asks nothing about one's own case.
     assert not brain.understand("cos'era il cresco?").eligible
 
@@ -391,7 +387,7 @@ def test_a_small_business_writing_about_itself_means_time_saving(brain: Brain) -
         assert brain.understand(text).measures == ("time-saving",), text
         reply = brain.answer_question(text)
         assert reply.entry == "aderire-time-saving", text
-        assert "f:start:time-saving" in _data(reply), text
+        assert "f:start:time-saving" in button_data(reply), text
     # A named measure is not replaced: the shop owner asking about NASKO gets NASKO.
     assert brain.understand("ho un negozio e sono incinta, posso avere il nasko?").measures == (
         "nasko",
@@ -402,7 +398,7 @@ def test_a_small_business_writing_about_itself_means_time_saving(brain: Brain) -
 def test_a_lone_generic_word_is_asked_back_with_several_options(brain: Brain, text: str) -> None:
     reply = brain.answer_question(text)
     assert reply.status == "clarify", text
-    assert len([d for d in _data(reply) if d.startswith("e:")]) >= 2, text
+    assert len([d for d in button_data(reply) if d.startswith("e:")]) >= 2, text
 
 
 def test_a_generic_word_in_a_real_question_is_answered(brain: Brain) -> None:
@@ -566,7 +562,7 @@ def test_an_organisation_joining_gets_its_way_in(brain: Brain) -> None:
     )
     reply = brain.answer_question(text)
     assert reply.entry == "aderire-terzo-settore"
-    assert "f:start:aderire" in _data(reply) and "Brescia" in reply.text
+    assert "f:start:aderire" in button_data(reply) and "Brescia" in reply.text
 
 
 def test_a_territorial_contact_with_a_place_gets_the_ats(brain: Brain) -> None:

@@ -9,17 +9,12 @@ from __future__ import annotations
 import pytest
 
 from bot.brain import Brain
-from bot.reply import Reply
-from tests.support import make_brain
+from tests.support import button_data, make_brain
 
 
 @pytest.fixture(scope="module")
 def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
     return make_brain(tmp_path_factory.mktemp("understanding-fifth"))
-
-
-def _data(reply: Reply) -> list[str]:
-    return [b.data for b in reply.all_buttons()]
 
 
 # -- juggling work and care ---------------------------------------------------------------------
@@ -110,7 +105,7 @@ def test_the_place_casts_no_vote_for_the_language(brain: Brain) -> None:
 # -- own case, births to come, dialect, status ---------------------------------------------------
 def test_personal_facts_make_it_one_s_own_case(brain: Brain) -> None:
     reply = brain.answer_question("bonus famiglia: isee 19.000, rientriamo o siamo fuori?")
-    assert "f:start:bonus-famiglia" in _data(reply)
+    assert "f:start:bonus-famiglia" in button_data(reply)
     assert brain.understand("siamo residenti in lombardia da 4 anni, va bene?").own_case
 
 

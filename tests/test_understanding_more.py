@@ -14,16 +14,12 @@ from bot.brain import Brain
 from bot.language import detect_language
 from bot.reply import Reply
 from bot.understanding import Period
-from tests.support import assert_smalltalk_like, make_brain
+from tests.support import assert_smalltalk_like, button_data, make_brain
 
 
 @pytest.fixture(scope="module")
 def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
     return make_brain(tmp_path_factory.mktemp("understanding-more"))
-
-
-def _data(reply: Reply) -> list[str]:
-    return [b.data for b in reply.all_buttons()]
 
 
 def _all_text(reply: Reply) -> str:
@@ -129,7 +125,7 @@ def test_an_organisation_asking_about_its_own_case_is_offered_the_joining_check(
     reply = brain.answer_question(
         "we are a parish in brescia running summer camps, can we apply for conciliation money?"
     )
-    assert reply.status == "answer" and "f:start:aderire" in _data(reply)
+    assert reply.status == "answer" and "f:start:aderire" in button_data(reply)
     reply = brain.answer_question("We are a foundation in Bergamo. Can we apply alone?")
     assert not (reply.entry or "").startswith(("nasko", "cresco", "bonus-famiglia"))
 
