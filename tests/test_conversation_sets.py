@@ -6,7 +6,8 @@ conversations-holdout2.yaml, conversations-holdout3.yaml and conversations-holdo
 third to tenth development sets conversations-dev3.yaml, conversations-dev4.yaml,
 conversations-dev5.yaml, conversations-dev6.yaml, conversations-dev7.yaml,
 conversations-dev8.yaml, conversations-dev9.yaml and conversations-dev10.yaml, and the fifth
-holdout conversations-holdout5.yaml) extend the base
+holdout conversations-holdout5.yaml, and the thirteenth development set
+conversations-dev13.yaml) extend the base
 evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
@@ -44,6 +45,7 @@ FILES = {
     "dev9": "conversations-dev9.yaml",
     "dev10": "conversations-dev10.yaml",
     "holdout5": "conversations-holdout5.yaml",
+    "dev13": "conversations-dev13.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -441,6 +443,31 @@ SPREADS = {
         abortion=4,
         per_act={act: 9 for act in SMALLTALK_ACTS},
         inps=14,
+    ),
+    # The thirteenth development set (written blind, tuned on): the proportions of a real inbox,
+    # with many short messages and a large English share.
+    "dev13": Spread(
+        size=470,
+        minimums={
+            "smalltalk": 66,
+            "oos": 62,
+            "oos_shared": 32,
+            "place_topic": 130,
+            "place_only": 28,
+            "own_case": 120,
+            "contact": 26,
+            "org": 82,
+            "period": 62,
+            "ambiguous": 20,
+        },
+        narrative_or_dialect=29,
+        english_smalltalk=30,
+        english_share=0.44,
+        per_offer=9,
+        emergencies=6,
+        abortion=4,
+        per_act={act: 6 for act in SMALLTALK_ACTS},
+        inps=20,
     ),
 }
 
