@@ -5,9 +5,9 @@ development set conversations-dev2.yaml, the second, third and fourth holdouts
 conversations-holdout2.yaml, conversations-holdout3.yaml and conversations-holdout4.yaml, and the
 third to tenth development sets conversations-dev3.yaml, conversations-dev4.yaml,
 conversations-dev5.yaml, conversations-dev6.yaml, conversations-dev7.yaml,
-conversations-dev8.yaml, conversations-dev9.yaml and conversations-dev10.yaml, and the fifth
-holdout conversations-holdout5.yaml) extend the base
-evaluation format with
+conversations-dev8.yaml, conversations-dev9.yaml and conversations-dev10.yaml, the fifth holdout
+conversations-holdout5.yaml and the twelfth development set conversations-dev12.yaml) extend
+the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
 below its minimum or a question copied into two files fails here. The category minimums and the
@@ -44,6 +44,7 @@ FILES = {
     "dev9": "conversations-dev9.yaml",
     "dev10": "conversations-dev10.yaml",
     "holdout5": "conversations-holdout5.yaml",
+    "dev12": "conversations-dev12.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -441,6 +442,30 @@ SPREADS = {
         abortion=4,
         per_act={act: 9 for act in SMALLTALK_ACTS},
         inps=14,
+    ),
+    # The twelfth development set (written blind, tuned on): organisations, periods, place +
+    # topic and contacts from organisations.
+    "dev12": Spread(
+        size=500,
+        minimums={
+            "org": 230,
+            "period": 105,
+            "place_topic": 100,
+            "contact": 42,
+            "smalltalk": 30,
+            "oos": 45,
+            "oos_shared": 25,
+            "own_case": 15,
+            "ambiguous": 4,
+        },
+        narrative_or_dialect=18,
+        english_smalltalk=13,
+        english_share=0.30,
+        per_offer=3,
+        emergencies=4,
+        abortion=3,
+        per_act={act: 3 for act in SMALLTALK_ACTS},
+        inps=10,
     ),
 }
 
