@@ -3,12 +3,9 @@
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the second, third and fourth holdouts
 conversations-holdout2.yaml, conversations-holdout3.yaml and conversations-holdout4.yaml, and the
-third to tenth development sets conversations-dev3.yaml, conversations-dev4.yaml,
-conversations-dev5.yaml, conversations-dev6.yaml, conversations-dev7.yaml,
-conversations-dev8.yaml, conversations-dev9.yaml and conversations-dev10.yaml, and the fifth
-holdout conversations-holdout5.yaml, and the thirteenth development set
-conversations-dev13.yaml) extend the base
-evaluation format with
+third to thirteenth development sets conversations-dev3.yaml to conversations-dev13.yaml (there
+is no dev11 yet until its writer lands it), and the fifth holdout conversations-holdout5.yaml)
+extend the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
 below its minimum or a question copied into two files fails here. The category minimums and the
@@ -46,6 +43,7 @@ FILES = {
     "dev10": "conversations-dev10.yaml",
     "holdout5": "conversations-holdout5.yaml",
     "dev13": "conversations-dev13.yaml",
+    "dev12": "conversations-dev12.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -468,6 +466,31 @@ SPREADS = {
         abortion=4,
         per_act={act: 6 for act in SMALLTALK_ACTS},
         inps=20,
+    ),
+    # The twelfth development set (written blind, tuned on): organisations, periods, place +
+    # topic and contacts from organisations.
+    "dev12": Spread(
+        size=540,
+        minimums={
+            "org": 250,
+            "period": 115,
+            "place_topic": 110,
+            "contact": 45,
+            "smalltalk": 35,
+            "oos": 45,
+            "oos_shared": 25,
+            "own_case": 15,
+            "place_only": 8,
+            "ambiguous": 4,
+        },
+        narrative_or_dialect=32,
+        english_smalltalk=16,
+        english_share=0.30,
+        per_offer=3,
+        emergencies=4,
+        abortion=3,
+        per_act={act: 4 for act in SMALLTALK_ACTS},
+        inps=10,
     ),
 }
 
