@@ -6,8 +6,8 @@ conversations-holdout2.yaml, conversations-holdout3.yaml and conversations-holdo
 third to tenth development sets conversations-dev3.yaml, conversations-dev4.yaml,
 conversations-dev5.yaml, conversations-dev6.yaml, conversations-dev7.yaml,
 conversations-dev8.yaml, conversations-dev9.yaml and conversations-dev10.yaml, and the fifth
-holdout conversations-holdout5.yaml) extend the base
-evaluation format with
+holdout conversations-holdout5.yaml, and the eleventh development set
+conversations-dev11.yaml) extend the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
 below its minimum or a question copied into two files fails here. The category minimums and the
@@ -44,6 +44,7 @@ FILES = {
     "dev9": "conversations-dev9.yaml",
     "dev10": "conversations-dev10.yaml",
     "holdout5": "conversations-holdout5.yaml",
+    "dev11": "conversations-dev11.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -441,6 +442,34 @@ SPREADS = {
         abortion=4,
         per_act={act: 9 for act in SMALLTALK_ACTS},
         inps=14,
+    ),
+    # The eleventh development set (written blind, tuned on): long family stories with the
+    # question buried inside, Lombard and Southern dialect, own cases, families asking whom to
+    # contact.
+    "dev11": Spread(
+        size=450,
+        minimums={
+            "narrative": 120,
+            "dialect": 90,
+            "own_case": 180,
+            "contact": 65,
+            "place_topic": 240,
+            "place_only": 15,
+            "smalltalk": 45,
+            "oos": 60,
+            "oos_shared": 45,
+            "org": 60,
+            "period": 45,
+            "ambiguous": 4,
+        },
+        narrative_or_dialect=200,
+        english_smalltalk=18,
+        english_share=0.28,
+        per_offer=18,
+        emergencies=5,
+        abortion=3,
+        per_act={act: 5 for act in SMALLTALK_ACTS},
+        inps=10,
     ),
 }
 
