@@ -3,9 +3,8 @@
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the second, third and fourth holdouts
 conversations-holdout2.yaml, conversations-holdout3.yaml and conversations-holdout4.yaml, and the
-third to thirteenth development sets conversations-dev3.yaml to conversations-dev13.yaml (there
-is no dev11 yet until its writer lands it), and the fifth holdout conversations-holdout5.yaml)
-extend the base evaluation format with
+third to thirteenth development sets conversations-dev3.yaml to conversations-dev13.yaml, and
+the fifth holdout conversations-holdout5.yaml) extend the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
 below its minimum or a question copied into two files fails here. The category minimums and the
@@ -44,6 +43,7 @@ FILES = {
     "holdout5": "conversations-holdout5.yaml",
     "dev13": "conversations-dev13.yaml",
     "dev12": "conversations-dev12.yaml",
+    "dev11": "conversations-dev11.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -488,6 +488,34 @@ SPREADS = {
         english_share=0.30,
         per_offer=3,
         emergencies=4,
+        abortion=3,
+        per_act={act: 4 for act in SMALLTALK_ACTS},
+        inps=10,
+    ),
+    # The eleventh development set (written blind, tuned on): long family stories with the
+    # question buried inside, Lombard and Southern dialect, own cases, families asking whom to
+    # contact.
+    "dev11": Spread(
+        size=450,
+        minimums={
+            "narrative": 120,
+            "dialect": 90,
+            "own_case": 180,
+            "contact": 65,
+            "place_topic": 240,
+            "place_only": 15,
+            "smalltalk": 45,
+            "oos": 60,
+            "oos_shared": 45,
+            "org": 60,
+            "period": 45,
+            "ambiguous": 4,
+        },
+        narrative_or_dialect=200,
+        english_smalltalk=16,
+        english_share=0.27,
+        per_offer=18,
+        emergencies=5,
         abortion=3,
         per_act={act: 4 for act in SMALLTALK_ACTS},
         inps=10,
