@@ -373,6 +373,8 @@ class Admin:
         if set(state) - {"flow", "pending"}:
             items.append("privacy.item_state")
         self._store.forget_chat(chat.chat_id)  # scrubs the disk in the background, once
+        if self.services.forget_in_memory is not None:
+            self.services.forget_in_memory(chat)
         logger.info("a user deleted their data (/cancellami)")
         if not items:
             return self._info("privacy.forgotten_nothing", lang)

@@ -60,6 +60,22 @@ class TalkDecisions:
                 return self._talk(opinion.act, u, lang)
         return None
 
+    def _vague_choice(self, u: Understanding, lang: str) -> Reply | None:
+        """ "contributo?", "quanto mi spetta?", "ho una domanda": the person chooses what about
+        (knowledge/understanding.yaml `vague`), before any small talk or refusal."""
+        if not u.vague or u.place is not None:
+            return None
+        entries = [e for eid in u.vague if (e := self.kb.entry(eid)) is not None]
+        ranked, _ = self.matcher.rank(u.folded)
+        score = ranked[0].score if ranked else 0.0
+        if u.measure_before is not None:
+            # A follow-up in a chat: the option about the measure just talked about.
+            topics = self.lexicon.measures[u.measure_before].topics
+            about = [e for e in entries if e.topic in topics]
+            if len(about) == 1:
+                return self.composer.entry_reply(about[0], lang, score)
+        return self.composer.clarify(entries, lang, score, u.vague_prompt)
+
     def _talk(self, act: str, u: Understanding, lang: str) -> Reply | None:
         """The reply to `act`, unless the rules know the message is not that act."""
         if act == "how_are_you" and asks_how_it_is_done(u.text):

@@ -78,6 +78,9 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
 
     # -- the decision -------------------------------------------------------------------------
     def answer(self, u: Understanding, lang: str) -> Answer:
+        choice = self._vague_choice(u, lang)  # no second opinion on a vague question
+        if choice is not None:
+            return Answer(choice, MatchResult("fallback", (), u.folded))
         found = self._by_rules(u, lang)
         second = self._second_opinion(u, found.reply, lang)
         return found if second is None else Answer(second, found.result)
@@ -120,12 +123,6 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
                 residual = self._without_place(residual, self._fold(also.matched_text))
         ranked, norm = self.matcher.rank(residual)
         result = decide(ranked, norm)
-        if u.vague and u.place is None:
-            # "contributo?": families' help or organisations' funding? The person chooses.
-            entries = [e for eid in u.vague if (e := self.kb.entry(eid)) is not None]
-            choice = self.composer.clarify(entries, lang, result.score, "clarify.text")
-            if choice is not None:
-                return Answer(choice, result)
         if u.place is not None and (
             self._asks_office(residual, u, lang) or self._asks_territorial_contact(u)
         ):

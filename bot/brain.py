@@ -18,6 +18,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 
 from bot.admin import Admin
 from bot.chat import PUBLIC_COMMANDS, ChatContext, clean_input, command_name
@@ -80,6 +81,7 @@ class Brain:
                 answer=lambda text, lang: self.answer_question(text, lang),
                 reload=self.reload,
                 settings=self.settings,
+                forget_in_memory=lambda chat: self.state.forget_measure(chat),
             )
         )
         self.k = self._build(kb)
@@ -242,7 +244,10 @@ class Brain:
         understood = self.k.understander.understand(text)
         if understood.is_smalltalk:
             return [self.menus.smalltalk(understood.act, lang)]
+        if understood.vague:  # "quanto mi spetta?" right after an answer about NASKO
+            understood = replace(understood, measure_before=self.state.measure_talked_about(chat))
         answer = self.k.answerer.answer(understood, lang)
+        self.state.note_measure(chat, answer.reply)
         if understood.place is not None:
             self.state.remember_place(chat, understood.place)
         self.state.record(text, answer.result, answer.reply, lang)

@@ -7,6 +7,9 @@ failing the reply: remembering is a courtesy, answering is the job.
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 from bot.chat import ChatContext, lang_hint
@@ -20,6 +23,10 @@ from bot.store import Store, StoreError
 logger = logging.getLogger(__name__)
 
 DEFAULT_LANG = "it"
+# The measure a chat last got an answer about, for a follow-up ("quanto mi spetta?"): kept in
+# memory only (never written to the store), for this long, for at most this many chats.
+FOLLOW_UP_SECONDS = 30 * 60
+FOLLOW_UP_CHATS = 10_000
 
 
 class ChatState:
@@ -28,6 +35,8 @@ class ChatState:
     def __init__(self, store: Store, knowledge: Callable[[], Knowledge]) -> None:
         self.store = store
         self._knowledge = knowledge  # always the current one: /reload replaces it
+        self._measures: OrderedDict[str, tuple[str, float]] = OrderedDict()
+        self._measures_lock = threading.Lock()
 
     # -- language ---------------------------------------------------------------------------
     def stored_lang(self, chat: ChatContext) -> str | None:
@@ -79,6 +88,37 @@ class ChatState:
             if pending is not None:
                 return [*replies, pending]
         return replies
+
+    # -- the measure talked about (memory only) ---------------------------------------------
+    def note_measure(self, chat: ChatContext, reply: Reply) -> None:
+        """Keep, in memory, the measure an answer was about (NASKO, CRESCO, ...), so that a
+        follow-up naming none ("e quanto mi spetta?") is read as about it."""
+        k = self._knowledge()
+        entry = k.kb.entry(reply.entry) if reply.status == "answer" and reply.entry else None
+        if entry is None:
+            return
+        measures = k.understander.lexicon.measures
+        measure = next((m for m, rule in measures.items() if entry.topic in rule.topics), None)
+        if measure is None:
+            return
+        key = str(chat.chat_id)
+        with self._measures_lock:
+            self._measures[key] = (measure, time.monotonic())
+            self._measures.move_to_end(key)
+            while len(self._measures) > FOLLOW_UP_CHATS:
+                self._measures.popitem(last=False)
+
+    def measure_talked_about(self, chat: ChatContext) -> str | None:
+        """The measure of the chat's last answer, if given in the last FOLLOW_UP_SECONDS."""
+        with self._measures_lock:
+            found = self._measures.get(str(chat.chat_id))
+        if found is None or time.monotonic() - found[1] > FOLLOW_UP_SECONDS:
+            return None
+        return found[0]
+
+    def forget_measure(self, chat: ChatContext) -> None:
+        with self._measures_lock:
+            self._measures.pop(str(chat.chat_id), None)
 
     # -- the chat's comune ------------------------------------------------------------------
     def remember_place(self, chat: ChatContext, place: object) -> None:

@@ -333,6 +333,9 @@ def _lexicon_problems(
     for index, vague in enumerate(lexicon.vague, 1):
         for value in vague.entries:
             entry(f"vague {index}", "entries", value)
+        if vague.prompt not in texts:
+            unknown = f"unknown UI text '{vague.prompt}'"
+            found.append(f"{where}: vague {index}: field 'prompt': {unknown}")
     for value in lexicon.per_ats_money:
         entry("per_ats_money", "per_ats_money", value)
     if lexicon.family_contact is not None:

@@ -122,6 +122,8 @@ class Vague(_Frozen):
     words: tuple[str, ...]
     ignore: tuple[str, ...] = ()
     entries: tuple[str, ...] = Field(min_length=2)
+    # The UI text that asks the person to choose ("Di quale misura?", "Certo, chiedi pure!").
+    prompt: str = "clarify.text"
 
     _words = field_validator("words", "ignore", mode="before")(
         classmethod(lambda cls, v: _phrases(v))

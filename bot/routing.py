@@ -88,6 +88,7 @@ class Router:
         if entry is None:
             return None
         reply = knowledge.composer.entry_reply(entry, lang)
+        self._state.note_measure(chat, reply)
         return self._state.then_the_check(chat, [reply], lang)
 
     # -- commands --------------------------------------------------------------------------

@@ -81,3 +81,5 @@ class AdminServices:
     answer: Callable[[str, str], Reply]  # a stateless answer to a question
     reload: Callable[[], list[str]]
     settings: Any = None  # bot.settings.Settings: the bot's username for posters
+    # Forgets what is kept of a chat in memory only (bot.chat_state: the measure talked about).
+    forget_in_memory: Callable[[Any], None] | None = None

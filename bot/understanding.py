@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.lexicon import Lexicon
+from bot.lexicon import Lexicon, Vague
 from bot.normalise import fold
 from bot.phrases import PhraseSet
 from bot.smalltalk import SmallTalk
@@ -127,6 +127,8 @@ class Understanding:
     situation_flow: str | None = None  # the check a described situation calls for
     situation_entry: str | None = None  # ... and the entry that answers it in general
     vague: tuple[str, ...] = ()  # a lone generic word: the entries it may mean
+    vague_prompt: str = "clarify.text"  # ... and the UI text asking which
+    measure_before: str | None = None  # in a chat, the measure the last answer was about
 
     @property
     def is_smalltalk(self) -> bool:
@@ -181,7 +183,8 @@ class Understander:
 
     def understand(self, text: str, today: date | None = None) -> Understanding:
         folded = self.rewrite(fold(text))
-        act = self.smalltalk.intent(text)
+        # "ho una domanda", "how much?": a vague question, not small talk; the person chooses.
+        act = self.smalltalk.intent(text) if self.vague_rule(folded) is None else None
         if act is not None:
             return Understanding(text, self._corrected(folded), act=act)
         place = self.places.find(text) if self.places is not None and folded else None
@@ -229,6 +232,7 @@ class Understander:
         if not measures:
             measures = tuple(m for m, cues in self._hinted if cues.search(rest))[:1]
 
+        vague = self.vague_rule(folded)
         return Understanding(
             text,
             folded,
@@ -263,7 +267,8 @@ class Understander:
             ats=self.ats_named(folded) if place is None else None,
             situation_flow=situation.flow if situation else None,
             situation_entry=situation.entry if situation else None,
-            vague=self.vague(folded),
+            vague=vague.entries if vague is not None else (),
+            vague_prompt=vague.prompt if vague is not None else "clarify.text",
         )
 
     @staticmethod
@@ -288,14 +293,15 @@ class Understander:
         """Whether a message asks or requests something (a "?" or a word such as "vorrei")."""
         return "?" in text or folded in self._asks
 
-    def vague(self, folded: str) -> tuple[str, ...]:
-        """The entries a message made of one generic word may mean ("contributi?")."""
+    def vague_rule(self, folded: str) -> Vague | None:
+        """The rule of knowledge/understanding.yaml `vague` a message made of one generic word
+        or phrase fits ("contributi?", "quanto mi spetta?", "ho una domanda")."""
         for rule in self.lexicon.vague:
             ignore = set(rule.ignore)
             rest = " ".join(w for w in folded.split() if w not in ignore)
             if rest and rest in rule.words:
-                return rule.entries
-        return ()
+                return rule
+        return None
 
     @staticmethod
     def _ats_names(places: Any) -> list[tuple[str, PhraseSet]]:
