@@ -499,10 +499,11 @@ def test_a_lexicon_naming_a_missing_entry_flow_or_text_is_reported(tmp_path: Pat
         data["measures"]["cresco"]["eligibility"] = "cresco-whoo"
         data["measures"]["nasko"]["flow"] = "naskoo"
         data["vague"][0]["entries"][0] = "nowhere"
+        data["vague"][1]["prompt"] = "clarify.nothing"
         data["out_of_scope"]["jobs"]["reply"] = "oos.nothing"
 
     problems = "\n".join(_problems_of_lexicon(tmp_path, edit))
-    for expected in ("cresco-whoo", "naskoo", "nowhere", "oos.nothing"):
+    for expected in ("cresco-whoo", "naskoo", "nowhere", "clarify.nothing", "oos.nothing"):
         assert expected in problems and "understanding.yaml" in problems, expected
 
 
