@@ -53,11 +53,12 @@ PLACES = frozenset(
 # Italian names of our measures and offices, written as they are by people writing English
 # too ("Bonus Famiglia 2019 ISEE limit?", "cresco brescia requirements"): no vote either way.
 NAMES = re.compile(
-    r"\b(?:bonus famiglia|bonus famiglie|time saving|timesaving|welfare aziendale|reti? di "
+    r"\b(?:bonus famiglia|bonus famiglie|time saving|timesaving|welfare aziendale|ret[ei] di "
     r"conciliazione|alleanz[ae] local[ei](?: di conciliazione)?|conciliazione vita[ -]lavoro|"
     r"consultori[oa]? familiar[ei]|piani? di zona|ufficio di piano|assegno unico|fondo nasko|"
     r"fondo cresco|nasko|cresco|dote scuola|azion[ei] di sistema|documento (?:territoriale )?di "
-    r"indirizzo|conciliazione|proroga|capofila)\b",
+    r"indirizzo|ret[ei] territorial[ei](?: di conciliazione)?|piani? territorial[ei](?: di "
+    r"conciliazione)?|ats (?:della|dell|di) [a-z]+|conciliazione|proroga|capofila)\b",
     re.IGNORECASE,
 )
 # A content word counts for a language when it is this much more frequent in it (wordfreq's
@@ -111,6 +112,14 @@ def _word_vote(raw: str) -> str | None:
 
 
 _REPEATS = re.compile(r"(\w)\1{2,}")
+# Someone saying they speak little Italian ("scusa, no parlo bene italiano. fondo nasko for
+# me?") is answered in English when the rest of the message is as English as Italian.
+LITTLE_ITALIAN = re.compile(
+    r"\b(?:non?|poco|not) (?:parlo|parla|capisco|speak) (?:bene |molto |good |much )?(?:l )?"
+    r"italian[oa]?\b|\bparlo poco (?:l )?italiano\b|\bmy italian is (?:not|bad|poor)",
+    re.IGNORECASE,
+)
+LITTLE_ITALIAN_VOTES = 2
 
 
 def votes(text: str) -> tuple[int, int, int]:
@@ -120,7 +129,10 @@ def votes(text: str) -> tuple[int, int, int]:
         # A sentence's first word is capitalised without being a name ("Morning!", "Grazie").
         words[0] = words[0].lower()
     found = [_word_vote(w) for w in words]
-    return found.count("it"), found.count("en"), len(words)
+    english = found.count("en")
+    if LITTLE_ITALIAN.search(text):
+        english += LITTLE_ITALIAN_VOTES
+    return found.count("it"), english, len(words)
 
 
 @lru_cache(maxsize=4096)
