@@ -166,9 +166,9 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
                     return self._entry(entry, u, lang, together.score)
             firsts = [self._measure_entry(m) for m in comparable]
             found = [e for e in firsts if e is not None]
-            return self.composer.summary(found, lang, result.score) or self.composer.clarify(
-                found, lang, result.score, "compare.text"
-            )
+            after, extra = self._place_line(u, lang)  # "... we live in Pavia": the ATS too
+            summary = self.composer.summary(found, lang, result.score, after, extra)
+            return summary or self.composer.clarify(found, lang, result.score, "compare.text")
         # "whom do I contact about NASKO?": the measure's contact entry ("we'd like to join:
         # what do we sign, and with whom?" gets the way in, with the ATS's contacts).
         # A family juggling work and care asks the ATS or the Comune, not the Regione's office.

@@ -88,6 +88,24 @@ class Composer:
             return flow
         return None
 
+    def _checks(self, entry: Entry, flow: str | None, lang: str) -> list[tuple[str, str]]:
+        """(label, data) of the guided checks an answer offers: one generic button, or each
+        named after its check when the entry offers several (`also_flows`)."""
+        if not flow:
+            return []
+        flows = [flow] + [f for f in entry.also_flows if f != flow and self.flow_for(None, f)]
+        if len(flows) == 1:
+            return [(self.texts.get("answer.start_flow", lang), f"f:start:{flow}")]
+        return [
+            (
+                self.texts.get(
+                    "answer.start_flow_named", lang, title=self.kb.flows[f].title.get(lang)
+                ),
+                f"f:start:{f}",
+            )
+            for f in flows
+        ]
+
     def entry_reply(
         self,
         entry: Entry,
@@ -103,10 +121,13 @@ class Composer:
         """An entry's answer: key fact, one validity line, short notes; details collapsed."""
         t = self.texts.get
         flow = self.flow_for(entry, flow)
-        start_label = t("answer.start_flow", lang)
+        checks = self._checks(entry, flow, lang)
+        start_label = checks[0][0] if checks else t("answer.start_flow", lang)
         lines = [before] if before else []
         lines.append(entry.answer.get(lang).strip())
-        if own_case and flow:
+        if own_case and len(checks) > 1:
+            lines.append(t("answer.own_case_several", lang))
+        elif own_case and flow:
             lines.append(t("answer.own_case", lang, button=start_label))
         if after:
             lines.append(after)
@@ -115,9 +136,7 @@ class Composer:
         sources = entry.sources[:3]
         details.append(t("answer.sources", lang, sources="; ".join(s.title for s in sources)))
         details.append(t("answer.updated", lang, date=format_date(entry.as_of, lang)))
-        rows: list[tuple[Button, ...]] = []
-        if flow:
-            rows.append((Button(start_label, f"f:start:{flow}"),))
+        rows: list[tuple[Button, ...]] = [(Button(label, data),) for label, data in checks]
         rows.extend(extra_buttons)
         for related_id in entry.related:
             related = self.kb.entry(related_id)
@@ -137,15 +156,25 @@ class Composer:
             links=tuple((s.title, s.url) for s in sources if s.url),
         )
 
-    def summary(self, entries: list[Entry], lang: str, score: float) -> Reply | None:
-        """Several measures at once: the key fact of each, and a button to each in full."""
+    def summary(
+        self,
+        entries: list[Entry],
+        lang: str,
+        score: float,
+        after: str = "",
+        extra_buttons: Rows = (),
+    ) -> Reply | None:
+        """Several measures at once: the key fact of each, and a button to each in full (and
+        the line on the person's place, `after`, with its buttons)."""
         unique = list({entry.id: entry for entry in entries}.values())
         if len(unique) < 2:
             return None
         room = SUMMARY_CHARS // len(unique)
         lines = [self.texts.get("compare.summary", lang)]
         lines += [f"• {e.title.get(lang)}: {key_fact(e.answer.get(lang), room)}" for e in unique]
-        rows = tuple((Button(e.title.get(lang), f"e:{e.id}"),) for e in unique)
+        if after:
+            lines.append(after)
+        rows = (*extra_buttons, *((Button(e.title.get(lang), f"e:{e.id}"),) for e in unique))
         return Reply(
             "\n\n".join(lines),
             status="answer",

@@ -82,6 +82,9 @@ class Entry(_Frozen):
     keywords: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
     flow: str | None = None
+    # More guided checks the answer offers beside `flow`, each button named after its check
+    # ("sono incinta e non ho soldi": NASKO and the Bonus Famiglia).
+    also_flows: tuple[str, ...] = ()
 
     @field_validator("id")
     @classmethod

@@ -289,6 +289,11 @@ def _cross_checks(
             problems.append(
                 f"{where}: entry '{entry.id}': field 'flow': unknown flow '{entry.flow}'"
             )
+        for also in entry.also_flows:
+            if flows and also not in flows:
+                problems.append(
+                    f"{where}: entry '{entry.id}': field 'also_flows': unknown flow '{also}'"
+                )
     for key in REQUIRED_TEXTS:
         if key not in texts:
             problems.append(

@@ -6,10 +6,15 @@ tests/test_understanding_more.py and tests/test_understanding_fifth.py hold the 
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import pytest
 
 from bot import chat_state
 from bot.brain import Brain
+from bot.knowledge import KnowledgeError
+from bot.knowledge_loader import load_knowledge
 from tests.support import button_data, chat, make_brain
 
 
@@ -90,3 +95,44 @@ def test_the_measure_talked_about_is_forgotten(
     assert _ask(brain, "f5", "quanto mi spetta?")[0] == "clarify"
     # Nothing of it is written to the store.
     assert "cresco" not in str(brain.store.get_state(chat("f5").chat_id) or {})
+
+
+# -- offers and places in composed answers ------------------------------------------------------
+def test_a_pregnant_family_short_of_money_is_offered_both_checks(brain: Brain) -> None:
+    reply = brain.answer_question("sono incinta e non ho soldi, vivo a Lodi da 10 anni")
+    assert reply.entry == "aiuti-incinta-senza-soldi"
+    assert {"f:start:nasko", "f:start:bonus-famiglia"} <= set(button_data(reply))
+    assert "Bonus Famiglia" in reply.plain_text
+    # Each check button is named after its check when there are two.
+    labels = [b.title for b in reply.all_buttons() if b.data.startswith("f:start:")]
+    assert any("NASKO" in label for label in labels)
+    assert any("Bonus Famiglia" in label for label in labels)
+
+
+def test_an_entry_with_one_check_keeps_the_generic_button(brain: Brain) -> None:
+    reply = brain.answer_question("posso avere il cresco? ho una bimba di 2 mesi")
+    checks = [b for b in reply.all_buttons() if b.data.startswith("f:start:")]
+    assert [b.data for b in checks] == ["f:start:cresco"]
+    assert checks[0].title == brain.texts.get("answer.start_flow", "it")
+
+
+def test_several_measures_and_a_place_get_the_summary_and_the_ats(brain: Brain) -> None:
+    reply = brain.answer_question(
+        "we live in Pavia since 2015. I don't understand what's NASKO, CRESCO, Bonus famiglia"
+    )
+    assert {"e:nasko-what", "e:cresco-what", "e:bonus-famiglia-what"} <= set(button_data(reply))
+    assert "ATS di Pavia" in reply.plain_text
+
+
+def test_an_unknown_extra_check_is_reported(tmp_path: Path) -> None:
+    faq = tmp_path / "knowledge"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "knowledge", faq)
+    path = faq / "faq" / "aiuti-famiglie.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "also_flows: [bonus-famiglia]", "also_flows: [bonus-famigliaa]"
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(KnowledgeError, match="also_flows.*bonus-famigliaa"):
+        load_knowledge(faq)
