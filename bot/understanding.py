@@ -135,6 +135,11 @@ class Understanding:
         return self.act != "question"
 
 
+# Dialect words (knowledge/understanding.yaml `rewrite`) that make a message Italian.
+DIALECT_WORDS = 2
+DIALECT_WORD_CHARS = 4
+
+
 class Understander:
     """Turns a message into an `Understanding` (rules from the editable lexicon)."""
 
@@ -279,10 +284,20 @@ class Understander:
         return f" {folded} ".replace(f" {found} ", " ", 1).strip() if found else folded
 
     def without_place(self, text: str) -> str:
-        """The text without the Lombard place it names, for its language: "i live in
-        sant'angelo lodigiano" is English, whatever the town's words are."""
+        """The text for its language: without the Lombard place it names ("i live in
+        sant'angelo lodigiano" is English, whatever the town's words are), and with the
+        Italian of the dialect words it uses ("ol mé om l'è stacc licensiat" is no English)."""
         place = self.places.find(text) if self.places is not None else None
-        return text.replace(place.matched_text, " ") if place is not None else text
+        text = text.replace(place.matched_text, " ") if place is not None else text
+        folded = fold(text)
+        rewritten = self.rewrite(folded)
+        if rewritten == folded:
+            return text
+        said = set(folded.split())
+        # Content words only: "de" -> "di" is Spanish and French as much as Lombard; and one
+        # word is no dialect ("mi esposa tiene bebé 1 mes": Spanish "mes").
+        italian = [w for w in rewritten.split() if w not in said and len(w) >= DIALECT_WORD_CHARS]
+        return text + " " + " ".join(italian) if len(italian) >= DIALECT_WORDS else text
 
     def contact_words(self, folded: str) -> frozenset[str]:
         """The words of the contact request in a message ("who handles", "a chi scrivo")."""

@@ -136,3 +136,44 @@ def test_an_unknown_extra_check_is_reported(tmp_path: Path) -> None:
     )
     with pytest.raises(KnowledgeError, match="also_flows.*bonus-famigliaa"):
         load_knowledge(faq)
+
+
+# -- dialect and stories ------------------------------------------------------------------------
+def test_a_lombard_pregnancy_story_is_understood_and_answered_in_italian(brain: Brain) -> None:
+    reply = brain.answer_question(
+        "ghe fo ü bagai a mars e ol mé om l'è stacc licensiat, sem de clüs, ghe sarès mia ü quac "
+        "aiüt de la regiù per nóter?"
+    )
+    assert (reply.status, reply.lang) == ("answer", "it")
+    assert reply.entry == "aiuti-incinta-senza-soldi"
+
+
+def test_a_single_dialect_like_word_does_not_make_a_message_italian(brain: Brain) -> None:
+    text = "Yo soy de Bolivia, mi esposa tiene bebé 1 mes, we live in Sondrio. food help cresco?"
+    assert brain.answer_question(text).lang == "en"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi stoo a cantù, la mia fiöla la g'ha un bagai de tri mes e la lavura minga, cusè che la "
+        "pö ciapà?",
+        "mia moglie ha fatto gemelli io romeno lavoro cantiere a pioltello soldi pochi cosa "
+        "possiamo prendere regione",
+    ],
+)
+def test_a_baby_born_told_plainly_is_offered_the_cresco_check(brain: Brain, text: str) -> None:
+    reply = brain.answer_question(text)
+    assert reply.status == "answer" and "f:start:cresco" in button_data(reply)
+
+
+def test_a_vat_number_in_a_pregnancy_story_is_no_tax_question(brain: Brain) -> None:
+    reply = brain.answer_question(
+        "ho quasi 40 anni e dopo 6 anni di tentativi finalmente sono incinta, di due gemelli. i "
+        "soldi sono finiti. viviamo ad abbiategrasso, io sono a partita iva, lui dipendente. "
+        "esistono contributi per chi aspetta gemelli in lombardia?"
+    )
+    assert reply.entry == "aiuti-incinta-senza-soldi"
+    assert brain.answer_question("partita iva regime forfettario come funziona").status == (
+        "fallback"
+    )
