@@ -45,12 +45,14 @@ OFFICE_TOPIC_WORDS = frozenset(
     "numero number balance work life centralino switchboard pagina page link web contatto "
     "contact contacts rete reti network programma programme pls please reach call write "
     "chiamare scrivere contattare raggiungere mail email comuni comune towns town territorio "
-    "territory piano territoriale plan leggere read passi mandi".split()
+    "territory piano territoriale plan leggere read passi mandi copre coprono cover covers "
+    "include includes municipalities incolli dammi mandami".split()
 )
 # Words that qualify a contact request, no topic ("an official email for formal requests").
 REQUEST_WORDS = frozenset(
     "official ufficiale ufficiali formal formale formali request requests richiesta richieste "
-    "give dare ricevere can use usare domanda domande".split()
+    "give dare ricevere can use usare uso usiamo domanda domande mandare inviare spedire send "
+    "elettronica certificata trovo trovare find".split()
 )
 # Asking for the office's address ("PEC dell'ATS di Brescia per l'adesione") asks for its card.
 ADDRESS_WORDS = frozenset({"pec", "email", "mail", "indirizzo", "address", "sede", "sedi"})
@@ -176,6 +178,8 @@ class PlaceDecisions:
     def _ats_topic(self, u: Understanding, lang: str) -> list[str]:
         """The words of ours besides the office in a message naming an ATS ("members")."""
         skip = self.kb.place_intent_words | OFFICE_TOPIC_WORDS | PLACE_WORDS | self._ats_name_words
+        if u.contact:  # "chiamare la ats della brianza, non trovo il numero"
+            skip = skip | REQUEST_WORDS
         return [
             w
             for w in self.matcher.content_words(u.folded)

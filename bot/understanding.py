@@ -325,6 +325,7 @@ class Understander:
         for ats_id, ats in getattr(places, "ats", {}).items():
             words = [w for w in fold(ats.name).split() if w not in ATS_NAME_FILLERS]
             names = {" ".join(words), fold(ats_id).replace(" ", ""), fold(ats_id)}
+            names |= {fold(alias) for alias in getattr(ats, "aliases", ())}
             found.append((ats_id, PhraseSet(n for n in names if n)))
         return found
 

@@ -177,3 +177,34 @@ def test_a_vat_number_in_a_pregnancy_story_is_no_tax_question(brain: Brain) -> N
     assert brain.answer_question("partita iva regime forfettario come funziona").status == (
         "fallback"
     )
+
+
+# -- emergencies and contacts -------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    ["my partner is threatening me with a knife right now", "mi sta minacciando con un coltello"],
+)
+def test_a_threat_now_gets_112(brain: Brain, text: str) -> None:
+    reply = brain.answer_question(text)
+    assert reply.status == "fallback" and "112" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        ("ats di brescia tel?", "ats:brescia"),
+        ("mi hanno detto di chiamare la ats della brianza ma non trovo il numero", "ats:brianza"),
+        ("l'ats bergamasca ha un numero?", "ats:bergamo"),
+        ("l'ats montagna quanti comuni copre oggi", "ats:montagna"),
+        ("mi incolli il link della pagina ats pavia sulla conciliazione?", "ats:pavia"),
+        ("salve, il nostro comune è iseo, ufficio ats competente per la conciliazione?", "ats:brescia"),
+    ],
+)
+def test_asking_an_ats_for_its_contacts_gets_its_card(brain: Brain, text: str, entry: str) -> None:
+    assert brain.answer_question(text).entry == entry
+
+
+def test_an_ats_named_by_another_word_is_that_ats(brain: Brain) -> None:
+    # knowledge/ats.yaml `aliases`; a province's adjective ("l'ATS pavese") is its province.
+    assert brain.understand("scrivo all'ATS orobica").ats == "bergamo"
+    assert brain.understand("l'ATS metropolitana ha un numero?").ats == "milano"

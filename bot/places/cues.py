@@ -30,6 +30,7 @@ REGION_WORDS = frozenset({"regione", "region"})
 # Greetings that are also the name of a comune elsewhere ("Salve, ...", Salve in Apulia).
 GREETING_WORDS = frozenset({"salve"})
 OF_WORDS = frozenset({"di", "de", "of", "del", "della"})
+IS_WORDS = frozenset({"e", "is"})
 OPENING_MARKS = frozenset(":,?!-")  # "Lodi: a chi mi rivolgo?"
 # Words naming a building, a street or an institution after which a name is not a comune
 # ("ospedale San Gerardo", "via Roma", "liceo Volta", a saint: "parrocchia di San Rocco").
@@ -104,6 +105,7 @@ def cues_at(
         (prev in PLACE_CUES and prev2 in RESIDENCE_WORDS)
         or prev in STRONG_CUES
         or (prev in OF_WORDS and prev2 in STRONG_CUES | PROVINCE_WORDS | REGION_WORDS)
+        or (prev in IS_WORDS and prev2 in STRONG_CUES)  # "il nostro comune è Iseo"
     )
     capital = tokens[start].orig[:1].isupper() and not loud
     return Cues(

@@ -72,6 +72,8 @@ class Ats(Frozen):
 
     id: str = Field(pattern=ID_RE.pattern)
     name: str = Field(min_length=3)
+    # Other words naming it after the word "ATS" ("l'ATS bresciana", "ASST Valtellina").
+    aliases: tuple[str, ...] = ()
     territory: Localized
     provinces: tuple[str, ...] = Field(min_length=1)
     pages: tuple[str, ...] = ()
