@@ -197,7 +197,7 @@ def test_a_threat_now_gets_112(brain: Brain, text: str) -> None:
         ("l'ats bergamasca ha un numero?", "ats:bergamo"),
         ("l'ats montagna quanti comuni copre oggi", "ats:montagna"),
         ("mi incolli il link della pagina ats pavia sulla conciliazione?", "ats:pavia"),
-        ("salve, il nostro comune è iseo, ufficio ats competente per la conciliazione?", "ats:brescia"),
+        ("il nostro comune è iseo, ufficio ats competente per la conciliazione?", "ats:brescia"),
     ],
 )
 def test_asking_an_ats_for_its_contacts_gets_its_card(brain: Brain, text: str, entry: str) -> None:
