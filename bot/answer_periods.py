@@ -6,6 +6,7 @@ A mixin of bot.answering.Answerer: it uses the answerer's knowledge base and mat
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from bot.knowledge import Entry, KnowledgeBase
 from bot.lexicon import Lexicon
@@ -17,6 +18,8 @@ THIN_WORDS = 3
 PROGRAMME_TOPIC = "programmi"
 # An entry matched at least this well by the words chose itself: its years need not be its own.
 STRONG_MATCH = 100.0
+# Another programme entry covering this many times more days of the period asked answers.
+MOST_SHARE = 3
 _ID_YEARS = re.compile(r"20\d\d")
 # "Is it still open?" (not "ISEE now 4000"): whether a measure still exists.
 _STILL = re.compile(
@@ -37,6 +40,21 @@ def entry_span(entry: Entry) -> tuple[int, int] | None:
         if validity.from_ is not None:
             years.append(validity.from_.year)
     return (min(years), max(years)) if years else None
+
+
+def days_in(entry: Entry, period: Period) -> int:
+    """How many days of the period asked an entry's rules cover (its validity dates, else the
+    whole years of its span): the 2017-2018 programme, extended to 15/01/2020, covers 15 days
+    of 2020, the 2020-2023 programme all of it."""
+    span = entry_span(entry)
+    if span is None:
+        return 0
+    validity = entry.validity
+    start = validity.from_ if validity is not None and validity.from_ else date(span[0], 1, 1)
+    end = validity.to if validity is not None and validity.to else date(span[1], 12, 31)
+    first = max(start, date(period.first, 1, 1))
+    last = min(end, date(period.last, 12, 31))
+    return max(0, (last - first).days + 1)
 
 
 class PeriodDecisions:
@@ -104,6 +122,27 @@ class PeriodDecisions:
             any(y in line for y in years) and _MONEY.search(line) for line in _LINES.split(text)
         )
 
+    def _most_of(self, period: Period, best: Candidate, near: list[Candidate]) -> Candidate:
+        """A programme entry covering little of the period asked (an extension's last days)
+        gives way to the programme of those years, or a close entry covering most of them:
+        "budget 2020-2023" is not the 2017-2018 programme extended to January 2020."""
+        entry = self.kb.entry(best.entry_id)
+        if entry is None or entry.topic != PROGRAMME_TOPIC:
+            return best
+        covered = days_in(entry, period)
+        choices = [(c, e) for c in near if (e := self.kb.entry(c.entry_id)) is not None]
+        programme = self._programme_for(period)
+        if programme is not None:
+            choices.append((Candidate(programme.id, best.score), programme))
+        fuller = [
+            (c, days)
+            for c, e in choices
+            if e.topic == PROGRAMME_TOPIC and (days := days_in(e, period)) > MOST_SHARE * covered
+        ]
+        if not covered or not fuller:
+            return best
+        return max(fuller, key=lambda item: (item[1], item[0].score))[0]
+
     def _programme_for(self, period: Period) -> Entry | None:
         """The programme entry whose years are closest to the period asked."""
         spans = [
@@ -115,11 +154,13 @@ class PeriodDecisions:
         ]
         if not spans:
             return None
-        # The programme of exactly those years, else the one that fits them best.
+        # The programme of exactly those years, else the one that fits them best: covering
+        # most of them (2020 is the 2020-2023 programme's, not the 2017-2018 extension's).
         return min(
             spans,
             key=lambda item: (
                 abs(item[1][0] - period.first) + abs(item[1][1] - period.last),
+                -round(days_in(item[0], period) / 365),  # in years: a few days do not count
                 len(item[0].id),
             ),
         )[0]

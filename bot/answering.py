@@ -441,6 +441,8 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
                     ),
                     best,
                 )
+            if not note:  # not an extension's last days of those years
+                best = self._most_of(u.period, best, ranked[:FIRST_QUESTION_RANKS])
             thin = (
                 (note or (self._span(best) is None and not self._mentions(best, u.period)))
                 and not u.measures

@@ -208,3 +208,30 @@ def test_an_ats_named_by_another_word_is_that_ats(brain: Brain) -> None:
     # knowledge/ats.yaml `aliases`; a province's adjective ("l'ATS pavese") is its province.
     assert brain.understand("scrivo all'ATS orobica").ats == "bergamo"
     assert brain.understand("l'ATS metropolitana ha un numero?").ats == "milano"
+
+
+# -- periods ------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Total budget for work-life conciliation 2020-2023 in Lombardy?",
+        "il decreto attuativo dei piani 2020 qual è?",
+        "regole 2020",
+    ],
+)
+def test_a_programme_extended_a_few_days_into_a_year_does_not_answer_for_it(
+    brain: Brain, text: str
+) -> None:
+    # The 2017-2018 programme ran to 15/01/2020: 2020 is the 2020-2023 programme's year.
+    assert brain.answer_question(text).entry.startswith("programmi-2020-2023")
+
+
+def test_days_in_counts_the_days_of_the_period_an_entry_covers(brain: Brain) -> None:
+    from bot.answer_periods import days_in
+    from bot.understanding import Period
+
+    old, new = brain.kb.entry("programmi-2017-2018"), brain.kb.entry("programmi-2020-2023")
+    assert old is not None and new is not None
+    assert days_in(old, Period(2020, 2023)) == 15
+    assert days_in(new, Period(2020, 2020)) > 300
+    assert days_in(old, Period(2014, 2016)) == 0
