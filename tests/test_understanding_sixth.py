@@ -235,3 +235,29 @@ def test_days_in_counts_the_days_of_the_period_an_entry_covers(brain: Brain) -> 
     assert days_in(old, Period(2020, 2023)) == 15
     assert days_in(new, Period(2020, 2020)) > 300
     assert days_in(old, Period(2014, 2016)) == 0
+
+
+# -- organisations ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "text",
+    [
+        "noi siamo una rsa, possiamo aderire per i servizi ai caregiver?",
+        "ciao! siamo un centro per la famiglia di un comune della brianza, come ci mettiamo in rete",
+        "siamo un consultorio privato accreditato, possiamo far parte dell'alleanza?",
+        "buonasera, sono del CAV di bergamo, noi possiamo aderire?",
+        "sono il presidente di una polisportiva, c'è modo di essere finanziati dalla conciliazione?",
+    ],
+)
+def test_third_sector_bodies_asking_to_join_get_the_way_in(brain: Brain, text: str) -> None:
+    reply = brain.answer_question(text)
+    assert reply.entry == "aderire-terzo-settore", reply.entry
+    assert "Accordo" in reply.plain_text and "f:start:aderire" in button_data(reply)
+
+
+def test_a_mother_sent_to_a_cav_is_no_organisation(brain: Brain) -> None:
+    assert brain.understand("il cav mi ha detto di chiedere il nasko, sono incinta").role is None
+
+
+def test_the_members_of_a_rete_join_by_its_agreement(brain: Brain) -> None:
+    reply = brain.answer_question("Who are the members of a conciliation network?")
+    assert reply.entry == "reti-chi" and "Accordo di partenariato" in reply.plain_text
