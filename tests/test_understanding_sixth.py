@@ -242,10 +242,10 @@ def test_days_in_counts_the_days_of_the_period_an_entry_covers(brain: Brain) -> 
     "text",
     [
         "noi siamo una rsa, possiamo aderire per i servizi ai caregiver?",
-        "ciao! siamo un centro per la famiglia di un comune della brianza, come ci mettiamo in rete",
+        "siamo un centro per la famiglia di un comune della brianza, come ci mettiamo in rete",
         "siamo un consultorio privato accreditato, possiamo far parte dell'alleanza?",
         "buonasera, sono del CAV di bergamo, noi possiamo aderire?",
-        "sono il presidente di una polisportiva, c'è modo di essere finanziati dalla conciliazione?",
+        "sono il presidente di una polisportiva, possiamo essere finanziati dalla conciliazione?",
     ],
 )
 def test_third_sector_bodies_asking_to_join_get_the_way_in(brain: Brain, text: str) -> None:
