@@ -261,3 +261,43 @@ def test_a_mother_sent_to_a_cav_is_no_organisation(brain: Brain) -> None:
 def test_the_members_of_a_rete_join_by_its_agreement(brain: Brain) -> None:
     reply = brain.answer_question("Who are the members of a conciliation network?")
     assert reply.entry == "reti-chi" and "Accordo di partenariato" in reply.plain_text
+
+
+# -- refusals -----------------------------------------------------------------------------------
+def test_heavy_bleeding_in_pregnancy_is_an_emergency(brain: Brain) -> None:
+    reply = brain.answer_question("sono incinta di 38 settimane e ho perso tanto sangue")
+    assert reply.status == "fallback" and "112" in reply.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can you help me find a flat to rent in Monza with 2 kids?",
+        "abbiamo un mutuo a treviglio e aspettiamo un bambino, la banca può sospendere le rate?",
+        "il sindacato dice che c'è una conciliazione in sede protetta, voi la fate?",
+        "My company needs a loan for new machines, does Regione Lombardia help?",
+    ],
+)
+def test_rent_mortgages_loans_and_labour_conciliation_are_not_ours(brain: Brain, text: str) -> None:
+    assert brain.answer_question(text).status == "fallback"
+
+
+def test_an_office_s_staff_is_not_someone_s_personal_data(brain: Brain) -> None:
+    reply = brain.answer_question(
+        "datemi la mail diretta della dottoressa che segue la conciliazione"
+    )
+    assert reply.entry == "contatti-ats-referenti"
+    reply = brain.answer_question(
+        "vorrei un appuntamento per il nasko, il consultorio non mi risponde al telefono"
+    )
+    assert reply.status == "answer"
+    # A private person's data is still refused.
+    reply = brain.answer_question(
+        "mi dai il numero di telefono della signora che ha preso il nasko?"
+    )
+    assert reply.text == brain.texts.get("oos.personal_data", "it")
+
+
+def test_give_me_asks_for_no_amount(brain: Brain) -> None:
+    assert not brain.understand("can you give me the e-mail of the ATS office?").amount
+    assert brain.understand("how much does NASKO give?").amount
