@@ -56,6 +56,8 @@ REQUEST_WORDS = frozenset(
 )
 # Asking for the office's address ("PEC dell'ATS di Brescia per l'adesione") asks for its card.
 ADDRESS_WORDS = frozenset({"pec", "email", "mail", "indirizzo", "address", "sede", "sedi"})
+# Sending something to the office ("dobbiamo mandare l'adesione all'ATS").
+SENDING_WORDS = frozenset("mandare inviare spedire send mandiamo inviamo".split())
 # ... unless it asks how much money the office got ("quanto ha ricevuto l'ATS di Milano?").
 MONEY_WORDS = frozenset({"quanto", "quanti", "soldi", "fondi", "euro", "much", "money", "funds"})
 # "abito a", "we live in" just before the place say where the person lives, not what they
@@ -140,7 +142,9 @@ class PlaceDecisions:
             and specificity(w, lang) >= (TOPIC_SPECIFICITY if self.matcher.known(w) else 0.45)
             and self.understander.smalltalk.intent(w) is None  # "ciaooo" names no topic
         ]
-        about_money = u.period is not None or bool(MONEY_WORDS & set(words))
+        about_money = (u.period is not None and not u.period.current) or bool(
+            MONEY_WORDS & set(words)
+        )
         office = bool(OFFICE_WORDS & set(words)) or (u.contact and not u.measures)
         if u.contact and not u.measures:
             # "I'm in Gravedona, who handles conciliazione for us?": a word the knowledge base
@@ -151,8 +155,9 @@ class PlaceDecisions:
                 for w in topical
                 if self.matcher.known(w) and w not in asking and w not in REQUEST_WORDS
             ]
-        if OFFICE_WORDS & set(words) and ADDRESS_WORDS & set(words):
-            # "PEC dell'ATS di Brescia per mandare l'adesione": the office's own address.
+        if OFFICE_WORDS & set(words) and (ADDRESS_WORDS | SENDING_WORDS) & set(words):
+            # "PEC dell'ATS di Brescia per mandare l'adesione", "sotto che ATS? dobbiamo
+            # mandare l'adesione": the office's own address.
             topical = [w for w in topical if w not in self._join_words]
         if office and not about_money and not topical:
             return True

@@ -301,3 +301,19 @@ def test_an_office_s_staff_is_not_someone_s_personal_data(brain: Brain) -> None:
 def test_give_me_asks_for_no_amount(brain: Brain) -> None:
     assert not brain.understand("can you give me the e-mail of the ATS office?").amount
     assert brain.understand("how much does NASKO give?").amount
+
+
+def test_sending_a_membership_to_the_ats_gets_its_card(brain: Brain) -> None:
+    for text, ats in (
+        ("menaggio adesso è sotto che ats? dobbiamo mandare l'adesione", "ats:insubria"),
+        (
+            "vorremmo inviare la nostra adesione all'accordo di rete all'ATS di Brescia",
+            "ats:brescia",
+        ),
+    ):
+        assert brain.answer_question(text).entry == ats
+    # Asking how to join and whom to call gets the way in, with the ATS's contacts.
+    reply = brain.answer_question(
+        "We're a comune in Valcamonica. Who do we send our membership to?"
+    )
+    assert reply.entry == "aderire-comune" and "Montagna" in reply.plain_text
