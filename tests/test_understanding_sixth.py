@@ -317,3 +317,15 @@ def test_sending_a_membership_to_the_ats_gets_its_card(brain: Brain) -> None:
         "We're a comune in Valcamonica. Who do we send our membership to?"
     )
     assert reply.entry == "aderire-comune" and "Montagna" in reply.plain_text
+
+
+def test_bonus_famiglia_questions_of_a_story_stay_on_it(brain: Brain) -> None:
+    reply = brain.answer_question(
+        "abbiamo adottato un bambino dalla colombia, viviamo a saronno. un'amica dice che il bonus "
+        "famiglia valeva anche per chi adotta. è ancora così? come facciamo a sapere se ci spetta?"
+    )
+    assert reply.entry is not None and reply.entry.startswith("bonus-famiglia")
+    assert "f:start:bonus-famiglia" in button_data(reply)
+    # Whether it still exists says the rules of its last edition, residence included.
+    reply = brain.answer_question("il bonus famiglia c'è ancora? servono 5 anni di residenza?")
+    assert "5 anni" in reply.plain_text
