@@ -20,6 +20,9 @@ PROGRAMME_TOPIC = "programmi"
 STRONG_MATCH = 100.0
 # Another programme entry covering this many times more days of the period asked answers.
 MOST_SHARE = 3
+# ... and an entry stating a sum answers "how much" for a period if it covers this share of it
+# (of a year at most).
+MOST_DAYS = 0.5
 _ID_YEARS = re.compile(r"20\d\d")
 # "Is it still open?" (not "ISEE now 4000"): whether a measure still exists.
 _STILL = re.compile(
@@ -122,13 +125,22 @@ class PeriodDecisions:
             any(y in line for y in years) and _MONEY.search(line) for line in _LINES.split(text)
         )
 
-    def _most_of(self, period: Period, best: Candidate, near: list[Candidate]) -> Candidate:
+    def _most_of(
+        self, period: Period, best: Candidate, near: list[Candidate], money: bool = False
+    ) -> Candidate:
         """A programme entry covering little of the period asked (an extension's last days)
         gives way to the programme of those years, or a close entry covering most of them:
-        "budget 2020-2023" is not the 2017-2018 programme extended to January 2020."""
+        "budget 2020-2023" is not the 2017-2018 programme extended to January 2020. Asked how
+        much (`money`), one that states a sum beats one that states none."""
         entry = self.kb.entry(best.entry_id)
         if entry is None or entry.topic != PROGRAMME_TOPIC:
             return best
+        best = self._fuller(period, best, entry, near)
+        return self._with_money(period, best) if money else best
+
+    def _fuller(
+        self, period: Period, best: Candidate, entry: Entry, near: list[Candidate]
+    ) -> Candidate:
         covered = days_in(entry, period)
         choices = [(c, e) for c in near if (e := self.kb.entry(c.entry_id)) is not None]
         programme = self._programme_for(period)
@@ -142,6 +154,31 @@ class PeriodDecisions:
         if not covered or not fuller:
             return best
         return max(fuller, key=lambda item: (item[1], item[0].score))[0]
+
+    def _with_money(self, period: Period, best: Candidate) -> Candidate:
+        """Asked how much in a period, the programme of those years, when it states a sum,
+        beats an entry that states none ("total budget for the 2020-2023 plans": not how the
+        plans were made)."""
+        if self._states_money(best):
+            return best
+        programme = self._programme_for(period)
+        extra = [Candidate(programme.id, best.score)] if programme is not None else []
+        wanted = MOST_DAYS * min(365, (period.last - period.first + 1) * 365)
+        return next(
+            (
+                c
+                for c in extra
+                if (e := self.kb.entry(c.entry_id)) is not None
+                and e.topic == PROGRAMME_TOPIC
+                and days_in(e, period) >= wanted
+                and self._states_money(c)
+            ),
+            best,
+        )
+
+    def _states_money(self, candidate: Candidate) -> bool:
+        entry = self.kb.entry(candidate.entry_id)
+        return entry is not None and _MONEY.search(entry.answer.it) is not None
 
     def _programme_for(self, period: Period) -> Entry | None:
         """The programme entry whose years are closest to the period asked."""

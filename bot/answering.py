@@ -444,7 +444,8 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
                     best,
                 )
             if not note:  # not an extension's last days of those years
-                best = self._most_of(u.period, best, ranked[:FIRST_QUESTION_RANKS])
+                near = ranked[:FIRST_QUESTION_RANKS]
+                best = self._most_of(u.period, best, near, money=u.amount and not u.measures)
             thin = (
                 (note or (self._span(best) is None and not self._mentions(best, u.period)))
                 and not u.measures

@@ -28,7 +28,7 @@ from bot.smalltalk import SmallTalk
 FIRST_YEAR = 2008
 LAST_YEAR = 2040
 # On folded text, where "2017-18" already reads "2017 2018"; "2010 euro" is an amount.
-_YEAR = re.compile(r"\b(20[0-4]\d)\b(?! (?:euro|eur|e)\b)")
+_YEAR = re.compile(r"\b(20[0-4]\d)\b(?! (?:euro|eur)\b)")
 
 
 # "ATS della Montagna" is named by "montagna": these words of the names say nothing.

@@ -329,3 +329,34 @@ def test_bonus_famiglia_questions_of_a_story_stay_on_it(brain: Brain) -> None:
     # Whether it still exists says the rules of its last edition, residence included.
     reply = brain.answer_question("il bonus famiglia c'è ancora? servono 5 anni di residenza?")
     assert "5 anni" in reply.plain_text
+
+
+def test_years_joined_by_and_are_both_asked(brain: Brain) -> None:
+    assert brain.understand("nel 2019 e nel 2020 quanto?").period.label() == "2019-2020"
+    assert brain.understand("la cifra del triennio 2020-2023 e la quota").period.label() == (
+        "2020-2023"
+    )
+
+
+def test_how_much_in_a_period_gets_the_programme_stating_the_sum(brain: Brain) -> None:
+    reply = brain.answer_question("total budget for the 2020-2023 plans")
+    assert reply.entry == "programmi-2020-2023" and "3 million" in reply.plain_text
+
+
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        ("assegno unico a Varese dove vado", "misure-assegno-unico"),
+        ("bonus nido a Pavia a chi chiedo?", "misure-bonus-nido"),
+    ],
+)
+def test_a_national_measure_with_a_place_is_not_the_ats_s(
+    brain: Brain, text: str, entry: str
+) -> None:
+    reply = brain.answer_question(text)
+    assert reply.entry == entry and "INPS" in reply.plain_text
+
+
+def test_what_a_fund_is_for_is_what_it_is(brain: Brain) -> None:
+    assert brain.answer_question("cresco a cosa serve").entry == "cresco-what"
+    assert brain.answer_question("cosa serve per il cresco").entry == "cresco-documents"
