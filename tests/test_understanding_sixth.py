@@ -360,3 +360,19 @@ def test_a_national_measure_with_a_place_is_not_the_ats_s(
 def test_what_a_fund_is_for_is_what_it_is(brain: Brain) -> None:
     assert brain.answer_question("cresco a cosa serve").entry == "cresco-what"
     assert brain.answer_question("cosa serve per il cresco").entry == "cresco-documents"
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("salve, sono l'assessore di un comune, posso farle qualche domanda?", "smalltalk"),
+        ("clear as day, thanks for explaining", "smalltalk"),
+        ("need some info on the money thing", "clarify"),
+        ("volevo sapere del fondo ma non so come si chiama", "clarify"),
+        ("mi serve un contributo, quale?", "clarify"),
+    ],
+)
+def test_more_wordings_of_small_talk_and_vague_questions(
+    brain: Brain, text: str, status: str
+) -> None:
+    assert brain.answer_question(text).status == status
