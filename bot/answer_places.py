@@ -6,9 +6,11 @@ A mixin of bot.answering.Answerer: it uses the answerer's knowledge base, matche
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import cached_property
 from typing import Any
 
+from bot.compose import Composer
 from bot.frequency import zipf_frequency
 from bot.knowledge import KnowledgeBase
 from bot.lexicon import Lexicon
@@ -90,6 +92,7 @@ class PlaceDecisions:
     places: Any
     understander: Understander
     lexicon: Lexicon
+    composer: Composer
 
     def _place_line(
         self, u: Understanding, lang: str
@@ -117,6 +120,30 @@ class PlaceDecisions:
             label = self.texts.get("contacts.find_ats", lang)
             return line, ((Button(label, button_data(comuni[0])),),)
         return line, ()
+
+    def _card(self, u: Understanding, lang: str) -> Reply:
+        """The card of the place (or the ATS) named, with the guided check of what the person
+        asks about when they ask about their own case or to join: "la PEC dell'ATS di Brescia?
+        devo mandare l'adesione" also gets the joining check, "a chi scrivo per il time saving
+        a Lecco? sono idraulico con 2 operai" the time-saving one."""
+        if u.place is not None:
+            card = self.places.describe(u.place, self.texts, lang)
+        else:
+            card = self.places.describe_ats(u.ats, self.texts, lang)
+        flow = next(
+            (f for m in u.measures if (f := self.lexicon.measures[m].flow) is not None), None
+        )
+        if u.join:
+            # the joining check (every role's: organisations join)
+            joining = next(iter(self.lexicon.role_flows.values()), None)
+            flow = flow or self.lexicon.role_flows.get(u.role or "") or joining
+        elif not (u.own_case or u.role):
+            flow = None
+        flow = self.composer.flow_for(None, flow)
+        if flow is None:
+            return card
+        button = Button(self.texts.get("answer.start_flow", lang), f"f:start:{flow}")
+        return replace(card, buttons=((button,), *card.buttons))
 
     def _asks_office(self, residual: str, u: Understanding, lang: str) -> bool:
         """Whether a message naming a place asks only for the office there.

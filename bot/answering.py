@@ -109,7 +109,7 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
             and not self._ats_topic(u, lang)
         ):
             # "ATS Montagna?" gets its card; "ATS Montagna, how many members?" the answer.
-            return Answer(self.places.describe_ats(u.ats, self.texts, lang), empty)
+            return Answer(self._card(u, lang), empty)
         early = self._smalltalk_first(u, lang) or self._courtesy_statement(u, lang)
         if early is not None:
             return Answer(early, empty)
@@ -126,15 +126,15 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
         if u.place is not None and (
             self._asks_office(residual, u, lang) or self._asks_territorial_contact(u)
         ):
-            return Answer(self.places.describe(u.place, self.texts, lang), result)
+            return Answer(self._card(u, lang), result)
         content = self._content(u, ranked, result, lang)
         if content is not None:
             return Answer(content, result)
         if u.place is not None and self._near_office_topic(ranked) and not self._own_topic(u):
-            return Answer(self.places.describe(u.place, self.texts, lang), result)
+            return Answer(self._card(u, lang), result)
         if self._territorial_topic(u):
             # "a Luvér gh'è ü servìse de la conciliasiù?": the ATS there knows.
-            return Answer(self.places.describe(u.place, self.texts, lang), result)
+            return Answer(self._card(u, lang), result)
         # Not a question we can answer, but small talk among other words ("ciao come
         # butta?"): the small-talk reply says more than "I don't know".
         # Or a longer message its signal phrases reveal ("buongiorno! scusi, lei è una persona
@@ -151,7 +151,7 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
         measures = [self.lexicon.measures[m] for m in u.measures]
         comparable = [m for m in u.measures if self.lexicon.measures[m].comparable]
         # Several measures named: an entry about them together, or a choice between them.
-        if len(comparable) >= 2:
+        if u.compare and len(comparable) >= 2:
             together = next(
                 (
                     c

@@ -236,6 +236,8 @@ class Understander:
                 named += tuple(m for m in implied if m in measures and m not in named)
         if not measures:
             measures = tuple(m for m, cues in self._hinted if cues.search(rest))[:1]
+        if role == "company" and situation is not None and situation.flow and not measures:
+            role = None  # a birth told by a family: "il marito ha un'impresa di pulizie" aside
 
         vague = self.vague_rule(folded)
         return Understanding(
@@ -261,7 +263,7 @@ class Understander:
             contact=rest in self._contact,
             amount=rest in self._amount,
             join=rest in self._join,
-            compare=self._comparable(measures) >= 2 or (bool(measures) and rest in self._compare),
+            compare=self._compares(measures, named, rest),
             out_of_scope=self.arithmetic(text)
             or self.out_of_scope(
                 rest,
@@ -337,6 +339,18 @@ class Understander:
 
     def _comparable(self, measures: tuple[str, ...]) -> int:
         return sum(self.lexicon.measures[m].comparable for m in measures)
+
+    def _compares(self, measures: tuple[str, ...], named: tuple[str, ...], rest: str) -> bool:
+        """Whether a message asks about several measures side by side. One named for sure
+        beside another mentioned in passing does not ("going back after maternity leave ... are
+        there time saving funds?"), nor joining measures that share one way in ("we'd like to
+        join the Rete and maybe an Alleanza")."""
+        if len(named) == 1:  # a national measure mentioned in passing (no check of ours)
+            measures = tuple(m for m in measures if m in named or self.lexicon.measures[m].flow)
+        flows = {self.lexicon.measures[m].flow for m in measures}
+        if rest in self._join and len(measures) > 1 and len(flows) == 1 and None not in flows:
+            return False
+        return self._comparable(measures) >= 2 or (bool(measures) and rest in self._compare)
 
     def measures_in(self, folded: str) -> tuple[str, ...]:
         """The measures that a text names (an entry's title, for instance)."""

@@ -376,3 +376,47 @@ def test_more_wordings_of_small_talk_and_vague_questions(
     brain: Brain, text: str, status: str
 ) -> None:
     assert brain.answer_question(text).status == status
+
+
+def test_the_card_asked_by_an_organisation_carries_its_check(brain: Brain) -> None:
+    reply = brain.answer_question("la pec della ats brescia qual è? devo mandare un'adesione")
+    assert reply.entry == "ats:brescia" and "f:start:aderire" in button_data(reply)
+    reply = brain.answer_question(
+        "a chi scrivo per il time saving a lecco? sono idraulico con 2 operai"
+    )
+    assert reply.entry == "ats:brianza" and "f:start:time-saving" in button_data(reply)
+    # A person asking only where their ATS is gets the card alone.
+    assert not button_data(brain.answer_question("abito a Varese, qual è la mia ATS?"))
+
+
+def test_joining_two_measures_with_one_way_in_is_no_comparison(brain: Brain) -> None:
+    reply = brain.answer_question(
+        "I'm an HR manager at a logistics firm near Lodi, 40 employees. We'd like to join the "
+        "Rete di Conciliazione of our ATS and maybe an Alleanza. Who should we write to?"
+    )
+    assert reply.entry == "aderire-azienda" and "f:start:aderire" in button_data(reply)
+    # A national measure mentioned in passing does not make a comparison either.
+    reply = brain.answer_question(
+        "I own a print shop in Lodi, 4 employees. One is back from maternity leave: are there "
+        "time saving funds for micro businesses?"
+    )
+    assert reply.entry == "aderire-time-saving"
+
+
+def test_a_family_story_with_a_firm_in_it_is_a_family_s(brain: Brain) -> None:
+    reply = brain.answer_question(
+        "mia figlia abita a dervio, ha avuto due gemelle a fine ottobre, il marito ha un'impresa "
+        "di pulizie che va male. ci sono contributi per gemelli?"
+    )
+    assert reply.status == "answer" and "f:start:cresco" in button_data(reply)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "abitiamo a lugano ma io lavoro a como, mia moglie è incinta, ci dà il bonus famiglia?",
+        "what is the Milan public transport discount for families with children?",
+    ],
+)
+def test_living_in_switzerland_and_transport_are_not_ours(brain: Brain, text: str) -> None:
+    assert brain.answer_question(text).status == "fallback"
