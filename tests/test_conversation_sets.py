@@ -4,7 +4,8 @@ The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the sec
 development set conversations-dev2.yaml, the second, third and fourth holdouts
 conversations-holdout2.yaml, conversations-holdout3.yaml and conversations-holdout4.yaml, and the
 third to thirteenth development sets conversations-dev3.yaml to conversations-dev13.yaml, and
-the fifth holdout conversations-holdout5.yaml) extend the base evaluation format with
+the fifth and sixth holdouts conversations-holdout5.yaml and
+conversations-holdout6.yaml) extend the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
 below its minimum or a question copied into two files fails here. The category minimums and the
@@ -44,6 +45,7 @@ FILES = {
     "dev13": "conversations-dev13.yaml",
     "dev12": "conversations-dev12.yaml",
     "dev11": "conversations-dev11.yaml",
+    "holdout6": "conversations-holdout6.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -519,6 +521,30 @@ SPREADS = {
         abortion=3,
         per_act={act: 4 for act in SMALLTALK_ACTS},
         inps=10,
+    ),
+    # The sixth holdout (written blind, never tuned on): the proportions of a real inbox.
+    "holdout6": Spread(
+        size=520,
+        minimums={
+            "smalltalk": 78,
+            "oos": 90,
+            "oos_shared": 55,
+            "place_topic": 80,
+            "place_only": 14,
+            "own_case": 80,
+            "contact": 45,
+            "org": 85,
+            "period": 65,
+            "ambiguous": 22,
+        },
+        narrative_or_dialect=80,
+        english_smalltalk=30,
+        english_share=0.31,
+        per_offer=11,
+        emergencies=6,
+        abortion=4,
+        per_act={act: 8 for act in SMALLTALK_ACTS},
+        inps=22,
     ),
 }
 
