@@ -138,6 +138,8 @@ class Understanding:
 # Dialect words (knowledge/understanding.yaml `rewrite`) that make a message Italian.
 DIALECT_WORDS = 2
 DIALECT_WORD_CHARS = 4
+# A message of more words is never a vague one (knowledge/understanding.yaml `vague`).
+VAGUE_MAX_WORDS = 16
 
 
 class Understander:
@@ -167,6 +169,12 @@ class Understander:
             (mid, PhraseSet(m.hinted_by)) for mid, m in lexicon.measures.items() if m.hinted_by
         ]
         self._roles = {role: PhraseSet(cues) for role, cues in lexicon.roles.items()}
+        # Most messages name no measure, role or out-of-scope cue: one search of all of them
+        # says so at once, before the search of each.
+        self._any_measure = PhraseSet(c for m in lexicon.measures.values() for c in m.cues)
+        self._any_role = PhraseSet(c for cues in lexicon.roles.values() for c in cues)
+        self._vague = [(frozenset(r.ignore), frozenset(r.words), r) for r in lexicon.vague]
+        self._any_scope = PhraseSet(c for rule in lexicon.out_of_scope.values() for c in rule.cues)
         self._own_case = PhraseSet(lexicon.own_case)
         self._eligibility = PhraseSet(lexicon.eligibility)
         self._asks = PhraseSet(lexicon.asks)
@@ -214,9 +222,11 @@ class Understander:
         rest = folded
         if place is not None:
             rest = f" {folded} ".replace(f" {fold(place.matched_text)} ", " ").strip()
-        measures = tuple(
-            mid for mid, phrases in self._measures.items() if phrases.search(rest) is not None
-        )
+        measures = ()
+        if self._any_measure.search(rest) is not None:
+            measures = tuple(
+                mid for mid, phrases in self._measures.items() if phrases.search(rest) is not None
+            )
         named = tuple(m for m in measures if self._strong[m].search(rest) is not None)
         if len(named) > 1:
             named = self._asked_first(rest, named)
@@ -313,10 +323,12 @@ class Understander:
     def vague_rule(self, folded: str) -> Vague | None:
         """The rule of knowledge/understanding.yaml `vague` a message made of one generic word
         or phrase fits ("contributi?", "quanto mi spetta?", "ho una domanda")."""
-        for rule in self.lexicon.vague:
-            ignore = set(rule.ignore)
-            rest = " ".join(w for w in folded.split() if w not in ignore)
-            if rest and rest in rule.words:
+        words = folded.split()
+        if len(words) > VAGUE_MAX_WORDS:
+            return None  # a longer message says what it is about
+        for ignore, phrases, rule in self._vague:
+            rest = " ".join(w for w in words if w not in ignore)
+            if rest and rest in phrases:
                 return rule
         return None
 
@@ -357,6 +369,8 @@ class Understander:
         return tuple(mid for mid, phrases in self._measures.items() if phrases.search(folded))
 
     def role(self, folded: str) -> str | None:
+        if self._any_role.search(folded) is None:
+            return None
         for role, phrases in self._roles.items():
             if phrases.search(folded) is not None:
                 return role
@@ -395,6 +409,8 @@ class Understander:
     ) -> str | None:
         """The category of a question we do not answer; a story about our topics (`story`)
         ignores the categories marked `in_stories: false`."""
+        if self._any_scope.search(folded) is None:
+            return None
         for name, cues, with_, unless, rule in self._scope:
             if story and not rule.in_stories:
                 continue
