@@ -7,9 +7,11 @@ understander.
 
 from __future__ import annotations
 
+import re
+
 from bot.knowledge import Entry, KnowledgeBase
 from bot.lexicon import Lexicon
-from bot.matcher import CLARIFY_THRESHOLD, Candidate
+from bot.matcher import ANSWER_THRESHOLD, CLARIFY_THRESHOLD, Candidate, Matcher
 from bot.normalise import fold
 from bot.understanding import Understander, Understanding
 
@@ -21,11 +23,16 @@ FOCUS_FLOOR = CLARIFY_THRESHOLD - 12.0
 # Someone asking about their own case: the measure's rules entry gains this many points,
 # and as many as the focus margin when they ask whether they can get it ("posso averlo?").
 ELIGIBILITY_BOOST = 8.0
+# The questions of a message, each up to its question mark.
+_QUESTIONS = re.compile(r"[^.?!:;\n]*\?")
+# The first question's entry counts when the whole message ranks it this high.
+FIRST_QUESTION_RANKS = 10
 
 
 class MeasureDecisions:
     kb: KnowledgeBase
     lexicon: Lexicon
+    matcher: Matcher
     understander: Understander
     _topic_first: dict[str, Entry]
 
@@ -140,3 +147,18 @@ class MeasureDecisions:
             if entry is not None:
                 return entry
         return None
+
+    def _first_question(self, u: Understanding, whole: list[Candidate]) -> Candidate | None:
+        """In a message asking several things, the entry of the first question, if close.
+
+        "Possiamo essere capofila? E serve un cofinanziamento?": the whole message ranks the
+        second topic as high as the first; people expect the first answered first.
+        """
+        questions = [q for q in _QUESTIONS.findall(u.text) if len(q.split()) >= 3]
+        if len(questions) < 2:
+            return None
+        ranked, _ = self.matcher.rank(self.understander.rewrite(fold(questions[0])))
+        if not ranked or ranked[0].score < ANSWER_THRESHOLD:
+            return None
+        near = {c.entry_id: c for c in whole[:FIRST_QUESTION_RANKS]}
+        return near.get(ranked[0].entry_id)

@@ -16,10 +16,9 @@ Order of decisions, each documented in docs/understanding.md:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from bot.answer_measures import FOCUS_FLOOR, FOCUS_MARGIN, MeasureDecisions
+from bot.answer_measures import FIRST_QUESTION_RANKS, FOCUS_FLOOR, FOCUS_MARGIN, MeasureDecisions
 from bot.answer_periods import PeriodDecisions, entry_span
 from bot.answer_places import ACT_ASKED, ORGANISATION_ROLES, PlaceDecisions
 from bot.answer_talk import TalkDecisions
@@ -43,12 +42,10 @@ FOCUS_SHARE = 0.15
 # Two entries of different topics this close are a tie: the person chooses ("fondo"?).
 TIE_MARGIN = 0.3
 # The questions of a message: each sentence that ends with a question mark.
-_QUESTIONS = re.compile(r"[^.?!:;\n]*\?")
 # A situation without a check (juggling work and care) answers a message nothing else
 # matched only if the message matched something of ours this well.
 SITUATION_FLOOR = 50.0
 # The first question's entry answers when it is among this many of the whole message's best.
-FIRST_QUESTION_RANKS = 10
 # Roles that, when named, are the writer's own organisation.
 BODY_ROLES = frozenset({"association", "cooperative", "comune", "trade_body"})
 
@@ -298,7 +295,12 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
                 if c.entry_id == u.situation_entry
                 or self._on_measure(self.kb.entry(c.entry_id), implied)
             ]
-            if fitting:
+            if u.own_case and u.situation_entry and self.kb.entry(u.situation_entry) is not None:
+                # "aspetto il terzo, isee 9.500: cosa posso chiedere?": the situation's own
+                # entry, which offers every check that fits
+                best = Candidate(u.situation_entry, best.score)
+                pool, steered = fitting or [best], True
+            elif fitting:
                 best, pool, steered = fitting[0], fitting, True
             elif u.situation_entry and self.kb.entry(u.situation_entry) is not None:
                 best = Candidate(u.situation_entry, best.score)
@@ -458,21 +460,6 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
                     return programme, best.score, ""
         entry = self.kb.entry(best.entry_id)
         return (entry, best.score, note) if entry is not None else None
-
-    def _first_question(self, u: Understanding, whole: list[Candidate]) -> Candidate | None:
-        """In a message asking several things, the entry of the first question, if close.
-
-        "Possiamo essere capofila? E serve un cofinanziamento?": the whole message ranks the
-        second topic as high as the first; people expect the first answered first.
-        """
-        questions = [q for q in _QUESTIONS.findall(u.text) if len(q.split()) >= 3]
-        if len(questions) < 2:
-            return None
-        ranked, _ = self.matcher.rank(self.understander.rewrite(fold(questions[0])))
-        if not ranked or ranked[0].score < ANSWER_THRESHOLD:
-            return None
-        near = {c.entry_id: c for c in whole[:FIRST_QUESTION_RANKS]}
-        return near.get(ranked[0].entry_id)
 
     def _entry(
         self, entry: Entry, u: Understanding, lang: str, score: float, before: str = ""

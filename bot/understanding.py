@@ -222,7 +222,7 @@ class Understander:
         rest = folded
         if place is not None:
             rest = f" {folded} ".replace(f" {fold(place.matched_text)} ", " ").strip()
-        measures = ()
+        measures: tuple[str, ...] = ()
         if self._any_measure.search(rest) is not None:
             measures = tuple(
                 mid for mid, phrases in self._measures.items() if phrases.search(rest) is not None

@@ -420,3 +420,41 @@ def test_a_family_story_with_a_firm_in_it_is_a_family_s(brain: Brain) -> None:
 )
 def test_living_in_switzerland_and_transport_are_not_ours(brain: Brain, text: str) -> None:
     assert brain.answer_question(text).status == "fallback"
+
+
+def test_a_pregnancy_told_as_one_s_own_case_gets_every_check_that_fits(brain: Brain) -> None:
+    reply = brain.answer_question(
+        "aspetto il terzo figlio, isee 9.500, sono residente in lombardia da sempre. cosa posso "
+        "chiedere?"
+    )
+    assert reply.entry == "aiuti-incinta-senza-soldi"
+    assert {"f:start:nasko", "f:start:bonus-famiglia"} <= set(button_data(reply))
+
+
+def test_a_social_worker_asking_what_to_activate_after_an_ivg_request_is_answered(
+    brain: Brain,
+) -> None:
+    reply = brain.answer_question(
+        "sono l'assistente sociale dell'ambito di sondrio, seguo una signora incinta che aveva "
+        "chiesto l'ivg. che strumento regionale posso attivare?"
+    )
+    assert reply.status == "answer" and "NASKO" in reply.plain_text
+    assert brain.answer_question("dove posso fare l'ivg a milano?").status == "fallback"
+
+
+@pytest.mark.parametrize(
+    ("text", "flow"),
+    [
+        (
+            "scrivo per mia nuora: hanno avuto un bambino il 2 novembre, vivono a viadana",
+            "cresco",
+        ),
+        (
+            "my wife and I run a small pizzeria in Lecco, 2 employees, both young mums. is there "
+            "any regional thing that helps small businesses?",
+            "time-saving",
+        ),
+    ],
+)
+def test_more_wordings_of_a_birth_and_of_a_small_firm(brain: Brain, text: str, flow: str) -> None:
+    assert f"f:start:{flow}" in button_data(brain.answer_question(text))
