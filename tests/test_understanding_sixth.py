@@ -458,3 +458,20 @@ def test_a_social_worker_asking_what_to_activate_after_an_ivg_request_is_answere
 )
 def test_more_wordings_of_a_birth_and_of_a_small_firm(brain: Brain, text: str, flow: str) -> None:
     assert f"f:start:{flow}" in button_data(brain.answer_question(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "flow"),
+    [
+        (
+            "We are Chinese family, we have restaurant in Sesto San Giovanni, 6 workers. help "
+            "for workers with kids? time saving?",
+            "time-saving",
+        ),
+        ("hello, bonus for milk and food for newborn, we live at Busto Arsizio 4 years", "cresco"),
+        ("cresco x straniera con permesso di soggiorno si puo?", "cresco"),
+    ],
+)
+def test_owners_of_restaurants_and_milk_for_a_newborn(brain: Brain, text: str, flow: str) -> None:
+    assert f"f:start:{flow}" in button_data(brain.answer_question(text))
+    assert brain.answer_question("best restaurant in milan").status == "fallback"
