@@ -468,7 +468,7 @@ def test_more_wordings_of_a_birth_and_of_a_small_firm(brain: Brain, text: str, f
             "for workers with kids? time saving?",
             "time-saving",
         ),
-        ("hello, bonus for milk and food for newborn, we live at Busto Arsizio 4 years", "cresco"),
+        ("hello, money for milk and food for my newborn, we live in Busto Arsizio", "cresco"),
         ("cresco x straniera con permesso di soggiorno si puo?", "cresco"),
     ],
 )
