@@ -276,9 +276,13 @@ def test_heavy_bleeding_in_pregnancy_is_an_emergency(brain: Brain) -> None:
         "abbiamo un mutuo a treviglio e aspettiamo un bambino, la banca può sospendere le rate?",
         "il sindacato dice che c'è una conciliazione in sede protetta, voi la fate?",
         "My company needs a loan for new machines, does Regione Lombardia help?",
+        "abitiamo a lugano ma io lavoro a como, mia moglie è incinta, ci dà il bonus famiglia?",
+        "what is the Milan public transport discount for families with children?",
     ],
 )
-def test_rent_mortgages_loans_and_labour_conciliation_are_not_ours(brain: Brain, text: str) -> None:
+def test_rent_loans_labour_conciliation_switzerland_transport_are_not_ours(
+    brain: Brain, text: str
+) -> None:
     assert brain.answer_question(text).status == "fallback"
 
 
@@ -409,17 +413,6 @@ def test_a_family_story_with_a_firm_in_it_is_a_family_s(brain: Brain) -> None:
         "di pulizie che va male. ci sono contributi per gemelli?"
     )
     assert reply.status == "answer" and "f:start:cresco" in button_data(reply)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "abitiamo a lugano ma io lavoro a como, mia moglie è incinta, ci dà il bonus famiglia?",
-        "what is the Milan public transport discount for families with children?",
-    ],
-)
-def test_living_in_switzerland_and_transport_are_not_ours(brain: Brain, text: str) -> None:
-    assert brain.answer_question(text).status == "fallback"
 
 
 def test_a_pregnancy_told_as_one_s_own_case_gets_every_check_that_fits(brain: Brain) -> None:
