@@ -189,7 +189,9 @@ def test_no_place_outside_lombardy(places: PlaceDirectory, text: str) -> None:
 def test_no_answerable_question_of_the_evaluation_sets_names_a_place_outside(
     kb: KnowledgeBase, places: PlaceDirectory
 ) -> None:
-    # Questions the bot must refuse may name a place outside Lombardy: that is why they are.
+    # Questions the bot must refuse may name a place outside Lombardy: that is why they are; and
+    # so may those where either reply is right (`expect: any`: "sto a Piacenza ma lavoro a
+    # Lodi, il nasko?").
     # Where someone comes from is not where they live ("I moved to Lombardy from Sicily"): the
     # understanding step reads that, so it is what is checked here. The held-out set is left
     # out: a failure here would print its cases.
@@ -201,7 +203,7 @@ def test_no_answerable_question_of_the_evaluation_sets_names_a_place_outside(
         for case in yaml.safe_load(path.read_text(encoding="utf-8"))
         if isinstance(case, dict)
         and isinstance(case.get("q"), str)
-        and case.get("expect") != "fallback"
+        and case.get("expect") not in ("fallback", "any")
     ]
     questions += [
         q for entry in kb.entries for lang in ("it", "en") for q in entry.questions.get(lang)

@@ -468,3 +468,12 @@ def test_more_wordings_of_a_birth_and_of_a_small_firm(brain: Brain, text: str, f
 def test_owners_of_restaurants_and_milk_for_a_newborn(brain: Brain, text: str, flow: str) -> None:
     assert f"f:start:{flow}" in button_data(brain.answer_question(text))
     assert brain.answer_question("best restaurant in milan").status == "fallback"
+
+
+def test_a_plea_for_help_naming_nothing_asks_what_about(brain: Brain) -> None:
+    for text in ("info", "info please", "aiuto per favore", "help me pls", "I need support"):
+        reply = brain.answer_question(text)
+        assert reply.status == "clarify" and "e:aiuti-overview" in button_data(reply), text
+    # "aiuto", "help" or "menu" alone is the menu.
+    for text in ("aiuto", "help", "menu"):
+        assert brain.answer_question(text).status == "info", text
