@@ -173,6 +173,11 @@ class PlaceDecisions:
             MONEY_WORDS & set(words)
         )
         office = bool(OFFICE_WORDS & set(words)) or (u.contact and not u.measures)
+        if (office or self._ats_name_words & set(words)) and not about_money:
+            # "a menaggio adess sem cun l'ats de varés o amò cun sundri?": words the knowledge
+            # base never uses name no topic beside the office (dialect, typos).
+            topical = [w for w in topical if self.matcher.known(w)]
+            office = True
         if u.contact and not u.measures:
             # "I'm in Gravedona, who handles conciliazione for us?": a word the knowledge base
             # never uses names no topic of ours.

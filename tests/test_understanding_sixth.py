@@ -477,3 +477,17 @@ def test_a_plea_for_help_naming_nothing_asks_what_about(brain: Brain) -> None:
     # "aiuto", "help" or "menu" alone is the menu.
     for text in ("aiuto", "help", "menu"):
         assert brain.answer_question(text).status == "info", text
+
+
+@pytest.mark.parametrize(
+    ("text", "ats"),
+    [
+        ("a menaggio adess sem cun l'ats de varés o amò cun sundri?", "ats:insubria"),
+        ("ma a porlezza sem de l'insubria o de la muntagna, ghe capissi pü nagott", "ats:insubria"),
+        ("a soresina chi ela l'ats? mantua o cremuna?", "ats:val-padana"),
+    ],
+)
+def test_which_ats_a_comune_is_in_asked_in_dialect(brain: Brain, text: str, ats: str) -> None:
+    assert brain.answer_question(text).entry == ats
+    # ... but how much an ATS had in a year is the money, not the card.
+    assert brain.answer_question("e nel 2021 l'ats di pavia, quanto?").entry != "ats:pavia"
