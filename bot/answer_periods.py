@@ -16,8 +16,9 @@ from bot.understanding import Period, Understander, Understanding
 # A period question with at most this many other words gets that period's programme.
 THIN_WORDS = 3
 PROGRAMME_TOPIC = "programmi"
-# An entry matched at least this well by the words chose itself: its years need not be its own.
-STRONG_MATCH = 100.0
+# An entry matched at least this well by the words chose itself: its years need not be its own
+# ("chi può fare da capofila nel 2020-2023?": the capofila entry, 91, speaks of each period).
+STRONG_MATCH = 90.0
 # Another programme entry covering this many times more days of the period asked answers.
 MOST_SHARE = 3
 # ... and an entry stating a sum answers "how much" for a period if it covers this share of it

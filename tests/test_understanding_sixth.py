@@ -491,3 +491,10 @@ def test_which_ats_a_comune_is_in_asked_in_dialect(brain: Brain, text: str, ats:
     assert brain.answer_question(text).entry == ats
     # ... but how much an ATS had in a year is the money, not the card.
     assert brain.answer_question("e nel 2021 l'ats di pavia, quanto?").entry != "ats:pavia"
+
+
+def test_who_may_lead_in_a_period_is_the_capofila_entry(brain: Brain) -> None:
+    assert brain.answer_question("chi può fare da ente capofila nel 2020-2023?").entry == (
+        "alleanze-capofila"
+    )
+    assert brain.answer_question("regole 2020-2023").entry == "programmi-2020-2023"
