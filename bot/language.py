@@ -58,7 +58,9 @@ NAMES = re.compile(
     r"consultori[oa]? familiar[ei]|piani? di zona|ufficio di piano|assegno unico|fondo nasko|"
     r"fondo cresco|nasko|cresco|dote scuola|azion[ei] di sistema|documento (?:territoriale )?di "
     r"indirizzo|ret[ei] territorial[ei](?: di conciliazione)?|piani? territorial[ei](?: di "
-    r"conciliazione)?|ats (?:della|dell|di) [a-z]+|conciliazione|proroga|capofila)\b",
+    r"conciliazione)?|ats (?:della|dell|di) [a-z]+|conciliazione|proroga|capofila|assegno di "
+    r"inclusione|carta acquisti|carta dedicata a te|permesso di soggiorno|reddito di "
+    r"cittadinanza|questura|patronato|risotto alla milanese)\b",
     re.IGNORECASE,
 )
 # A content word counts for a language when it is this much more frequent in it (wordfreq's

@@ -498,3 +498,20 @@ def test_who_may_lead_in_a_period_is_the_capofila_entry(brain: Brain) -> None:
         "alleanze-capofila"
     )
     assert brain.answer_question("regole 2020-2023").entry == "programmi-2020-2023"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "give me a quick risotto alla milanese recipe",
+        "carta acquisti application",
+        "assegno di inclusione requirements",
+        "bonus affitti regione lombardia 2026",
+        "time saving tips for working from home",
+    ],
+)
+def test_refusals_of_italian_named_things_asked_in_english(brain: Brain, text: str) -> None:
+    reply = brain.answer_question(text)
+    assert reply.status == "fallback"
+    if "regione" not in text:
+        assert reply.lang == "en"
