@@ -56,7 +56,7 @@ def test_accuracy_does_not_regress_and_beats_the_baseline(brain: Brain, name: st
 # Every set but conversations-holdout4.yaml, -holdout5.yaml and -holdout6.yaml has been tuned on
 # (tests/eval/README.md).
 CONVERSATION_FLOORS = {
-    "conversations-dev.yaml": {"answer": 96.0, "fallback": 95.0, "smalltalk": 98.0},
+    "conversations-dev.yaml": {"answer": 96.0, "fallback": 98.0, "smalltalk": 98.0},
     "conversations-dev2.yaml": {"answer": 97.5, "fallback": 99.0, "smalltalk": 99.0},
     "conversations-holdout.yaml": {"answer": 97.0, "fallback": 98.0, "smalltalk": 97.5},
     # held out until 2026-11-30 (93.9 / 92.3 / 83.8 when first measured), tuned on since
@@ -67,7 +67,7 @@ CONVERSATION_FLOORS = {
     # held out until holdout4 was written (89.4 / 91.1 / 91.6 then), tuned on since
     "conversations-holdout3.yaml": {"answer": 96.5, "fallback": 97.5, "smalltalk": 99.0},
     # written blind on 2026-11-30, tuned on (figures when merged in the comments)
-    "conversations-dev5.yaml": {"answer": 95.3, "fallback": 95.0, "smalltalk": 96.0},
+    "conversations-dev5.yaml": {"answer": 96.0, "fallback": 96.5, "smalltalk": 96.0},
     "conversations-dev6.yaml": {"answer": 96.0, "fallback": 98.5, "smalltalk": 99.0},
     # 87.8 / 85.4 / 46.4 when merged
     "conversations-dev7.yaml": {"answer": 93.5, "fallback": 99.5, "smalltalk": 99.5},
@@ -80,7 +80,7 @@ CONVERSATION_FLOORS = {
     # sixth pass: 82.7 / 90.6 / 100, 91.2 / 95.7 / 89.2 and 85.9 / 97.0 / 94.3 when merged
     "conversations-dev11.yaml": {"answer": 92.5, "fallback": 99.5, "smalltalk": 99.5},
     "conversations-dev12.yaml": {"answer": 96.0, "fallback": 99.5, "smalltalk": 94.0},
-    "conversations-dev13.yaml": {"answer": 93.5, "fallback": 98.0, "smalltalk": 96.5},
+    "conversations-dev13.yaml": {"answer": 93.5, "fallback": 99.0, "smalltalk": 96.5},
     # Held out, never tuned on (failures never read). holdout4: 89.5 / 93.9 / 92.7 at the end of
     # the sixth pass (85.3 / 87.8 / 80.2 when first measured); holdout5: 91.6 / 93.1 / 95.5 at the
     # end of the sixth pass (91.0 / 93.1 / 95.5 when first measured); holdout6, written blind
