@@ -122,13 +122,12 @@ class Composer:
         t = self.texts.get
         flow = self.flow_for(entry, flow)
         checks = self._checks(entry, flow, lang)
-        start_label = checks[0][0] if checks else t("answer.start_flow", lang)
         lines = [before] if before else []
         lines.append(entry.answer.get(lang).strip())
         if own_case and len(checks) > 1:
             lines.append(t("answer.own_case_several", lang))
         elif own_case and flow:
-            lines.append(t("answer.own_case", lang, button=start_label))
+            lines.append(t("answer.own_case", lang))
         if after:
             lines.append(after)
         lines.append(self.validity_line(entry, lang))
