@@ -198,6 +198,10 @@ def test_a_threat_now_gets_112(brain: Brain, text: str) -> None:
         ("l'ats montagna quanti comuni copre oggi", "ats:montagna"),
         ("mi incolli il link della pagina ats pavia sulla conciliazione?", "ats:pavia"),
         ("il nostro comune è iseo, ufficio ats competente per la conciliazione?", "ats:brescia"),
+        # which ATS a comune is in, asked in dialect beside the office or an ATS's name
+        ("a menaggio adess sem cun l'ats de varés o amò cun sundri?", "ats:insubria"),
+        ("ma a porlezza sem de l'insubria o de la muntagna, ghe capissi pü nagott", "ats:insubria"),
+        ("a soresina chi ela l'ats? mantua o cremuna?", "ats:val-padana"),
     ],
 )
 def test_asking_an_ats_for_its_contacts_gets_its_card(brain: Brain, text: str, entry: str) -> None:
@@ -278,6 +282,8 @@ def test_heavy_bleeding_in_pregnancy_is_an_emergency(brain: Brain) -> None:
         "My company needs a loan for new machines, does Regione Lombardia help?",
         "abitiamo a lugano ma io lavoro a como, mia moglie è incinta, ci dà il bonus famiglia?",
         "what is the Milan public transport discount for families with children?",
+        "bonus affitti regione lombardia 2026",
+        "time saving tips for working from home",
     ],
 )
 def test_rent_loans_labour_conciliation_switzerland_transport_are_not_ours(
@@ -479,17 +485,7 @@ def test_a_plea_for_help_naming_nothing_asks_what_about(brain: Brain) -> None:
         assert brain.answer_question(text).status == "info", text
 
 
-@pytest.mark.parametrize(
-    ("text", "ats"),
-    [
-        ("a menaggio adess sem cun l'ats de varés o amò cun sundri?", "ats:insubria"),
-        ("ma a porlezza sem de l'insubria o de la muntagna, ghe capissi pü nagott", "ats:insubria"),
-        ("a soresina chi ela l'ats? mantua o cremuna?", "ats:val-padana"),
-    ],
-)
-def test_which_ats_a_comune_is_in_asked_in_dialect(brain: Brain, text: str, ats: str) -> None:
-    assert brain.answer_question(text).entry == ats
-    # ... but how much an ATS had in a year is the money, not the card.
+def test_how_much_an_ats_had_in_a_year_is_the_money_not_the_card(brain: Brain) -> None:
     assert brain.answer_question("e nel 2021 l'ats di pavia, quanto?").entry != "ats:pavia"
 
 
@@ -500,18 +496,11 @@ def test_who_may_lead_in_a_period_is_the_capofila_entry(brain: Brain) -> None:
     assert brain.answer_question("regole 2020-2023").entry == "programmi-2020-2023"
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
+def test_refusals_of_italian_named_things_asked_in_english_are_in_english(brain: Brain) -> None:
+    for text in (
         "give me a quick risotto alla milanese recipe",
         "carta acquisti application",
         "assegno di inclusione requirements",
-        "bonus affitti regione lombardia 2026",
-        "time saving tips for working from home",
-    ],
-)
-def test_refusals_of_italian_named_things_asked_in_english(brain: Brain, text: str) -> None:
-    reply = brain.answer_question(text)
-    assert reply.status == "fallback"
-    if "regione" not in text:
-        assert reply.lang == "en"
+    ):
+        reply = brain.answer_question(text)
+        assert (reply.status, reply.lang) == ("fallback", "en"), text
