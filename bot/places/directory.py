@@ -42,8 +42,9 @@ from bot.texts import Texts
 # "sto a", "abito a", "I live in" just before a place: where the person lives (not "mia
 # mamma sta in Calabria").
 _LIVES_IN = (
-    r"\b(?:abito|abitiamo|vivo|viviamo|risiedo|risiediamo|sto|stiamo|i live|we live|"
-    r"i m based|im based|we re based|were based)\s+(?:a|ad|in|nel|nella|at|near)\s+"
+    r"\b(?:abito|abitiamo|vivo|viviamo|risiedo|risiediamo|sto|stiamo|residente|residenti|"
+    r"domiciliato|domiciliata|i live|we live|i m based|im based|we re based|were based|"
+    r"resident|living)\s+(?:a|ad|in|nel|nella|at|near)\s+"
 )
 
 # "sono di Novara ma lavoro a Milano": where the person is from, set against where they work,
@@ -51,6 +52,11 @@ _LIVES_IN = (
 _FROM_BUT_WORKS = (
     r"\b(?:sono|siamo|i m from|im from|we re from|i am from|we are from)\s+(?:di\s+|da\s+)?",
     r"\s+(?:ma|e|but|and)\s+(?:lavoro|lavoriamo|lavora|i work|we work|work)\b",
+)
+# "sono di Alessandria, vicino a Pavia": a place near a Lombard one is where the person is.
+_FROM_NEAR = (
+    r"\b(?:sono|siamo|i m from|im from|we re from|i am from|we are from)\s+(?:di\s+|da\s+)?",
+    r"\s+(?:vicino a|vicino|accanto a|near|close to)\b",
 )
 
 logger = logging.getLogger(__name__)
@@ -266,7 +272,8 @@ class PlaceDirectory:
         folded = fold(text)
         if re.search(_LIVES_IN + name + r"\b", folded):
             return outside
-        return outside if re.search(name.join(_FROM_BUT_WORKS), folded) else None
+        said = (name.join(_FROM_BUT_WORKS), name.join(_FROM_NEAR))
+        return outside if any(re.search(pattern, folded) for pattern in said) else None
 
     # --- answers ---
 

@@ -116,6 +116,8 @@ def _merge_entries(entries: Sequence[Entry]) -> Entry:
     return merged
 
 
+SHORT_FORM_CHARS = 5  # 'Calolzio (LC)': shorter beginnings name too many comuni
+
 # Province codes that are also words people shout ("SO much", "CO-op"): only in brackets.
 _EMPHASIS = frozenset({"so"})
 
@@ -237,7 +239,8 @@ class PlaceFinder:
         loud = shouting(cleaned)
         cands = self._exact_candidates(tokens, loud, relaxed)
         cands += self._fuzzy_candidates(tokens, cands, loud, relaxed)
-        cands += _code_candidates(tokens, loud)
+        codes = _code_candidates(tokens, loud)
+        cands += codes + self._short_forms(tokens, codes, cands)
         if not cands:
             return None
         kept = _without_overlaps(cands)
@@ -257,6 +260,27 @@ class PlaceFinder:
             return PlaceMatch("province", (), best.province, matched, best.score, area=best.area)
         comuni = tuple(self.comuni[i] for i in best.comuni)
         return PlaceMatch(best.kind, comuni, None, matched, best.score)
+
+    def _short_forms(self, tokens: list[Tok], codes: list[Cand], found: list[Cand]) -> list[Cand]:
+        """'Calolzio (LC)': a word before a province code that begins the name of exactly one
+        comune of that province is its everyday short form (Calolziocorte)."""
+        out = []
+        covered = {i for c in found for i in range(c.start, c.end)}
+        for code in codes:
+            i = code.start - 1
+            if i < 0 or i in covered or len(word := tokens[i].key) < SHORT_FORM_CHARS:
+                continue
+            hits = [
+                n
+                for n, comune in enumerate(self.comuni)
+                if comune.province == code.province
+                and compact_key(comune.name).replace(" ", "").startswith(word)
+            ]
+            if len(hits) == 1:
+                out.append(
+                    Cand(i, i + 1, "comune", (hits[0],), code.province, None, 90.0, False, True)
+                )
+        return out
 
     def _narrow_ambiguous(self, kept: list[Cand]) -> None:
         """'Cassano (MI)', 'Sesto, vicino a Milano': other places in the text pick one."""
