@@ -4,8 +4,8 @@ The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the sec
 development set conversations-dev2.yaml, the second, third and fourth holdouts
 conversations-holdout2.yaml, conversations-holdout3.yaml and conversations-holdout4.yaml, and the
 third to thirteenth development sets conversations-dev3.yaml to conversations-dev13.yaml, and
-the fifth and sixth holdouts conversations-holdout5.yaml and
-conversations-holdout6.yaml) extend the base evaluation format with
+the fifth and sixth holdouts conversations-holdout5.yaml and conversations-holdout6.yaml, and the
+fifteenth development set conversations-dev15.yaml) extend the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
 below its minimum or a question copied into two files fails here. The category minimums and the
@@ -46,6 +46,7 @@ FILES = {
     "dev12": "conversations-dev12.yaml",
     "dev11": "conversations-dev11.yaml",
     "holdout6": "conversations-holdout6.yaml",
+    "dev15": "conversations-dev15.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -545,6 +546,31 @@ SPREADS = {
         abortion=4,
         per_act={act: 8 for act in SMALLTALK_ACTS},
         inps=22,
+    ),
+    # The fifteenth development set (written blind, tuned on): organisations, periods and
+    # out-of-scope messages that share our words.
+    "dev15": Spread(
+        size=470,
+        minimums={
+            "org": 230,
+            "period": 115,
+            "oos": 110,
+            "oos_shared": 92,
+            "place_topic": 95,
+            "place_only": 17,
+            "own_case": 58,
+            "contact": 22,
+            "smalltalk": 44,
+            "ambiguous": 5,
+        },
+        narrative_or_dialect=17,
+        english_smalltalk=20,
+        english_share=0.30,
+        per_offer=3,
+        emergencies=4,
+        abortion=3,
+        per_act={act: 4 for act in SMALLTALK_ACTS},
+        inps=7,
     ),
 }
 
