@@ -4,8 +4,8 @@ The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the sec
 development set conversations-dev2.yaml, the second, third and fourth holdouts
 conversations-holdout2.yaml, conversations-holdout3.yaml and conversations-holdout4.yaml, and the
 third to thirteenth development sets conversations-dev3.yaml to conversations-dev13.yaml, and
-the fifth and sixth holdouts conversations-holdout5.yaml and
-conversations-holdout6.yaml) extend the base evaluation format with
+the fifth, sixth and seventh holdouts conversations-holdout5.yaml,
+conversations-holdout6.yaml and conversations-holdout7.yaml) extend the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
 below its minimum or a question copied into two files fails here. The category minimums and the
@@ -46,6 +46,7 @@ FILES = {
     "dev12": "conversations-dev12.yaml",
     "dev11": "conversations-dev11.yaml",
     "holdout6": "conversations-holdout6.yaml",
+    "holdout7": "conversations-holdout7.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -545,6 +546,30 @@ SPREADS = {
         abortion=4,
         per_act={act: 8 for act in SMALLTALK_ACTS},
         inps=22,
+    ),
+    # The seventh holdout (written blind, never tuned on): a real inbox's mix.
+    "holdout7": Spread(
+        size=520,
+        minimums={
+            "smalltalk": 90,
+            "oos": 110,
+            "oos_shared": 62,
+            "place_topic": 175,
+            "place_only": 16,
+            "own_case": 105,
+            "contact": 50,
+            "org": 90,
+            "period": 66,
+            "ambiguous": 6,
+        },
+        narrative_or_dialect=78,
+        english_smalltalk=40,
+        english_share=0.32,
+        per_offer=10,
+        emergencies=6,
+        abortion=4,
+        per_act={act: 10 for act in SMALLTALK_ACTS},
+        inps=16,
     ),
 }
 
