@@ -1,11 +1,9 @@
 """Format, category minimums, split and uniqueness of the conversation evaluation sets.
 
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
-development set conversations-dev2.yaml, the second, third and fourth holdouts
-conversations-holdout2.yaml, conversations-holdout3.yaml and conversations-holdout4.yaml, and the
-third to thirteenth development sets conversations-dev3.yaml to conversations-dev13.yaml, and
-the fifth and sixth holdouts conversations-holdout5.yaml and conversations-holdout6.yaml, and the
-fifteenth development set conversations-dev15.yaml) extend the base evaluation format with
+development set conversations-dev2.yaml, the holdouts conversations-holdout2.yaml to
+conversations-holdout7.yaml and the development sets conversations-dev3.yaml to
+conversations-dev15.yaml) extend the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
 below its minimum or a question copied into two files fails here. The category minimums and the
@@ -47,6 +45,7 @@ FILES = {
     "dev11": "conversations-dev11.yaml",
     "holdout6": "conversations-holdout6.yaml",
     "dev15": "conversations-dev15.yaml",
+    "holdout7": "conversations-holdout7.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -571,6 +570,30 @@ SPREADS = {
         abortion=3,
         per_act={act: 4 for act in SMALLTALK_ACTS},
         inps=7,
+    ),
+    # The seventh holdout (written blind, never tuned on): a real inbox's mix.
+    "holdout7": Spread(
+        size=520,
+        minimums={
+            "smalltalk": 90,
+            "oos": 110,
+            "oos_shared": 62,
+            "place_topic": 175,
+            "place_only": 16,
+            "own_case": 105,
+            "contact": 50,
+            "org": 90,
+            "period": 66,
+            "ambiguous": 6,
+        },
+        narrative_or_dialect=78,
+        english_smalltalk=40,
+        english_share=0.32,
+        per_offer=10,
+        emergencies=6,
+        abortion=4,
+        per_act={act: 10 for act in SMALLTALK_ACTS},
+        inps=16,
     ),
 }
 
