@@ -3,7 +3,7 @@
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the second, third and fourth holdouts
 conversations-holdout2.yaml, conversations-holdout3.yaml and conversations-holdout4.yaml, and the
-third to thirteenth development sets conversations-dev3.yaml to conversations-dev13.yaml, and
+third to fourteenth development sets conversations-dev3.yaml to conversations-dev14.yaml, and
 the fifth and sixth holdouts conversations-holdout5.yaml and
 conversations-holdout6.yaml) extend the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
@@ -46,6 +46,7 @@ FILES = {
     "dev12": "conversations-dev12.yaml",
     "dev11": "conversations-dev11.yaml",
     "holdout6": "conversations-holdout6.yaml",
+    "dev14": "conversations-dev14.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -545,6 +546,33 @@ SPREADS = {
         abortion=4,
         per_act={act: 8 for act in SMALLTALK_ACTS},
         inps=22,
+    ),
+    # The fourteenth development set (written blind, tuned on): families. Long run-on stories,
+    # Lombard and Southern dialect, foreign mothers' Italian, own cases with offers, contacts.
+    "dev14": Spread(
+        size=450,
+        minimums={
+            "narrative": 190,
+            "dialect": 80,
+            "own_case": 145,
+            "contact": 68,
+            "place_topic": 260,
+            "place_only": 14,
+            "smalltalk": 56,
+            "oos": 58,
+            "oos_shared": 42,
+            "org": 18,
+            "period": 40,
+            "ambiguous": 5,
+        },
+        narrative_or_dialect=250,
+        english_smalltalk=20,
+        english_share=0.25,
+        per_offer=10,
+        emergencies=5,
+        abortion=4,
+        per_act={act: 5 for act in SMALLTALK_ACTS},
+        inps=20,
     ),
 }
 
