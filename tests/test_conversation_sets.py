@@ -46,6 +46,7 @@ FILES = {
     "holdout6": "conversations-holdout6.yaml",
     "dev15": "conversations-dev15.yaml",
     "holdout7": "conversations-holdout7.yaml",
+    "dev14": "conversations-dev14.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -594,6 +595,33 @@ SPREADS = {
         abortion=4,
         per_act={act: 10 for act in SMALLTALK_ACTS},
         inps=16,
+    ),
+    # The fourteenth development set (written blind, tuned on): families. Long run-on stories,
+    # Lombard and Southern dialect, foreign mothers' Italian, own cases with offers, contacts.
+    "dev14": Spread(
+        size=450,
+        minimums={
+            "narrative": 190,
+            "dialect": 80,
+            "own_case": 145,
+            "contact": 68,
+            "place_topic": 260,
+            "place_only": 14,
+            "smalltalk": 56,
+            "oos": 58,
+            "oos_shared": 42,
+            "org": 18,
+            "period": 40,
+            "ambiguous": 5,
+        },
+        narrative_or_dialect=250,
+        english_smalltalk=20,
+        english_share=0.25,
+        per_offer=10,
+        emergencies=5,
+        abortion=4,
+        per_act={act: 5 for act in SMALLTALK_ACTS},
+        inps=20,
     ),
 }
 
