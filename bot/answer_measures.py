@@ -27,6 +27,9 @@ ELIGIBILITY_BOOST = 8.0
 _QUESTIONS = re.compile(r"[^.?!:;\n]*\?")
 # The first question's entry counts when the whole message ranks it this high.
 FIRST_QUESTION_RANKS = 10
+# Organisations that run services for families (not a firm, which a family's story may name):
+# asking about their own case, they are offered the way in even beside a families' entry.
+SERVICE_ROLES = frozenset({"cooperative", "association", "school", "comune"})
 
 
 class MeasureDecisions:
@@ -115,7 +118,12 @@ class MeasureDecisions:
                 None,
             )
             # "our parish runs summer camps, can we apply?": how an organisation takes part
-            or (self.lexicon.role_flows.get(u.role or "") if entry.audience != "families" else None)
+            # (a firm named in a family's story is no organisation asking)
+            or (
+                self.lexicon.role_flows.get(u.role or "")
+                if entry.audience != "families" or u.role in SERVICE_ROLES
+                else None
+            )
         )
 
     # -- helpers ------------------------------------------------------------------------------
