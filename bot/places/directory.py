@@ -56,7 +56,8 @@ _FROM_BUT_WORKS = (
 # "sono di Alessandria, vicino a Pavia": a place near a Lombard one is where the person is.
 _FROM_NEAR = (
     r"\b(?:sono|siamo|i m from|im from|we re from|i am from|we are from)\s+(?:di\s+|da\s+)?",
-    r"\s+(?:vicino a|vicino|accanto a|near|close to)\b",
+    r"\s+(?:vicino a|vicino|accanto a|near|close to|a pochi (?:km|chilometri|minuti) da|a \d+ "
+    r"(?:km|chilometri|minuti) da|a due passi da)\b",
 )
 
 logger = logging.getLogger(__name__)
