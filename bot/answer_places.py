@@ -239,6 +239,27 @@ class PlaceDecisions:
         rule = self.lexicon.family_contact
         return PhraseSet(rule.cues) if rule is not None else None
 
+    @cached_property
+    def _family_help_cues(self) -> tuple[PhraseSet, PhraseSet, PhraseSet] | None:
+        rule = self.lexicon.family_help
+        if rule is None:
+            return None
+        return PhraseSet(rule.asks), PhraseSet(rule.family), PhraseSet(rule.working)
+
+    def _family_story_help(self, u: Understanding) -> str | None:
+        """The entry on what exists for families, for a family asking whether anything exists
+        for it in words no entry matched ("gh'è quaicòss de la regiun per i famili che lavora
+        in campagna?"); None for anyone else."""
+        rule, cues = self.lexicon.family_help, self._family_help_cues
+        if rule is None or cues is None or u.role in ORGANISATION_ROLES or u.measures:
+            return None
+        asks, family, working = cues
+        if asks.search(u.folded) is None or family.search(u.folded) is None:
+            return None
+        if rule.working_entry and working.search(u.folded) is not None:
+            return rule.working_entry
+        return rule.entry
+
     def _family_contact(self, u: Understanding) -> str | None:
         """The families' contacts entry for a family asking whom to contact about help for
         mothers ("numero verde per le mamme in difficoltà?"), when no measure is named."""

@@ -129,6 +129,10 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
             return Answer(content, result)
         if u.place is not None and self._near_office_topic(ranked) and not self._own_topic(u):
             return Answer(self._card(u, lang), result)
+        helping = self._family_story_help(u)
+        if helping is not None and (entry := self.kb.entry(helping)) is not None:
+            # "mi abiti a Teglio ... gh'è quaicòss de la regiun per i famili?": what exists.
+            return Answer(self._entry(entry, u, lang, result.score), result)
         if self._territorial_topic(u):
             # "a Luvér gh'è ü servìse de la conciliasiù?": the ATS there knows.
             return Answer(self._card(u, lang), result)

@@ -345,6 +345,10 @@ def _lexicon_problems(
         entry("per_ats_money", "per_ats_money", value)
     if lexicon.family_contact is not None:
         entry("family_contact", "entry", lexicon.family_contact.entry)
+    if lexicon.family_help is not None:
+        entry("family_help", "entry", lexicon.family_help.entry)
+        if lexicon.family_help.working_entry:
+            entry("family_help", "working_entry", lexicon.family_help.working_entry)
     for name, rule in lexicon.out_of_scope.items():
         if rule.reply not in texts:
             found.append(

@@ -116,6 +116,22 @@ class FamilyContact(_Frozen):
     _cues = field_validator("cues", mode="before")(classmethod(lambda cls, v: _phrases(v)))
 
 
+class FamilyHelp(_Frozen):
+    """A family telling its situation and asking whether anything exists for it, in words no
+    entry matched: what exists for families (`working_entry` for families who work), not "I
+    don't know"."""
+
+    asks: tuple[str, ...]
+    family: tuple[str, ...]
+    entry: str
+    working: tuple[str, ...] = ()
+    working_entry: str | None = None
+
+    _cues = field_validator("asks", "family", "working", mode="before")(
+        classmethod(lambda cls, v: _phrases(v))
+    )
+
+
 class Vague(_Frozen):
     """A message made of one generic word ("contributo?"): the entries it may mean."""
 
@@ -180,6 +196,7 @@ class Lexicon(_Frozen):
     # Dialect and chat shorthand read as plain Italian first: {italian: [variants]}.
     rewrite: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     family_contact: FamilyContact | None = None
+    family_help: FamilyHelp | None = None
     # The trained classifier's say over the rules (docs/understanding.md, "Second opinion").
     second_opinion: SecondOpinion = Field(default_factory=SecondOpinion)
 
