@@ -168,6 +168,9 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
             firsts = [self._measure_entry(m) for m in comparable]
             found = [e for e in firsts if e is not None]
             after, extra = self._place_line(u, lang)  # "... we live in Pavia": the ATS too
+            if u.own_case:  # "aspetto il primo: NASKO o CRESCO?": a check for each
+                flows = [f for m in comparable if (f := self.lexicon.measures[m].flow)]
+                extra = (*self.composer.check_buttons(flows, lang), *extra)
             summary = self.composer.summary(found, lang, result.score, after, extra)
             return summary or self.composer.clarify(found, lang, result.score, "compare.text")
         # "whom do I contact about NASKO?": the measure's contact entry ("we'd like to join:
@@ -474,12 +477,15 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
             note = self.texts.get("answer.period_missing", lang, asked=asked, period=label)
         measure_flow = self._offered_flow(entry, u)
         after, extra = self._place_line(u, lang)
+        # "aspetto il primo: NASKO e CRESCO li posso chiedere?": a check for each one named
+        named = (self.lexicon.measures[m].flow for m in u.named) if u.own_case else ()
         return self.composer.entry_reply(
             entry,
             lang,
             score,
             own_case=u.own_case,
             flow=measure_flow if u.own_case else None,
+            also=tuple(f for f in named if f),
             before=note,
             after=after,
             extra_buttons=extra,

@@ -88,12 +88,16 @@ class Composer:
             return flow
         return None
 
-    def _checks(self, entry: Entry, flow: str | None, lang: str) -> list[tuple[str, str]]:
+    def _checks(
+        self, entry: Entry, flow: str | None, lang: str, also: tuple[str, ...] = ()
+    ) -> list[tuple[str, str]]:
         """(label, data) of the guided checks an answer offers: one generic button, or each
-        named after its check when the entry offers several (`also_flows`)."""
+        named after its check when the entry offers several (`also_flows`, or the other
+        measures the person named, `also`)."""
         if not flow:
             return []
-        flows = [flow] + [f for f in entry.also_flows if f != flow and self.flow_for(None, f)]
+        others = dict.fromkeys((*entry.also_flows, *also))
+        flows = [flow] + [f for f in others if f != flow and self.flow_for(None, f)]
         if len(flows) == 1:
             return [(self.texts.get("answer.start_flow", lang), f"f:start:{flow}")]
         return [
@@ -106,6 +110,22 @@ class Composer:
             for f in flows
         ]
 
+    def check_buttons(self, flows: list[str], lang: str) -> Rows:
+        """A button for each guided check, named after it (a summary of measures the person
+        asks about for their own case)."""
+        known = [f for f in dict.fromkeys(flows) if self.flow_for(None, f)]
+        return tuple(
+            (
+                Button(
+                    self.texts.get(
+                        "answer.start_flow_named", lang, title=self.kb.flows[f].title.get(lang)
+                    ),
+                    f"f:start:{f}",
+                ),
+            )
+            for f in known
+        )
+
     def entry_reply(
         self,
         entry: Entry,
@@ -114,6 +134,7 @@ class Composer:
         *,
         own_case: bool = False,
         flow: str | None = None,
+        also: tuple[str, ...] = (),
         before: str = "",
         after: str = "",
         extra_buttons: Rows = (),
@@ -121,7 +142,7 @@ class Composer:
         """An entry's answer: key fact, one validity line, short notes; details collapsed."""
         t = self.texts.get
         flow = self.flow_for(entry, flow)
-        checks = self._checks(entry, flow, lang)
+        checks = self._checks(entry, flow, lang, also)
         lines = [before] if before else []
         lines.append(entry.answer.get(lang).strip())
         if own_case and len(checks) > 1:
