@@ -54,7 +54,7 @@ OFFICE_TOPIC_WORDS = frozenset(
 REQUEST_WORDS = frozenset(
     "official ufficiale ufficiali formal formale formali request requests richiesta richieste "
     "give dare ricevere can use usare uso usiamo domanda domande mandare inviare spedire send "
-    "elettronica certificata trovo trovare find".split()
+    "elettronica certificata trovo trovare find adesione adesioni aderire".split()
 )
 # Asking for the office's address ("PEC dell'ATS di Brescia per l'adesione") asks for its card.
 ADDRESS_WORDS = frozenset({"pec", "email", "mail", "indirizzo", "address", "sede", "sedi"})
