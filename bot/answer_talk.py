@@ -13,6 +13,7 @@ from bot.compose import Composer
 from bot.knowledge import KnowledgeBase
 from bot.lexicon import Lexicon
 from bot.matcher import Matcher, specificity
+from bot.normalise import fold
 from bot.reply import Reply
 from bot.smalltalk import CLOSING_ACTS, asks_how_it_is_done
 from bot.understanding import Understander, Understanding
@@ -21,6 +22,12 @@ from bot.understanding import Understander, Understanding
 # another word is a word of ours this specific (bot.matcher.specificity).
 SPECIFIC_WORD = 0.6
 META_ACTS = frozenset({"who_are_you", "capabilities", "human", "how_are_you", "complaint"})
+# "good morning from Bergamo", "ciao a tutti da Lodi": a greeting that says where it comes
+# from asks nothing yet; it is greeted back. Any other word makes the place a question.
+GREETING_FROM = frozenset(
+    "from da di here qui qua bot hi hiya hello hey ciao salve morning good evening afternoon "
+    "buongiorno buonasera buondi everyone everybody all tutti a voi".split()
+)
 
 
 class TalkDecisions:
@@ -173,11 +180,20 @@ class TalkDecisions:
             or u.join
             or u.period
             or u.vague
-            or (u.place is not None and u.role is None)
+            or (u.place is not None and u.role is None and not self._greets_from(u, act))
         ):
             # "hello from Gallarate" is a place alone; "sono il sindaco di Cerveno" a person.
             return None
         return self.composer.smalltalk(act, lang)
+
+
+    @staticmethod
+    def _greets_from(u: Understanding, act: str) -> bool:
+        """ "good morning from Bergamo": a greeting and where it comes from, nothing else."""
+        if act != "greeting" or u.place is None:
+            return False
+        rest = f" {u.folded} ".replace(f" {fold(u.place.matched_text)} ", " ").split()
+        return bool(rest) and all(w in GREETING_FROM for w in rest)
 
 
 def _sure(probability: float, threshold: float | None) -> bool:

@@ -526,10 +526,22 @@ def test_a_courtesy_with_a_question_or_a_place_alone_is_not_small_talk(brain: Br
     for text in (
         "ciao sono incinta di 3 mesi e vivo a Bergamo",  # a situation
         "buongiorno, vorrei sapere del nasko",  # asks
-        "hello from Gallarate",  # a place alone: the ATS card
+        "ciao, sono di Gallarate",  # a place alone: the ATS card
         "we moved to Saronno",  # "we" is English here, not the Lombard "wé"
     ):
         assert brain.answer_question(text).status != "smalltalk", text
+
+
+def test_a_greeting_from_a_place_is_greeted_back(brain: Brain) -> None:
+    # It asks nothing yet; any other word makes the place a question.
+    for text in (
+        "good morning from Bergamo",
+        "hiya bot, morning from Lecco",
+        "ciao a tutti da Lodi",
+    ):
+        assert brain.answer_question(text).status == "smalltalk", text
+    for text in ("good morning from Bergamo, which ATS?", "ciao da Lodi, il nasko?"):
+        assert brain.answer_question(text).status == "answer", text
 
 
 def test_a_complaint_may_say_more_around_it(brain: Brain) -> None:
