@@ -47,6 +47,13 @@ class MeasureDecisions:
         text = fold(f"{entry.id.replace('-', ' ')} {entry.title.it} {entry.title.en}")
         return set(self.understander.measures_in(text))
 
+    def _fits_situation(self, candidate: Candidate, u: Understanding) -> bool:
+        """An entry for the situation described: its own, or one on the measure of its check."""
+        if candidate.entry_id == u.situation_entry:
+            return True
+        implied = tuple(m for m, r in self.lexicon.measures.items() if r.flow == u.situation_flow)
+        return bool(implied) and self._on_measure(self.kb.entry(candidate.entry_id), implied)
+
     def _boost_eligibility(self, u: Understanding, ranked: list[Candidate]) -> list[Candidate]:
         """Someone asking about their own case gets the rules unless something fits better."""
         wanted = {

@@ -186,7 +186,6 @@ class TalkDecisions:
             return None
         return self.composer.smalltalk(act, lang)
 
-
     @staticmethod
     def _greets_from(u: Understanding, act: str) -> bool:
         """ "good morning from Bergamo": a greeting and where it comes from, nothing else."""

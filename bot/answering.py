@@ -365,9 +365,12 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
             # "la scuola può entrare nell'alleanza?" is not answered with the comune's way.
             best = Candidate(mine, best.score)
         first = self._first_question(u, ranked)
-        if first is not None and (
-            not u.named or self._on_measure(self.kb.entry(first.entry_id), u.named)
-        ):  # a first question on another measure than the one named does not count
+        if (
+            first is not None
+            and (not u.named or self._on_measure(self.kb.entry(first.entry_id), u.named))
+            and (not steered or self._fits_situation(first, u))
+        ):  # a first question on another measure than the one named (or the situation) does
+            # not count
             best = first
         confident = (
             result.status == "answer"
