@@ -21,7 +21,7 @@ Rows = tuple[tuple[Button, ...], ...]
 
 
 # The key facts of several measures share this many characters of the first message.
-SUMMARY_CHARS = 420
+SUMMARY_CHARS = 360
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-Ý0-9])")
 
 
