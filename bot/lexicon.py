@@ -178,6 +178,9 @@ class Lexicon(_Frozen):
     eligibility: tuple[str, ...] = ()
     contact: tuple[str, ...]
     current_period: tuple[str, ...] = ()
+    # "l'anno scorso", "next year": the year before or after today's.
+    last_year: tuple[str, ...] = ()
+    next_year: tuple[str, ...] = ()
     amount: tuple[str, ...] = ()
     join: tuple[str, ...] = ()
     out_of_scope: dict[str, OutOfScope] = Field(default_factory=dict)
@@ -208,6 +211,8 @@ class Lexicon(_Frozen):
         "local_detail",
         "contact",
         "current_period",
+        "last_year",
+        "next_year",
         "amount",
         "join",
         "compare",

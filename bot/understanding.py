@@ -101,6 +101,10 @@ class Period:
         return str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
 
 
+# "l'anno scorso" names the period asked only in a short question (see Understander._dated).
+RELATIVE_YEAR_MAX_WORDS = 15
+
+
 @dataclass(frozen=True)
 class Understanding:
     """What one message is, as far as the brain needs to know."""
@@ -184,6 +188,7 @@ class Understander:
         self._amount = PhraseSet(lexicon.amount)
         self._join = PhraseSet(lexicon.join)
         self._current = PhraseSet(lexicon.current_period)
+        self._relative = ((PhraseSet(lexicon.last_year), -1), (PhraseSet(lexicon.next_year), 1))
         self._compare = PhraseSet(lexicon.compare)
         self._ats = self._ats_names(places)
         self._situations = [(PhraseSet(s.cues), s) for s in lexicon.situations]
@@ -203,6 +208,7 @@ class Understander:
         place = self.places.find(text) if self.places is not None and folded else None
         # The place's own words are not typos of ours ("Bienno" is not "biennio").
         folded = self._corrected(folded, fold(place.matched_text) if place else "")
+        folded = self._dated(folded, today)
         outside = None
         if place is None and self.places is not None:
             outside = self.places.find_outside(text)
@@ -441,6 +447,19 @@ class Understander:
         if situation and len(set(_YEAR.findall(rest))) == 1 and _RESIDENT_SINCE.search(rest):
             return None
         return self.period(rest, today)
+
+    def _dated(self, folded: str, today: date | None) -> str:
+        """ "l'anno scorso", "dal prossimo anno" written as the year they mean, so that the
+        period and the entries of that year are found as for "nel 2025". In a longer story
+        they date what happened ("sono arrivata a Monza l'anno scorso"), not what is asked."""
+        if len(folded.split()) > RELATIVE_YEAR_MAX_WORDS:
+            return folded
+        for phrases, shift in self._relative:
+            found = phrases.search(folded)
+            if found is not None:
+                year = (today or date.today()).year + shift
+                folded = f" {folded} ".replace(f" {found} ", f" {year} ").strip()
+        return folded
 
     def period(self, folded: str, today: date | None = None) -> Period | None:
         """Years named in the message ("2017-18", "nel 2019", "dal 2020 al 2023"), or today."""
