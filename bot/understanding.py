@@ -101,6 +101,13 @@ class Period:
         return str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
 
 
+# Someone else lives at the Lombard place named ("mio figlio e sua moglie stanno a Treviglio").
+# ... unless the writer asks for themselves ("mia sorella vive a Bergamo ... posso averlo io?").
+_THEY_LIVE = (
+    r"\b(?:stanno|vivono|abitano|risiedono|vive|abita|risiede|lives|they live)\s+(?:a|ad|in)\s+"
+)
+_FOR_MYSELF = re.compile(r"\b(?:posso|potrei|anch io|a me|can i|could i|for me)\b")
+
 # "l'anno scorso" names the period asked only in a short question (see Understander._dated).
 RELATIVE_YEAR_MAX_WORDS = 15
 
@@ -220,7 +227,11 @@ class Understander:
             # "sto a Novara ma lavoro a Milano": home is outside Lombardy.
             outside = self.places.home_outside(text)
             inner, outer = fold(place.matched_text), fold(getattr(outside, "matched_text", ""))
-            if outside is not None and inner not in outer and outer not in inner:
+            # "io abito a Reggio Emilia, mio figlio e sua moglie stanno a Treviglio": the family
+            # asked about lives in Lombardy.
+            theirs = re.search(_THEY_LIVE + re.escape(inner) + r"\b", folded) is not None
+            theirs = theirs and _FOR_MYSELF.search(folded) is None
+            if outside is not None and inner not in outer and outer not in inner and not theirs:
                 place = None
             else:
                 outside = None
