@@ -37,7 +37,8 @@ PLACE_WORDS = frozenset(
     "provincia comune citta paese zona area territorio province town city village county "
     "based located resident residente residenti live lives living abito abitiamo vivo viviamo "
     "sede stiamo sto bassa lago lake side sponda riva costa valle valley near vicino garda iseo "
-    "lario ceresio maggiore upper lower alta alto media medio".split()
+    "lario ceresio maggiore upper lower alta alto media medio scrivo scriviamo writing write "
+    "from".split()
 )
 # Naming the office itself with a place ("ATS Pavia", "asl di Lodi") asks for its card.
 OFFICE_WORDS = frozenset({"ats", "asl", "asst"})
