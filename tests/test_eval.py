@@ -3,7 +3,7 @@
 dev.yaml and dev2.yaml (written independently of each other and of the knowledge base) are
 what the matcher was tuned on; holdout.yaml was held out until the session that wrote
 conversations-holdout2.yaml, which tuned on it (tests/eval/README.md). Only
-conversations-holdout4.yaml, conversations-holdout5.yaml and conversations-holdout6.yaml are
+conversations-holdout5.yaml, conversations-holdout6.yaml and conversations-holdout7.yaml are
 held out now: their figures are the honest estimate for unseen questions. The floors are the
 levels reached (see the notes in README.md) minus one or two cases of slack, so an edit to the
 knowledge base or the matcher that loses answers fails here. Raise them when you improve the
@@ -53,7 +53,7 @@ def test_accuracy_does_not_regress_and_beats_the_baseline(brain: Brain, name: st
 
 
 # The conversation sets (tests/eval/README.md): floors per status and category, in percent.
-# Every set but conversations-holdout4.yaml, -holdout5.yaml and -holdout6.yaml has been tuned on
+# Every set but conversations-holdout5.yaml, -holdout6.yaml and -holdout7.yaml has been tuned on
 # (tests/eval/README.md).
 CONVERSATION_FLOORS = {
     "conversations-dev.yaml": {"answer": 96.0, "fallback": 98.0, "smalltalk": 98.0},
@@ -81,25 +81,35 @@ CONVERSATION_FLOORS = {
     "conversations-dev11.yaml": {"answer": 92.5, "fallback": 99.5, "smalltalk": 99.5},
     "conversations-dev12.yaml": {"answer": 96.0, "fallback": 99.5, "smalltalk": 94.0},
     "conversations-dev13.yaml": {"answer": 93.5, "fallback": 99.0, "smalltalk": 96.5},
-    # Held out, never tuned on (failures never read). holdout4: 89.5 / 93.9 / 92.7 at the end of
-    # the sixth pass (85.3 / 87.8 / 80.2 when first measured); holdout5: 91.6 / 93.1 / 95.5 at the
-    # end of the sixth pass (91.0 / 93.1 / 95.5 when first measured); holdout6, written blind
-    # during the sixth pass: 93.2 / 92.7 / 96.4 at its end (92.9 / 92.7 / 96.4 when first
-    # measured). Below the issue's 97 / 95 / 95: regression guards only.
-    "conversations-holdout4.yaml": {"answer": 89.0, "fallback": 93.0, "smalltalk": 92.0},
-    "conversations-holdout5.yaml": {"answer": 91.0, "fallback": 92.5, "smalltalk": 95.0},
-    "conversations-holdout6.yaml": {"answer": 92.5, "fallback": 92.5, "smalltalk": 96.0},
+    # held out until the seventh pass (89.5 / 93.9 / 92.7 then), tuned on since
+    "conversations-holdout4.yaml": {"answer": 92.5, "fallback": 98.0, "smalltalk": 97.5},
+    # seventh pass: 89.1 / 87.1 / 93.5 and 87.3 / 84.2 / 95.7 when merged
+    "conversations-dev14.yaml": {"answer": 95.5, "fallback": 98.0, "smalltalk": 93.5},
+    "conversations-dev15.yaml": {"answer": 94.0, "fallback": 98.0, "smalltalk": 95.5},
+    # Held out, never tuned on (failures never read). holdout5: 92.0 / 93.1 / 97.7 at the end of
+    # the seventh pass (91.0 / 93.1 / 95.5 when first measured); holdout6: 95.0 / 94.8 / 97.6
+    # (92.9 / 92.7 / 96.4 when first measured); holdout7, written blind during the seventh pass:
+    # 92.2 / 99.1 / 92.6 when first measured, at its end. Below the issue's 97 / 95 / 95 but
+    # holdout6's and holdout7's out of scope: regression guards only.
+    "conversations-holdout5.yaml": {"answer": 91.5, "fallback": 92.0, "smalltalk": 96.5},
+    "conversations-holdout6.yaml": {"answer": 94.5, "fallback": 93.5, "smalltalk": 96.0},
+    "conversations-holdout7.yaml": {"answer": 91.5, "fallback": 98.0, "smalltalk": 91.5},
 }
-# Answers where a place card replaced the topic: 0 everywhere but on the held-out sets, where
-# two of 144 (holdout4) and two of 140 (holdout5) place + topic messages still get the card
-# (their failures are not read).
-PLACE_CARDS_ALLOWED = {"conversations-holdout4.yaml": 2, "conversations-holdout5.yaml": 2}
+# Answers where a place card replaced the topic: 0 everywhere but on holdout4 (one of 144: "ATS
+# Pavia switchboard", answered in Italian) and on the held-out sets, where two of 140
+# (holdout5) and one of 190 (holdout7) place + topic messages still get the card (their
+# failures are not read).
+PLACE_CARDS_ALLOWED = {
+    "conversations-holdout4.yaml": 1,
+    "conversations-holdout5.yaml": 2,
+    "conversations-holdout7.yaml": 1,
+}
 MAX_MEDIAN_FIRST_MESSAGE = 500
 MAX_P90_FIRST_MESSAGE = 900
-# dev11 is two thirds own cases told as stories naming a town: most replies carry the line
-# pointing to the check and the line naming the ATS (519 at its median, 2026-11-30). The held-
-# out sets, which have the mix of a real inbox, keep the 500 of the issue.
-MEDIAN_FIRST_MESSAGE = {"conversations-dev11.yaml": 530}
+# dev11 and dev14 are mostly own cases told as stories naming a town: most replies carry the
+# line pointing to the check and the line naming the ATS (519 and 527 at their medians,
+# 2026-11-30). The held-out sets, which have the mix of a real inbox, keep the 500 of the issue.
+MEDIAN_FIRST_MESSAGE = {"conversations-dev11.yaml": 530, "conversations-dev14.yaml": 530}
 
 
 @pytest.mark.slow  # every case of each set
