@@ -55,6 +55,7 @@ STORE_TIMEOUT = 0.2
 QUESTION = "quanto dà il fondo nasko?"
 # asyncio timers may fire a little early on some platforms.
 SLACK = 0.05
+BAN_NOTICED = 0.3  # seconds for the bot to read a 429 reply the fake API has logged
 
 
 def make_settings(api_url: str, data_dir: Path) -> Settings:
@@ -170,6 +171,9 @@ async def test_a_429_pauses_every_send_for_retry_after_then_delivers(
     api.fail_next("sendMessage", 1, status=429, retry_after=2)
     api.push_message(2, "/start")
     await until(lambda: len(api.calls_to("sendMessage")) > before)  # refused
+    # The ban starts when the bot reads the 429 reply, a moment after the fake API logs the
+    # call: on a busy machine a send issued in between cannot know of it yet.
+    await asyncio.sleep(BAN_NOTICED)
     expected = reference.say(3, QUESTION)
     api.push_message(3, QUESTION)  # another family writes during the ban
     await api.wait_for_messages(2, 1)

@@ -9,18 +9,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.frequency import zipf_frequency
+from bot.places.candidates import (
+    SCORE_EXACT,
+    Cand,
+    code_candidates,
+    short_forms,
+    without_overlaps,
+)
 from bot.places.cues import (
     AREA_CUES,
     PLACE_CUES,
     PROVINCE_WORDS,
     RESIDENCE_WORDS,
-    code_after,
     cues_at,
     tier_allows,
 )
@@ -51,7 +57,6 @@ _UNSEEN = object()
 # ("Desenzano", "Cernusco"): with its capital letter it names the place anywhere.
 RARE_NAME_ZIPF = 3.5
 
-SCORE_EXACT = 100.0
 SCORE_FORMER = 95.0
 SCORE_PARTIAL = 90.0
 
@@ -61,21 +66,6 @@ ATS_NAME_RE = re.compile(
     re.IGNORECASE,
 )
 RANK = {"comune": 3, "area": 2, "province": 1, "ambiguous": 0}
-
-
-@dataclass
-class Cand:
-    """A name found at tokens[start:end] and what it stands for there."""
-
-    start: int
-    end: int
-    kind: str  # comune | ambiguous | province | area
-    comuni: tuple[int, ...]
-    province: str | None
-    area: str | None
-    score: float
-    exact: bool
-    strong: bool
 
 
 def _plausible_typo(gram: str, key: str) -> bool:
@@ -114,40 +104,6 @@ def _merge_entries(entries: Sequence[Entry]) -> Entry:
         merged.partial |= merged.full | merged.former
         merged.full = set()
     return merged
-
-
-SHORT_FORM_CHARS = 5  # 'Calolzio (LC)': shorter beginnings name too many comuni
-
-# Province codes that are also words people shout ("SO much", "CO-op"): only in brackets.
-_EMPHASIS = frozenset({"so"})
-
-
-def _code_candidates(tokens: list[Tok], loud: bool) -> list[Cand]:
-    """'(MI)', or 'BG' written in capitals: a province."""
-    out = []
-    for i, tok in enumerate(tokens):
-        if i > 0 and tokens[i - 1].norm.isdigit():  # "1,44 MB" is a file size
-            continue
-        cued = i > 0 and tokens[i - 1].norm in PROVINCE_WORDS | PLACE_CUES  # "provincia di SO"
-        if tok.norm in _EMPHASIS and not (tok.in_parens or cued):  # "thank you SO much"
-            continue
-        if code_after(tok, LOMBARD_PROVINCES, loud):
-            code = tok.orig.upper()
-            out.append(Cand(i, i + 1, "province", (), code, None, SCORE_EXACT, True, False))
-    return out
-
-
-def _without_overlaps(cands: list[Cand]) -> list[Cand]:
-    """Longest spans first: 'Sesto San Giovanni' beats 'Sesto' and 'San Giovanni'."""
-    ordered = sorted(cands, key=lambda c: (-(c.end - c.start), not c.exact, -c.score, c.start))
-    kept: list[Cand] = []
-    used: set[int] = set()
-    for cand in ordered:
-        span = set(range(cand.start, cand.end))
-        if not span & used:
-            kept.append(cand)
-            used |= span
-    return kept
 
 
 def spans(
@@ -239,11 +195,11 @@ class PlaceFinder:
         loud = shouting(cleaned)
         cands = self._exact_candidates(tokens, loud, relaxed)
         cands += self._fuzzy_candidates(tokens, cands, loud, relaxed)
-        codes = _code_candidates(tokens, loud)
-        cands += codes + self._short_forms(tokens, codes, cands)
+        codes = code_candidates(tokens, loud)
+        cands += codes + short_forms(self.comuni, tokens, codes, cands)
         if not cands:
             return None
-        kept = _without_overlaps(cands)
+        kept = without_overlaps(cands)
         self._narrow_ambiguous(kept)
         best = max(kept, key=lambda c: (c.strong, RANK[c.kind], c.exact, c.score, -c.start))
         if best.kind in ("province", "area"):
@@ -260,27 +216,6 @@ class PlaceFinder:
             return PlaceMatch("province", (), best.province, matched, best.score, area=best.area)
         comuni = tuple(self.comuni[i] for i in best.comuni)
         return PlaceMatch(best.kind, comuni, None, matched, best.score)
-
-    def _short_forms(self, tokens: list[Tok], codes: list[Cand], found: list[Cand]) -> list[Cand]:
-        """'Calolzio (LC)': a word before a province code that begins the name of exactly one
-        comune of that province is its everyday short form (Calolziocorte)."""
-        out = []
-        covered = {i for c in found for i in range(c.start, c.end)}
-        for code in codes:
-            i = code.start - 1
-            if i < 0 or i in covered or len(word := tokens[i].key) < SHORT_FORM_CHARS:
-                continue
-            hits = [
-                n
-                for n, comune in enumerate(self.comuni)
-                if comune.province == code.province
-                and compact_key(comune.name).replace(" ", "").startswith(word)
-            ]
-            if len(hits) == 1:
-                out.append(
-                    Cand(i, i + 1, "comune", (hits[0],), code.province, None, 90.0, False, True)
-                )
-        return out
 
     def _narrow_ambiguous(self, kept: list[Cand]) -> None:
         """'Cassano (MI)', 'Sesto, vicino a Milano': other places in the text pick one."""
