@@ -7,6 +7,8 @@ understander.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from bot.answer_places import everyday
 from bot.classifier import Classifier
 from bot.compose import Composer
@@ -14,6 +16,7 @@ from bot.knowledge import KnowledgeBase
 from bot.lexicon import Lexicon
 from bot.matcher import Matcher, specificity
 from bot.normalise import fold
+from bot.phrases import PhraseSet
 from bot.reply import Reply
 from bot.smalltalk import CLOSING_ACTS, asks_how_it_is_done
 from bot.understanding import Understander, Understanding
@@ -96,6 +99,8 @@ class TalkDecisions:
         when the message names nothing of ours (no measure, place, role, period, situation)
         and its other words are not words of the knowledge base.
         """
+        if self._scope_question.search(u.folded) is not None:
+            return self.composer.smalltalk("capabilities", lang)  # "cosa sai fare oltre al nasko?"
         talk = self.understander.smalltalk
         found = talk.among(u.text, strict=True)
         if found is None:
@@ -185,6 +190,10 @@ class TalkDecisions:
             # "hello from Gallarate" is a place alone; "sono il sindaco di Cerveno" a person.
             return None
         return self.composer.smalltalk(act, lang)
+
+    @cached_property
+    def _scope_question(self) -> PhraseSet:
+        return PhraseSet(self.lexicon.scope_questions)
 
     @staticmethod
     def _greets_from(u: Understanding, act: str) -> bool:

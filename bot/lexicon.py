@@ -200,6 +200,9 @@ class Lexicon(_Frozen):
     rewrite: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     family_contact: FamilyContact | None = None
     family_help: FamilyHelp | None = None
+    # Questions about what the bot covers, whatever topic they name ("cosa sai fare oltre al
+    # nasko?"): the reply to "what can you do".
+    scope_questions: tuple[str, ...] = ()
     # The trained classifier's say over the rules (docs/understanding.md, "Second opinion").
     second_opinion: SecondOpinion = Field(default_factory=SecondOpinion)
 
@@ -211,6 +214,7 @@ class Lexicon(_Frozen):
         "local_detail",
         "contact",
         "current_period",
+        "scope_questions",
         "last_year",
         "next_year",
         "amount",

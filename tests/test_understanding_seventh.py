@@ -269,6 +269,22 @@ def test_small_talk_in_more_words(brain: Brain, text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "same_as"),
+    [
+        ("cosa sai fare oltre ai bonus per le mamme?", "cosa sai fare?"),
+        ("do you only know about NASKO and CRESCO?", "what can you do?"),
+    ],
+)
+def test_a_question_about_what_the_bot_covers_gets_what_it_can_do(
+    brain: Brain, text: str, same_as: str
+) -> None:
+    # Whatever topic it names, the reply says what the bot covers (and offers the menu).
+    reply = brain.answer_question(text)
+    assert reply.status == "smalltalk"
+    assert reply.text == brain.answer_question(same_as).text
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "contributo??? come",
