@@ -263,8 +263,10 @@ class Understander:
                 named += tuple(m for m in implied if m in measures and m not in named)
         if not measures:
             measures = tuple(m for m, cues in self._hinted if cues.search(rest))[:1]
-        if role == "company" and situation is not None and situation.flow and not measures:
-            role = None  # a birth told by a family: "il marito ha un'impresa di pulizie" aside
+        if role is not None and situation is not None and situation.flow and not measures:
+            # A birth or a pregnancy told ("il marito ha un'impresa di pulizie", "la signora
+            # della parrocchia diceva..."): the family's case, whoever else it names or writes.
+            role = None
 
         vague = self.vague_rule(folded)
         return Understanding(
