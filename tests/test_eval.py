@@ -89,11 +89,12 @@ CONVERSATION_FLOORS = {
     # Held out, never tuned on (failures never read). holdout5: 92.0 / 93.1 / 97.7 at the end of
     # the seventh pass (91.0 / 93.1 / 95.5 when first measured); holdout6: 95.0 / 93.8 / 97.6
     # (92.9 / 92.7 / 96.4 when first measured); holdout7, written blind during the seventh pass:
-    # 92.2 / 99.1 / 92.6, measured twice at its end. Below the issue's 97 / 95 / 95 but small
-    # talk on holdout5-6 and holdout7's out of scope: regression guards only.
+    # 92.2 / 99.1 / 93.7, measured three times at its end (92.6 small talk at first). Below the
+    # issue's 97 / 95 / 95 but small talk on holdout5-6 and holdout7's out of scope: regression
+    # guards only.
     "conversations-holdout5.yaml": {"answer": 91.5, "fallback": 92.0, "smalltalk": 96.5},
     "conversations-holdout6.yaml": {"answer": 94.5, "fallback": 92.5, "smalltalk": 96.0},
-    "conversations-holdout7.yaml": {"answer": 91.5, "fallback": 98.0, "smalltalk": 91.5},
+    "conversations-holdout7.yaml": {"answer": 91.5, "fallback": 98.0, "smalltalk": 92.5},
 }
 # Answers where a place card replaced the topic: 0 everywhere but on the held-out sets, where
 # two of 140 (holdout5) and one of 190 (holdout7) place + topic messages still get the card
@@ -102,9 +103,9 @@ PLACE_CARDS_ALLOWED = {"conversations-holdout5.yaml": 2, "conversations-holdout7
 MAX_MEDIAN_FIRST_MESSAGE = 500
 MAX_P90_FIRST_MESSAGE = 900
 # dev11 and dev14 are mostly own cases told as stories naming a town: most replies carry the
-# line pointing to the check and the line naming the ATS (519 and 527 at their medians,
+# line pointing to the check and the line naming the ATS (520 and 529 at their medians,
 # 2026-11-30). The held-out sets, which have the mix of a real inbox, keep the 500 of the issue.
-MEDIAN_FIRST_MESSAGE = {"conversations-dev11.yaml": 530, "conversations-dev14.yaml": 530}
+MEDIAN_FIRST_MESSAGE = {"conversations-dev11.yaml": 530, "conversations-dev14.yaml": 540}
 
 
 @pytest.mark.slow  # every case of each set
