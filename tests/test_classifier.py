@@ -110,7 +110,7 @@ def test_the_gate_overrides_only_when_sure_and_never_a_named_refusal(tmp_path: P
     gate = answerer.gate
     assert gate is not None
     # The rules answer this with an entry; the classifier is sure it asks what the bot does.
-    meta = "ma tu sai rispondere solo su mamme e bambini o anche altro?"
+    meta = "ma tu rispondi solo su mamme e bambini o anche altro?"
     assert brain.answer_question(meta).status == "smalltalk"
     answerer.gate = None
     assert brain.answer_question(meta).status in ("answer", "clarify")

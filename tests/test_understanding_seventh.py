@@ -300,6 +300,13 @@ def test_a_vague_message_asks_what_about(brain: Brain, text: str) -> None:
     assert reply.status == "clarify" and len(reply.options) >= 2, text
 
 
+def test_an_office_word_in_english_makes_the_reply_english(brain: Brain) -> None:
+    # "switchboard" and "helpline" are in no word-frequency table: the language lists name them.
+    assert brain.answer_question("ATS Pavia switchboard").lang == "en"
+    reply = brain.answer_question("helpline for mums in Lodi")
+    assert (reply.lang, reply.entry) == ("en", "contatti-famiglie")
+
+
 # -- knowledge checks ------------------------------------------------------------------------------
 def test_an_unknown_family_help_entry_is_reported(tmp_path: Path) -> None:
     knowledge = tmp_path / "knowledge"
