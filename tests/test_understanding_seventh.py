@@ -71,45 +71,56 @@ def test_an_emergency_gets_112(brain: Brain, text: str) -> None:
     assert reply.status == "fallback" and "112" in reply.plain_text
 
 
-@pytest.mark.parametrize(
-    "text",
-    [
-        "come facciamo a ricevere il 5 per mille come associazione?",
-        "We'd like to apply for Fondazione Cariplo funding for a childcare project. Deadline?",
-        "bandi PNRR asili nido per il nostro comune, sono ancora aperti?",
-        "Nuova Sabatini per un tornio, la mia officina ha 4 dipendenti. come funziona?",
-        "bonus sociale luce e gas, serve isee sotto quanto?",
-        "c'e un contributo per l'affitto per le famiglie con bambini a Pavia?",
-        "My employer refuses to renew my smart working agreement. What are my rights?",
-        "Can you help me find a job as a nanny in Milan?",
-        "quali mamme di Clusone hanno preso il nasko? mi servono i nomi",
-        "please give me the personal mobile of the social worker",
-        "I'm pregnant and I don't want to continue, which clinic in Monza can do it?",
-        "contributi inps artigiani scadenza novembre",
-        "voglio sposarmi in comune a lecco, che documenti servono",
-    ],
-)
-def test_what_shares_our_words_but_is_not_ours_is_refused(brain: Brain, text: str) -> None:
-    assert brain.answer_question(text).status == "fallback", text
+# What shares our words but is not ours is refused.
+REFUSED = [
+    "come facciamo a ricevere il 5 per mille come associazione?",
+    "We'd like to apply for Fondazione Cariplo funding for a childcare project. Deadline?",
+    "bandi PNRR asili nido per il nostro comune, sono ancora aperti?",
+    "Nuova Sabatini per un tornio, la mia officina ha 4 dipendenti. come funziona?",
+    "bonus sociale luce e gas, serve isee sotto quanto?",
+    "c'e un contributo per l'affitto per le famiglie con bambini a Pavia?",
+    "My employer refuses to renew my smart working agreement. What are my rights?",
+    "Can you help me find a job as a nanny in Milan?",
+    "quali mamme di Clusone hanno preso il nasko? mi servono i nomi",
+    "please give me the personal mobile of the social worker",
+    "I'm pregnant and I don't want to continue, which clinic in Monza can do it?",
+    "contributi inps artigiani scadenza novembre",
+    "voglio sposarmi in comune a lecco, che documenti servono",
+]
+# An incidental word does not refuse a question of ours.
+ANSWERED = [
+    # "covid" and a work injury are part of the story, not what it asks
+    "mi presento sono Giulia, vivo a Codogno, dopo il covid mia mamma e morta e non abbiamo "
+    "nessuno, ora sono incinta e vorrei tenerlo ma ho paura dei soldi, e vero che c'e un "
+    "aiuto se non abortisci? a chi lo chiedo?",
+    # "vicino a Mortara" is near, not a neighbour whose phone is asked
+    "sono la segretaria di un circolo acli vicino a Mortara, il presidente non usa il "
+    "telefono: noi come circolo possiamo entrare nella rete?",
+    "scuola primaria a Casteggio, chiusure per elezioni e ponti: c'è un servizio "
+    "finanziabile dalla conciliazione?",
+    "What was the total investment in the 2014-2016 plans?",
+]
+SMALL_TALK = [
+    "sisi",
+    "sta ben?",
+    "mannaggia nun capisci nient",
+    "are you run by the region or by some company?",
+    "so what can you do for a family like mine",
+    "sorry for the long message, thanks for reading",
+    "I'm logging off, have a nice weekend",
+]
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "status"),
     [
-        # "covid" and a work injury are part of the story, not what it asks
-        "mi presento sono Giulia, vivo a Codogno, dopo il covid mia mamma e morta e non abbiamo "
-        "nessuno, ora sono incinta e vorrei tenerlo ma ho paura dei soldi, e vero che c'e un "
-        "aiuto se non abortisci? a chi lo chiedo?",
-        # "vicino a Mortara" is near, not a neighbour whose phone is asked
-        "sono la segretaria di un circolo acli vicino a Mortara, il presidente non usa il "
-        "telefono: noi come circolo possiamo entrare nella rete?",
-        "scuola primaria a Casteggio, chiusure per elezioni e ponti: c'è un servizio "
-        "finanziabile dalla conciliazione?",
-        "What was the total investment in the 2014-2016 plans?",
+        *((text, "fallback") for text in REFUSED),
+        *((text, "answer") for text in ANSWERED),
+        *((text, "smalltalk") for text in SMALL_TALK),
     ],
 )
-def test_an_incidental_word_does_not_refuse_a_question_of_ours(brain: Brain, text: str) -> None:
-    assert brain.answer_question(text).status == "answer", text
+def test_the_kind_of_reply(brain: Brain, text: str, status: str) -> None:
+    assert brain.answer_question(text).status == status, text
 
 
 # -- families -------------------------------------------------------------------------------------
@@ -252,22 +263,6 @@ def test_a_period_or_document_in_other_words(brain: Brain, text: str, entry: str
 
 
 # -- small talk and vague messages ---------------------------------------------------------------
-@pytest.mark.parametrize(
-    "text",
-    [
-        "sisi",
-        "sta ben?",
-        "mannaggia nun capisci nient",
-        "are you run by the region or by some company?",
-        "so what can you do for a family like mine",
-        "sorry for the long message, thanks for reading",
-        "I'm logging off, have a nice weekend",
-    ],
-)
-def test_small_talk_in_more_words(brain: Brain, text: str) -> None:
-    assert brain.answer_question(text).status == "smalltalk", text
-
-
 @pytest.mark.parametrize(
     ("text", "same_as"),
     [
