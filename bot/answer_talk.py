@@ -62,6 +62,7 @@ class TalkDecisions:
                 return self.composer.fallback(lang, score=reply.score)
         elif (
             reply.status == "fallback"
+            and u.out_of_scope is None  # "how do you say 'thank you' in dialect?" stays refused
             and limits.fallback_to_smalltalk is not None
             and reply.text == self.composer.fallback(lang).text  # the general one, no refusal
         ):

@@ -367,7 +367,10 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
         first = self._first_question(u, ranked)
         if (
             first is not None
-            and (not u.named or self._on_measure(self.kb.entry(first.entry_id), u.named))
+            and (
+                not (wanted := u.named or (u.measures if u.role in ORGANISATION_ROLES else ()))
+                or self._on_measure(self.kb.entry(first.entry_id), wanted)
+            )
             and (not steered or self._fits_situation(first, u))
         ):  # a first question on another measure than the one named (or the situation) does
             # not count
