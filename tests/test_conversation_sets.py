@@ -3,7 +3,7 @@
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the holdouts conversations-holdout2.yaml to
 conversations-holdout7.yaml and the development sets conversations-dev3.yaml to
-conversations-dev15.yaml) extend the base evaluation format with
+conversations-dev15.yaml, plus conversations-dev17.yaml) extend the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
 below its minimum or a question copied into two files fails here. The category minimums and the
@@ -47,6 +47,7 @@ FILES = {
     "dev15": "conversations-dev15.yaml",
     "holdout7": "conversations-holdout7.yaml",
     "dev14": "conversations-dev14.yaml",
+    "dev17": "conversations-dev17.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -622,6 +623,31 @@ SPREADS = {
         abortion=4,
         per_act={act: 5 for act in SMALLTALK_ACTS},
         inps=20,
+    ),
+    # The seventeenth development set (written blind, tuned on): organisations and periods,
+    # contacts from organisations, out of scope sharing words with the topic.
+    "dev17": Spread(
+        size=525,
+        minimums={
+            "org": 390,
+            "period": 165,
+            "place_topic": 185,
+            "contact": 56,
+            "oos": 95,
+            "oos_shared": 75,
+            "smalltalk": 44,
+            "own_case": 55,
+            "place_only": 9,
+            "ambiguous": 4,
+        },
+        narrative_or_dialect=25,
+        english_smalltalk=17,
+        english_share=0.19,
+        per_offer=4,
+        emergencies=5,
+        abortion=3,
+        per_act={act: 5 for act in SMALLTALK_ACTS},
+        inps=5,
     ),
 }
 
