@@ -2,8 +2,8 @@
 
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the holdouts conversations-holdout2.yaml to
-conversations-holdout7.yaml and the development sets conversations-dev3.yaml to
-conversations-dev15.yaml, plus conversations-dev17.yaml) extend the base evaluation format with
+conversations-holdout8.yaml and the development sets conversations-dev3.yaml to
+conversations-dev17.yaml) extend the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
 below its minimum or a question copied into two files fails here. The category minimums and the
@@ -48,6 +48,7 @@ FILES = {
     "holdout7": "conversations-holdout7.yaml",
     "dev14": "conversations-dev14.yaml",
     "dev17": "conversations-dev17.yaml",
+    "holdout8": "conversations-holdout8.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -648,6 +649,31 @@ SPREADS = {
         abortion=3,
         per_act={act: 5 for act in SMALLTALK_ACTS},
         inps=5,
+    ),
+    # The eighth holdout (written blind, never tuned on): a real inbox's mix of families and
+    # organisations, Italian and English, short and long.
+    "holdout8": Spread(
+        size=540,
+        minimums={
+            "smalltalk": 92,
+            "oos": 115,
+            "oos_shared": 65,
+            "place_topic": 90,
+            "place_only": 20,
+            "own_case": 105,
+            "contact": 52,
+            "org": 90,
+            "period": 48,
+            "ambiguous": 15,
+        },
+        narrative_or_dialect=82,
+        english_smalltalk=42,
+        english_share=0.34,
+        per_offer=15,
+        emergencies=6,
+        abortion=4,
+        per_act={act: 10 for act in SMALLTALK_ACTS},
+        inps=22,
     ),
 }
 
