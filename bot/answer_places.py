@@ -100,6 +100,11 @@ class PlaceDecisions:
     ) -> tuple[str, tuple[tuple[Button, ...], ...]]:
         """One line naming the person's ATS, and a button to its card."""
         place = u.place
+        if place is None and u.ats is not None and u.contact and self.places is not None:
+            # "telefono diretto ufficio conciliazione ATS Montagna": what is published of it
+            ats = self.places.ats[u.ats]
+            reach = self._reach(ats)
+            return self.texts.get("answer.ats_contact", lang, ats=ats.name, reach=reach), ()
         if place is None or self.places is None or getattr(place, "kind", "") == "ambiguous":
             return "", ()
         ats_ids = self.places.ats_for_match(place)
@@ -109,10 +114,7 @@ class PlaceDecisions:
         line = self.texts.get("answer.your_ats", lang, place=place.matched_text, ats=names)
         if u.contact and len(ats_ids) == 1:
             # "whom do we contact?": the ATS's conciliazione page (or site) and switchboard.
-            ats = self.places.ats[ats_ids[0]]
-            reach = " · ".join(
-                x for x in ((ats.pages or (ats.contacts.website,))[0], ats.contacts.phone) if x
-            )
+            reach = self._reach(self.places.ats[ats_ids[0]])
             line = self.texts.get(
                 "answer.your_ats_contact", lang, place=place.matched_text, ats=names, reach=reach
             )
@@ -121,6 +123,13 @@ class PlaceDecisions:
             label = self.texts.get("contacts.find_ats", lang)
             return line, ((Button(label, button_data(comuni[0])),),)
         return line, ()
+
+    @staticmethod
+    def _reach(ats: Any) -> str:
+        """The ATS's conciliazione page (or site) and switchboard."""
+        return " · ".join(
+            x for x in ((ats.pages or (ats.contacts.website,))[0], ats.contacts.phone) if x
+        )
 
     def _card(self, u: Understanding, lang: str) -> Reply:
         """The card of the place (or the ATS) named, with the guided check of what the person

@@ -52,6 +52,8 @@ _RESIDENT_SINCE = re.compile(
 _AFTER_YEAR = re.compile(r"\b(?:dopo(?: il)?|after|successivo al|following)\s+20[0-4]\d\b")
 ARITHMETIC = re.compile(r"\s*\d+(?:[.,]\d+)?(?:\s*[+*x×^]\s*\d+(?:[.,]\d+)?)+\s*[=?!]*\s*")
 ATS_WORDS = re.compile(r"(?<![a-z0-9])(?:ats|asl)(?![a-z0-9])")
+# An ATS name that names nothing else, so it needs no "ATS" ("il centralino dell'Insubria").
+_OWN_ATS_NAME = re.compile(r"(?<![a-z0-9])insubria(?![a-z0-9])")
 
 
 class Rewriter:
@@ -364,7 +366,7 @@ class Understander:
 
     def ats_named(self, folded: str) -> str | None:
         """The ATS a message names with the word "ATS" and its name, if any."""
-        if ATS_WORDS.search(folded) is None:
+        if ATS_WORDS.search(folded) is None and _OWN_ATS_NAME.search(folded) is None:
             return None
         return next((ats_id for ats_id, names in self._ats if names.search(folded)), None)
 
