@@ -3,7 +3,7 @@
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the holdouts conversations-holdout2.yaml to
 conversations-holdout7.yaml and the development sets conversations-dev3.yaml to
-conversations-dev15.yaml) extend the base evaluation format with
+conversations-dev16.yaml) extend the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
 below its minimum or a question copied into two files fails here. The category minimums and the
@@ -47,6 +47,7 @@ FILES = {
     "dev15": "conversations-dev15.yaml",
     "holdout7": "conversations-holdout7.yaml",
     "dev14": "conversations-dev14.yaml",
+    "dev16": "conversations-dev16.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -621,6 +622,34 @@ SPREADS = {
         emergencies=5,
         abortion=4,
         per_act={act: 5 for act in SMALLTALK_ACTS},
+        inps=20,
+    ),
+    # The sixteenth development set (written blind, tuned on): families and organisations in
+    # Lombard and Southern dialect, foreign parents' Italian and long run-on narratives; own
+    # cases with offers, out-of-scope stories sharing our words, small talk in dialect.
+    "dev16": Spread(
+        size=460,
+        minimums={
+            "narrative": 180,
+            "dialect": 170,
+            "own_case": 160,
+            "contact": 52,
+            "place_topic": 250,
+            "place_only": 12,
+            "smalltalk": 52,
+            "oos": 90,
+            "oos_shared": 75,
+            "org": 95,
+            "period": 64,
+            "ambiguous": 5,
+        },
+        narrative_or_dialect=300,
+        english_smalltalk=13,
+        english_share=0.15,
+        per_offer=20,
+        emergencies=6,
+        abortion=4,
+        per_act={act: 4 for act in SMALLTALK_ACTS},
         inps=20,
     ),
 }
