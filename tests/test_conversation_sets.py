@@ -49,6 +49,7 @@ FILES = {
     "dev14": "conversations-dev14.yaml",
     "dev17": "conversations-dev17.yaml",
     "holdout8": "conversations-holdout8.yaml",
+    "dev16": "conversations-dev16.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -674,6 +675,34 @@ SPREADS = {
         abortion=4,
         per_act={act: 10 for act in SMALLTALK_ACTS},
         inps=22,
+    ),
+    # The sixteenth development set (written blind, tuned on): families and organisations in
+    # Lombard and Southern dialect, foreign parents' Italian and long run-on narratives; own
+    # cases with offers, out-of-scope stories sharing our words, small talk in dialect.
+    "dev16": Spread(
+        size=460,
+        minimums={
+            "narrative": 180,
+            "dialect": 170,
+            "own_case": 160,
+            "contact": 52,
+            "place_topic": 250,
+            "place_only": 12,
+            "smalltalk": 52,
+            "oos": 90,
+            "oos_shared": 75,
+            "org": 95,
+            "period": 64,
+            "ambiguous": 5,
+        },
+        narrative_or_dialect=300,
+        english_smalltalk=13,
+        english_share=0.15,
+        per_offer=20,
+        emergencies=6,
+        abortion=4,
+        per_act={act: 4 for act in SMALLTALK_ACTS},
+        inps=20,
     ),
 }
 
