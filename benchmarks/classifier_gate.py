@@ -51,6 +51,7 @@ FIRST_ADDED = {
     "conversations-dev15.yaml": "ca62f9f",
     "conversations-holdout5.yaml": "f25e7e9",
     "conversations-dev17.yaml": "a3ec012",
+    "conversations-dev16.yaml": "f8cdf08",
 }
 
 ACTS = ("greeting", "thanks", "bye", "ack", "who_are_you", "capabilities", "how_are_you")
