@@ -76,6 +76,12 @@ _ACT_WORDS = re.compile(
 )
 # ... and the words asking for one ("ATS Val Padana documento di indirizzo 2020").
 ACT_ASKED = re.compile(r"\b(?:documento|approvat[oa]|adottat[oa]|adopted|approved)\b")
+# Asking how a measure works beside whom to ask ("come funziona e a chi chiedo?"): the
+# measure's answer, with the ATS line, answers both.
+_HOW_IT_WORKS = re.compile(
+    r"\b(?:come funziona|come funzionano|come si chiede|come si fa domanda|how does it work|"
+    r"how do they apply|how do we apply|how to apply|e vero|esiste davvero)\b"
+)
 _SENTENCES = re.compile(r"\n|•|;|(?<=\.)\s+(?=[A-Z])")
 # An entry naming more ATS than this is about all of them, not about one ("ATS Brescia: ...").
 MAX_ATS_NAMED = 4
@@ -287,6 +293,8 @@ class PlaceDecisions:
         contact entry is for organisations, or they have none) a place gives the ATS card.
         """
         if not (u.contact and u.measures) or u.join or u.own_case:
+            return False
+        if _HOW_IT_WORKS.search(u.folded) is not None:
             return False  # "how do we join, whom do we call?" gets the way in, and its ATS
         return all(self._territorial(mid) for mid in u.measures)
 
