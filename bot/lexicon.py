@@ -181,6 +181,8 @@ class Lexicon(_Frozen):
     # "l'anno scorso", "next year": the year before or after today's.
     last_year: tuple[str, ...] = ()
     next_year: tuple[str, ...] = ()
+    # Periods named by an event ("prima del covid"): {"first last": [phrases]}.
+    named_periods: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     amount: tuple[str, ...] = ()
     join: tuple[str, ...] = ()
     out_of_scope: dict[str, OutOfScope] = Field(default_factory=dict)
@@ -229,6 +231,18 @@ class Lexicon(_Frozen):
         if not isinstance(value, Mapping):
             raise ValueError("expected italian: [variants]")
         return {fold(str(word)): _phrases(variants) for word, variants in value.items()}
+
+    @field_validator("named_periods", mode="before")
+    @classmethod
+    def _named_periods(cls, value: Any) -> dict[str, tuple[str, ...]]:
+        if not isinstance(value, Mapping):
+            raise ValueError("expected \"first last\": [phrases]")
+        periods = {}
+        for years, phrases in value.items():
+            if not re.fullmatch(r"20\d\d 20\d\d", str(years)):
+                raise ValueError(f"{years!r}: expected two years, \"2017 2019\"")
+            periods[str(years)] = _phrases(phrases)
+        return periods
 
     @field_validator("per_ats_money", mode="before")
     @classmethod

@@ -198,6 +198,7 @@ class Understander:
         self._join = PhraseSet(lexicon.join)
         self._current = PhraseSet(lexicon.current_period)
         self._relative = ((PhraseSet(lexicon.last_year), -1), (PhraseSet(lexicon.next_year), 1))
+        self._named_periods = [(y, PhraseSet(p)) for y, p in lexicon.named_periods.items()]
         self._compare = PhraseSet(lexicon.compare)
         self._ats = self._ats_names(places)
         self._situations = [(PhraseSet(s.cues), s) for s in lexicon.situations]
@@ -466,7 +467,12 @@ class Understander:
     def _dated(self, folded: str, today: date | None) -> str:
         """ "l'anno scorso", "dal prossimo anno" written as the year they mean, so that the
         period and the entries of that year are found as for "nel 2025". In a longer story
-        they date what happened ("sono arrivata a Monza l'anno scorso"), not what is asked."""
+        they date what happened ("sono arrivata a Monza l'anno scorso"), not what is asked.
+        A period named by an event ("prima del covid") is written as its years in any message."""
+        for years, phrases in self._named_periods:
+            found = phrases.search(folded)
+            if found is not None:
+                folded = f" {folded} ".replace(f" {found} ", f" {years} ").strip()
         if len(folded.split()) > RELATIVE_YEAR_MAX_WORDS:
             return folded
         for phrases, shift in self._relative:
