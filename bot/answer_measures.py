@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from bot.answer_places import ORGANISATION_ROLES
 from bot.knowledge import Entry, KnowledgeBase
 from bot.lexicon import Lexicon
 from bot.matcher import ANSWER_THRESHOLD, CLARIFY_THRESHOLD, Candidate, Matcher
@@ -30,6 +31,12 @@ FIRST_QUESTION_RANKS = 10
 # Organisations that run services for families (not a firm, which a family's story may name):
 # asking about their own case, they are offered the way in even beside a families' entry.
 SERVICE_ROLES = frozenset({"cooperative", "association", "school", "comune"})
+
+
+# An organisation's question that matched nothing confidently: the best entry for
+# organisations answers when it scores this much and leads the next by this margin.
+ORGANISATION_FLOOR = FOCUS_FLOOR
+ORGANISATION_LEAD = 10.0
 
 
 class MeasureDecisions:
@@ -177,3 +184,24 @@ class MeasureDecisions:
             return None
         near = {c.entry_id: c for c in whole[:FIRST_QUESTION_RANKS]}
         return near.get(ranked[0].entry_id)
+
+    def _organisation_default(self, u: Understanding, ranked: list[Candidate]) -> Entry | None:
+        """For an organisation whose question matched nothing confidently, rather than "I don't
+        know": the entry for organisations clearly ahead ("Can a parish be lead partner?"), else,
+        when it asks about its own part, how its kind of organisation takes part ("associazione
+        alpini di Clusone, possiamo dare una mano?"). None for anyone else."""
+        if u.role not in ORGANISATION_ROLES or u.out_of_scope is not None or u.act != "question":
+            return None
+        if self.understander.smalltalk.partial(u.text) is not None:
+            return None  # "sono l'assessore di un comune, posso farle qualche domanda?"
+        for_orgs = [
+            c for c in ranked if (e := self.kb.entry(c.entry_id)) and e.audience != "families"
+        ]
+        if for_orgs and for_orgs[0].score >= ORGANISATION_FLOOR:
+            runner_up = next((c.score for c in ranked if c is not for_orgs[0]), 0.0)
+            if for_orgs[0].score - runner_up >= ORGANISATION_LEAD:
+                return self.kb.entry(for_orgs[0].entry_id)
+        if not (u.join or u.own_case) or not ranked or ranked[0].score < ORGANISATION_FLOOR:
+            return None  # "bando sport e periferie per l'oratorio?" is another fund's
+        mine = self.lexicon.role_entries.get(u.role or "")
+        return self.kb.entry(mine) if mine else None

@@ -8,11 +8,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from bot.answer_measures import FOCUS_MARGIN
 from bot.knowledge import Entry, KnowledgeBase
 from bot.lexicon import Lexicon
-from bot.matcher import Candidate, Matcher
+from bot.matcher import ANSWER_THRESHOLD, Candidate, Matcher
 from bot.understanding import Period, Understander, Understanding
 
+# Two entries of different topics this close are a tie: the person chooses ("fondo"?).
+TIE_MARGIN = 0.3
 # A period question with at most this many other words gets that period's programme.
 THIN_WORDS = 3
 PROGRAMME_TOPIC = "programmi"
@@ -253,3 +256,27 @@ class PeriodDecisions:
         first, last = spans[nearest.entry_id] or (0, 0)
         label = str(first) if first == last else f"{first}-{last}"
         return nearest, f"period:{period.label()}:{label}"
+
+    def _tie(self, u: Understanding, ranked: list[Candidate]) -> list[Entry] | None:
+        """Entries of different topics scoring the same for a message that names none."""
+        if u.measures or u.situation_flow or len(ranked) < 2 or ranked[0].score < ANSWER_THRESHOLD:
+            return None  # a measure named or a situation described chooses instead
+        if any(c.entry_id == u.situation_entry for c in ranked[:3]):
+            return None
+        if ranked[0].score - ranked[1].score > TIE_MARGIN:
+            return None
+        entries = [e for c in ranked[:6] if (e := self.kb.entry(c.entry_id)) is not None]
+        top = entries[0].topic
+        if entries[1].topic == top:
+            return None
+        period = u.period
+        if period is not None and not period.current:
+            # "il decreto del piano 2020-2023 è il 486?": the years asked choose between them.
+            spans = [entry_span(e) for e in entries[:2]]
+            if sum(1 for span in spans if span is not None and period.overlaps(*span)) == 1:
+                return None
+        by_topic: dict[str, Entry] = {}
+        for entry, candidate in zip(entries, ranked, strict=False):
+            if ranked[0].score - candidate.score <= FOCUS_MARGIN:
+                by_topic.setdefault(entry.topic, entry)
+        return list(by_topic.values())[:3]

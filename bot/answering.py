@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.answer_measures import FIRST_QUESTION_RANKS, FOCUS_FLOOR, FOCUS_MARGIN, MeasureDecisions
-from bot.answer_periods import PeriodDecisions, entry_span
+from bot.answer_periods import PeriodDecisions
 from bot.answer_places import ACT_ASKED, ORGANISATION_ROLES, PlaceDecisions
 from bot.answer_talk import TalkDecisions
 from bot.classifier import shipped
@@ -39,8 +39,6 @@ from bot.understanding import Understander, Understanding
 
 # For long messages, the focus margin (FOCUS_MARGIN) is at least this share of the best score.
 FOCUS_SHARE = 0.15
-# Two entries of different topics this close are a tie: the person chooses ("fondo"?).
-TIE_MARGIN = 0.3
 # The questions of a message: each sentence that ends with a question mark.
 # A situation without a check (juggling work and care) answers a message nothing else
 # matched only if the message matched something of ours this well.
@@ -129,6 +127,9 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
             return Answer(content, result)
         if u.place is not None and self._near_office_topic(ranked) and not self._own_topic(u):
             return Answer(self._card(u, lang), result)
+        organisation = self._organisation_default(u, ranked)
+        if organisation is not None:
+            return Answer(self._entry(organisation, u, lang, result.score), result)
         helping = self._family_story_help(u)
         if helping is not None and (entry := self.kb.entry(helping)) is not None:
             # "mi abiti a Teglio ... gh'è quaicòss de la regiun per i famili?": what exists.
@@ -218,30 +219,6 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
                 return self._entry(entries[0], u, lang, result.score)
             return self.composer.clarify(entries, lang, result.score, "clarify.text")
         return None
-
-    def _tie(self, u: Understanding, ranked: list[Candidate]) -> list[Entry] | None:
-        """Entries of different topics scoring the same for a message that names none."""
-        if u.measures or u.situation_flow or len(ranked) < 2 or ranked[0].score < ANSWER_THRESHOLD:
-            return None  # a measure named or a situation described chooses instead
-        if any(c.entry_id == u.situation_entry for c in ranked[:3]):
-            return None
-        if ranked[0].score - ranked[1].score > TIE_MARGIN:
-            return None
-        entries = [e for c in ranked[:6] if (e := self.kb.entry(c.entry_id)) is not None]
-        top = entries[0].topic
-        if entries[1].topic == top:
-            return None
-        period = u.period
-        if period is not None and not period.current:
-            # "il decreto del piano 2020-2023 è il 486?": the years asked choose between them.
-            spans = [entry_span(e) for e in entries[:2]]
-            if sum(1 for span in spans if span is not None and period.overlaps(*span)) == 1:
-                return None
-        by_topic: dict[str, Entry] = {}
-        for entry, candidate in zip(entries, ranked, strict=False):
-            if ranked[0].score - candidate.score <= FOCUS_MARGIN:
-                by_topic.setdefault(entry.topic, entry)
-        return list(by_topic.values())[:3]
 
     def _choose(
         self, u: Understanding, ranked: list[Candidate], result: MatchResult
@@ -368,8 +345,8 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
         if (
             first is not None
             and (
-                not (wanted := u.named or (u.measures if u.role in ORGANISATION_ROLES else ()))
-                or self._on_measure(self.kb.entry(first.entry_id), wanted)
+                not (on := u.named or (u.measures if u.role in ORGANISATION_ROLES else ()))
+                or self._on_measure(self.kb.entry(first.entry_id), on)
             )
             and (not steered or self._fits_situation(first, u))
         ):  # a first question on another measure than the one named (or the situation) does

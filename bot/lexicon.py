@@ -236,11 +236,11 @@ class Lexicon(_Frozen):
     @classmethod
     def _named_periods(cls, value: Any) -> dict[str, tuple[str, ...]]:
         if not isinstance(value, Mapping):
-            raise ValueError("expected \"first last\": [phrases]")
+            raise ValueError('expected "first last": [phrases]')
         periods = {}
         for years, phrases in value.items():
             if not re.fullmatch(r"20\d\d 20\d\d", str(years)):
-                raise ValueError(f"{years!r}: expected two years, \"2017 2019\"")
+                raise ValueError(f'{years!r}: expected two years, "2017 2019"')
             periods[str(years)] = _phrases(phrases)
         return periods
 
