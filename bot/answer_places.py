@@ -203,10 +203,13 @@ class PlaceDecisions:
                 for w in topical
                 if self.matcher.known(w) and w not in asking and w not in REQUEST_WORDS
             ]
-        if OFFICE_WORDS & set(words) and (ADDRESS_WORDS | SENDING_WORDS) & set(words):
+        said = set(words) | (ADDRESS_WORDS & set(residual.split()))  # "sede" is a place word
+        if OFFICE_WORDS & said and (ADDRESS_WORDS | SENDING_WORDS) & said:
             # "PEC dell'ATS di Brescia per mandare l'adesione", "sotto che ATS? dobbiamo
             # mandare l'adesione": the office's own address.
             topical = [w for w in topical if w not in self._join_words]
+            if ADDRESS_WORDS & said and not about_money:
+                return True  # "dov'è la sede dell'ATS di Brescia? devo portare dei documenti"
         if office and not about_money and not topical:
             return True
         if u.named or u.measures or u.own_case or u.role in ORGANISATION_ROLES:
@@ -233,6 +236,9 @@ class PlaceDecisions:
         skip = self.kb.place_intent_words | OFFICE_TOPIC_WORDS | PLACE_WORDS | self._ats_name_words
         if u.contact:  # "chiamare la ats della brianza, non trovo il numero"
             skip = skip | REQUEST_WORDS
+        if ADDRESS_WORDS & set(u.folded.split()):
+            # "dov'è la sede dell'ATS di Brescia? devo portare dei documenti": its address
+            return []
         return [
             w
             for w in self.matcher.content_words(u.folded)

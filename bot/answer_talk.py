@@ -7,6 +7,8 @@ understander.
 
 from __future__ import annotations
 
+import re
+
 from functools import cached_property
 
 from bot.answer_places import everyday
@@ -202,7 +204,10 @@ class TalkDecisions:
         if act != "greeting" or u.place is None:
             return False
         rest = f" {u.folded} ".replace(f" {fold(u.place.matched_text)} ", " ").split()
-        return bool(rest) and all(w in GREETING_FROM for w in rest)
+        # "hiii", "ciaooo": runs of one letter read as one
+        return bool(rest) and all(
+            w in GREETING_FROM or re.sub(r"(.)\1+", r"\1", w) in GREETING_FROM for w in rest
+        )
 
 
 def _sure(probability: float, threshold: float | None) -> bool:
