@@ -8,7 +8,6 @@ understander.
 from __future__ import annotations
 
 import re
-
 from functools import cached_property
 
 from bot.answer_places import everyday
