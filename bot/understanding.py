@@ -21,35 +21,23 @@ from typing import Any
 
 from bot.lexicon import Lexicon, Vague
 from bot.normalise import fold
+from bot.periods import YEAR, Period, PeriodReader
 from bot.phrases import PhraseSet
 from bot.smalltalk import SmallTalk
-
-# Years the programme and the funds can be about; anything else is an amount or a date.
-FIRST_YEAR = 2008
-LAST_YEAR = 2040
-# On folded text, where "2017-18" already reads "2017 2018"; "2010 euro" is an amount.
-_YEAR = re.compile(r"\b(20[0-4]\d)\b(?! (?:euro|eur)\b)")
-
 
 # "ATS della Montagna" is named by "montagna": these words of the names say nothing.
 ATS_NAME_FILLERS = frozenset({"ats", "della", "dell", "di", "del", "dei", "delle"})
 _NUMBER = re.compile(r"\b\d+\b")
-_DECREE_YEAR = re.compile(
-    r"\b(?:dgr|d g r|delibera|deliberazione|decreto|ddg)\s+(?:n\s+)?(?:[xiv]{1,4}\s+)?\d{2,5}"
-    r"\s+(?:del\s+|of\s+)?20[0-4]\d\b"
-)
 # "from Sicily", "vengo da Napoli", "originaria della Calabria": where someone comes from.
 _FROM = (
     r"\b(?:moved(?: \w+){0,6} from|came from|originally from|vengo da|veniamo da|vengo dalla|"
     r"originari[oa] d[ei]\w*|di origine|arrivat[oa] da|trasferit[oa] da)\s+"
 )
-_SINCE_YEAR = re.compile(r"\b(?:since|dal|dall|from)\s+20[0-4]\d\b")
 # "I live in Brescia from 2018", "residenti dal 2015": since when someone lives here.
 _RESIDENT_SINCE = re.compile(
     r"\b(?:live|living|lived|resident|residente|residenti|abito|abitiamo|vivo|viviamo|risiedo|"
     r"risiediamo|here|qui)\b(?:\s+\w+){0,4}?\s+(?:from|since|dal|dall|da|nel|in)\s+20[0-4]\d\b"
 )
-_AFTER_YEAR = re.compile(r"\b(?:dopo(?: il)?|after|successivo al|following)\s+20[0-4]\d\b")
 ARITHMETIC = re.compile(r"\s*\d+(?:[.,]\d+)?(?:\s*[+*x×^]\s*\d+(?:[.,]\d+)?)+\s*[=?!]*\s*")
 ATS_WORDS = re.compile(r"(?<![a-z0-9])(?:ats|asl)(?![a-z0-9])")
 # An ATS name that names nothing else, so it needs no "ATS" ("il centralino dell'Insubria").
@@ -88,30 +76,12 @@ def _phrase_words(value: Any) -> Iterator[str]:
 _PHRASE = re.compile(r"[a-z0-9 *]+")
 
 
-@dataclass(frozen=True)
-class Period:
-    """The years a question is about (inclusive); `current` when it says "today"."""
-
-    first: int
-    last: int
-    current: bool = False
-
-    def overlaps(self, first: int, last: int) -> bool:
-        return self.first <= last and first <= self.last
-
-    def label(self) -> str:
-        return str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
-
-
 # Someone else lives at the Lombard place named ("mio figlio e sua moglie stanno a Treviglio").
 # ... unless the writer asks for themselves ("mia sorella vive a Bergamo ... posso averlo io?").
 _THEY_LIVE = (
     r"\b(?:stanno|vivono|abitano|risiedono|vive|abita|risiede|lives|they live)\s+(?:a|ad|in)\s+"
 )
 _FOR_MYSELF = re.compile(r"\b(?:posso|potrei|anch io|a me|can i|could i|for me)\b")
-
-# "l'anno scorso" names the period asked only in a short question (see Understander._dated).
-RELATIVE_YEAR_MAX_WORDS = 15
 
 
 @dataclass(frozen=True)
@@ -196,9 +166,7 @@ class Understander:
         self._contact = PhraseSet(lexicon.contact)
         self._amount = PhraseSet(lexicon.amount)
         self._join = PhraseSet(lexicon.join)
-        self._current = PhraseSet(lexicon.current_period)
-        self._relative = ((PhraseSet(lexicon.last_year), -1), (PhraseSet(lexicon.next_year), 1))
-        self._named_periods = [(y, PhraseSet(p)) for y, p in lexicon.named_periods.items()]
+        self._periods = PeriodReader(lexicon)
         self._compare = PhraseSet(lexicon.compare)
         self._ats = self._ats_names(places)
         self._situations = [(PhraseSet(s.cues), s) for s in lexicon.situations]
@@ -218,7 +186,7 @@ class Understander:
         place = self.places.find(text) if self.places is not None and folded else None
         # The place's own words are not typos of ours ("Bienno" is not "biennio").
         folded = self._corrected(folded, fold(place.matched_text) if place else "")
-        folded = self._dated(folded, today)
+        folded = self._periods.dated(folded, today)
         outside = None
         if place is None and self.places is not None:
             outside = self.places.find_outside(text)
@@ -290,7 +258,7 @@ class Understander:
             eligible=eligible,
             # "delibera 2014-2016": only the years besides, so the period's programme answers.
             decree=rest in self._decree
-            and not (set(_NUMBER.findall(rest)) - set(_YEAR.findall(rest))),
+            and not (set(_NUMBER.findall(rest)) - set(YEAR.findall(rest))),
             local_detail=rest in self._local_detail,
             contact=rest in self._contact,
             amount=rest in self._amount,
@@ -460,44 +428,10 @@ class Understander:
     def _period_asked(self, rest: str, today: date | None, situation: bool) -> Period | None:
         """The period asked; for someone describing a pregnancy or a birth, the year they came
         to live here is no period ("I live in Brescia from 2018, my wife is pregnant")."""
-        if situation and len(set(_YEAR.findall(rest))) == 1 and _RESIDENT_SINCE.search(rest):
+        if situation and len(set(YEAR.findall(rest))) == 1 and _RESIDENT_SINCE.search(rest):
             return None
         return self.period(rest, today)
 
-    def _dated(self, folded: str, today: date | None) -> str:
-        """ "l'anno scorso", "dal prossimo anno" written as the year they mean, so that the
-        period and the entries of that year are found as for "nel 2025". In a longer story
-        they date what happened ("sono arrivata a Monza l'anno scorso"), not what is asked.
-        A period named by an event ("prima del covid") is written as its years in any message."""
-        for years, phrases in self._named_periods:
-            found = phrases.search(folded)
-            if found is not None:
-                folded = f" {folded} ".replace(f" {found} ", f" {years} ").strip()
-        if len(folded.split()) > RELATIVE_YEAR_MAX_WORDS:
-            return folded
-        for phrases, shift in self._relative:
-            found = phrases.search(folded)
-            if found is not None:
-                year = (today or date.today()).year + shift
-                folded = f" {folded} ".replace(f" {found} ", f" {year} ").strip()
-        return folded
-
     def period(self, folded: str, today: date | None = None) -> Period | None:
         """Years named in the message ("2017-18", "nel 2019", "dal 2020 al 2023"), or today."""
-        # "DGR 1081 del 2013": the year of an act, not the period asked about.
-        folded = _DECREE_YEAR.sub(" ", folded)
-        years = [int(y) for y in _YEAR.findall(folded) if FIRST_YEAR <= int(y) <= LAST_YEAR]
-        since = _SINCE_YEAR.search(folded)
-        if since is not None and len(set(years)) == 1 and self._current.search(folded):
-            # "we live here since 2017, which ATS now?": from then until today.
-            return Period(years[0], max(years[0], (today or date.today()).year))
-        after = _AFTER_YEAR.search(folded)
-        if after is not None and len(set(years)) == 1:
-            # "il piano dopo il 2023": the years that follow it.
-            return Period(years[0] + 1, years[0] + 2)
-        if years:
-            return Period(min(years), max(years))
-        if self._current.search(folded) is not None:
-            year = (today or date.today()).year
-            return Period(year, year, current=True)
-        return None
+        return self._periods.read(folded, today)

@@ -1,0 +1,88 @@
+"""The period a question asks about: years written, said in words or named by an event."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from bot.lexicon import Lexicon
+from bot.phrases import PhraseSet
+
+# Years the programme and the funds can be about; anything else is an amount or a date.
+FIRST_YEAR = 2008
+LAST_YEAR = 2040
+# On folded text, where "2017-18" already reads "2017 2018"; "2010 euro" is an amount.
+YEAR = re.compile(r"\b(20[0-4]\d)\b(?! (?:euro|eur)\b)")
+_DECREE_YEAR = re.compile(
+    r"\b(?:dgr|d g r|delibera|deliberazione|decreto|ddg)\s+(?:n\s+)?(?:[xiv]{1,4}\s+)?\d{2,5}"
+    r"\s+(?:del\s+|of\s+)?20[0-4]\d\b"
+)
+_SINCE_YEAR = re.compile(r"\b(?:since|dal|dall|from)\s+20[0-4]\d\b")
+_AFTER_YEAR = re.compile(r"\b(?:dopo(?: il)?|after|successivo al|following)\s+20[0-4]\d\b")
+
+
+@dataclass(frozen=True)
+class Period:
+    """The years a question is about (inclusive); `current` when it says "today"."""
+
+    first: int
+    last: int
+    current: bool = False
+
+    def overlaps(self, first: int, last: int) -> bool:
+        return self.first <= last and first <= self.last
+
+    def label(self) -> str:
+        return str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
+
+
+# "l'anno scorso" names the period asked only in a short question (see PeriodReader.dated).
+RELATIVE_YEAR_MAX_WORDS = 15
+
+
+class PeriodReader:
+    """Reads the period of a folded message with the lexicon's words for periods."""
+
+    def __init__(self, lexicon: Lexicon) -> None:
+        self._current = PhraseSet(lexicon.current_period)
+        self._relative = ((PhraseSet(lexicon.last_year), -1), (PhraseSet(lexicon.next_year), 1))
+        self._named_periods = [(y, PhraseSet(p)) for y, p in lexicon.named_periods.items()]
+
+    def dated(self, folded: str, today: date | None) -> str:
+        """ "l'anno scorso", "dal prossimo anno" written as the year they mean, so that the
+        period and the entries of that year are found as for "nel 2025". In a longer story
+        they date what happened ("sono arrivata a Monza l'anno scorso"), not what is asked.
+        A period named by an event ("prima del covid") is written as its years in any message."""
+        for years, phrases in self._named_periods:
+            found = phrases.search(folded)
+            if found is not None:
+                folded = f" {folded} ".replace(f" {found} ", f" {years} ").strip()
+        if len(folded.split()) > RELATIVE_YEAR_MAX_WORDS:
+            return folded
+        for phrases, shift in self._relative:
+            found = phrases.search(folded)
+            if found is not None:
+                year = (today or date.today()).year + shift
+                folded = f" {folded} ".replace(f" {found} ", f" {year} ").strip()
+        return folded
+
+    def read(self, folded: str, today: date | None = None) -> Period | None:
+        """Years named in the message ("2017-18", "nel 2019", "dal 2020 al 2023"), or today."""
+        # "DGR 1081 del 2013": the year of an act, not the period asked about.
+        folded = _DECREE_YEAR.sub(" ", folded)
+        years = [int(y) for y in YEAR.findall(folded) if FIRST_YEAR <= int(y) <= LAST_YEAR]
+        since = _SINCE_YEAR.search(folded)
+        if since is not None and len(set(years)) == 1 and self._current.search(folded):
+            # "we live here since 2017, which ATS now?": from then until today.
+            return Period(years[0], max(years[0], (today or date.today()).year))
+        after = _AFTER_YEAR.search(folded)
+        if after is not None and len(set(years)) == 1:
+            # "il piano dopo il 2023": the years that follow it.
+            return Period(years[0] + 1, years[0] + 2)
+        if years:
+            return Period(min(years), max(years))
+        if self._current.search(folded) is not None:
+            year = (today or date.today()).year
+            return Period(year, year, current=True)
+        return None
