@@ -132,6 +132,9 @@ class OutsideFinder:
                 code = tokens[end].orig.upper()
                 targets = tuple(t for t in targets if t.province == code)
             target = self._pick(key, targets, cues, end - start)
+            written = text[tokens[start].start : tokens[end - 1].end]
+            if target is not None and _accent_not_in(written, target.name):
+                continue  # "a Trevì" (Treviglio, in Bergamasque) is not Trevi in Umbria
             if target is not None:
                 found.append((-(end - start), -RANK[target.kind], start, target))
         if not found:
@@ -218,3 +221,12 @@ class OutsideFinder:
 def _is_common(word: str) -> bool:
     """An everyday Italian or English word (or a very common name) per wordfreq."""
     return any(zipf_frequency(word, lang) >= COMMON_ZIPF for lang in ("it", "en"))
+
+
+_ACCENTED = frozenset("àáèéìíòóùú")
+
+
+def _accent_not_in(written: str, official: str) -> bool:
+    """A written accent the official name lacks: a dialect's name of another place."""
+    name = official.lower()
+    return any(c in _ACCENTED and c not in name for c in written.lower())
