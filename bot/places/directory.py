@@ -61,6 +61,7 @@ _FROM_NEAR = (
 )
 
 logger = logging.getLogger(__name__)
+MAX_FOUND = 64  # messages whose place is remembered
 
 ATS_FILE = "ats.yaml"
 ITALY_FILE = "italy.yaml"
@@ -240,11 +241,18 @@ class PlaceDirectory:
         A Lombard name inside a longer name of elsewhere ("San Giorgio" in "San Giorgio a
         Cremano") is not taken for the Lombard place.
         """
+        # One message is searched twice (its understanding and its language): remembered.
+        found = self.__dict__.setdefault("_found", {})
+        if text in found:
+            return found[text]
+        if len(found) >= MAX_FOUND:
+            found.clear()
         match = self._finder.find(text)
-        if match is None or self._outside is None:
-            return match
-        outside = self._outside.find(text)
-        return None if outside is not None and _within(match, outside) else match
+        if match is not None and self._outside is not None:
+            outside = self._outside.find(text)
+            match = None if outside is not None and _within(match, outside) else match
+        found[text] = match
+        return match
 
     def resolve(self, text: str) -> PlaceMatch | None:
         """The text is just a place (an answer to "Dove abiti?"): 'Rho', 'mi', 'Vigevno'."""
