@@ -233,7 +233,8 @@ def gated(row: Row, t_answer_st: float, t_answer_fb: float, t_generic_st: float)
     p_st, act = smalltalk_p(row.probs)
     talk = not (act == "how_are_you" and row.how_done)
     if row.kind == "answer":
-        if p_st >= t_answer_st and talk and not row.names_ours:
+        likeliest = max(row.probs[act], row.probs.get("fallback", 0.0))
+        if p_st >= t_answer_st and talk and not row.names_ours and row.probs["answer"] < likeliest:
             return row.ok_smalltalk[act]
         if row.probs.get("fallback", 0.0) >= t_answer_fb:
             return row.ok_fallback

@@ -55,7 +55,11 @@ class TalkDecisions:
             return None
         if reply.status in ("answer", "clarify"):
             opinion = self.gate.opinion(u.text)
-            if _sure(opinion.smalltalk, limits.answer_to_smalltalk):
+            # ... and its likeliest class is a small-talk act, not an answer ("volevo sapere
+            # che aiuti ci sono per le mamme grazie" spreads over thanks, greeting, answer)
+            if _sure(opinion.smalltalk, limits.answer_to_smalltalk) and opinion.answer < max(
+                opinion.probabilities.get(opinion.act, 0.0), opinion.fallback
+            ):
                 talk = None if self.names_ours(u, lang) else self._talk(opinion.act, u, lang)
                 if talk is not None:
                     return talk
