@@ -74,6 +74,8 @@ def _phrase_words(value: Any) -> Iterator[str]:
 
 
 _PHRASE = re.compile(r"[a-z0-9 *]+")
+# "e nel 2020 milano quanto?", "pavia 2020 conciliazione euro": a short ask for a sum.
+_ENDS_ASKING_MONEY = re.compile(r"\b(?:quanto|quanti soldi|euro|how much)$")
 
 
 # Someone else lives at the Lombard place named ("mio figlio e sua moglie stanno a Treviglio").
@@ -261,7 +263,7 @@ class Understander:
             and not (set(_NUMBER.findall(rest)) - set(YEAR.findall(rest))),
             local_detail=rest in self._local_detail,
             contact=rest in self._contact,
-            amount=rest in self._amount,
+            amount=rest in self._amount or _ENDS_ASKING_MONEY.search(rest) is not None,
             join=rest in self._join,
             compare=self._compares(measures, named, rest),
             out_of_scope=self.arithmetic(text)
