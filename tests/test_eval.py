@@ -3,7 +3,7 @@
 dev.yaml and dev2.yaml (written independently of each other and of the knowledge base) are
 what the matcher was tuned on; holdout.yaml was held out until the session that wrote
 conversations-holdout2.yaml, which tuned on it (tests/eval/README.md). Only
-conversations-holdout5.yaml, conversations-holdout6.yaml and conversations-holdout7.yaml are
+conversations-holdout6.yaml, conversations-holdout7.yaml and conversations-holdout8.yaml are
 held out now: their figures are the honest estimate for unseen questions. The floors are the
 levels reached (see the notes in README.md) minus one or two cases of slack, so an edit to the
 knowledge base or the matcher that loses answers fails here. Raise them when you improve the
@@ -53,7 +53,7 @@ def test_accuracy_does_not_regress_and_beats_the_baseline(brain: Brain, name: st
 
 
 # The conversation sets (tests/eval/README.md): floors per status and category, in percent.
-# Every set but conversations-holdout5.yaml, -holdout6.yaml and -holdout7.yaml has been tuned on
+# Every set but conversations-holdout6.yaml, -holdout7.yaml and -holdout8.yaml has been tuned on
 # (tests/eval/README.md).
 CONVERSATION_FLOORS = {
     "conversations-dev.yaml": {"answer": 96.0, "fallback": 98.0, "smalltalk": 98.0},
@@ -86,26 +86,35 @@ CONVERSATION_FLOORS = {
     # seventh pass: 89.1 / 87.1 / 93.5 and 87.3 / 84.2 / 95.7 when merged
     "conversations-dev14.yaml": {"answer": 95.5, "fallback": 98.0, "smalltalk": 93.5},
     "conversations-dev15.yaml": {"answer": 94.0, "fallback": 98.0, "smalltalk": 95.5},
-    # Held out, never tuned on (failures never read). holdout5: 92.0 / 93.1 / 97.7 at the end of
-    # the seventh pass (91.0 / 93.1 / 95.5 when first measured); holdout6: 95.0 / 93.8 / 97.6
-    # (92.9 / 92.7 / 96.4 when first measured); holdout7, written blind during the seventh pass:
-    # 92.2 / 99.1 / 93.7, measured three times at its end (92.6 small talk at first). Below the
-    # issue's 97 / 95 / 95 but small talk on holdout5-6 and holdout7's out of scope: regression
-    # guards only.
-    "conversations-holdout5.yaml": {"answer": 91.5, "fallback": 92.0, "smalltalk": 96.5},
-    "conversations-holdout6.yaml": {"answer": 94.5, "fallback": 92.5, "smalltalk": 96.0},
+    # held out until the eighth pass (92.0 / 93.1 / 97.7 then), tuned on since
+    "conversations-holdout5.yaml": {"answer": 93.5, "fallback": 99.0, "smalltalk": 99.0},
+    # eighth pass: 87.5 / 84.2 / 94.5 and 90.1 / 93.0 / 93.6 when merged
+    "conversations-dev16.yaml": {"answer": 92.5, "fallback": 99.0, "smalltalk": 98.0},
+    "conversations-dev17.yaml": {"answer": 92.0, "fallback": 98.0, "smalltalk": 93.5},
+    # Held out, never tuned on (failures never read). holdout6: 95.0 / 95.8 / 97.6 at the end of
+    # the eighth pass (92.9 / 92.7 / 96.4 when first measured); holdout7: 92.2 / 99.1 / 93.7
+    # (the same at the end of the seventh and eighth passes); holdout8, written blind during
+    # the eighth pass: 92.2 / 95.9 / 97.9 when first measured. Below the issue's 97 / 95 / 95 in
+    # scope: regression guards only.
+    "conversations-holdout6.yaml": {"answer": 94.5, "fallback": 95.0, "smalltalk": 96.0},
     "conversations-holdout7.yaml": {"answer": 91.5, "fallback": 98.0, "smalltalk": 92.5},
+    "conversations-holdout8.yaml": {"answer": 91.5, "fallback": 95.0, "smalltalk": 97.0},
 }
 # Answers where a place card replaced the topic: 0 everywhere but on the held-out sets, where
-# two of 140 (holdout5) and one of 190 (holdout7) place + topic messages still get the card
+# one of 190 (holdout7) and one of 100 (holdout8) place + topic messages still get the card
 # (their failures are not read).
-PLACE_CARDS_ALLOWED = {"conversations-holdout5.yaml": 2, "conversations-holdout7.yaml": 1}
+PLACE_CARDS_ALLOWED = {"conversations-holdout7.yaml": 1, "conversations-holdout8.yaml": 1}
 MAX_MEDIAN_FIRST_MESSAGE = 500
 MAX_P90_FIRST_MESSAGE = 900
-# dev11 and dev14 are mostly own cases told as stories naming a town: most replies carry the
-# line pointing to the check and the line naming the ATS (520 and 529 at their medians,
-# 2026-11-30). The held-out sets, which have the mix of a real inbox, keep the 500 of the issue.
-MEDIAN_FIRST_MESSAGE = {"conversations-dev11.yaml": 530, "conversations-dev14.yaml": 540}
+# dev11, dev14 and dev16 are mostly own cases told as stories naming a town: most replies carry
+# the line pointing to the check and the line naming the ATS (519, 529 and 517 at their
+# medians, 2026-11-30). The held-out sets, which have the mix of a real inbox, keep the 500 of
+# the issue.
+MEDIAN_FIRST_MESSAGE = {
+    "conversations-dev11.yaml": 530,
+    "conversations-dev14.yaml": 540,
+    "conversations-dev16.yaml": 530,
+}
 
 
 @pytest.mark.slow  # every case of each set
