@@ -48,16 +48,34 @@ class Rewriter:
     """Replaces whole-word variants (dialect, shorthand) by their Italian word, in one pass."""
 
     def __init__(self, table: Mapping[str, Iterable[str]]) -> None:
-        self._to = {v: word for word, variants in table.items() for v in variants}
-        parts = sorted((re.escape(v) for v in self._to), key=len, reverse=True)
-        self._regex = (
-            re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")(?![a-z0-9])") if parts else None
-        )
+        # First word -> (variant's words, Italian), longest variant first: looked up word by
+        # word, as cheap to build at each start as a regex of ~1,000 alternatives is not.
+        self._by_first: dict[str, list[tuple[list[str], str]]] = {}
+        for word, variants in table.items():
+            for variant in variants:
+                words = variant.split()
+                if words:
+                    self._by_first.setdefault(words[0], []).append((words, word))
+        for found in self._by_first.values():
+            found.sort(key=lambda item: -len(" ".join(item[0])))
 
     def __call__(self, folded: str) -> str:
-        if self._regex is None:
+        words = folded.split(" ")
+        if not self._by_first.keys() & set(words):
             return folded
-        return self._regex.sub(lambda m: self._to[m.group(0)], folded)
+        out: list[str] = []
+        position = 0
+        while position < len(words):
+            for variant, italian in self._by_first.get(words[position], ()):
+                end = position + len(variant)
+                if words[position:end] == variant:
+                    out.append(italian)
+                    position = end
+                    break
+            else:
+                out.append(words[position])
+                position += 1
+        return " ".join(out)
 
 
 def _phrase_words(value: Any) -> Iterator[str]:
