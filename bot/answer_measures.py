@@ -37,6 +37,8 @@ SERVICE_ROLES = frozenset({"cooperative", "association", "school", "comune"})
 # organisations answers when it scores this much and leads the next by this margin.
 ORGANISATION_FLOOR = FOCUS_FLOOR
 ORGANISATION_LEAD = 10.0
+# ... asking about its own part, some words of ours suffice (a dialect mayor's few known words).
+OWN_PART_FLOOR = CLARIFY_THRESHOLD - 20.0
 
 
 class MeasureDecisions:
@@ -201,7 +203,7 @@ class MeasureDecisions:
             runner_up = next((c.score for c in ranked if c is not for_orgs[0]), 0.0)
             if for_orgs[0].score - runner_up >= ORGANISATION_LEAD:
                 return self.kb.entry(for_orgs[0].entry_id)
-        if not (u.join or u.own_case) or not ranked or ranked[0].score < ORGANISATION_FLOOR:
+        if not (u.join or u.own_case) or not ranked or ranked[0].score < OWN_PART_FLOOR:
             return None  # "bando sport e periferie per l'oratorio?" is another fund's
         mine = self.lexicon.role_entries.get(u.role or "")
         return self.kb.entry(mine) if mine else None
