@@ -92,6 +92,8 @@ def _phrase_words(value: Any) -> Iterator[str]:
 
 
 _PHRASE = re.compile(r"[a-z0-9 *]+")
+# The guided check of the measures an organisation joins (Reti, Alleanze).
+JOINING_FLOW = "aderire"
 # "e nel 2020 milano quanto?", "pavia 2020 conciliazione euro": a short ask for a sum.
 _ENDS_ASKING_MONEY = re.compile(r"\b(?:quanto|quanti soldi|euro|how much)$")
 
@@ -274,7 +276,7 @@ class Understander:
             own_case=self._without(rest, self._contact) in self._own_case
             or eligible
             or situation is not None
-            or (role is not None and rest in self._join),
+            or ((role is not None or self._joins_by(measures)) and rest in self._join),
             eligible=eligible,
             # "delibera 2014-2016": only the years besides, so the period's programme answers.
             decree=rest in self._decree
@@ -358,6 +360,10 @@ class Understander:
         if ATS_WORDS.search(folded) is None and _OWN_ATS_NAME.search(folded) is None:
             return None
         return next((ats_id for ats_id, names in self._ats if names.search(folded)), None)
+
+    def _joins_by(self, measures: tuple[str, ...]) -> bool:
+        """Whether a measure named is one an organisation joins ("può far parte dell'alleanza?")."""
+        return any(self.lexicon.measures[m].flow == JOINING_FLOW for m in measures)
 
     def _comparable(self, measures: tuple[str, ...]) -> int:
         return sum(self.lexicon.measures[m].comparable for m in measures)
