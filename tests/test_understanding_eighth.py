@@ -90,27 +90,44 @@ def test_a_pregnancy_that_was_never_about_abortion_gets_the_help(brain: Brain) -
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "status"),
     [
         # what a long story asks for, not what it mentions
-        "lavoro come estetista a domicilio a Saronno, ho due bambini e mio marito fa i turni, "
-        "la regione mi aiuta con le tasse? devo fare il 730 e il commercialista costa troppo",
-        "abitiamo a Lodi con due bambini piccoli, io lavoro part time e lui in fabbrica, la "
-        "regione dà un bonus per ristrutturare la casa dei nonni?",
-        "vivo a Tirano, lavoro in Svizzera come frontaliera e ho una bimba di un anno: gli "
-        "assegni familiari svizzeri come si chiedono?",
+        (
+            "lavoro come estetista a domicilio a Saronno, ho due bambini e mio marito fa i turni, "
+            "la regione mi aiuta con le tasse? devo fare il 730 e il commercialista costa troppo",
+            "fallback",
+        ),
+        (
+            "abitiamo a Lodi con due bambini piccoli, io lavoro part time e lui in fabbrica, la "
+            "regione dà un bonus per ristrutturare la casa dei nonni?",
+            "fallback",
+        ),
+        (
+            "vivo a Tirano, lavoro in Svizzera come frontaliera e ho una bimba di un anno: gli "
+            "assegni familiari svizzeri come si chiedono?",
+            "fallback",
+        ),
         # other funds and rights
-        "can my employer refuse me remote work after maternity leave?",
-        "aiutami a scrivere una lettera per chiedere un aumento di stipendio",
-        "quanti anni ha il presidente della regione?",
-        "how do you say 'good morning' in bergamasco?",
-        "INPS cassa integrazione per i miei 2 operai",
-        "fringe benefit per i dipendenti con figli: che soglia nel 2026?",
-        "SCIA per un centro estivo privato, dove si presenta?",
+        ("can my employer refuse me remote work after maternity leave?", "fallback"),
+        ("aiutami a scrivere una lettera per chiedere un aumento di stipendio", "fallback"),
+        ("quanti anni ha il presidente della regione?", "fallback"),
+        ("how do you say 'good morning' in bergamasco?", "fallback"),
+        ("INPS cassa integrazione per i miei 2 operai", "fallback"),
+        ("fringe benefit per i dipendenti con figli: che soglia nel 2026?", "fallback"),
+        ("SCIA per un centro estivo privato, dove si presenta?", "fallback"),
+        # small talk in dialect and other languages
+        ("ciau! te se ti el bot de la regiun?", "smalltalk"),
+        ("volevo solo dire grazie, mi avete aiutata tanto", "smalltalk"),
+        ("heyyy 👋 good evening from Mantova", "smalltalk"),
+        ("ce mai faci?", "smalltalk"),
+        ("e ti, cusa te pödet fa per nüm?", "smalltalk"),
     ],
 )
-def test_what_is_not_ours_is_refused(brain: Brain, text: str) -> None:
-    assert brain.answer_question(text).status == "fallback"
+def test_the_kind_of_reply(brain: Brain, text: str, status: str) -> None:
+    """What is not ours is refused (what a long story asks for, not what it mentions; other
+    funds and rights), and small talk is small talk in dialect and other languages."""
+    assert brain.answer_question(text).status == status
 
 
 @pytest.mark.parametrize(
@@ -220,18 +237,3 @@ def test_amount_asked_in_spanish_and_as_a_past_allocation(brain: Brain) -> None:
     assert brain.understand("el cresco quanto es?").amount
     reply = brain.answer_question("quanto aveva l'ats di bergamo nel 2021 per la conciliazione?")
     assert reply.entry == "programmi-2020-2023-riparto"
-
-
-# -- small talk ----------------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    "text",
-    [
-        "ciau! te se ti el bot de la regiun?",
-        "volevo solo dire grazie, mi avete aiutata tanto",
-        "heyyy 👋 good evening from Mantova",
-        "ce mai faci?",
-        "e ti, cusa te pödet fa per nüm?",
-    ],
-)
-def test_small_talk_in_dialect_and_other_languages(brain: Brain, text: str) -> None:
-    assert brain.answer_question(text).status == "smalltalk"
