@@ -3,8 +3,8 @@
 A second opinion beside the hand-written rules (bot/answering.py, docs/understanding.md): a
 tf-idf of folded words (1-2 grams) and character n-grams (2-5, within words) feeds a
 multinomial logistic regression whose classes are `answer`, `fallback` and the small-talk acts.
-It is trained with scikit-learn on the labelled conversation sets (never on the held-out
-conversations-holdout4.yaml, -holdout5.yaml and -holdout6.yaml) and exported to
+It is trained with scikit-learn on the labelled conversation sets (never on the held-out sets
+named in HELD_OUT, today conversations-holdout6.yaml to -holdout8.yaml) and exported to
 bot/data/classifier.npz; the bot reads it with numpy only, so scikit-learn is needed to rebuild
 the model, never to run the bot.
 
