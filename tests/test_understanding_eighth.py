@@ -154,51 +154,40 @@ def test_a_written_accent_the_official_name_lacks_is_no_place_outside(brain: Bra
     assert "75" in reply.plain_text
 
 
-def test_the_insubria_named_alone_is_its_ats(brain: Brain) -> None:
-    reply = brain.answer_question("qual è il centralino dell'Insubria?")
-    assert reply.entry == "ats:insubria"
-    assert "0332 277111" in reply.plain_text
-
-
-def test_which_number_to_call_in_a_town_gets_its_ats(brain: Brain) -> None:
-    reply = brain.answer_question("che numero chiamo a como per la conciliazione?")
-    assert reply.entry == "ats:insubria"
-
-
-def test_an_ats_named_with_a_contact_request_gets_its_reach(brain: Brain) -> None:
-    reply = brain.answer_question("numero diretto dell'ufficio conciliazione dell'ats montagna")
-    assert reply.entry == "contatti-ats-referenti"
-    assert "ats-montagna.it" in reply.plain_text
-
-
 @pytest.mark.parametrize(
-    "text",
+    ("text", "entry", "words"),
     [
-        "dov'è la sede dell'ats di bergamo? devo consegnare dei moduli",
-        "indirizzo della sede ATS di Pavia, dobbiamo portare i documenti",
+        # "Insubria" alone names its ATS; "which number do I call in a town" asks for it
+        ("qual è il centralino dell'Insubria?", "ats:insubria", "0332 277111"),
+        ("che numero chiamo a como per la conciliazione?", "ats:insubria", ""),
+        # an ATS named with a contact request: what is published of it
+        (
+            "numero diretto dell'ufficio conciliazione dell'ats montagna",
+            "contatti-ats-referenti",
+            "ats-montagna.it",
+        ),
+        # its address asked: its card
+        ("dov'è la sede dell'ats di bergamo? devo consegnare dei moduli", "ats:bergamo", ""),
+        ("indirizzo della sede ATS di Pavia, dobbiamo portare i documenti", "ats:pavia", ""),
+        # dialect: who one is, and the words of an office
+        ("Sum de Casalpusterlengo", "ats:milano", ""),
+        (
+            "sun de Bormio. gh'è quaidun che 'l me dis de 'sti fondi per i mamm? un nummer de "
+            "telefun, un ufizi...",
+            "contatti-famiglie",
+            "",
+        ),
+        # an organisation's question with a clear best entry for organisations
+        ("Can an oratory be lead partner?", "alleanze-capofila", ""),
     ],
 )
-def test_an_ats_address_asked_gets_its_card(brain: Brain, text: str) -> None:
-    assert brain.answer_question(text).entry.startswith("ats:")
-
-
-def test_a_dialect_person_from_a_town_gets_its_card(brain: Brain) -> None:
-    assert brain.answer_question("Sum de Casalpusterlengo").entry == "ats:milano"
-
-
-def test_dialect_office_words_ask_for_the_families_contacts(brain: Brain) -> None:
-    reply = brain.answer_question(
-        "sun de Bormio. gh'è quaidun che 'l me dis de 'sti fondi per i mamm? un nummer de "
-        "telefun, un ufizi..."
-    )
-    assert reply.entry == "contatti-famiglie"
+def test_offices_places_and_organisations(brain: Brain, text: str, entry: str, words: str) -> None:
+    reply = brain.answer_question(text)
+    assert reply.entry == entry
+    assert words in reply.plain_text
 
 
 # -- organisations -------------------------------------------------------------------------------
-def test_an_organisations_question_with_a_clear_best_entry_is_answered(brain: Brain) -> None:
-    assert brain.answer_question("Can an oratory be lead partner?").entry == "alleanze-capofila"
-
-
 def test_an_organisation_offering_help_is_told_how_its_kind_takes_part(brain: Brain) -> None:
     reply = brain.answer_question(
         "siamo il gruppo alpini del paese: possiamo dare una mano in un progetto di conciliazione?"
