@@ -50,6 +50,7 @@ FILES = {
     "dev17": "conversations-dev17.yaml",
     "holdout8": "conversations-holdout8.yaml",
     "dev16": "conversations-dev16.yaml",
+    "dev18": "conversations-dev18.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -703,6 +704,31 @@ SPREADS = {
         abortion=4,
         per_act={act: 4 for act in SMALLTALK_ACTS},
         inps=20,
+    ),
+    # The eighteenth development set (written blind, tuned on): in-scope family questions asked
+    # in many ways (measures, periods, comparisons, follow-ups, places, own cases, contacts).
+    "dev18": Spread(
+        size=480,
+        minimums={
+            "place_topic": 140,
+            "own_case": 85,
+            "contact": 40,
+            "org": 110,
+            "period": 150,
+            "smalltalk": 50,
+            "oos": 70,
+            "oos_shared": 45,
+            "place_only": 12,
+            "ambiguous": 5,
+        },
+        narrative_or_dialect=90,
+        english_smalltalk=20,
+        english_share=0.30,
+        per_offer=8,
+        emergencies=5,
+        abortion=3,
+        per_act={act: 5 for act in SMALLTALK_ACTS},
+        inps=25,
     ),
 }
 
