@@ -2,8 +2,8 @@
 
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the holdouts conversations-holdout2.yaml to
-conversations-holdout8.yaml and the development sets conversations-dev3.yaml to
-conversations-dev17.yaml) extend the base evaluation format with
+conversations-holdout9.yaml and the development sets conversations-dev3.yaml to
+conversations-dev18.yaml) extend the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
 below its minimum or a question copied into two files fails here. The category minimums and the
@@ -51,6 +51,7 @@ FILES = {
     "holdout8": "conversations-holdout8.yaml",
     "dev16": "conversations-dev16.yaml",
     "dev18": "conversations-dev18.yaml",
+    "holdout9": "conversations-holdout9.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -729,6 +730,31 @@ SPREADS = {
         abortion=3,
         per_act={act: 5 for act in SMALLTALK_ACTS},
         inps=25,
+    ),
+    # The ninth holdout (written blind, never tuned on, its failures never read): a real
+    # inbox's mix of families and organisations, Italian and English, short and long.
+    "holdout9": Spread(
+        size=540,
+        minimums={
+            "smalltalk": 90,
+            "oos": 105,
+            "oos_shared": 70,
+            "place_topic": 150,
+            "place_only": 18,
+            "own_case": 100,
+            "contact": 45,
+            "org": 120,
+            "period": 85,
+            "ambiguous": 5,
+        },
+        narrative_or_dialect=68,
+        english_smalltalk=42,
+        english_share=0.32,
+        per_offer=11,
+        emergencies=5,
+        abortion=4,
+        per_act={act: 10 for act in SMALLTALK_ACTS},
+        inps=16,
     ),
 }
 
