@@ -24,6 +24,8 @@ FOCUS_FLOOR = CLARIFY_THRESHOLD - 12.0
 # Someone asking about their own case: the measure's rules entry gains this many points,
 # and as many as the focus margin when they ask whether they can get it ("posso averlo?").
 ELIGIBILITY_BOOST = 8.0
+# Below FOCUS_FLOOR, an entry on the measure named answers only with this lead on the next.
+WEAK_LEAD = 5.0
 # The questions of a message, each up to its question mark.
 _QUESTIONS = re.compile(r"[^.?!:;\n]*\?")
 # The first question's entry counts when the whole message ranks it this high.
@@ -96,10 +98,15 @@ class MeasureDecisions:
         """The best-ranked entry on the measure named, else its rules or its first entry."""
         if not u.named:
             return None
-        for candidate in ranked:
-            entry = self.kb.entry(candidate.entry_id)
-            if entry is not None and self._on_measure(entry, u.named):
-                return entry, candidate.score, ""
+        on = [c for c in ranked if self._on_measure(self.kb.entry(c.entry_id), u.named)]
+        if on and (
+            on[0].score >= FOCUS_FLOOR or len(on) == 1 or on[0].score - on[1].score >= WEAK_LEAD
+        ):
+            entry = self.kb.entry(on[0].entry_id)
+            if entry is not None:
+                return entry, on[0].score, ""
+        # Only the measure's name matched ("nasko a sarnico? la me sorela la ga bisogn"): its
+        # rules, not whichever of its entries the other words brushed.
         for mid in u.named:
             measure = self.lexicon.measures[mid]
             entry = (

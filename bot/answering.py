@@ -37,6 +37,8 @@ from bot.normalise import fold
 from bot.reply import Reply
 from bot.understanding import Understander, Understanding
 
+# Scores this close are the same score (a phrasing added elsewhere moves them by a little).
+SAME_SCORE = 1.0
 # For long messages, the focus margin (FOCUS_MARGIN) is at least this share of the best score.
 FOCUS_SHARE = 0.15
 # The questions of a message: each sentence that ends with a question mark.
@@ -377,7 +379,9 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
             return None
         if (
             u.amount
-            and not (u.named or u.own_case or u.situation_flow)
+            and not (u.named or u.situation_flow)
+            # a family's own sum is not the ATS's; an organisation asks what its ATS had
+            and (not u.own_case or (u.role in ORGANISATION_ROLES and u.period is not None))
             and (u.place is not None or u.ats is not None)
             and not (asked and asked & self._about_ats.get(best.entry_id, frozenset()))
         ):
@@ -409,13 +413,13 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
             # the amount entry of the measure asked keeps its place ("cresco 2013: quanto?")
             and not (u.amount and best.entry_id in self._amount_entries(u))
         ):
-            # "programma 2014-2016 quante alleanze?": an entry of the years asked, ranked at
-            # least as high, beats the measure's entry with no years.
+            # "programma 2014-2016 quante alleanze?": an entry of the years asked, ranked as
+            # high (to a point), beats the measure's entry with no years.
             best = next(
                 (
                     c
                     for c in ranked[:2]
-                    if c.score >= best.score
+                    if c.score >= best.score - SAME_SCORE
                     and (span := self._span(c)) is not None
                     and u.period.overlaps(*span)
                 ),

@@ -28,6 +28,7 @@ from bot.smalltalk import SmallTalk
 # "ATS della Montagna" is named by "montagna": these words of the names say nothing.
 ATS_NAME_FILLERS = frozenset({"ats", "della", "dell", "di", "del", "dei", "delle"})
 _NUMBER = re.compile(r"\b\d+\b")
+_NUMBER_WORD = re.compile(r"\b(?:numero|number|n)\b")
 # "from Sicily", "vengo da Napoli", "originaria della Calabria": where someone comes from.
 _FROM = (
     r"\b(?:moved(?: \w+){0,6} from|came from|originally from|vengo da|veniamo da|vengo dalla|"
@@ -282,7 +283,7 @@ class Understander:
             decree=rest in self._decree
             and not (set(_NUMBER.findall(rest)) - set(YEAR.findall(rest))),
             local_detail=rest in self._local_detail,
-            contact=rest in self._contact,
+            contact=self._without_act_number(rest) in self._contact,
             amount=rest in self._amount or _ENDS_ASKING_MONEY.search(rest) is not None,
             join=rest in self._join,
             compare=self._compares(measures, named, rest),
@@ -331,6 +332,11 @@ class Understander:
     def asks(self, text: str, folded: str) -> bool:
         """Whether a message asks or requests something (a "?" or a word such as "vorrei")."""
         return "?" in text or folded in self._asks
+
+    def _without_act_number(self, rest: str) -> str:
+        """A message without the number words asking for an act's number ("la delibera del 2013
+        che numero aveva?" asks for no phone number)."""
+        return _NUMBER_WORD.sub(" ", rest) if rest in self._decree else rest
 
     def vague_rule(self, folded: str) -> Vague | None:
         """The rule of knowledge/understanding.yaml `vague` a message made of one generic word
