@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bot.answer_measures import FOCUS_MARGIN
+from bot.answer_measures import FIRST_QUESTION_RANKS, FOCUS_MARGIN
+from bot.answer_places import ORGANISATION_ROLES
 from bot.knowledge import Entry, KnowledgeBase
 from bot.lexicon import Lexicon
 from bot.matcher import ANSWER_THRESHOLD, Candidate, Matcher
@@ -35,6 +36,12 @@ _STILL = re.compile(
 )
 # A sum of money in a line of an entry, and the lines of an entry.
 _MONEY = re.compile(r"€|\beuro\b", re.IGNORECASE)
+# Words for a sum that, with a period and a place, ask what its ATS had ("ats brianza 2020
+# fondi conciliazione").
+_FUNDS = re.compile(r"\b(?:fondi|budget|risorse|soldi|finanziamenti|stanziamento|funds|funding)\b")
+# An entry on several programmes answers a period over them from this far down the ranking.
+ACROSS_RANKS = 3
+_ACT = re.compile(r"\b(?:DGR|delibera|decreto)\b", re.IGNORECASE)
 _LINES = re.compile(r"\n|•|(?<=\.)\s+(?=[A-Z])")
 
 
@@ -95,6 +102,64 @@ class PeriodDecisions:
         entry = self.kb.entry(candidate.entry_id)
         return entry.topic if entry is not None else ""
 
+    def _ats_money(self, u: Understanding, ranked: list[Candidate], best: Candidate) -> Candidate:
+        """ "Bergamo, quanti soldi nel 2020?": that period's money, ATS by ATS."""
+        asks = u.amount or (u.period is not None and _FUNDS.search(u.folded) is not None)
+        if (
+            not asks
+            or u.named
+            or u.situation_flow
+            # a family's own sum is not the ATS's; an organisation asks what its ATS had
+            or (u.own_case and not (u.role in ORGANISATION_ROLES and u.period is not None))
+            or (u.place is None and u.ats is None)
+        ):
+            return best
+        money = self.lexicon.per_ats_money
+        near = [c for c in ranked[:FIRST_QUESTION_RANKS] if c.entry_id in money]
+        period = u.period
+        if period is not None:
+            # The entry of the years asked (2017: the programme, 2019: its extension), even
+            # when the words ranked it lower.
+            near += [Candidate(e, best.score) for e in money]
+            near = [c for c in near if period.overlaps(*money[c.entry_id])]
+            near.sort(
+                key=lambda c: (
+                    abs(money[c.entry_id][0] - period.first)
+                    + abs(money[c.entry_id][1] - period.last)
+                )
+            )
+        return near[0] if near else best
+
+    def _across_programmes(
+        self, u: Understanding, ranked: list[Candidate], best: Candidate
+    ) -> Candidate:
+        """A period over several programmes ("how did the Reti evolve between 2010 and
+        2023?") gets the entry on them all: a programme entry with no years of its own that
+        names the first and the last year asked."""
+        period = u.period
+        if period is None or period.current:
+            return best
+        inside = [
+            span
+            for entry in self.kb.entries
+            if entry.topic == PROGRAMME_TOPIC
+            and (span := entry_span(entry)) is not None
+            and period.first <= span[0]
+            and span[1] <= period.last
+        ]
+        if len(inside) < 2:
+            return best
+        for candidate in ranked[:ACROSS_RANKS]:
+            entry = self.kb.entry(candidate.entry_id)
+            if (
+                entry is not None
+                and entry.topic == PROGRAMME_TOPIC
+                and entry_span(entry) is None
+                and all(str(y) in entry.answer.it for y in (period.first, period.last))
+            ):
+                return candidate
+        return best
+
     def _status_after(self, u: Understanding) -> Entry | None:
         """The status entry of a measure asked about "today" or after its documented years."""
         period = u.period
@@ -106,13 +171,15 @@ class PeriodDecisions:
         status = self.kb.entry(measure.status) if measure.status else None
         if status is None:
             return None
-        spans = [
-            span
+        lasts = [
+            span[1]
             for entry in self.kb.entries
             if entry.topic in measure.topics and (span := entry_span(entry)) is not None
         ]
+        if measure.documented_until is not None:
+            lasts.append(measure.documented_until)
         asks_still = period.current and _STILL.search(u.folded) is not None
-        if spans and (asks_still or period.first > max(last for _, last in spans)):
+        if lasts and (asks_still or (not period.current and period.first > max(lasts))):
             # "is the Bonus Famiglia still open this year?": whether it still exists
             return status
         return None
@@ -120,13 +187,21 @@ class PeriodDecisions:
     def _money_in(self, candidate: Candidate, period: Period) -> bool:
         """Whether an entry has a sentence with the year asked and a sum of money in it
         ("2016: 849.000 € per il primo semestre")."""
+        return self._year_line(candidate, period, _MONEY)
+
+    def _act_in(self, candidate: Candidate, period: Period) -> bool:
+        """Whether an entry has a sentence with the year asked and an act in it: the act of
+        December 2013 set the 2014-2016 programme ("la delibera x le alleanze del 2013")."""
+        return self._year_line(candidate, period, _ACT)
+
+    def _year_line(self, candidate: Candidate, period: Period, pattern: re.Pattern[str]) -> bool:
         entry = self.kb.entry(candidate.entry_id)
         if entry is None:
             return False
         years = {str(period.first), str(period.last)}
         text = f"{entry.answer.it}\n{entry.details.it if entry.details else ''}"
         return any(
-            any(y in line for y in years) and _MONEY.search(line) for line in _LINES.split(text)
+            any(y in line for y in years) and pattern.search(line) for line in _LINES.split(text)
         )
 
     def _most_of(

@@ -37,6 +37,8 @@ from bot.normalise import fold
 from bot.reply import Reply
 from bot.understanding import Understander, Understanding
 
+# An entry of exactly the years asked answers a weak match from this far down the ranking.
+EXACT_PERIOD_RANKS = 3
 # Scores this close are the same score (a phrasing added elsewhere moves them by a little).
 SAME_SCORE = 1.0
 # For long messages, the focus margin (FOCUS_MARGIN) is at least this share of the best score.
@@ -259,8 +261,12 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
                             ),
                             best,
                         )
-            elif result.status != "answer" or ranked[0].score < ANSWER_THRESHOLD:
-                # The measure is named but no entry on it matched well: its own entries.
+            elif (result.status != "answer" or ranked[0].score < ANSWER_THRESHOLD) and (
+                u.named or ranked[0].score < CLARIFY_THRESHOLD
+            ):
+                # The measure is named but no entry on it matched well: its own entries (one
+                # only mentioned leaves a fair best entry its chance: "la delibera x le
+                # alleanze? quella del 2013").
                 return self._measure_default(u, ranked)
             elif u.named:
                 # An entry on the measure named beats a broad neighbour ("ho un bar ... i
@@ -370,37 +376,24 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
             if u.measures:
                 return self._measure_default(u, ranked)
             period = u.period
-            if period is not None and not period.current and best.score >= FOCUS_FLOOR:
-                # "quanti fondi per il triennio 2025 2027": the best entry is of exactly the
-                # years asked, though its words matched weakly.
-                entry = self.kb.entry(best.entry_id)
-                if entry is not None and self._span(best) == (period.first, period.last):
-                    return entry, best.score, ""
-            return None
-        if (
-            u.amount
-            and not (u.named or u.situation_flow)
-            # a family's own sum is not the ATS's; an organisation asks what its ATS had
-            and (not u.own_case or (u.role in ORGANISATION_ROLES and u.period is not None))
-            and (u.place is not None or u.ats is not None)
-            and not (asked and asked & self._about_ats.get(best.entry_id, frozenset()))
-        ):
-            # "Bergamo, quanti soldi nel 2020?": that period's money, ATS by ATS.
-            money = self.lexicon.per_ats_money
-            near = [c for c in ranked[:FIRST_QUESTION_RANKS] if c.entry_id in money]
-            period = u.period
-            if period is not None:
-                # The entry of the years asked (2017: the programme, 2019: its extension),
-                # even when the words ranked it lower.
-                near += [Candidate(e, best.score) for e in money]
-                near = [c for c in near if period.overlaps(*money[c.entry_id])]
-                near.sort(
-                    key=lambda c: (
-                        abs(money[c.entry_id][0] - period.first)
-                        + abs(money[c.entry_id][1] - period.last)
-                    )
+            if period is not None and not period.current:
+                # "quanti fondi per il triennio 2025 2027": an entry of exactly the years asked,
+                # among the best, though its words matched weakly.
+                exact = next(
+                    (
+                        c
+                        for c in ranked[:EXACT_PERIOD_RANKS]
+                        if c.score >= FOCUS_FLOOR and self._span(c) == (period.first, period.last)
+                    ),
+                    None,
                 )
-            best = near[0] if near else best
+                entry = self.kb.entry(exact.entry_id) if exact is not None else None
+                if exact is not None and entry is not None:
+                    return entry, exact.score, ""
+            return None
+        if not (asked and asked & self._about_ats.get(best.entry_id, frozenset())):
+            best = self._ats_money(u, ranked, best)  # "Bergamo, quanti soldi nel 2020?"
+        best = self._across_programmes(u, ranked, best)
         note = ""
         status = self._status_after(u)
         if status is not None:
@@ -425,7 +418,12 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
                 ),
                 best,
             )
-        if u.period is not None and not u.period.current:
+        if (
+            u.period is not None
+            and not u.period.current
+            # the act of the year asked, though its programme began the year after
+            and not (u.decree and u.period.first == u.period.last and self._act_in(best, u.period))
+        ):
             best, note = self._for_period(u.period, best, pool, ranked[:FIRST_QUESTION_RANKS])
             if u.amount and self._span(best) is None:
                 # "how much was the programme worth in 2017-18?": that period's money.

@@ -43,6 +43,8 @@ class Measure(_Frozen):
     eligibility: str | None = None
     amount: str | None = None  # the entry answering "how much?" about it
     status: str | None = None  # the entry saying whether it still exists
+    # The last year its rules are documented, when none of its entries has dates of its own.
+    documented_until: int | None = None
     comparable: bool = True
     # Words that, when no measure is named, mean this one ("sono parrucchiera, ho 2 lavoranti"),
     # or only hint at it: its entries then win when close to the best ("un bonus per noi?").

@@ -97,6 +97,11 @@ _PHRASE = re.compile(r"[a-z0-9 *]+")
 JOINING_FLOW = "aderire"
 # "e nel 2020 milano quanto?", "pavia 2020 conciliazione euro": a short ask for a sum.
 _ENDS_ASKING_MONEY = re.compile(r"\b(?:quanto|quanti soldi|euro|how much)$")
+# How a sum was paid is not how much ("cresco how was it paid? cash?").
+_PAYMENT_WAY = re.compile(
+    r"\b(?:how (?:was|is|were|are) (?:it|they|the \w+|\w+) paid|come (?:veniva|viene|era|e) "
+    r"(?:pagat|erogat|dat)\w*|in contanti|cash|bonifico|carta prepagata|prepaid card)\b"
+)
 
 
 # Someone else lives at the Lombard place named ("mio figlio e sua moglie stanno a Treviglio").
@@ -284,7 +289,8 @@ class Understander:
             and not (set(_NUMBER.findall(rest)) - set(YEAR.findall(rest))),
             local_detail=rest in self._local_detail,
             contact=self._without_act_number(rest) in self._contact,
-            amount=rest in self._amount or _ENDS_ASKING_MONEY.search(rest) is not None,
+            amount=(rest in self._amount or _ENDS_ASKING_MONEY.search(rest) is not None)
+            and _PAYMENT_WAY.search(rest) is None,
             join=rest in self._join,
             compare=self._compares(measures, named, rest),
             out_of_scope=self.arithmetic(text)
