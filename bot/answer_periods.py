@@ -179,7 +179,9 @@ class PeriodDecisions:
         if measure.documented_until is not None:
             lasts.append(measure.documented_until)
         asks_still = period.current and _STILL.search(u.folded) is not None
-        if lasts and (asks_still or (not period.current and period.first > max(lasts))):
+        # (someone telling their own story "now" asks about the measure, not its status)
+        story = period.current and (u.own_case or u.situation_flow is not None)
+        if lasts and (asks_still or (period.first > max(lasts) and not story)):
             # "is the Bonus Famiglia still open this year?": whether it still exists
             return status
         return None

@@ -39,8 +39,6 @@ from bot.understanding import Understander, Understanding
 
 # An entry of exactly the years asked answers a weak match from this far down the ranking.
 EXACT_PERIOD_RANKS = 3
-# Scores this close are the same score (a phrasing added elsewhere moves them by a little).
-SAME_SCORE = 1.0
 # For long messages, the focus margin (FOCUS_MARGIN) is at least this share of the best score.
 FOCUS_SHARE = 0.15
 # The questions of a message: each sentence that ends with a question mark.
@@ -406,13 +404,13 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
             # the amount entry of the measure asked keeps its place ("cresco 2013: quanto?")
             and not (u.amount and best.entry_id in self._amount_entries(u))
         ):
-            # "programma 2014-2016 quante alleanze?": an entry of the years asked, ranked as
-            # high (to a point), beats the measure's entry with no years.
+            # "programma 2014-2016 quante alleanze?": an entry of the years asked, ranked at
+            # least as high, beats the measure's entry with no years.
             best = next(
                 (
                     c
                     for c in ranked[:2]
-                    if c.score >= best.score - SAME_SCORE
+                    if c.score >= best.score
                     and (span := self._span(c)) is not None
                     and u.period.overlaps(*span)
                 ),

@@ -142,6 +142,10 @@ class Vague(_Frozen):
     entries: tuple[str, ...] = Field(min_length=2)
     # The UI text that asks the person to choose ("Di quale misura?", "Certo, chiedi pure!").
     prompt: str = "clarify.text"
+    # Whether its words in any order, with fillers and the words of the `subject` rules, are
+    # vague too ("ma sto fondo quando lo danno?"), and whether it is such a subject.
+    any_order: bool = True
+    subject: bool = False
 
     _words = field_validator("words", "ignore", mode="before")(
         classmethod(lambda cls, v: _phrases(v))
@@ -191,6 +195,8 @@ class Lexicon(_Frozen):
     compare: tuple[str, ...] = ()
     situations: tuple[Situation, ...] = ()
     vague: tuple[Vague, ...] = ()
+    # Words that say nothing of what a vague message is about ("sto fondo cm funziona").
+    vague_fillers: tuple[str, ...] = ()
     # Words asking for what one ATS did ("il piano dell'ATS di Brescia", "quanti progetti").
     local_detail: tuple[str, ...] = ()
     # Words asking for the act that set a period's rules ("quale delibera", "which DGR").

@@ -151,6 +151,8 @@ DIALECT_WORDS = 2
 DIALECT_WORD_CHARS = 4
 # A message of more words is never a vague one (knowledge/understanding.yaml `vague`).
 VAGUE_MAX_WORDS = 16
+# ... and one of more words is vague only in the words of its phrases.
+VAGUE_GENERIC_MAX_WORDS = 12
 
 
 class Understander:
@@ -185,6 +187,14 @@ class Understander:
         self._any_measure = PhraseSet(c for m in lexicon.measures.values() for c in m.cues)
         self._any_role = PhraseSet(c for cues in lexicon.roles.values() for c in cues)
         self._vague = [(frozenset(r.ignore), frozenset(r.words), r) for r in lexicon.vague]
+        # Each rule's own words, one by one, and the words a vague message may hold besides.
+        loose = [r for r in lexicon.vague if r.any_order]
+        fillers = frozenset(lexicon.vague_fillers)
+        heads = [
+            ({w for p in r.words for w in p.split()} - fillers - set(r.ignore), r) for r in loose
+        ]
+        subjects = fillers.union(*(h for h, r in heads if r.subject))
+        self._vague_heads = [(h, subjects | h | set(r.ignore), r) for h, r in heads]
         self._any_scope = PhraseSet(c for rule in lexicon.out_of_scope.values() for c in rule.cues)
         self._own_case = PhraseSet(lexicon.own_case)
         self._eligibility = PhraseSet(lexicon.eligibility)
@@ -354,7 +364,18 @@ class Understander:
             rest = " ".join(w for w in words if w not in ignore)
             if rest and rest in phrases:
                 return rule
-        return None
+        if len(words) > VAGUE_GENERIC_MAX_WORDS:
+            return None
+        # Only a rule's words and fillers, in an order no phrase foresaw ("ma sto fondo quando
+        # lo danno?", "the bonus for mothers"): the first such rule one of whose words it holds.
+        return next(
+            (
+                rule
+                for heads, allowed, rule in self._vague_heads
+                if allowed.issuperset(words) and heads.intersection(words)
+            ),
+            None,
+        )
 
     @staticmethod
     def _ats_names(places: Any) -> list[tuple[str, PhraseSet]]:
