@@ -86,7 +86,7 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
         empty = MatchResult("fallback", (), u.folded)
         if u.out_of_scope is not None:
             fields = {}
-            if u.out_of_scope == "other_region":
+            if self.understander.reply_key(u.out_of_scope) == "oos.other_region":
                 fields["place"] = self.understander.region_named(u.folded).title()
             key = self.understander.reply_key(u.out_of_scope)
             return Answer(self.composer.refusal(key, lang, **fields), empty)
@@ -183,6 +183,10 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
         if u.contact and measures and not (u.join and u.role in ORGANISATION_ROLES or caring):
             contact = next((m.contact for m in measures if m.contact), None)
             entry = self.kb.entry(contact) if contact else None
+            if u.amount and u.named:
+                # "NASKO in Sabbioneta: amount and who to contact": the measure's own entry
+                # says both.
+                entry = self._measure_entry(u.named[0]) or entry
             if entry is not None:
                 return self._entry(entry, u, lang, ranked[0].score if ranked else 100.0)
         family = self._family_contact(u)
