@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from bot.answer_measures import FIRST_QUESTION_RANKS, FOCUS_MARGIN
+from bot.answer_measures import FIRST_QUESTION_RANKS, FOCUS_FLOOR, FOCUS_MARGIN
 from bot.answer_places import ORGANISATION_ROLES
 from bot.knowledge import Entry, KnowledgeBase
 from bot.lexicon import Lexicon
@@ -81,6 +81,11 @@ class PeriodDecisions:
         entry = self.kb.entry(candidate.entry_id)
         return entry_span(entry) if entry is not None else None
 
+    def _days(self, candidate: Candidate, period: Period) -> int:
+        """How many days of the period asked a candidate's rules cover."""
+        entry = self.kb.entry(candidate.entry_id)
+        return days_in(entry, period) if entry is not None else 0
+
     def _thin(self, u: Understanding) -> bool:
         """A message that says little besides its years ("regole 2020-2023")."""
         words = [w for w in self.matcher.content_words(u.folded) if not w.isdigit()]
@@ -104,7 +109,11 @@ class PeriodDecisions:
 
     def _ats_money(self, u: Understanding, ranked: list[Candidate], best: Candidate) -> Candidate:
         """ "Bergamo, quanti soldi nel 2020?": that period's money, ATS by ATS."""
-        asks = u.amount or (u.period is not None and _FUNDS.search(u.folded) is not None)
+        asks = u.amount or (
+            u.period is not None
+            # "ats della brianza 2020?": an ATS and a year alone ask what it had
+            and (_FUNDS.search(u.folded) is not None or (u.ats is not None and self._thin(u)))
+        )
         if (
             not asks
             or u.named
@@ -159,6 +168,23 @@ class PeriodDecisions:
             ):
                 return candidate
         return best
+
+    def _today_instead(self, period: Period, best: Candidate, near: list[Candidate]) -> Candidate:
+        """An entry whose years ended before today gives way, for a question about today ("il
+        prossimo piano quando parte e quanto vale?"), to a close one of years covering it."""
+        span = self._span(best)
+        if span is None or span[1] >= period.first:
+            return best
+        return next(
+            (
+                c
+                for c in near
+                if c.score >= FOCUS_FLOOR
+                and (other := self._span(c)) is not None
+                and period.overlaps(*other)
+            ),
+            best,
+        )
 
     def _status_after(self, u: Understanding) -> Entry | None:
         """The status entry of a measure asked about "today" or after its documented years."""

@@ -194,7 +194,7 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
             return self._entry(entry, u, lang, ranked[0].score if ranked else 100.0)
         tie = self._tie(u, ranked)
         if tie is not None:
-            return self.composer.clarify(tie, lang, ranked[0].score, "clarify.text")
+            return self._clarify(tie, u, lang, ranked[0].score)
         chosen = self._choose(u, ranked, result)
         if chosen is not None:
             entry, score, note = chosen
@@ -223,8 +223,15 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
             if u.own_case and len({e.topic for e in entries}) == 1:
                 # "can our school join?": the entries of one topic; the best one answers.
                 return self._entry(entries[0], u, lang, result.score)
-            return self.composer.clarify(entries, lang, result.score, "clarify.text")
+            return self._clarify(entries, u, lang, result.score)
         return None
+
+    def _clarify(
+        self, entries: list[Entry], u: Understanding, lang: str, score: float
+    ) -> Reply | None:
+        """A "did you mean", with the line on the person's ATS when they named a place."""
+        after, extra = self._place_line(u, lang)
+        return self.composer.clarify(entries, lang, score, "clarify.text", after, extra)
 
     def _choose(
         self, u: Understanding, ranked: list[Candidate], result: MatchResult
@@ -389,6 +396,18 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
                     ),
                     None,
                 )
+                if exact is None:
+                    # ... else the best of years overlapping them (with a sum, if one is asked:
+                    # "il piano 2017-2019 complessivamente quanto ha investito?")
+                    near = [
+                        c
+                        for c in ranked[:FIRST_QUESTION_RANKS]
+                        if c.score >= FOCUS_FLOOR
+                        and (span := self._span(c)) is not None
+                        and period.overlaps(*span)
+                    ]
+                    paid = [c for c in near if self._money_in(c, period)] if u.amount else []
+                    exact = max(paid or near, key=lambda c: self._days(c, period), default=None)
                 entry = self.kb.entry(exact.entry_id) if exact is not None else None
                 if exact is not None and entry is not None:
                     return entry, exact.score, ""
@@ -420,6 +439,8 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
                 ),
                 best,
             )
+        if u.period is not None and u.period.current:
+            best = self._today_instead(u.period, best, ranked[:FIRST_QUESTION_RANKS])
         if (
             u.period is not None
             and not u.period.current

@@ -206,14 +206,25 @@ class Composer:
             details="\n\n".join(self.validity_line(e, lang) for e in unique),
         )
 
-    def clarify(self, entries: list[Entry], lang: str, score: float, key: str) -> Reply | None:
-        """A "did you mean" between two or more entries; never with a single option."""
+    def clarify(
+        self,
+        entries: list[Entry],
+        lang: str,
+        score: float,
+        key: str,
+        after: str = "",
+        extra_buttons: tuple[tuple[Button, ...], ...] = (),
+    ) -> Reply | None:
+        """A "did you mean" between two or more entries; never with a single option (then the
+        line on the person's place, `after`, with its buttons)."""
         unique = list({entry.id: entry for entry in entries}.values())
         if len(unique) < 2:
             return None
-        rows = [(Button(e.title.get(lang), f"e:{e.id}"),) for e in unique]
-        rows.append((Button(self.texts.get("clarify.none", lang), "n:"),))
+        rows: list[tuple[Button, ...]] = [(Button(e.title.get(lang), f"e:{e.id}"),) for e in unique]
+        rows += [*extra_buttons, (Button(self.texts.get("clarify.none", lang), "n:"),)]
         lines = [self.texts.get(key, lang)] + [f"• {e.title.get(lang)}" for e in unique]
+        if after:
+            lines += ["", after]
         return Reply(
             "\n".join(lines),
             status="clarify",
