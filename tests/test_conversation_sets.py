@@ -52,6 +52,7 @@ FILES = {
     "dev16": "conversations-dev16.yaml",
     "dev18": "conversations-dev18.yaml",
     "holdout9": "conversations-holdout9.yaml",
+    "dev20": "conversations-dev20.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -755,6 +756,33 @@ SPREADS = {
         abortion=4,
         per_act={act: 10 for act in SMALLTALK_ACTS},
         inps=16,
+    ),
+    # The twentieth development set (written blind, tuned on): parents and carers as they really
+    # write, half in English (non-native English, text-speak), Italian typed by foreign mothers,
+    # Lombard dialect, long stories, own cases, places and contacts.
+    "dev20": Spread(
+        size=460,
+        minimums={
+            "place_topic": 130,
+            "place_only": 15,
+            "own_case": 95,
+            "contact": 45,
+            "narrative": 80,
+            "org": 85,
+            "period": 65,
+            "smalltalk": 60,
+            "oos": 60,
+            "oos_shared": 42,
+            "ambiguous": 5,
+        },
+        narrative_or_dialect=115,
+        english_smalltalk=34,
+        english_share=0.50,
+        per_offer=9,
+        emergencies=5,
+        abortion=4,
+        per_act={act: 7 for act in SMALLTALK_ACTS},
+        inps=35,
     ),
 }
 
