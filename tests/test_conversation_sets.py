@@ -3,7 +3,7 @@
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the holdouts conversations-holdout2.yaml to
 conversations-holdout9.yaml and the development sets conversations-dev3.yaml to
-conversations-dev18.yaml) extend the base evaluation format with
+conversations-dev20.yaml) extend the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
 below its minimum or a question copied into two files fails here. The category minimums and the
@@ -53,6 +53,7 @@ FILES = {
     "dev18": "conversations-dev18.yaml",
     "holdout9": "conversations-holdout9.yaml",
     "dev20": "conversations-dev20.yaml",
+    "dev19": "conversations-dev19.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -731,6 +732,32 @@ SPREADS = {
         abortion=3,
         per_act={act: 5 for act in SMALLTALK_ACTS},
         inps=25,
+    ),
+    # The nineteenth development set (written blind, tuned on): organisations and programme
+    # periods, the two weakest areas.
+    "dev19": Spread(
+        size=460,
+        minimums={
+            "org": 300,
+            "period": 160,
+            "place_topic": 80,
+            "narrative": 50,
+            "dialect": 30,
+            "smalltalk": 42,
+            "oos": 60,
+            "oos_shared": 44,
+            "contact": 28,
+            "own_case": 15,
+            "ambiguous": 4,
+        },
+        narrative_or_dialect=80,
+        english_smalltalk=19,
+        english_share=0.30,
+        per_offer=2,
+        emergencies=3,
+        abortion=3,
+        per_act={act: 4 for act in SMALLTALK_ACTS},
+        inps=5,
     ),
     # The ninth holdout (written blind, never tuned on, its failures never read): a real
     # inbox's mix of families and organisations, Italian and English, short and long.
