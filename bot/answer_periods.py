@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cached_property
 
 from bot.answer_measures import FIRST_QUESTION_RANKS, FOCUS_FLOOR, FOCUS_MARGIN
 from bot.answer_places import ORGANISATION_ROLES
 from bot.knowledge import Entry, KnowledgeBase
 from bot.lexicon import Lexicon
 from bot.matcher import ANSWER_THRESHOLD, Candidate, Matcher
+from bot.periods import YEAR
 from bot.understanding import Period, Understander, Understanding
 
 # Two entries of different topics this close are a tie: the person chooses ("fondo"?).
@@ -41,8 +43,16 @@ _MONEY = re.compile(r"€|\beuro\b", re.IGNORECASE)
 _FUNDS = re.compile(r"\b(?:fondi|budget|risorse|soldi|finanziamenti|stanziamento|funds|funding)\b")
 # An entry on several programmes answers a period over them from this far down the ranking.
 ACROSS_RANKS = 3
+# A figure as written ("2398", "X/1081/2013", "2.800.000"), and its digits alone.
+_FIGURE = re.compile(r"\d+(?:[.,]\d{3})*")
+ACT_DIGITS = 3  # a number this long that is no year names an act or a figure
+_ACT_WORD = re.compile(r"\b(?:dgr|delibera\w*|decreto|decree|resolution|deliberation|legge|law)\b")
 _ACT = re.compile(r"\b(?:DGR|delibera|decreto)\b", re.IGNORECASE)
 _LINES = re.compile(r"\n|•|(?<=\.)\s+(?=[A-Z])")
+
+
+def _plain(figure: str) -> str:
+    return figure.replace(".", "").replace(",", "")
 
 
 def entry_span(entry: Entry) -> tuple[int, int] | None:
@@ -185,6 +195,37 @@ class PeriodDecisions:
             ),
             best,
         )
+
+    @cached_property
+    def _by_act_number(self) -> dict[str, tuple[str, ...]]:
+        """The entries stating each act or figure number ("2398", "13378", "119")."""
+        found: dict[str, list[str]] = {}
+        for entry in self.kb.entries:
+            parts = [entry.answer.it, entry.answer.en]
+            if entry.details is not None:
+                parts += [entry.details.it, entry.details.en]
+            for number in {_plain(n) for n in _FIGURE.findall(" ".join(parts))}:
+                found.setdefault(number, []).append(entry.id)
+        return {number: tuple(ids) for number, ids in found.items()}
+
+    def _numbered(self, u: Understanding, ranked: list[Candidate]) -> Candidate | None:
+        """ "dgr 2398 qnd e uscita??": an act's number (three digits or more, no year) names the
+        entries stating it; the best ranked of them answers (or the only one)."""
+        if _ACT_WORD.search(u.folded) is None:
+            return None
+        numbers = {_plain(n) for n in _FIGURE.findall(u.text)}
+        holders = {
+            entry_id
+            for number in numbers
+            if len(number) >= ACT_DIGITS and not YEAR.fullmatch(number)
+            for entry_id in self._by_act_number.get(number, ())
+        }
+        if not holders:
+            return None
+        found = next((c for c in ranked[:FIRST_QUESTION_RANKS] if c.entry_id in holders), None)
+        if found is None and len(holders) == 1:
+            found = Candidate(next(iter(holders)), FOCUS_FLOOR)
+        return found
 
     def _status_after(self, u: Understanding) -> Entry | None:
         """The status entry of a measure asked about "today" or after its documented years."""

@@ -382,6 +382,9 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
             )
         )
         if not confident:
+            numbered = self._numbered(u, ranked)
+            if numbered is not None and (entry := self.kb.entry(numbered.entry_id)) is not None:
+                return entry, numbered.score, ""
             if u.measures:
                 return self._measure_default(u, ranked)
             period = u.period
