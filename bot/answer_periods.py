@@ -227,6 +227,30 @@ class PeriodDecisions:
             found = Candidate(next(iter(holders)), FOCUS_FLOOR)
         return found
 
+    def _edition_instead(
+        self, u: Understanding, best: Candidate, near: list[Candidate]
+    ) -> Candidate:
+        """ "bonus famiglia 2019: when did applications open?": the status entry says whether a
+        measure still exists; for a documented past year, the entry of that year answers."""
+        period = u.period
+        if period is None or period.current or len(u.named) != 1:
+            return best
+        if best.entry_id != self.lexicon.measures[u.named[0]].status:
+            return best
+        return next(
+            (
+                c
+                for c in near
+                if self._span(c) == (period.first, period.last)
+                and c.entry_id not in self._status_entries
+            ),
+            best,
+        )
+
+    @cached_property
+    def _status_entries(self) -> frozenset[str]:
+        return frozenset(m.status for m in self.lexicon.measures.values() if m.status)
+
     def _status_after(self, u: Understanding) -> Entry | None:
         """The status entry of a measure asked about "today" or after its documented years."""
         period = u.period
@@ -372,6 +396,8 @@ class PeriodDecisions:
                 and s == (period.first, period.last)
                 # one year: only an entry on the same topic ("bonus famiglia nel 2016")
                 and (period.first != period.last or self._topic(c) == topic)
+                # whether a measure still exists is no year's rules (its dates end with it)
+                and c.entry_id not in self._status_entries
             ]
             if fits and span != (period.first, period.last):
                 return fits[0], ""

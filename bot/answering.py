@@ -444,6 +444,7 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
             )
         if u.period is not None and u.period.current:
             best = self._today_instead(u.period, best, ranked[:FIRST_QUESTION_RANKS])
+        best = self._edition_instead(u, best, ranked[:FIRST_QUESTION_RANKS])
         if (
             u.period is not None
             and not u.period.current

@@ -60,7 +60,7 @@ NAMES = re.compile(
     r"indirizzo|ret[ei] territorial[ei](?: di conciliazione)?|piani? territorial[ei](?: di "
     r"conciliazione)?|ats (?:della|dell|di) [a-z]+|conciliazione|proroga|capofila|assegno di "
     r"inclusione|carta acquisti|carta dedicata a te|permesso di soggiorno|reddito di "
-    r"cittadinanza|questura|patronato|risotto alla milanese)\b",
+    r"cittadinanza|questura|patronato|risotto alla milanese|val ?padana|insubria)\b",
     re.IGNORECASE,
 )
 # A content word counts for a language when it is this much more frequent in it (wordfreq's
@@ -122,6 +122,11 @@ LITTLE_ITALIAN = re.compile(
     re.IGNORECASE,
 )
 LITTLE_ITALIAN_VOTES = 2
+# English contractions ("I'm in Codogno"): one English vote each, though their parts are single
+# letters or shared words.
+CONTRACTION = re.compile(
+    r"\b(?:i['’]m|i['’]ve|i['’]d|i['’]ll|don['’]t|can['’]t|it['’]s|what['’]s)\b", re.IGNORECASE
+)
 
 
 def votes(text: str) -> tuple[int, int, int]:
@@ -134,6 +139,7 @@ def votes(text: str) -> tuple[int, int, int]:
     english = found.count("en")
     if LITTLE_ITALIAN.search(text):
         english += LITTLE_ITALIAN_VOTES
+    english += len(CONTRACTION.findall(text))
     return found.count("it"), english, len(words)
 
 
