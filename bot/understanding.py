@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from bot.cues import ENDS_ASKING_MONEY, NOW_IN_LOMBARDY, PAYMENT_WAY
 from bot.lexicon import Lexicon, Vague
 from bot.normalise import fold
 from bot.periods import YEAR, Period, PeriodReader
@@ -95,13 +96,6 @@ def _phrase_words(value: Any) -> Iterator[str]:
 _PHRASE = re.compile(r"[a-z0-9 *]+")
 # The guided check of the measures an organisation joins (Reti, Alleanze).
 JOINING_FLOW = "aderire"
-# "e nel 2020 milano quanto?", "pavia 2020 conciliazione euro": a short ask for a sum.
-_ENDS_ASKING_MONEY = re.compile(r"\b(?:quanto|quanti soldi|euro|how much)$")
-# How a sum was paid is not how much ("cresco how was it paid? cash?").
-_PAYMENT_WAY = re.compile(
-    r"\b(?:how (?:was|is|were|are) (?:it|they|the \w+|\w+) paid|come (?:veniva|viene|era|e) "
-    r"(?:pagat|erogat|dat)\w*|in contanti|cash|bonifico|carta prepagata|prepaid card)\b"
-)
 
 
 # Someone else lives at the Lombard place named ("mio figlio e sua moglie stanno a Treviglio").
@@ -232,6 +226,8 @@ class Understander:
                 _FROM + re.escape(fold(outside.matched_text)) + r"\b", folded
             ):
                 outside = None  # "I moved to Lombardy from Sicily": where the person comes from
+            elif outside is not None and NOW_IN_LOMBARDY.search(folded):
+                outside = None  # "prima vivevamo in Puglia ..., qui in lombardia c'è qualcosa?"
         elif place is not None and self.places is not None:
             # "sto a Novara ma lavoro a Milano": home is outside Lombardy.
             outside = self.places.home_outside(text)
@@ -299,8 +295,8 @@ class Understander:
             and not (set(_NUMBER.findall(rest)) - set(YEAR.findall(rest))),
             local_detail=rest in self._local_detail,
             contact=self._without_act_number(rest) in self._contact,
-            amount=(rest in self._amount or _ENDS_ASKING_MONEY.search(rest) is not None)
-            and _PAYMENT_WAY.search(rest) is None,
+            amount=(rest in self._amount or ENDS_ASKING_MONEY.search(rest) is not None)
+            and PAYMENT_WAY.search(rest) is None,
             join=rest in self._join,
             compare=self._compares(measures, named, rest),
             out_of_scope=self.arithmetic(text)

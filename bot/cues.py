@@ -1,0 +1,19 @@
+"""Small fixed patterns of the understanding step (bot/understanding.py) that no editor needs to
+change: the editable cues live in knowledge/understanding.yaml."""
+
+from __future__ import annotations
+
+import re
+
+# Lombardy named as where the person is now, whatever other region they name.
+NOW_IN_LOMBARDY = re.compile(
+    r"\b(?:qui|qua|here|now|ora|adesso|oggi)(?: \w+){0,2} (?:in )?(?:lombardia|lombardy)\b"
+)
+
+# "e nel 2020 milano quanto?", "pavia 2020 conciliazione euro": a short ask for a sum.
+ENDS_ASKING_MONEY = re.compile(r"\b(?:quanto|quanti soldi|euro|how much)$")
+# How a sum was paid is not how much ("cresco how was it paid? cash?").
+PAYMENT_WAY = re.compile(
+    r"\b(?:how (?:was|is|were|are) (?:it|they|the \w+|\w+) paid|come (?:veniva|viene|era|e) "
+    r"(?:pagat|erogat|dat)\w*|in contanti|cash|bonifico|carta prepagata|prepaid card)\b"
+)
