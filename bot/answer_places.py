@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.compose import Composer
 from bot.frequency import zipf_frequency
-from bot.knowledge import KnowledgeBase
+from bot.knowledge import Entry, KnowledgeBase
 from bot.lexicon import Lexicon
 from bot.matcher import ANSWER_THRESHOLD, Candidate, Matcher, specificity
 from bot.normalise import fold
@@ -100,6 +100,17 @@ class PlaceDecisions:
     understander: Understander
     lexicon: Lexicon
     composer: Composer
+
+    @staticmethod
+    def _fold(text: str) -> str:
+        return fold(text)
+
+    def _clarify(
+        self, entries: list[Entry], u: Understanding, lang: str, score: float
+    ) -> Reply | None:
+        """A "did you mean", with the line on the person's ATS when they named a place."""
+        after, extra = self._place_line(u, lang)
+        return self.composer.clarify(entries, lang, score, "clarify.text", after, extra)
 
     def _place_line(
         self, u: Understanding, lang: str

@@ -33,7 +33,6 @@ from bot.matcher import (
     MatchResult,
     decide,
 )
-from bot.normalise import fold
 from bot.reply import Reply
 from bot.understanding import Understander, Understanding
 
@@ -225,13 +224,6 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
                 return self._entry(entries[0], u, lang, result.score)
             return self._clarify(entries, u, lang, result.score)
         return None
-
-    def _clarify(
-        self, entries: list[Entry], u: Understanding, lang: str, score: float
-    ) -> Reply | None:
-        """A "did you mean", with the line on the person's ATS when they named a place."""
-        after, extra = self._place_line(u, lang)
-        return self.composer.clarify(entries, lang, score, "clarify.text", after, extra)
 
     def _choose(
         self, u: Understanding, ranked: list[Candidate], result: MatchResult
@@ -502,7 +494,3 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
             after=after,
             extra_buttons=extra,
         )
-
-    @staticmethod
-    def _fold(text: str) -> str:
-        return fold(text)
