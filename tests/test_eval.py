@@ -3,7 +3,7 @@
 dev.yaml and dev2.yaml (written independently of each other and of the knowledge base) are
 what the matcher was tuned on; holdout.yaml was held out until the session that wrote
 conversations-holdout2.yaml, which tuned on it (tests/eval/README.md). Only
-conversations-holdout6.yaml, conversations-holdout7.yaml and conversations-holdout8.yaml are
+conversations-holdout7.yaml, conversations-holdout8.yaml and conversations-holdout9.yaml are
 held out now: their figures are the honest estimate for unseen questions. The floors are the
 levels reached (see the notes in README.md) minus one or two cases of slack, so an edit to the
 knowledge base or the matcher that loses answers fails here. Raise them when you improve the
@@ -53,7 +53,7 @@ def test_accuracy_does_not_regress_and_beats_the_baseline(brain: Brain, name: st
 
 
 # The conversation sets (tests/eval/README.md): floors per status and category, in percent.
-# Every set but conversations-holdout6.yaml, -holdout7.yaml and -holdout8.yaml has been tuned on
+# Every set but conversations-holdout7.yaml, -holdout8.yaml and -holdout9.yaml has been tuned on
 # (tests/eval/README.md).
 CONVERSATION_FLOORS = {
     "conversations-dev.yaml": {"answer": 96.0, "fallback": 98.0, "smalltalk": 98.0},
@@ -91,19 +91,29 @@ CONVERSATION_FLOORS = {
     # eighth pass: 87.5 / 84.2 / 94.5 and 90.1 / 93.0 / 93.6 when merged
     "conversations-dev16.yaml": {"answer": 92.5, "fallback": 99.0, "smalltalk": 98.0},
     "conversations-dev17.yaml": {"answer": 92.0, "fallback": 98.0, "smalltalk": 93.5},
-    # Held out, never tuned on (failures never read). holdout6: 95.0 / 95.8 / 97.6 at the end of
-    # the eighth pass (92.9 / 92.7 / 96.4 when first measured); holdout7: 92.2 / 99.1 / 93.7
-    # (the same at the end of the seventh and eighth passes); holdout8, written blind during
-    # the eighth pass: 92.2 / 95.9 / 97.9 when first measured. Below the 97 / 95 / 95 in
+    # held out until the ninth pass (95.0 / 95.8 / 97.6 then), tuned on since
+    "conversations-holdout6.yaml": {"answer": 98.0, "fallback": 98.0, "smalltalk": 97.5},
+    # ninth pass: 93.3 / 95.9 / 98.1, 89.2 / 93.8 / 91.1 and 92.7 / 92.1 / 96.9 when merged
+    "conversations-dev18.yaml": {"answer": 96.5, "fallback": 99.0, "smalltalk": 98.0},
+    "conversations-dev19.yaml": {"answer": 89.5, "fallback": 98.5, "smalltalk": 92.5},
+    "conversations-dev20.yaml": {"answer": 94.0, "fallback": 96.0, "smalltalk": 97.5},
+    # Held out, never tuned on (failures never read). holdout7: 92.2 / 99.1 / 93.7 (the same at
+    # the end of the seventh, eighth and ninth passes); holdout8: 92.2 / 95.9 / 97.9 when first
+    # measured, 92.5 / 95.9 / 97.9 at the end of the ninth pass; holdout9, written blind during
+    # the ninth pass: 93.2 / 97.4 / 92.7 when first measured. Below the 97 / 95 / 95 in
     # scope: regression guards only.
-    "conversations-holdout6.yaml": {"answer": 94.5, "fallback": 95.0, "smalltalk": 96.0},
     "conversations-holdout7.yaml": {"answer": 91.5, "fallback": 98.0, "smalltalk": 92.5},
     "conversations-holdout8.yaml": {"answer": 91.5, "fallback": 95.0, "smalltalk": 97.0},
+    "conversations-holdout9.yaml": {"answer": 92.5, "fallback": 96.5, "smalltalk": 92.0},
 }
 # Answers where a place card replaced the topic: 0 everywhere but on the held-out sets, where
-# one of 190 (holdout7) and one of 100 (holdout8) place + topic messages still get the card
-# (their failures are not read).
-PLACE_CARDS_ALLOWED = {"conversations-holdout7.yaml": 1, "conversations-holdout8.yaml": 1}
+# one of 190 (holdout7), one of 100 (holdout8) and one of 174 (holdout9) place + topic messages
+# still get the card (their failures are not read).
+PLACE_CARDS_ALLOWED = {
+    "conversations-holdout7.yaml": 1,
+    "conversations-holdout8.yaml": 1,
+    "conversations-holdout9.yaml": 1,
+}
 MAX_MEDIAN_FIRST_MESSAGE = 500
 MAX_P90_FIRST_MESSAGE = 900
 # dev11, dev14 and dev16 are mostly own cases told as stories naming a town: most replies carry
