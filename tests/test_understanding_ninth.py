@@ -126,16 +126,20 @@ def test_a_measure_named_among_unknown_words_gets_its_rules(brain: Brain) -> Non
 
 # -- refusals and small talk ----------------------------------------------------------------------
 @pytest.mark.parametrize(
-    "text",
+    ("text", "status"),
     [
-        "abito a Lodi ma il bonus famiglia del veneto posso chiederlo?",
-        "can I fire an employee who asked for parental leave?",
-        "dove faccio il corso sicurezza per i miei dipendenti a Cremona?",
-        "write a little poem for the mums of our nursery",
+        ("abito a Lodi ma il bonus famiglia del veneto posso chiederlo?", "fallback"),
+        ("can I fire an employee who asked for parental leave?", "fallback"),
+        ("dove faccio il corso sicurezza per i miei dipendenti a Cremona?", "fallback"),
+        ("write a little poem for the mums of our nursery", "fallback"),
+        ("ma in pratica tu a cosa servi?", "smalltalk"),
+        ("what topics do u cover, families or companies?", "smalltalk"),
+        ("c'è un essere umano con cui parlare?", "smalltalk"),
+        ("a domani allora", "smalltalk"),
     ],
 )
-def test_questions_that_are_not_ours_are_refused(brain: Brain, text: str) -> None:
-    assert brain.answer_question(text).status == "fallback"
+def test_refusals_and_small_talk_get_their_status(brain: Brain, text: str, status: str) -> None:
+    assert brain.answer_question(text).status == status
 
 
 def test_another_regions_bonus_asked_about_here_is_ours(brain: Brain) -> None:
@@ -149,19 +153,6 @@ def test_another_regions_bonus_asked_about_here_is_ours(brain: Brain) -> None:
 def test_violence_happening_now_in_english_gets_the_emergency_numbers(brain: Brain) -> None:
     reply = brain.answer_question("he is beating me right now, the kids are crying")
     assert "112" in reply.plain_text
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "ma in pratica tu a cosa servi?",
-        "what topics do u cover, families or companies?",
-        "c'è un essere umano con cui parlare?",
-        "a domani allora",
-    ],
-)
-def test_more_small_talk_is_understood(brain: Brain, text: str) -> None:
-    assert brain.answer_question(text).status == "smalltalk"
 
 
 def test_a_named_ats_officer_is_asked_for_by_role_not_refused(brain: Brain) -> None:
