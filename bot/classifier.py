@@ -19,7 +19,6 @@ import time
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -193,10 +192,20 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return np.asarray(e / e.sum())
 
 
-@lru_cache(maxsize=1)
+_SHIPPED: list[Classifier | None] = []  # the model, once read (or given by bot.cache)
+
+
 def shipped() -> Classifier | None:
     """The model shipped with the package (None when the file is missing)."""
-    return Classifier.load() if MODEL_FILE.exists() else None
+    if not _SHIPPED:
+        _SHIPPED.append(Classifier.load() if MODEL_FILE.exists() else None)
+    return _SHIPPED[0]
+
+
+def use_shipped(model: Classifier | None) -> None:
+    """Take the model as bot.cache unpickled it (reading the file costs ~40 ms a start)."""
+    if not _SHIPPED and model is not None:
+        _SHIPPED.append(model)
 
 
 # -- training (scikit-learn, the `train` extra) ---------------------------------------------

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from pydantic import BaseModel
+
 from bot.lexicon import Lexicon, Vague
 from bot.normalise import fold
 from bot.periods import YEAR, Period, PeriodReader
@@ -80,7 +82,9 @@ class Rewriter:
 
 def _phrase_words(value: Any) -> Iterator[str]:
     """Every word of the lexicon's phrases (the strings of its lists, not its patterns)."""
-    if isinstance(value, str):
+    if isinstance(value, BaseModel):  # its fields: model_dump would build a serialiser (~0.1 s)
+        yield from _phrase_words(value.__dict__)
+    elif isinstance(value, str):
         if _PHRASE.fullmatch(value):
             yield from (w for w in value.split() if not w.endswith("*"))
     elif isinstance(value, dict):
@@ -162,7 +166,7 @@ class Understander:
         # from the same words the matcher will rank on.
         self._correct = correct
         # ... but never a word of the lexicon itself ("rientriamo" is no typo of "entriamo").
-        self._own_words = frozenset(_phrase_words(lexicon.model_dump()))
+        self._own_words = frozenset(_phrase_words(lexicon))
         self.smalltalk = smalltalk
         self.places = places
         self._measures = {mid: PhraseSet(m.cues) for mid, m in lexicon.measures.items()}
