@@ -123,7 +123,14 @@ class Normaliser:
         }
         self.stop_words = frozenset((stops | EXTRA_STOP[lang]) - KEEP_WORDS)
         self._synonyms = self._compile_synonyms(synonyms)
-        self._synonym_starts = frozenset(key.split(" ", 1)[0] for key in self._synonyms[1])
+        # First word -> (variant's words, canonical), longest first: a message's words are
+        # looked up one by one instead of joining every run of words at each position.
+        self._by_first: dict[str, list[tuple[list[str], str]]] = {}
+        for key, canonical in self._synonyms[1].items():
+            variant = key.split(" ")
+            self._by_first.setdefault(variant[0], []).append((variant, canonical))
+        for found in self._by_first.values():
+            found.sort(key=lambda item: -len(item[0]))
         self._stem_cache: dict[str, str] = {}
 
     def __getstate__(self) -> dict[str, Any]:
@@ -152,36 +159,43 @@ class Normaliser:
 
     def apply_synonyms(self, folded: str) -> str:
         """Replace variants by their canonical word, longest variants first."""
-        longest, table = self._synonyms
-        if not table:
+        if not self._synonyms[1]:
             return folded
         words = folded.split()
+        by_first = self._by_first
+        if by_first.keys().isdisjoint(words):  # most messages: no variant at all
+            return " ".join(words)
         out: list[str] = []
-        position = 0
-        while position < len(words):
-            if words[position] not in self._synonym_starts:  # no variant starts here
-                out.append(words[position])
-                position += 1
-                continue
-            for size in range(min(longest, len(words) - position), 0, -1):
-                canonical = table.get(" ".join(words[position : position + size]))
-                if canonical is not None:
+        position, size = 0, len(words)
+        while position < size:
+            word = words[position]
+            for variant, canonical in by_first.get(word, ()):
+                end = position + len(variant)
+                if end <= size and (end == position + 1 or words[position:end] == variant):
                     out.append(canonical)
-                    position += size
+                    position = end
                     break
             else:
-                out.append(words[position])
+                out.append(word)
                 position += 1
         return " ".join(out)
 
     def words(self, text: str, vocabulary: Vocabulary | None = None) -> list[str]:
         """Folded, typo-corrected, synonym-mapped words without stop words (not stemmed)."""
+        return self.content_words(self.mapped(text, vocabulary))
+
+    def mapped(self, text: str, vocabulary: Vocabulary | None = None) -> str:
+        """The folded text, typo-corrected and synonym-mapped (the same in both languages
+        when their normalisers share the synonyms: the matcher maps a question once)."""
         folded = fold(text)
         if vocabulary is not None:
             folded = " ".join(vocabulary.correct(w) for w in folded.split())
-        folded = self.apply_synonyms(folded)
+        return self.apply_synonyms(folded)
+
+    def content_words(self, mapped: str) -> list[str]:
+        """The words of a mapped text that are not stop words of this language."""
         return [
-            w for w in folded.split() if w not in self.stop_words and (len(w) > 1 or w.isdigit())
+            w for w in mapped.split() if w not in self.stop_words and (len(w) > 1 or w.isdigit())
         ]
 
     def stem(self, word: str) -> str:
