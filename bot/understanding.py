@@ -183,6 +183,10 @@ class Understander:
         self._any_measure = PhraseSet(c for m in lexicon.measures.values() for c in m.cues)
         self._any_role = PhraseSet(c for cues in lexicon.roles.values() for c in cues)
         self._vague = [(frozenset(r.ignore), frozenset(r.words), r) for r in lexicon.vague]
+        # A word in no rule (neither ignored nor in a phrase) makes a message no vague one.
+        self._vague_words = frozenset(
+            w for ignore, phrases, _ in self._vague for w in (*ignore, *" ".join(phrases).split())
+        )
         self._any_scope = PhraseSet(c for rule in lexicon.out_of_scope.values() for c in rule.cues)
         self._own_case = PhraseSet(lexicon.own_case)
         self._eligibility = PhraseSet(lexicon.eligibility)
@@ -340,7 +344,7 @@ class Understander:
         """The rule of knowledge/understanding.yaml `vague` a message made of one generic word
         or phrase fits ("contributi?", "quanto mi spetta?", "ho una domanda")."""
         words = folded.split()
-        if len(words) > VAGUE_MAX_WORDS:
+        if len(words) > VAGUE_MAX_WORDS or not self._vague_words.issuperset(words):
             return None  # a longer message says what it is about
         for ignore, phrases, rule in self._vague:
             rest = " ".join(w for w in words if w not in ignore)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from bot.normalise import fold
 
@@ -76,9 +76,9 @@ def display_name(raw: str) -> str:
     return " ".join(out)
 
 
-@dataclass(frozen=True, slots=True)
-class Tok:
-    """A word of the user's text, with what surrounds it."""
+class Tok(NamedTuple):
+    """A word of the user's text, with what surrounds it (a tuple: ~5 times quicker to make
+    than a frozen dataclass, and as immutable)."""
 
     orig: str
     norm: str  # folded: lower case, no accents
@@ -92,7 +92,7 @@ class Tok:
 
 def tokenize(text: str) -> list[Tok]:
     """The words of `text` (letters or digits), folded, with their context."""
-    # The finders read one message several times: its tokens are computed once (Tok is frozen).
+    # The finders read one message several times: its tokens are computed once (Tok is immutable).
     return list(_tokens(text))
 
 
