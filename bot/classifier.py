@@ -178,7 +178,14 @@ class Classifier:
         found = np.concatenate([*map(self._word_rows, words), np.array(others, dtype=np.intp)])
         if not found.size:
             return _softmax(self.intercept)
-        rows, counts = np.unique(found, return_counts=True)
+        # np.unique(found, return_counts=True), without its generality (~15 us a message).
+        found.sort()
+        first = np.empty(found.size, dtype=bool)
+        first[0] = True
+        np.not_equal(found[1:], found[:-1], out=first[1:])
+        starts = np.flatnonzero(first)
+        rows = found[starts]
+        counts = np.diff(starts, append=found.size)
         values = (1.0 + np.log(counts)) * self.idf[rows]
         values /= np.sqrt(values @ values)
         return _softmax(values @ self.weights[rows] + self.intercept)
