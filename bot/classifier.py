@@ -185,7 +185,9 @@ class Classifier:
         np.not_equal(found[1:], found[:-1], out=first[1:])
         starts = np.flatnonzero(first)
         rows = found[starts]
-        counts = np.diff(starts, append=found.size)
+        counts = np.empty(starts.size, dtype=np.intp)
+        np.subtract(starts[1:], starts[:-1], out=counts[:-1])
+        counts[-1] = found.size - starts[-1]
         values = (1.0 + np.log(counts)) * self.idf[rows]
         values /= np.sqrt(values @ values)
         return _softmax(values @ self.weights[rows] + self.intercept)
