@@ -51,6 +51,7 @@ FUZZY_LONG_CHARS = 12  # several-word typos: from this length two edits are allo
 FUZZY_LIMIT = 6  # candidates looked at per typo
 TYPO_MEMO = 50_000  # runs of words whose typo search is remembered
 RECENT_TEXTS = 64  # texts whose place is remembered
+RESOLVE_MEMO = 50_000  # texts read as a bare place (words of messages, mostly) remembered
 _UNSEEN = object()
 
 # A short form whose words are rarer than this (Zipf) in Italian and English is no word
@@ -156,6 +157,7 @@ class PlaceFinder:
         self._windows: dict[tuple[int, int], list[str]] = {}
         self._typos: dict[tuple[str, bool], tuple[Entry, float] | None] = {}
         self._recent: dict[tuple[str, bool], PlaceMatch | None] = {}  # the last texts read
+        self._resolved: dict[str, PlaceMatch | None] = {}  # texts (mostly words) resolved
         # Per length: (0, first letter) / (-1, last letter) -> positions in the 1-edit window.
         self._ends: dict[int, dict[tuple[int, str], list[int]]] = {}
 
@@ -164,13 +166,26 @@ class PlaceFinder:
         return self._best(text, relaxed=False)
 
     def resolve(self, text: str) -> PlaceMatch | None:
-        """The text is just a place (an answer to "Dove abiti?"): 'Rho', 'mi', 'Vigevno'."""
+        """The text is just a place (an answer to "Dove abiti?"): 'Rho', 'mi', 'Vigevno'.
+
+        Depends on the text alone: remembered apart from the messages `find` reads, since
+        the answers ask it of every word of a message ("is this word a place?").
+        """
+        memo = self._resolved.get(text, _UNSEEN)
+        if memo is not _UNSEEN:
+            return memo  # type: ignore[return-value]
+        found = self._resolve(text)
+        if len(self._resolved) < RESOLVE_MEMO:
+            self._resolved[text] = found
+        return found
+
+    def _resolve(self, text: str) -> PlaceMatch | None:
         stripped = text.strip().strip(".!?,;:()[]\"'")
         if not stripped:
             return None
         if stripped.upper() in LOMBARD_PROVINCES:
             return PlaceMatch("province", (), stripped.upper(), stripped, SCORE_EXACT)
-        return self._best(stripped, relaxed=len(tokenize(stripped)) <= RESOLVE_MAX_TOKENS)
+        return self._read(stripped, relaxed=len(tokenize(stripped)) <= RESOLVE_MAX_TOKENS)
 
     def is_former_name(self, text: str) -> bool:
         entry = self.index.get(compact_key(text))
