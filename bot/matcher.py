@@ -327,8 +327,13 @@ class Matcher:
 
     def content_words(self, text: str) -> list[str]:
         """The words of `text` that are not stop words in either language."""
-        words = set(self.indexes["it"].normaliser.words(text))
-        return [w for w in self.indexes["en"].normaliser.words(text) if w in words]
+        italian, english = self.indexes["it"].normaliser, self.indexes["en"].normaliser
+        if self._map_once:
+            mapped = italian.mapped(text)
+            words = set(italian.content_words(mapped))
+            return [w for w in english.content_words(mapped) if w in words]
+        words = set(italian.words(text))
+        return [w for w in english.words(text) if w in words]
 
     def known(self, word: str) -> bool:
         """Whether the knowledge base uses `word` (in either language)."""

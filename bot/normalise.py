@@ -163,21 +163,22 @@ class Normaliser:
             return folded
         words = folded.split()
         by_first = self._by_first
-        if by_first.keys().isdisjoint(words):  # most messages: no variant at all
+        starts = [index for index, word in enumerate(words) if word in by_first]
+        if not starts:  # most messages: no variant at all
             return " ".join(words)
         out: list[str] = []
         position, size = 0, len(words)
-        while position < size:
-            word = words[position]
-            for variant, canonical in by_first.get(word, ()):
-                end = position + len(variant)
-                if end <= size and (end == position + 1 or words[position:end] == variant):
+        for start in starts:
+            if start < position:  # inside a variant replaced already
+                continue
+            for variant, canonical in by_first[words[start]]:
+                end = start + len(variant)
+                if end <= size and (end == start + 1 or words[start:end] == variant):
+                    out.extend(words[position:start])
                     out.append(canonical)
                     position = end
                     break
-            else:
-                out.append(word)
-                position += 1
+        out.extend(words[position:])
         return " ".join(out)
 
     def words(self, text: str, vocabulary: Vocabulary | None = None) -> list[str]:
