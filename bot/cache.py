@@ -3,7 +3,8 @@
 Loading and validating `knowledge/` (with the 7,900 comuni of Italy) and indexing the
 phrasings take ~1 s of CPU; unpickling what they give takes a tenth of that. The file also
 holds the dates answers show, as Babel writes them (so a start from it never imports Babel),
-and, read from `bot/data`, the word-frequency tables and the trained classifier, ready to use.
+and, read from `bot/data`, the word-frequency tables and the trained classifier, ready to use,
+and the small talk and understander built on the knowledge base (bot.reading).
 The cache file is named after a SHA-256 of everything the result depends on:
 - the bytes of every file under the knowledge folder, and the folder's absolute path;
 - the bytes of every Python file of the `bot` package (a code change is a new cache, even at
@@ -41,13 +42,14 @@ from bot.knowledge_loader import default_knowledge_dir, load_knowledge
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 4  # bump when what the file holds changes shape
+FORMAT = 5  # bump when what the file holds changes shape
 APP_FOLDER = "conciliazione-bot"
 KEEP_FILES = 8  # older cache files beyond this many are removed (edited copies, old versions)
 PACKAGE_DIR = Path(bot.__file__).resolve().parent
 
-# A knowledge base loaded from the cache -> its matcher, unpickled with it (see prebuilt_matcher).
-_MATCHERS: dict[int, tuple[weakref.ref[KnowledgeBase], Any]] = {}
+# A knowledge base loaded from the cache -> its matcher, and its small talk and understander,
+# unpickled with it (see prebuilt_matcher, prebuilt_understanding).
+_MATCHERS: dict[int, tuple[weakref.ref[KnowledgeBase], Any, Any]] = {}
 
 
 def cache_dir() -> Path:
@@ -114,9 +116,10 @@ def _dumps(value: Any) -> bytes:
     return buffer.getvalue()
 
 
-def _remember(kb: KnowledgeBase, matcher: Any) -> None:
+def _remember(kb: KnowledgeBase, matcher: Any, understanding: Any = None) -> None:
     key = id(kb)
-    _MATCHERS[key] = (weakref.ref(kb, lambda _: _MATCHERS.pop(key, None)), matcher)
+    ref = weakref.ref(kb, lambda _: _MATCHERS.pop(key, None))
+    _MATCHERS[key] = (ref, matcher, understanding)
 
 
 def prebuilt_matcher(kb: KnowledgeBase) -> Any:
@@ -125,6 +128,21 @@ def prebuilt_matcher(kb: KnowledgeBase) -> Any:
     if found is not None and found[0]() is kb:
         return found[1]
     return None
+
+
+def prebuilt_understanding(kb: KnowledgeBase, matcher: Any) -> Any:
+    """(small talk, understander) built (or unpickled) with `kb` and this very `matcher` by
+    load_knowledge_cached (bot.services.understanding_of), else None."""
+    found = _MATCHERS.get(id(kb))
+    if found is not None and found[0]() is kb and found[1] is matcher:
+        return found[2]
+    return None
+
+
+def _understanding(kb: KnowledgeBase, matcher: Any) -> Any:
+    from bot.reading import understanding_of
+
+    return understanding_of(kb, matcher)
 
 
 def _dates_shown(kb: KnowledgeBase) -> dict[Any, str]:
@@ -164,13 +182,13 @@ def _use_ready_data(ready: dict[str, Any]) -> None:
     use_shipped(ready["classifier"])
 
 
-def _read(path: Path) -> tuple[KnowledgeBase, Any, dict[Any, str], dict[str, Any]] | None:
+def _read(path: Path) -> tuple[KnowledgeBase, Any, dict[Any, str], dict[str, Any], Any] | None:
     try:
         data = path.read_bytes()
     except OSError:
         return None
     try:
-        kb, matcher, dates, ready = pickle.loads(data)
+        kb, matcher, dates, ready, understanding = pickle.loads(data)
     except Exception as exc:  # noqa: BLE001 - any broken file is only a cache miss
         logger.info("knowledge cache %s unusable (%s): rebuilding", path.name, exc)
         return None
@@ -178,15 +196,18 @@ def _read(path: Path) -> tuple[KnowledgeBase, Any, dict[Any, str], dict[str, Any
         return None
     if not isinstance(ready, dict) or set(ready) != {"frequency", "classifier"}:
         return None
+    if not isinstance(understanding, tuple) or len(understanding) != 2:
+        return None
     with contextlib.suppress(OSError):
         os.utime(path)  # recently used: pruned last
-    return kb, matcher, dates, ready
+    return kb, matcher, dates, ready, understanding
 
 
-def _write(path: Path, kb: KnowledgeBase, matcher: Any) -> None:
+def _write(path: Path, kb: KnowledgeBase, matcher: Any, understanding: Any = None) -> None:
     """Write atomically (several processes may start at once); prune older files."""
     try:
-        data = _dumps((kb, matcher, _dates_shown(kb), _ready_data(kb)))
+        understanding = understanding or _understanding(kb, matcher)
+        data = _dumps((kb, matcher, _dates_shown(kb), _ready_data(kb), understanding))
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".knowledge-")
         try:
@@ -231,7 +252,7 @@ def load_knowledge_cached(directory: Path | str | None = None) -> KnowledgeBase:
         path = None
     found = _read(path) if path is not None else None
     if found is not None:
-        kb, matcher, dates, ready = found
+        kb, matcher, dates, ready, understanding = found
         from bot.formatting import remember_date_texts
 
         remember_date_texts(dates)
@@ -242,8 +263,9 @@ def load_knowledge_cached(directory: Path | str | None = None) -> KnowledgeBase:
     else:
         kb = load_knowledge(root)
         matcher = Matcher(kb.entries, kb.synonyms)
+        understanding = _understanding(kb, matcher)
         # Not if a file changed while it was read: the name would not match what was loaded.
         if path is not None and _same_key(root, path):
-            _write(path, kb, matcher)
-    _remember(kb, matcher)
+            _write(path, kb, matcher, understanding)
+    _remember(kb, matcher, understanding)
     return kb
