@@ -182,6 +182,8 @@ class Understander:
         # says so at once, before the search of each.
         self._any_measure = PhraseSet(c for m in lexicon.measures.values() for c in m.cues)
         self._any_role = PhraseSet(c for cues in lexicon.roles.values() for c in cues)
+        self._any_implied = PhraseSet(c for m in lexicon.measures.values() for c in m.implied_by)
+        self._any_hinted = PhraseSet(c for m in lexicon.measures.values() for c in m.hinted_by)
         self._vague = [(frozenset(r.ignore), frozenset(r.words), r) for r in lexicon.vague]
         # A word in no rule (neither ignored nor in a phrase) makes a message no vague one.
         self._vague_words = frozenset(
@@ -257,12 +259,14 @@ class Understander:
             # Implied: as if named ("ho un negozio" -> time saving), or a measure a weak cue
             # found made sure ("falegname ... le commissioni"). Hinted: an entry on it wins
             # only when close to the best ("c'è un bonus per noi?" -> Bonus Famiglia).
-            implied = tuple(m for m, cues in self._implied if cues.search(rest))
+            implied: tuple[str, ...] = ()
+            if self._any_implied.search(rest) is not None:
+                implied = tuple(m for m, cues in self._implied if cues.search(rest))
             if not measures:
                 measures = named = implied[:1]
             else:
                 named += tuple(m for m in implied if m in measures and m not in named)
-        if not measures:
+        if not measures and self._any_hinted.search(rest) is not None:
             measures = tuple(m for m, cues in self._hinted if cues.search(rest))[:1]
         if role is not None and situation is not None and situation.flow and not measures:
             # A birth or a pregnancy told ("il marito ha un'impresa di pulizie", "la signora
