@@ -268,6 +268,8 @@ class PlaceFinder:
         words = [tokens[j] for j in kept]
         digit = [w.norm.isdigit() for w in words]
         known = [w.norm in self._not_typos for w in words]
+        # A real word that is in no name: no run of several words goes through it.
+        blocked = [known[k] and w.key not in self._name_words for k, w in enumerate(words)]
         out: list[Cand] = []
         for ci in range(len(kept)):
             if digit[ci]:  # no run through a number is a name
@@ -276,7 +278,8 @@ class PlaceFinder:
             starts_run = first.key == SAINT or (
                 first.norm not in self.no_fuzzy and len(first.key) >= 3
             )
-            for n in range(1, FUZZY_MAX_GRAM + 1):
+            # A run of several words must start well (below): else only the word itself.
+            for n in range(1, (FUZZY_MAX_GRAM if starts_run else 1) + 1):
                 idxs = kept[ci : ci + n]
                 if len(idxs) < n or digit[ci + n - 1]:
                     break
@@ -291,9 +294,7 @@ class PlaceFinder:
                     if not starts_run:
                         break
                     run = words[ci : ci + n]
-                    if any(
-                        known[k] and words[k].key not in self._name_words for k in range(ci, ci + n)
-                    ):
+                    if any(blocked[ci : ci + n]):
                         break  # a real word that is in no name: longer runs have it too
                     if len(" ".join(w.key for w in run)) < FUZZY_MULTI_MIN_CHARS:
                         continue
