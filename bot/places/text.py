@@ -96,12 +96,22 @@ def tokenize(text: str) -> list[Tok]:
     return list(_tokens(text))
 
 
+# Words as folded, remembered apart from fold's own cache (which whole messages churn).
+_FOLDED: dict[str, str] = {}
+MAX_FOLDED = 50_000
+
+
 @lru_cache(maxsize=1024)
 def _tokens(text: str) -> tuple[Tok, ...]:
     tokens: list[Tok] = []
     size = len(text)
     for match in TOKEN_RE.finditer(text):
-        norm = fold(match.group())
+        word = match.group()
+        norm = _FOLDED.get(word)
+        if norm is None:
+            norm = fold(word)
+            if len(_FOLDED) < MAX_FOLDED:
+                _FOLDED[word] = norm
         if not norm or " " in norm:  # letters fold drops (other scripts): no place name
             continue
         start, end = match.span()
@@ -116,7 +126,7 @@ def _tokens(text: str) -> tuple[Tok, ...]:
         after = text[ahead] if ahead < size else ""
         tokens.append(
             Tok(
-                orig=match.group(),
+                orig=word,
                 norm=norm,
                 key=SAINT if norm in SAINT_FORMS else norm,
                 start=start,
