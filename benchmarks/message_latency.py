@@ -8,7 +8,9 @@ per question, and prints p50 / p90 / p99 / max in milliseconds. Then, in fresh i
 the start-up stages (imports, knowledge load from YAML and from the disk cache, brain build)
 and the real command `conciliazione-bot ask --json -` on 1,000 of those questions: wall time,
 start-up included, with the knowledge cache cold (first run after an edit or an upgrade) and
-warm (every other run). Each subprocess figure is the median of --runs runs, with the range.
+warm (every other run), and warm with the modules' bytecode written as an installed package has
+it (where PYTHONDONTWRITEBYTECODE is set, every start compiles them from source again). Each
+subprocess figure is the median of --runs runs, with the range.
 Figures go in docs/performance.md; nothing here asserts a time.
 """
 
@@ -129,27 +131,34 @@ def ask_batch(runs: int) -> None:
     batch = "\n".join((texts * (1000 // len(texts) + 1))[:1000]) + "\n"
     command = [sys.executable, "-m", "bot", "ask", "--json", "-"]
     one = [sys.executable, "-m", "bot", "ask", "--json", "cos'è il fondo nasko?"]
-    walls: dict[str, list[float]] = {"cold": [], "warm": [], "one": []}
+    walls: dict[str, list[float]] = {"cold": [], "warm": [], "one": [], "compiled": []}
     for _ in range(runs):
         with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as cache_home:
             env = _env(cache_home)
-            for kind in ("cold", "warm", "one"):
+            # As an installed package runs: its modules' bytecode written once (by pip, or by
+            # the first run), then read; where PYTHONDONTWRITEBYTECODE is set, every start
+            # compiles each module of the project from source again (~0.1 s).
+            compiled = dict(env, PYTHONPYCACHEPREFIX=str(Path(cache_home) / "bytecode"))
+            compiled.pop("PYTHONDONTWRITEBYTECODE", None)
+            for kind in ("cold", "warm", "one", "bytecode", "compiled"):
                 start = time.perf_counter()
                 done = subprocess.run(
-                    one if kind == "one" else command,
-                    input=None if kind == "one" else batch,
+                    one if kind in ("one", "bytecode") else command,
+                    input=None if kind in ("one", "bytecode") else batch,
                     capture_output=True,
                     text=True,
                     cwd=tmp,
-                    env=env,
+                    env=compiled if kind in ("bytecode", "compiled") else env,
                     check=True,
                 )
-                walls[kind].append(time.perf_counter() - start)
-                if kind != "one":
+                if kind != "bytecode":  # that run only writes the bytecode
+                    walls[kind].append(time.perf_counter() - start)
+                if kind in ("cold", "warm", "compiled"):
                     assert len(done.stdout.splitlines()) == 1000, done.stderr
     print(f"ask --json -, 1,000 lines, start-up included, median of {runs}:")
     print(f"  knowledge cache warm: {_spread(walls['warm'], 1.0, 's')}")
     print(f"  knowledge cache cold: {_spread(walls['cold'], 1.0, 's')}")
+    print(f"  knowledge cache warm, bytecode written: {_spread(walls['compiled'], 1.0, 's')}")
     print(f"ask --json, one question (start-up), cache warm: {_spread(walls['one'])}")
 
 

@@ -2,11 +2,14 @@
 
 Loading and validating `knowledge/` (with the 7,900 comuni of Italy) and indexing the
 phrasings take ~1 s of CPU; unpickling what they give takes a tenth of that. The file also
-holds the dates answers show, as Babel writes them (so a start from it never imports Babel).
+holds the dates answers show, as Babel writes them (so a start from it never imports Babel),
+and, read from `bot/data`, the word-frequency tables and the trained classifier, ready to use,
+and the small talk and understander built on the knowledge base (bot.reading).
 The cache file is named after a SHA-256 of everything the result depends on:
 - the bytes of every file under the knowledge folder, and the folder's absolute path;
 - the bytes of every Python file of the `bot` package (a code change is a new cache, even at
-  the same version), the package version and the cache format;
+  the same version) and of its data files (`bot/data`), the package version and the cache
+  format;
 - the Python version and the installed distributions (their `*.dist-info` names, which carry
   the versions: pydantic, numpy, Babel, the list of comuni of python-codicefiscale ...).
 A file that is missing, unreadable, truncated or of another format is ignored and rebuilt from
@@ -39,13 +42,14 @@ from bot.knowledge_loader import default_knowledge_dir, load_knowledge
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 3  # bump when what the file holds changes shape
+FORMAT = 5  # bump when what the file holds changes shape
 APP_FOLDER = "conciliazione-bot"
 KEEP_FILES = 8  # older cache files beyond this many are removed (edited copies, old versions)
 PACKAGE_DIR = Path(bot.__file__).resolve().parent
 
-# A knowledge base loaded from the cache -> its matcher, unpickled with it (see prebuilt_matcher).
-_MATCHERS: dict[int, tuple[weakref.ref[KnowledgeBase], Any]] = {}
+# A knowledge base loaded from the cache -> its matcher, and its small talk and understander,
+# unpickled with it (see prebuilt_matcher, prebuilt_understanding).
+_MATCHERS: dict[int, tuple[weakref.ref[KnowledgeBase], Any, Any]] = {}
 
 
 def cache_dir() -> Path:
@@ -69,6 +73,7 @@ def _environment_key() -> bytes:
     digest = hashlib.sha256()
     digest.update(f"{FORMAT}|{bot.__version__}|{sys.version}|{sys.platform}\n".encode())
     _hash_tree(digest, PACKAGE_DIR, "*.py")
+    _hash_tree(digest, PACKAGE_DIR / "data", "*")
     for entry in sys.path:
         if Path(entry).name in ("site-packages", "dist-packages"):
             try:
@@ -111,9 +116,10 @@ def _dumps(value: Any) -> bytes:
     return buffer.getvalue()
 
 
-def _remember(kb: KnowledgeBase, matcher: Any) -> None:
+def _remember(kb: KnowledgeBase, matcher: Any, understanding: Any = None) -> None:
     key = id(kb)
-    _MATCHERS[key] = (weakref.ref(kb, lambda _: _MATCHERS.pop(key, None)), matcher)
+    ref = weakref.ref(kb, lambda _: _MATCHERS.pop(key, None))
+    _MATCHERS[key] = (ref, matcher, understanding)
 
 
 def prebuilt_matcher(kb: KnowledgeBase) -> Any:
@@ -122,6 +128,21 @@ def prebuilt_matcher(kb: KnowledgeBase) -> Any:
     if found is not None and found[0]() is kb:
         return found[1]
     return None
+
+
+def prebuilt_understanding(kb: KnowledgeBase, matcher: Any) -> Any:
+    """(small talk, understander) built (or unpickled) with `kb` and this very `matcher` by
+    load_knowledge_cached (bot.services.understanding_of), else None."""
+    found = _MATCHERS.get(id(kb))
+    if found is not None and found[0]() is kb and found[1] is matcher:
+        return found[2]
+    return None
+
+
+def _understanding(kb: KnowledgeBase, matcher: Any) -> Any:
+    from bot.reading import understanding_of
+
+    return understanding_of(kb, matcher)
 
 
 def _dates_shown(kb: KnowledgeBase) -> dict[Any, str]:
@@ -143,27 +164,50 @@ def _dates_shown(kb: KnowledgeBase) -> dict[Any, str]:
     return date_texts()
 
 
-def _read(path: Path) -> tuple[KnowledgeBase, Any, dict[Any, str]] | None:
+def _ready_data(kb: KnowledgeBase) -> dict[str, Any]:
+    """What `bot/data` gives, as the bot uses it: building it from the files costs ~70 ms a
+    start (the classifier's arrays and index, the frequency tables' offsets)."""
+    from bot.classifier import shipped
+    from bot.frequency import _tables
+
+    second_opinion = kb.understanding is not None and kb.understanding.second_opinion.enabled
+    return {"frequency": _tables(), "classifier": shipped() if second_opinion else None}
+
+
+def _use_ready_data(ready: dict[str, Any]) -> None:
+    from bot.classifier import use_shipped
+    from bot.frequency import use_tables
+
+    use_tables(ready["frequency"])
+    use_shipped(ready["classifier"])
+
+
+def _read(path: Path) -> tuple[KnowledgeBase, Any, dict[Any, str], dict[str, Any], Any] | None:
     try:
         data = path.read_bytes()
     except OSError:
         return None
     try:
-        kb, matcher, dates = pickle.loads(data)
+        kb, matcher, dates, ready, understanding = pickle.loads(data)
     except Exception as exc:  # noqa: BLE001 - any broken file is only a cache miss
         logger.info("knowledge cache %s unusable (%s): rebuilding", path.name, exc)
         return None
     if not isinstance(kb, KnowledgeBase) or not isinstance(dates, dict):
         return None
+    if not isinstance(ready, dict) or set(ready) != {"frequency", "classifier"}:
+        return None
+    if not isinstance(understanding, tuple) or len(understanding) != 2:
+        return None
     with contextlib.suppress(OSError):
         os.utime(path)  # recently used: pruned last
-    return kb, matcher, dates
+    return kb, matcher, dates, ready, understanding
 
 
-def _write(path: Path, kb: KnowledgeBase, matcher: Any) -> None:
+def _write(path: Path, kb: KnowledgeBase, matcher: Any, understanding: Any = None) -> None:
     """Write atomically (several processes may start at once); prune older files."""
     try:
-        data = _dumps((kb, matcher, _dates_shown(kb)))
+        understanding = understanding or _understanding(kb, matcher)
+        data = _dumps((kb, matcher, _dates_shown(kb), _ready_data(kb), understanding))
         path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".knowledge-")
         try:
@@ -208,18 +252,20 @@ def load_knowledge_cached(directory: Path | str | None = None) -> KnowledgeBase:
         path = None
     found = _read(path) if path is not None else None
     if found is not None:
-        kb, matcher, dates = found
+        kb, matcher, dates, ready, understanding = found
         from bot.formatting import remember_date_texts
 
         remember_date_texts(dates)
+        _use_ready_data(ready)
         # The folder as this process names it (the file may come from another working folder):
         # /reload reads it again.
         object.__setattr__(kb, "directory", root)
     else:
         kb = load_knowledge(root)
         matcher = Matcher(kb.entries, kb.synonyms)
+        understanding = _understanding(kb, matcher)
         # Not if a file changed while it was read: the name would not match what was loaded.
         if path is not None and _same_key(root, path):
-            _write(path, kb, matcher)
-    _remember(kb, matcher)
+            _write(path, kb, matcher, understanding)
+    _remember(kb, matcher, understanding)
     return kb

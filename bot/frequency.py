@@ -131,11 +131,21 @@ def read_table(data: bytes) -> dict[str, tuple[bytes, array[int]]]:
     return found
 
 
-@lru_cache(maxsize=1)
+_LOADED: list[dict[str, _Table]] = []  # the tables, once read (or given by bot.cache)
+
+
 def _tables() -> dict[str, _Table]:
-    with gzip.open(TABLE_PATH, "rb") as handle:
-        sections = read_table(handle.read())
-    return {lang: _Table(*sections[lang]) for lang in LANGS}
+    if not _LOADED:
+        with gzip.open(TABLE_PATH, "rb") as handle:
+            sections = read_table(handle.read())
+        _LOADED.append({lang: _Table(*sections[lang]) for lang in LANGS})
+    return _LOADED[0]
+
+
+def use_tables(tables: dict[str, _Table]) -> None:
+    """Take the tables as bot.cache unpickled them (reading the file costs ~30 ms a start)."""
+    if not _LOADED and set(tables) == set(LANGS):
+        _LOADED.append(tables)
 
 
 def tokens(text: str) -> list[str]:

@@ -146,9 +146,14 @@ class _LanguageIndex:
         """A word the knowledge base never uses: informative unless it is everyday language."""
         return self.unknown_weight * specificity(word, self.normaliser.lang)
 
-    def score(self, question: str) -> tuple[np.ndarray | None, str]:
-        """Score per entry index (an array) for this question, and the normalised question."""
-        words = self.normaliser.words(question, self.vocabulary)
+    def score(self, question: str, mapped: str | None = None) -> tuple[np.ndarray | None, str]:
+        """Score per entry index (an array) for this question, and the normalised question.
+
+        `mapped`: the question as Normaliser.mapped gives it, when the caller has it already.
+        """
+        if mapped is None:
+            mapped = self.normaliser.mapped(question, self.vocabulary)
+        words = self.normaliser.content_words(mapped)
         stems: dict[str, str] = {}
         for word in words:
             stems.setdefault(self.normaliser.stem(word), word)
@@ -291,13 +296,20 @@ class Matcher:
             )
             for lang in LANGS
         }
+        # Typo correction and synonyms do not depend on the language: a question is mapped
+        # once for both indexes (they share one vocabulary and the same synonyms).
+        self._map_once = len({repr(n._synonyms) for n in normalisers.values()}) == 1
 
     def rank(self, question: str, limit: int = RANK_LIMIT) -> tuple[list[Candidate], str]:
         """The `limit` best entries with their scores (0-100), and the normalised question."""
         best = np.zeros(len(self.entries))
         norms = {}
+        mapped = None
+        if self._map_once:
+            first = self.indexes[LANGS[0]]
+            mapped = first.normaliser.mapped(question, first.vocabulary)
         for lang, index in self.indexes.items():
-            scores, norms[lang] = index.score(question)
+            scores, norms[lang] = index.score(question, mapped)
             if isinstance(scores, np.ndarray):
                 np.maximum(best, scores, out=best)
         norm = norms.get(detect_language(question), "")
@@ -315,8 +327,13 @@ class Matcher:
 
     def content_words(self, text: str) -> list[str]:
         """The words of `text` that are not stop words in either language."""
-        words = set(self.indexes["it"].normaliser.words(text))
-        return [w for w in self.indexes["en"].normaliser.words(text) if w in words]
+        italian, english = self.indexes["it"].normaliser, self.indexes["en"].normaliser
+        if self._map_once:
+            mapped = italian.mapped(text)
+            words = set(italian.content_words(mapped))
+            return [w for w in english.content_words(mapped) if w in words]
+        words = set(italian.words(text))
+        return [w for w in english.words(text) if w in words]
 
     def known(self, word: str) -> bool:
         """Whether the knowledge base uses `word` (in either language)."""

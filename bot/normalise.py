@@ -70,6 +70,15 @@ def acronyms(texts: Iterable[str]) -> set[str]:
     return {fold(match) for text in texts for match in _ACRONYM.findall(text)}
 
 
+# The combining accents of Latin letters (U+0300-U+036F) that NFKD splits off: removed in one
+# regex pass; most texts are ASCII after it, and only the others are read character by character.
+_ACCENTS = re.compile(
+    "["
+    + "".join(re.escape(chr(c)) for c in range(0x300, 0x370) if unicodedata.combining(chr(c)))
+    + "]+"
+)
+
+
 @lru_cache(maxsize=8192)
 def fold(text: str) -> str:
     """Lower-case ASCII words separated by single spaces; thousands separators removed."""
@@ -80,7 +89,9 @@ def fold(text: str) -> str:
     text = text.translate(_APOSTROPHES)
     if not text.isascii():  # ASCII has no accents to strip: NFKD leaves it as it is
         text = unicodedata.normalize("NFKD", text)
-        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        text = _ACCENTS.sub("", text)
+        if not text.isascii():
+            text = "".join(ch for ch in text if not unicodedata.combining(ch))
     return _NON_WORD.sub(" ", text.lower()).strip()
 
 
@@ -123,7 +134,14 @@ class Normaliser:
         }
         self.stop_words = frozenset((stops | EXTRA_STOP[lang]) - KEEP_WORDS)
         self._synonyms = self._compile_synonyms(synonyms)
-        self._synonym_starts = frozenset(key.split(" ", 1)[0] for key in self._synonyms[1])
+        # First word -> (variant's words, canonical), longest first: a message's words are
+        # looked up one by one instead of joining every run of words at each position.
+        self._by_first: dict[str, list[tuple[list[str], str]]] = {}
+        for key, canonical in self._synonyms[1].items():
+            variant = key.split(" ")
+            self._by_first.setdefault(variant[0], []).append((variant, canonical))
+        for found in self._by_first.values():
+            found.sort(key=lambda item: -len(item[0]))
         self._stem_cache: dict[str, str] = {}
 
     def __getstate__(self) -> dict[str, Any]:
@@ -152,36 +170,44 @@ class Normaliser:
 
     def apply_synonyms(self, folded: str) -> str:
         """Replace variants by their canonical word, longest variants first."""
-        longest, table = self._synonyms
-        if not table:
+        if not self._synonyms[1]:
             return folded
         words = folded.split()
+        by_first = self._by_first
+        starts = [index for index, word in enumerate(words) if word in by_first]
+        if not starts:  # most messages: no variant at all
+            return " ".join(words)
         out: list[str] = []
-        position = 0
-        while position < len(words):
-            if words[position] not in self._synonym_starts:  # no variant starts here
-                out.append(words[position])
-                position += 1
+        position, size = 0, len(words)
+        for start in starts:
+            if start < position:  # inside a variant replaced already
                 continue
-            for size in range(min(longest, len(words) - position), 0, -1):
-                canonical = table.get(" ".join(words[position : position + size]))
-                if canonical is not None:
+            for variant, canonical in by_first[words[start]]:
+                end = start + len(variant)
+                if end <= size and (end == start + 1 or words[start:end] == variant):
+                    out.extend(words[position:start])
                     out.append(canonical)
-                    position += size
+                    position = end
                     break
-            else:
-                out.append(words[position])
-                position += 1
+        out.extend(words[position:])
         return " ".join(out)
 
     def words(self, text: str, vocabulary: Vocabulary | None = None) -> list[str]:
         """Folded, typo-corrected, synonym-mapped words without stop words (not stemmed)."""
+        return self.content_words(self.mapped(text, vocabulary))
+
+    def mapped(self, text: str, vocabulary: Vocabulary | None = None) -> str:
+        """The folded text, typo-corrected and synonym-mapped (the same in both languages
+        when their normalisers share the synonyms: the matcher maps a question once)."""
         folded = fold(text)
         if vocabulary is not None:
             folded = " ".join(vocabulary.correct(w) for w in folded.split())
-        folded = self.apply_synonyms(folded)
+        return self.apply_synonyms(folded)
+
+    def content_words(self, mapped: str) -> list[str]:
+        """The words of a mapped text that are not stop words of this language."""
         return [
-            w for w in folded.split() if w not in self.stop_words and (len(w) > 1 or w.isdigit())
+            w for w in mapped.split() if w not in self.stop_words and (len(w) > 1 or w.isdigit())
         ]
 
     def stem(self, word: str) -> str:

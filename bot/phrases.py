@@ -97,10 +97,17 @@ class PhraseSet:
     def _at(
         words: tuple[str, ...], position: int, candidates: Iterable[tuple[tuple[str, ...], bool]]
     ) -> str | None:
+        size = len(words)
         for phrase, stem in candidates:
             end = position + len(phrase)
-            if end > len(words):
+            if end > size:
                 continue
+            if end > position + 1:  # most phrases differ at their second word: no slice
+                second = words[position + 1]
+                if second != phrase[1] and not (
+                    stem and end == position + 2 and second.startswith(phrase[1])
+                ):
+                    continue
             if stem:
                 if words[position : end - 1] != phrase[:-1] or not words[end - 1].startswith(
                     phrase[-1]

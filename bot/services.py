@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.answering import Answerer
-from bot.cache import prebuilt_matcher
+from bot.cache import prebuilt_matcher, prebuilt_understanding
 from bot.compose import Composer
 from bot.knowledge import Entry, KnowledgeBase
-from bot.lexicon import Lexicon
 from bot.matcher import Matcher
+from bot.reading import understanding_of
 from bot.reply import Button, Reply
 from bot.smalltalk import SmallTalk
 from bot.texts import Texts
@@ -44,17 +44,8 @@ class Knowledge:
     ) -> Knowledge:
         # A knowledge base from the disk cache (bot.cache) comes with its index already built.
         matcher = prebuilt_matcher(kb) or Matcher(kb.entries, kb.synonyms)
-        smalltalk = SmallTalk(
-            kb.smalltalk,
-            kb.fillers,
-            kb.smalltalk_priority,
-            kb.smalltalk_shorthand,
-            kb.smalltalk_meta,
-            kb.smalltalk_signals,
-        )
-        lexicon = kb.understanding or Lexicon(measures={}, roles={}, own_case=(), contact=())
-        understander = Understander(
-            lexicon, smalltalk, kb.places, correct=matcher.indexes["it"].vocabulary.correct
+        smalltalk, understander = prebuilt_understanding(kb, matcher) or understanding_of(
+            kb, matcher
         )
         composer = Composer(kb, flows, feedback_buttons)
         topic_first: dict[str, Entry] = {}

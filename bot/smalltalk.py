@@ -122,6 +122,8 @@ class SmallTalk:
         signals: Mapping[str, Iterable[str]] | None = None,
     ) -> None:
         self._shorthand = {fold(k): fold(v) for k, v in (shorthand or {}).items()}
+        # No shorthand spells a word out as nothing: a text has words if its folding has.
+        self._shorthand_keeps = all(v.split() for v in self._shorthand.values())
         # Questions to the bot about itself in words no phrase foresaw ("ma che info hai?"):
         # {"addressee": words for "you", act: words of that act}; see knowledge/smalltalk.yaml.
         meta_words = {
@@ -339,11 +341,17 @@ class SmallTalk:
     def closing(self, text: str) -> str | None:
         """The thanks or goodbye a statement ends with ("sorry must run, the twins woke up.
         bye!"), if any."""
-        clauses = [c for c in _CLAUSES.split(text) if _words(c, self._shorthand)]
+        clauses = [c for c in _CLAUSES.split(text) if self._has_words(c)]
         if len(clauses) < 2:
             return None
         act = self.intent(clauses[-1])
         return act if act in CLOSING_ACTS else None
+
+    def _has_words(self, text: str) -> bool:
+        """Whether `_words(text)` has any (joining and squeezing never empty a text)."""
+        if self._shorthand_keeps:
+            return bool(fold(text))
+        return bool(_words(text, self._shorthand))
 
     def partial(self, text: str) -> str | None:
         """The small-talk act of a short message that holds one among other words."""

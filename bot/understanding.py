@@ -14,13 +14,13 @@ can add phrasings without code. Phrases are compared with the folded message (bo
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from bot.cues import ENDS_ASKING_MONEY, NOW_IN_LOMBARDY, PAYMENT_WAY
-from bot.lexicon import Lexicon, Vague
+from bot.lexicon import Lexicon, Vague, phrase_words
 from bot.normalise import fold
 from bot.periods import YEAR, Period, PeriodReader
 from bot.phrases import PhraseSet
@@ -80,20 +80,6 @@ class Rewriter:
         return " ".join(out)
 
 
-def _phrase_words(value: Any) -> Iterator[str]:
-    """Every word of the lexicon's phrases (the strings of its lists, not its patterns)."""
-    if isinstance(value, str):
-        if _PHRASE.fullmatch(value):
-            yield from (w for w in value.split() if not w.endswith("*"))
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _phrase_words(item)
-    elif isinstance(value, list | tuple | set | frozenset):
-        for item in value:
-            yield from _phrase_words(item)
-
-
-_PHRASE = re.compile(r"[a-z0-9 *]+")
 # The guided check of the measures an organisation joins (Reti, Alleanze).
 JOINING_FLOW = "aderire"
 
@@ -164,7 +150,7 @@ class Understander:
         # from the same words the matcher will rank on.
         self._correct = correct
         # ... but never a word of the lexicon itself ("rientriamo" is no typo of "entriamo").
-        self._own_words = frozenset(_phrase_words(lexicon.model_dump()))
+        self._own_words = frozenset(phrase_words(lexicon))
         self.smalltalk = smalltalk
         self.places = places
         self._measures = {mid: PhraseSet(m.cues) for mid, m in lexicon.measures.items()}
@@ -180,6 +166,8 @@ class Understander:
         # says so at once, before the search of each.
         self._any_measure = PhraseSet(c for m in lexicon.measures.values() for c in m.cues)
         self._any_role = PhraseSet(c for cues in lexicon.roles.values() for c in cues)
+        self._any_implied = PhraseSet(c for m in lexicon.measures.values() for c in m.implied_by)
+        self._any_hinted = PhraseSet(c for m in lexicon.measures.values() for c in m.hinted_by)
         self._vague = [(frozenset(r.ignore), frozenset(r.words), r) for r in lexicon.vague]
         # Each rule's own words, one by one, and the words a vague message may hold besides.
         loose = [r for r in lexicon.vague if r.any_order]
@@ -189,6 +177,10 @@ class Understander:
         ]
         subjects = fillers.union(*(h for h, r in heads if r.subject))
         self._vague_heads = [(h, subjects | h | set(r.ignore), r) for h, r in heads]
+        # A word in no rule (neither ignored, in a phrase nor a filler) makes no vague message.
+        self._vague_words = frozenset(
+            w for ignore, phrases, _ in self._vague for w in (*ignore, *" ".join(phrases).split())
+        ).union(*(allowed for _, allowed, _ in self._vague_heads))
         self._any_scope = PhraseSet(c for rule in lexicon.out_of_scope.values() for c in rule.cues)
         self._own_case = PhraseSet(lexicon.own_case)
         self._eligibility = PhraseSet(lexicon.eligibility)
@@ -261,12 +253,14 @@ class Understander:
             # Implied: as if named ("ho un negozio" -> time saving), or a measure a weak cue
             # found made sure ("falegname ... le commissioni"). Hinted: an entry on it wins
             # only when close to the best ("c'è un bonus per noi?" -> Bonus Famiglia).
-            implied = tuple(m for m, cues in self._implied if cues.search(rest))
+            implied: tuple[str, ...] = ()
+            if self._any_implied.search(rest) is not None:
+                implied = tuple(m for m, cues in self._implied if cues.search(rest))
             if not measures:
                 measures = named = implied[:1]
             else:
                 named += tuple(m for m in implied if m in measures and m not in named)
-        if not measures:
+        if not measures and self._any_hinted.search(rest) is not None:
             measures = tuple(m for m, cues in self._hinted if cues.search(rest))[:1]
         if role is not None and situation is not None and situation.flow and not measures:
             # A birth or a pregnancy told ("il marito ha un'impresa di pulizie", "la signora
@@ -354,7 +348,7 @@ class Understander:
         """The rule of knowledge/understanding.yaml `vague` a message made of one generic word
         or phrase fits ("contributi?", "quanto mi spetta?", "ho una domanda")."""
         words = folded.split()
-        if len(words) > VAGUE_MAX_WORDS:
+        if len(words) > VAGUE_MAX_WORDS or not self._vague_words.issuperset(words):
             return None  # a longer message says what it is about
         for ignore, phrases, rule in self._vague:
             rest = " ".join(w for w in words if w not in ignore)

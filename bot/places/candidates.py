@@ -35,13 +35,18 @@ SHORT_FORM_CHARS = 5  # 'Calolzio (LC)': shorter beginnings name too many comuni
 _EMPHASIS = frozenset({"so"})
 
 
+_CODE_CUES = PROVINCE_WORDS | PLACE_CUES
+
+
 def code_candidates(tokens: list[Tok], loud: bool) -> list[Cand]:
     """'(MI)', or 'BG' written in capitals: a province."""
     out = []
     for i, tok in enumerate(tokens):
+        if tok.orig.upper() not in LOMBARD_PROVINCES:  # most words: no code at all
+            continue
         if i > 0 and tokens[i - 1].norm.isdigit():  # "1,44 MB" is a file size
             continue
-        cued = i > 0 and tokens[i - 1].norm in PROVINCE_WORDS | PLACE_CUES  # "provincia di SO"
+        cued = i > 0 and tokens[i - 1].norm in _CODE_CUES  # "provincia di SO"
         if tok.norm in _EMPHASIS and not (tok.in_parens or cued):  # "thank you SO much"
             continue
         if code_after(tok, LOMBARD_PROVINCES, loud):

@@ -51,6 +51,7 @@ FUZZY_LONG_CHARS = 12  # several-word typos: from this length two edits are allo
 FUZZY_LIMIT = 6  # candidates looked at per typo
 TYPO_MEMO = 50_000  # runs of words whose typo search is remembered
 RECENT_TEXTS = 64  # texts whose place is remembered
+RESOLVE_MEMO = 50_000  # texts read as a bare place (words of messages, mostly) remembered
 _UNSEEN = object()
 
 # A short form whose words are rarer than this (Zipf) in Italian and English is no word
@@ -156,6 +157,7 @@ class PlaceFinder:
         self._windows: dict[tuple[int, int], list[str]] = {}
         self._typos: dict[tuple[str, bool], tuple[Entry, float] | None] = {}
         self._recent: dict[tuple[str, bool], PlaceMatch | None] = {}  # the last texts read
+        self._resolved: dict[str, PlaceMatch | None] = {}  # texts (mostly words) resolved
         # Per length: (0, first letter) / (-1, last letter) -> positions in the 1-edit window.
         self._ends: dict[int, dict[tuple[int, str], list[int]]] = {}
 
@@ -164,13 +166,26 @@ class PlaceFinder:
         return self._best(text, relaxed=False)
 
     def resolve(self, text: str) -> PlaceMatch | None:
-        """The text is just a place (an answer to "Dove abiti?"): 'Rho', 'mi', 'Vigevno'."""
+        """The text is just a place (an answer to "Dove abiti?"): 'Rho', 'mi', 'Vigevno'.
+
+        Depends on the text alone: remembered apart from the messages `find` reads, since
+        the answers ask it of every word of a message ("is this word a place?").
+        """
+        memo = self._resolved.get(text, _UNSEEN)
+        if memo is not _UNSEEN:
+            return memo  # type: ignore[return-value]
+        found = self._resolve(text)
+        if len(self._resolved) < RESOLVE_MEMO:
+            self._resolved[text] = found
+        return found
+
+    def _resolve(self, text: str) -> PlaceMatch | None:
         stripped = text.strip().strip(".!?,;:()[]\"'")
         if not stripped:
             return None
         if stripped.upper() in LOMBARD_PROVINCES:
             return PlaceMatch("province", (), stripped.upper(), stripped, SCORE_EXACT)
-        return self._best(stripped, relaxed=len(tokenize(stripped)) <= RESOLVE_MAX_TOKENS)
+        return self._read(stripped, relaxed=len(tokenize(stripped)) <= RESOLVE_MAX_TOKENS)
 
     def is_former_name(self, text: str) -> bool:
         entry = self.index.get(compact_key(text))
@@ -253,6 +268,8 @@ class PlaceFinder:
         words = [tokens[j] for j in kept]
         digit = [w.norm.isdigit() for w in words]
         known = [w.norm in self._not_typos for w in words]
+        # A real word that is in no name: no run of several words goes through it.
+        blocked = [known[k] and w.key not in self._name_words for k, w in enumerate(words)]
         out: list[Cand] = []
         for ci in range(len(kept)):
             if digit[ci]:  # no run through a number is a name
@@ -261,7 +278,8 @@ class PlaceFinder:
             starts_run = first.key == SAINT or (
                 first.norm not in self.no_fuzzy and len(first.key) >= 3
             )
-            for n in range(1, FUZZY_MAX_GRAM + 1):
+            # A run of several words must start well (below): else only the word itself.
+            for n in range(1, (FUZZY_MAX_GRAM if starts_run else 1) + 1):
                 idxs = kept[ci : ci + n]
                 if len(idxs) < n or digit[ci + n - 1]:
                     break
@@ -276,9 +294,7 @@ class PlaceFinder:
                     if not starts_run:
                         break
                     run = words[ci : ci + n]
-                    if any(
-                        known[k] and words[k].key not in self._name_words for k in range(ci, ci + n)
-                    ):
+                    if any(blocked[ci : ci + n]):
                         break  # a real word that is in no name: longer runs have it too
                     if len(" ".join(w.key for w in run)) < FUZZY_MULTI_MIN_CHARS:
                         continue

@@ -29,6 +29,7 @@ from bot.places.text import SAINT, Tok, compact, compact_key, name_key, shouting
 MAX_NGRAM = 7  # "San Bartolomeo in Galdo", "Trentino-Alto Adige": words of the longest name
 FUZZY_MIN_CHARS = 6  # no typo is corrected in a name shorter than this
 SHORT_CHARS = 4  # Roma, Bari, Asti: a cue or a capital letter even for a capital city
+RECENT_TEXTS = 64  # texts whose outside place is remembered
 COMMON_ZIPF = 3.0  # a word this frequent in everyday Italian or English may not be a name
 LOMBARDIA = "lombardia"
 
@@ -111,6 +112,8 @@ class OutsideFinder:
         self._fuzzy = sorted(k for k in self._big if len(k) >= FUZZY_MIN_CHARS)
         self._tier = lru_cache(maxsize=4096)(self._compute_tier)
         self._starts = frozenset(key.split(" ", 1)[0] for key in self._index)
+        # One message is looked at up to three times (its place, its home, outside only).
+        self._recent: dict[str, OutsidePlace | None] = {}
 
     def __contains__(self, key: object) -> bool:
         """Is `key` (a folded name) the name of a place outside Lombardy?"""
@@ -118,6 +121,16 @@ class OutsideFinder:
 
     def find(self, text: str) -> OutsidePlace | None:
         """The place outside Lombardy the text names, or None (Lombard places: see directory)."""
+        recent = self._recent
+        if text in recent:
+            return recent[text]
+        found = self._find(text)
+        if len(recent) >= RECENT_TEXTS:
+            recent.clear()
+        recent[text] = found
+        return found
+
+    def _find(self, text: str) -> OutsidePlace | None:
         tokens = tokenize(text or "")
         if not tokens:
             return None

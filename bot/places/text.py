@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from bot.normalise import fold
 
@@ -76,9 +76,9 @@ def display_name(raw: str) -> str:
     return " ".join(out)
 
 
-@dataclass(frozen=True, slots=True)
-class Tok:
-    """A word of the user's text, with what surrounds it."""
+class Tok(NamedTuple):
+    """A word of the user's text, with what surrounds it (a tuple: ~5 times quicker to make
+    than a frozen dataclass, and as immutable)."""
 
     orig: str
     norm: str  # folded: lower case, no accents
@@ -92,8 +92,13 @@ class Tok:
 
 def tokenize(text: str) -> list[Tok]:
     """The words of `text` (letters or digits), folded, with their context."""
-    # The finders read one message several times: its tokens are computed once (Tok is frozen).
+    # The finders read one message several times: its tokens are computed once (Tok is immutable).
     return list(_tokens(text))
+
+
+# Words as folded, remembered apart from fold's own cache (which whole messages churn).
+_FOLDED: dict[str, str] = {}
+MAX_FOLDED = 50_000
 
 
 @lru_cache(maxsize=1024)
@@ -101,7 +106,12 @@ def _tokens(text: str) -> tuple[Tok, ...]:
     tokens: list[Tok] = []
     size = len(text)
     for match in TOKEN_RE.finditer(text):
-        norm = fold(match.group())
+        word = match.group()
+        norm = _FOLDED.get(word)
+        if norm is None:
+            norm = fold(word)
+            if len(_FOLDED) < MAX_FOLDED:
+                _FOLDED[word] = norm
         if not norm or " " in norm:  # letters fold drops (other scripts): no place name
             continue
         start, end = match.span()
@@ -116,7 +126,7 @@ def _tokens(text: str) -> tuple[Tok, ...]:
         after = text[ahead] if ahead < size else ""
         tokens.append(
             Tok(
-                orig=match.group(),
+                orig=word,
                 norm=norm,
                 key=SAINT if norm in SAINT_FORMS else norm,
                 start=start,
