@@ -158,14 +158,7 @@ class PeriodDecisions:
         period = u.period
         if period is None or period.current:
             return best
-        inside = [
-            span
-            for entry in self.kb.entries
-            if entry.topic == PROGRAMME_TOPIC
-            and (span := entry_span(entry)) is not None
-            and period.first <= span[0]
-            and span[1] <= period.last
-        ]
+        inside = [s for s in self._programme_spans if period.first <= s[0] and s[1] <= period.last]
         if len(inside) < 2:
             return best
         for candidate in ranked[:ACROSS_RANKS]:
@@ -245,6 +238,15 @@ class PeriodDecisions:
                 and c.entry_id not in self._status_entries
             ),
             best,
+        )
+
+    @cached_property
+    def _programme_spans(self) -> tuple[tuple[int, int], ...]:
+        """The years of each programme entry that has years of its own."""
+        return tuple(
+            span
+            for entry in self.kb.entries
+            if entry.topic == PROGRAMME_TOPIC and (span := entry_span(entry)) is not None
         )
 
     @cached_property
