@@ -142,6 +142,8 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
         # butta?"): the small-talk reply says more than "I don't know".
         # Or a longer message its signal phrases reveal ("buongiorno! scusi, lei è una persona
         # vera o un programma automatico?", "ttyl, gotta feed the baby").
+        if u.contact and u.place is not None:  # "... a Sondalo, con chi parlo?": the ATS there
+            return Answer(self._card(u, lang), result)
         talk = self.understander.smalltalk
         act = talk.partial(u.text) or talk.signal(u.text)
         if act is not None and act != "help":

@@ -155,6 +155,15 @@ def test_violence_happening_now_in_english_gets_the_emergency_numbers(brain: Bra
     assert "112" in reply.plain_text
 
 
+def test_whom_to_talk_to_naming_a_place_gets_the_ats_there(brain: Brain) -> None:
+    reply = brain.answer_question(
+        "la parrocchia di Livigno vorrebbe fare uno spazio gioco per i figli di chi fa i turni "
+        "in albergo. con chi parlo?"
+    )
+    assert reply.status == "answer"
+    assert "Montagna" in reply.plain_text
+
+
 def test_a_named_ats_officer_is_asked_for_by_role_not_refused(brain: Brain) -> None:
     reply = brain.answer_question("c'è un referente ats con nome e mail per la conciliazione?")
     assert reply.status == "answer"
