@@ -62,34 +62,44 @@ def test_an_act_dated_the_year_before_its_programme_is_found_by_that_year(brain:
     assert "1081" in reply.plain_text
 
 
-def test_a_period_over_several_programmes_gets_their_overview(brain: Brain) -> None:
-    reply = brain.answer_question(
-        "for a report: how did the Lombardy networks and alliances change between 2010 and 2023?"
-    )
-    assert reply.entry == "programmi-overview"
-
-
 @pytest.mark.parametrize(
     ("text", "entry"),
     [
-        ("ats bergamo 2021?", "programmi-2020-2023-riparto"),
-        ("fondi conciliazione ats pavia 2019", "programmi-2017-2018-proroga"),
+        pytest.param(
+            "for a report: how did the Lombardy networks and alliances change between 2010 and "
+            "2023?",
+            "programmi-overview",
+            id="a period over several programmes gets their overview",
+        ),
+        pytest.param(
+            "ats bergamo 2021?",
+            "programmi-2020-2023-riparto",
+            id="an ATS and a year ask what it had",
+        ),
+        pytest.param(
+            "fondi conciliazione ats pavia 2019",
+            "programmi-2017-2018-proroga",
+            id="an ATS, funds and a year ask what it had",
+        ),
+        pytest.param(
+            "il prossimo programma di conciliazione quando inizia e quanto vale?",
+            "programmi-2025-2027",
+            id="the next programme leaves entries of past years",
+        ),
+        pytest.param(
+            "bonus famiglia 2019, da che giorno si poteva fare domanda?",
+            "bonus-famiglia-2019",
+            id="a past year's applications get that year's edition, not the status",
+        ),
+        pytest.param(
+            "il cresco come veniva pagato, in contanti?",
+            "cresco-food",
+            id="how a fund was paid is not how much",
+        ),
     ],
 )
-def test_an_ats_and_a_year_ask_what_it_had(brain: Brain, text: str, entry: str) -> None:
+def test_the_entry_that_answers(brain: Brain, text: str, entry: str) -> None:
     assert brain.answer_question(text).entry == entry
-
-
-def test_a_question_about_the_next_programme_leaves_entries_of_past_years(brain: Brain) -> None:
-    reply = brain.answer_question(
-        "il prossimo programma di conciliazione quando inizia e quanto vale?"
-    )
-    assert reply.entry == "programmi-2025-2027"
-
-
-def test_a_past_years_applications_get_that_years_edition_not_the_status(brain: Brain) -> None:
-    reply = brain.answer_question("bonus famiglia 2019, da che giorno si poteva fare domanda?")
-    assert reply.entry == "bonus-famiglia-2019"
 
 
 # -- measures -------------------------------------------------------------------------------------
@@ -105,11 +115,6 @@ def test_a_story_told_now_about_nasko_gets_the_fund_not_its_status(brain: Brain)
     )
     assert reply.entry not in (None, "nasko-status")
     assert "NASKO" in reply.plain_text
-
-
-def test_how_a_fund_was_paid_is_not_how_much(brain: Brain) -> None:
-    reply = brain.answer_question("il cresco come veniva pagato, in contanti?")
-    assert reply.entry == "cresco-food"
 
 
 def test_amount_and_contact_together_get_the_measures_own_entry(brain: Brain) -> None:
