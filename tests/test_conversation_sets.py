@@ -3,7 +3,7 @@
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the holdouts conversations-holdout2.yaml to
 conversations-holdout9.yaml and the development sets conversations-dev3.yaml to
-conversations-dev20.yaml) extend the base evaluation format with
+conversations-dev20.yaml and conversations-dev22.yaml) extend the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
 below its minimum or a question copied into two files fails here. The category minimums and the
@@ -54,6 +54,7 @@ FILES = {
     "holdout9": "conversations-holdout9.yaml",
     "dev20": "conversations-dev20.yaml",
     "dev19": "conversations-dev19.yaml",
+    "dev22": "conversations-dev22.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -810,6 +811,32 @@ SPREADS = {
         abortion=4,
         per_act={act: 7 for act in SMALLTALK_ACTS},
         inps=35,
+    ),
+    # The twenty-second development set (written blind, tuned on): organisations and programme
+    # periods, the two weakest areas, again.
+    "dev22": Spread(
+        size=490,
+        minimums={
+            "org": 255,
+            "period": 185,
+            "place_topic": 165,
+            "narrative": 35,
+            "dialect": 27,
+            "smalltalk": 44,
+            "oos": 60,
+            "oos_shared": 42,
+            "contact": 32,
+            "own_case": 18,
+            "ambiguous": 5,
+        },
+        narrative_or_dialect=62,
+        english_smalltalk=17,
+        english_share=0.31,
+        per_offer=2,
+        emergencies=3,
+        abortion=3,
+        per_act={act: 5 for act in SMALLTALK_ACTS},
+        inps=3,
     ),
 }
 
