@@ -3,7 +3,7 @@
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the holdouts conversations-holdout2.yaml to
 conversations-holdout9.yaml and the development sets conversations-dev3.yaml to
-conversations-dev20.yaml and conversations-dev22.yaml) extend the base evaluation format with
+conversations-dev22.yaml) extend the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
 below its minimum or a question copied into two files fails here. The category minimums and the
@@ -55,6 +55,7 @@ FILES = {
     "dev20": "conversations-dev20.yaml",
     "dev19": "conversations-dev19.yaml",
     "dev22": "conversations-dev22.yaml",
+    "dev21": "conversations-dev21.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -837,6 +838,34 @@ SPREADS = {
         abortion=3,
         per_act={act: 5 for act in SMALLTALK_ACTS},
         inps=3,
+    ),
+    # The twenty-first development set (written blind, tuned on): the hardest messages: Lombard
+    # and Southern dialect, foreign mothers' Italian and heavy typos, whom to call or write to,
+    # own cases told as stories, small talk in odd forms, out of scope sharing our words.
+    "dev21": Spread(
+        size=460,
+        minimums={
+            "place_topic": 210,
+            "place_only": 10,
+            "own_case": 135,
+            "contact": 95,
+            "dialect": 85,
+            "narrative": 44,
+            "org": 75,
+            "period": 70,
+            "smalltalk": 56,
+            "oos": 62,
+            "oos_shared": 46,
+            "ambiguous": 5,
+        },
+        narrative_or_dialect=130,
+        english_smalltalk=25,
+        english_share=0.35,
+        per_offer=20,
+        emergencies=5,
+        abortion=4,
+        per_act={act: 6 for act in SMALLTALK_ACTS},
+        inps=20,
     ),
 }
 
