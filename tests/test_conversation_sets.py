@@ -2,7 +2,7 @@
 
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the holdouts conversations-holdout2.yaml to
-conversations-holdout9.yaml and the development sets conversations-dev3.yaml to
+conversations-holdout10.yaml and the development sets conversations-dev3.yaml to
 conversations-dev22.yaml) extend the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
@@ -56,6 +56,7 @@ FILES = {
     "dev19": "conversations-dev19.yaml",
     "dev22": "conversations-dev22.yaml",
     "dev21": "conversations-dev21.yaml",
+    "holdout10": "conversations-holdout10.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -866,6 +867,31 @@ SPREADS = {
         abortion=4,
         per_act={act: 6 for act in SMALLTALK_ACTS},
         inps=20,
+    ),
+    # The tenth holdout (written blind, never tuned on, its failures never read): a real
+    # inbox's mix of families and organisations, Italian and English, short and long.
+    "holdout10": Spread(
+        size=640,
+        minimums={
+            "smalltalk": 95,
+            "oos": 110,
+            "oos_shared": 78,
+            "place_topic": 270,
+            "place_only": 20,
+            "own_case": 185,
+            "contact": 55,
+            "org": 125,
+            "period": 130,
+            "ambiguous": 6,
+        },
+        narrative_or_dialect=80,
+        english_smalltalk=44,
+        english_share=0.34,
+        per_offer=16,
+        emergencies=6,
+        abortion=5,
+        per_act={act: 11 for act in SMALLTALK_ACTS},
+        inps=30,
     ),
 }
 
