@@ -116,6 +116,18 @@ class MeasureDecisions:
                 return entry, FOCUS_FLOOR, ""
         return None
 
+    def _topic_flow(self, entry: Entry) -> str | None:
+        """The guided check of the measure an entry is about ("il cresco c'è ancora?"), offered
+        to anyone: whoever asks about a measure may want to check their own case."""
+        return next(
+            (
+                m.flow
+                for m in self.lexicon.measures.values()
+                if m.flow and (entry.topic in m.topics or entry.id in m.topics)
+            ),
+            None,
+        )
+
     def _offered_flow(self, entry: Entry, u: Understanding) -> str | None:
         """The guided check to offer with `entry` to someone asking about their own case."""
         return (
@@ -123,14 +135,7 @@ class MeasureDecisions:
                 (self.lexicon.measures[m].flow for m in u.named if self.lexicon.measures[m].flow),
                 None,
             )
-            or next(
-                (
-                    m.flow
-                    for m in self.lexicon.measures.values()
-                    if m.flow and (entry.topic in m.topics or entry.id in m.topics)
-                ),
-                None,
-            )
+            or self._topic_flow(entry)
             or (u.situation_flow if entry.audience != "organisations" else None)
             or next(
                 (

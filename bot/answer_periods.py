@@ -47,6 +47,8 @@ ACROSS_RANKS = 3
 _FIGURE = re.compile(r"\d+(?:[.,]\d{3})*")
 ACT_DIGITS = 3  # a number this long that is no year names an act or a figure
 _ACT_WORD = re.compile(r"\b(?:dgr|delibera\w*|decreto|decree|resolution|deliberation|legge|law)\b")
+# Four digits alone, not an amount ("2398", not "2.398", "2398 euro"): perhaps an act's number.
+_BARE_ACT = re.compile(r"(?<![\d.,€$])\b(\d{4})\b(?![.,]\d)(?!\s*(?:€|euro|eur\b|abitanti))")
 _ACT = re.compile(r"\b(?:DGR|delibera|decreto)\b", re.IGNORECASE)
 _LINES = re.compile(r"\n|•|(?<=\.)\s+(?=[A-Z])")
 
@@ -204,9 +206,10 @@ class PeriodDecisions:
     def _numbered(self, u: Understanding, ranked: list[Candidate]) -> Candidate | None:
         """ "dgr 2398 qnd e uscita??": an act's number (three digits or more, no year) names the
         entries stating it; the best ranked of them answers (or the only one)."""
-        if _ACT_WORD.search(u.folded) is None:
-            return None
-        numbers = {_plain(n) for n in _FIGURE.findall(u.text)}
+        if _ACT_WORD.search(u.folded) is not None:
+            numbers = {_plain(n) for n in _FIGURE.findall(u.text)}
+        else:  # "the 2398 plan was triennial?": a bare act number, written as one
+            numbers = set(_BARE_ACT.findall(u.text))
         holders = {
             entry_id
             for number in numbers

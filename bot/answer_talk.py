@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 from functools import cached_property
 
+from bot.answer_periods import entry_span
 from bot.answer_places import everyday
 from bot.classifier import Classifier
 from bot.compose import Composer
-from bot.knowledge import KnowledgeBase
+from bot.entry_classifier import EntryClassifier
+from bot.entry_classifier import shipped as shipped_entries
+from bot.knowledge import Entry, KnowledgeBase
 from bot.lexicon import Lexicon
 from bot.matcher import Matcher, specificity
 from bot.normalise import fold
@@ -41,6 +44,44 @@ class TalkDecisions:
     understander: Understander
     lexicon: Lexicon
     gate: Classifier | None
+    entry_gate: EntryClassifier | None
+
+    def _entry(
+        self, entry: Entry, u: Understanding, lang: str, score: float, before: str = ""
+    ) -> Reply:
+        raise NotImplementedError  # bot.answering.Answerer composes an entry's reply
+
+    def _entry_model(self) -> EntryClassifier | None:
+        limits = self.lexicon.second_opinion
+        return shipped_entries() if limits.enabled and limits.entry_swap is not None else None
+
+    def _other_entry(self, u: Understanding, reply: Reply, lang: str) -> Reply | None:
+        """Another entry's reply where the entry classifier is very sure it answers instead
+        of the one the rules chose (an entry's reply only: not a card, a choice or a summary).
+        """
+        threshold = self.lexicon.second_opinion.entry_swap
+        if self.entry_gate is None or threshold is None or reply.status != "answer":
+            return None
+        chosen = self.kb.entry(reply.entry or "")
+        if chosen is None or chosen.title.get(lang) != reply.title:
+            return None
+        best, p = self.entry_gate.best(u.text)
+        entry = self.kb.entry(best) if p >= threshold and best != chosen.id else None
+        if entry is None or not self._keeps_period(u, chosen, entry):
+            return None
+        return self._entry(entry, u, lang, reply.score)
+
+    @staticmethod
+    def _keeps_period(u: Understanding, chosen: Entry, other: Entry) -> bool:
+        """Whether answering with `other` still honours the period asked, if `chosen` did: an
+        entry of other years does not answer (one bound to no years may)."""
+        period = u.period
+        if period is None or period.current:
+            return True
+        span, other_span = entry_span(chosen), entry_span(other)
+        return not (span and period.overlaps(*span)) or (
+            other_span is None or period.overlaps(*other_span)
+        )
 
     def _second_opinion(self, u: Understanding, reply: Reply, lang: str) -> Reply | None:
         """The trained classifier's reply where it is very sure the rules are wrong, else None.
@@ -52,7 +93,7 @@ class TalkDecisions:
         """
         limits = self.lexicon.second_opinion
         if self.gate is None:
-            return None
+            return self._other_entry(u, reply, lang)
         if reply.status in ("answer", "clarify"):
             opinion = self.gate.opinion(u.text)
             # ... and its likeliest class is a small-talk act, not an answer ("volevo sapere
@@ -65,6 +106,7 @@ class TalkDecisions:
                     return talk
             if _sure(opinion.fallback, limits.answer_to_fallback):
                 return self.composer.fallback(lang, score=reply.score)
+            return self._other_entry(u, reply, lang)
         elif (
             reply.status == "fallback"
             and u.out_of_scope is None  # "how do you say 'thank you' in dialect?" stays refused

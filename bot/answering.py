@@ -11,7 +11,8 @@ Order of decisions, each documented in docs/understanding.md:
 5. someone asking about their own case is offered the guided check;
 6. a "did you mean" only between two or more entries; otherwise the short fallback;
 7. a second opinion: the trained classifier (bot/classifier.py), when very sure, turns an
-   answer into small talk or a refusal, or the short fallback into small talk.
+   answer into small talk or a refusal, or the short fallback into small talk; the trained
+   entry classifier (bot/entry_classifier.py), when very sure, answers with another entry.
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
         self.lexicon = understander.lexicon
         self._role_entry_ids = frozenset(self.lexicon.role_entries.values())
         self.gate = shipped() if self.lexicon.second_opinion.enabled else None
+        self.entry_gate = self._entry_model()
         self._topic_first: dict[str, Entry] = {}
         for entry in kb.entries:
             self._topic_first.setdefault(entry.topic, entry)
@@ -490,7 +492,7 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
             lang,
             score,
             own_case=u.own_case,
-            flow=measure_flow if u.own_case else None,
+            flow=measure_flow if u.own_case else self._topic_flow(entry),
             also=tuple(f for f in named if f),
             before=note,
             after=after,

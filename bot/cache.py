@@ -3,7 +3,7 @@
 Loading and validating `knowledge/` (with the 7,900 comuni of Italy) and indexing the
 phrasings take ~1 s of CPU; unpickling what they give takes a tenth of that. The file also
 holds the dates answers show, as Babel writes them (so a start from it never imports Babel),
-and, read from `bot/data`, the word-frequency tables and the trained classifier, ready to use,
+and, read from `bot/data`, the word-frequency tables and the two trained classifiers, ready to use,
 and the small talk and understander built on the knowledge base (bot.reading).
 The cache file is named after a SHA-256 of everything the result depends on:
 - the bytes of every file under the knowledge folder, and the folder's absolute path;
@@ -42,7 +42,7 @@ from bot.knowledge_loader import default_knowledge_dir, load_knowledge
 
 logger = logging.getLogger(__name__)
 
-FORMAT = 5  # bump when what the file holds changes shape
+FORMAT = 6  # bump when what the file holds changes shape
 APP_FOLDER = "conciliazione-bot"
 KEEP_FILES = 8  # older cache files beyond this many are removed (edited copies, old versions)
 PACKAGE_DIR = Path(bot.__file__).resolve().parent
@@ -168,18 +168,25 @@ def _ready_data(kb: KnowledgeBase) -> dict[str, Any]:
     """What `bot/data` gives, as the bot uses it: building it from the files costs ~70 ms a
     start (the classifier's arrays and index, the frequency tables' offsets)."""
     from bot.classifier import shipped
+    from bot.entry_classifier import shipped as shipped_entries
     from bot.frequency import _tables
 
     second_opinion = kb.understanding is not None and kb.understanding.second_opinion.enabled
-    return {"frequency": _tables(), "classifier": shipped() if second_opinion else None}
+    return {
+        "frequency": _tables(),
+        "classifier": shipped() if second_opinion else None,
+        "entries": shipped_entries() if second_opinion else None,
+    }
 
 
 def _use_ready_data(ready: dict[str, Any]) -> None:
     from bot.classifier import use_shipped
+    from bot.entry_classifier import use_shipped as use_shipped_entries
     from bot.frequency import use_tables
 
     use_tables(ready["frequency"])
     use_shipped(ready["classifier"])
+    use_shipped_entries(ready["entries"])
 
 
 def _read(path: Path) -> tuple[KnowledgeBase, Any, dict[Any, str], dict[str, Any], Any] | None:
@@ -194,7 +201,7 @@ def _read(path: Path) -> tuple[KnowledgeBase, Any, dict[Any, str], dict[str, Any
         return None
     if not isinstance(kb, KnowledgeBase) or not isinstance(dates, dict):
         return None
-    if not isinstance(ready, dict) or set(ready) != {"frequency", "classifier"}:
+    if not isinstance(ready, dict) or set(ready) != {"frequency", "classifier", "entries"}:
         return None
     if not isinstance(understanding, tuple) or len(understanding) != 2:
         return None

@@ -166,6 +166,9 @@ class SecondOpinion(_Frozen):
     # The rules say "I don't know" (the general fallback, never a named refusal), the
     # classifier is this sure it is small talk: its act's reply.
     fallback_to_smalltalk: float | None = Field(default=None, gt=0, le=1)
+    # The rules answer with one entry, the entry classifier (bot/entry_classifier.py) is this
+    # sure another entry answers: that entry answers.
+    entry_swap: float | None = Field(default=None, gt=0, le=1)
 
 
 class Lexicon(_Frozen):
