@@ -38,7 +38,14 @@ PLACE_WORDS = frozenset(
     "based located resident residente residenti live lives living abito abitiamo vivo viviamo "
     "sede stiamo sto bassa lago lake side sponda riva costa valle valley near vicino garda iseo "
     "lario ceresio maggiore upper lower alta alto media medio scrivo scriviamo writing write "
-    "from".split()
+    "from prov frazione fraz localita quartiere hamlet district".split()
+)
+# A message naming a place and at most this many other words, with no question mark, says
+# where the writer lives.
+STATEMENT_MAX_WORDS = 5
+LIVING_WORDS = frozenset(
+    "based located resident live living abito abitiamo vivo viviamo stiamo near vicino prov "
+    "provincia frazione fraz localita".split()
 )
 # Naming the office itself with a place ("ATS Pavia", "asl di Lodi") asks for its card.
 OFFICE_WORDS = frozenset({"ats", "asl", "asst"})
@@ -164,8 +171,10 @@ class PlaceDecisions:
             # the joining check (every role's: organisations join)
             joining = next(iter(self.lexicon.role_flows.values()), None)
             flow = flow or self.lexicon.role_flows.get(u.role or "") or joining
-        elif not (u.own_case or u.role):
+        elif not (u.own_case or u.role or u.measures):  # a measure's check, to anyone
             flow = None
+        elif u.role in ORGANISATION_ROLES:  # "il sindaco vuole entrare: a chi scrive?"
+            flow = flow or self.lexicon.role_flows.get(u.role or "")
         flow = self.composer.flow_for(None, flow)
         if flow is None:
             return card
@@ -225,6 +234,15 @@ class PlaceDecisions:
             return True
         if u.named or u.measures or u.own_case or u.role in ORGANISATION_ROLES:
             return False
+        if (
+            "?" not in u.text
+            and len(words) <= STATEMENT_MAX_WORDS
+            and LIVING_WORDS & set(residual.split())
+            and not about_money
+        ):
+            # "I'm based in Mortara, near the rice fields": a statement of where one lives;
+            # words the knowledge base never uses name no topic of ours.
+            topical = [w for w in topical if self.matcher.known(w)]
         # "a bergum i g'ha dac 110 mila euro nel 2021?": money asked of a period, not the office
         return not topical and not (about_money and u.amount)
 

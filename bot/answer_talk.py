@@ -33,7 +33,7 @@ META_ACTS = frozenset({"who_are_you", "capabilities", "human", "how_are_you", "c
 # from asks nothing yet; it is greeted back. Any other word makes the place a question.
 GREETING_FROM = frozenset(
     "from da di here qui qua bot hi hiya hello hey ciao salve morning good evening afternoon "
-    "buongiorno buonasera buondi everyone everybody all tutti a voi".split()
+    "buongiorno buonasera buondi everyone everybody all tutti a voi there side".split()
 )
 
 

@@ -17,3 +17,10 @@ PAYMENT_WAY = re.compile(
     r"\b(?:how (?:was|is|were|are) (?:it|they|the \w+|\w+) paid|come (?:veniva|viene|era|e) "
     r"(?:pagat|erogat|dat)\w*|in contanti|cash|bonifico|carta prepagata|prepaid card)\b"
 )
+# "a chi in ATS Pavia possiamo chiedere?", "who at the comune should we write to": whom to ask,
+# with a few words between.
+ASKS_WHOM = re.compile(
+    r"\ba chi\b(?: \w+){0,5} (?:possiamo |posso |devo |dobbiamo )?(?:chieder\w*|chiedo|"
+    r"chiediamo|rivolger\w*|scriver\w*|scrivo|scriviamo|telefonar\w*|chiamar\w*|mandar\w*|"
+    r"inviar\w*)\b|\bwho\b(?: \w+){0,4} (?:should|can|do) (?:i|we) (?:ask|contact|write|call)\b"
+)

@@ -19,7 +19,13 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.classifier import MAX_CHARS, pair_features, symbol_features, word_features
+from bot.classifier import (
+    MAX_CHARS,
+    MAX_WORD_CACHE,
+    pair_features,
+    symbol_features,
+    word_features,
+)
 from bot.normalise import fold
 
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "entries.npz"
@@ -48,6 +54,7 @@ class EntryClassifier:
         self.values = np.asarray(values, dtype=np.float64)
         self.intercept = np.asarray(intercept, dtype=np.float64)
         self.classes = tuple(classes)
+        self._words: dict[str, np.ndarray] = {}
 
     @classmethod
     def from_dense(
@@ -92,16 +99,30 @@ class EntryClassifier:
             classes=np.array(self.classes),
         )
 
+    def _word_rows(self, word: str) -> np.ndarray:
+        """The feature rows of one word (remembered: words repeat across messages)."""
+        rows = self._words.get(word)
+        if rows is None:
+            index = self.index
+            found = [i for t in word_features(word) if (i := index.get(t)) is not None]
+            rows = np.array(found, dtype=np.intp)
+            if len(self._words) < MAX_WORD_CACHE:
+                self._words[word] = rows
+        return rows
+
     def scores(self, text: str) -> np.ndarray:
         """The probability of each entry (in the order of `classes`) answering `text`."""
         words = fold(text[:MAX_CHARS]).split()
         index = self.index
-        terms = [t for w in words for t in word_features(w)]
-        terms += pair_features(words) + symbol_features(text)
-        found = [i for t in terms if (i := index.get(t)) is not None]
+        others = [
+            i
+            for t in pair_features(words) + symbol_features(text)
+            if (i := index.get(t)) is not None
+        ]
+        found = np.concatenate([*map(self._word_rows, words), np.array(others, dtype=np.intp)])
         z = self.intercept.copy()
-        if found:
-            rows, counts = np.unique(np.array(found, dtype=np.intp), return_counts=True)
+        if found.size:
+            rows, counts = np.unique(found, return_counts=True)
             tfidf = (1.0 + np.log(counts)) * self.idf[rows]
             tfidf /= np.sqrt(tfidf @ tfidf)
             starts, ends = self.indptr[rows], self.indptr[rows + 1]

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.cues import ENDS_ASKING_MONEY, NOW_IN_LOMBARDY, PAYMENT_WAY
+from bot.cues import ASKS_WHOM, ENDS_ASKING_MONEY, NOW_IN_LOMBARDY, PAYMENT_WAY
 from bot.lexicon import Lexicon, Vague, phrase_words
 from bot.normalise import fold
 from bot.periods import YEAR, Period, PeriodReader
@@ -288,7 +288,8 @@ class Understander:
             decree=rest in self._decree
             and not (set(_NUMBER.findall(rest)) - set(YEAR.findall(rest))),
             local_detail=rest in self._local_detail,
-            contact=self._without_act_number(rest) in self._contact,
+            contact=self._without_act_number(rest) in self._contact
+            or ASKS_WHOM.search(rest) is not None,
             amount=(rest in self._amount or ENDS_ASKING_MONEY.search(rest) is not None)
             and PAYMENT_WAY.search(rest) is None,
             join=rest in self._join,
