@@ -62,6 +62,10 @@ class TalkDecisions:
         threshold = self.lexicon.second_opinion.entry_swap
         if self.entry_gate is None or threshold is None or reply.status != "answer":
             return None
+        if u.amount and u.contact:
+            # "CRESCO: quanto dava e a chi mi rivolgo?": two asks, and the rules chose the entry
+            # saying both; a model trained on one entry per message cannot know that.
+            return None
         chosen = self.kb.entry(reply.entry or "")
         if chosen is None or chosen.title.get(lang) != reply.title:
             return None

@@ -112,48 +112,24 @@ class Opinion:
         return max(acts, key=acts.__getitem__)
 
 
-class Classifier:
-    """The exported model, read with numpy: tf-idf then a softmax over linear scores."""
+class TermIndex:
+    """The tf-idf of a message over a fixed vocabulary: what both trained models read (this
+    one, and the entry classifier of bot/entry_classifier.py)."""
 
-    def __init__(
-        self,
-        vocabulary: Sequence[str],
-        idf: np.ndarray,
-        coef: np.ndarray,
-        intercept: np.ndarray,
-        classes: Sequence[str],
-    ) -> None:
+    def __init__(self, vocabulary: Sequence[str], idf: np.ndarray) -> None:
         self.index = {term: i for i, term in enumerate(vocabulary)}
         self.idf = np.asarray(idf, dtype=np.float64)
-        # (features, classes): one row gathered per feature present.
-        self.weights = np.ascontiguousarray(np.asarray(coef, dtype=np.float64).T)
-        self.intercept = np.asarray(intercept, dtype=np.float64)
-        self.classes = tuple(classes)
         self._words: dict[str, np.ndarray] = {}
 
-    @classmethod
-    def load(cls, path: Path = MODEL_FILE) -> Classifier:
-        with np.load(path, allow_pickle=False) as data:
-            return cls(
-                data["vocabulary"].tobytes().decode("utf-8").split("\n"),
-                data["idf"],
-                data["coef"],
-                data["intercept"],
-                [str(c) for c in data["classes"]],
-            )
-
-    def save(self, path: Path = MODEL_FILE) -> None:
+    def vocabulary_array(self) -> np.ndarray:
+        """The vocabulary as one UTF-8 string, "\n" between terms: read back in milliseconds
+        (terms hold no newline: they are folded words and symbols)."""
         vocabulary = sorted(self.index, key=self.index.__getitem__)
-        np.savez_compressed(
-            path,
-            # One UTF-8 string, "\n" between terms: read back in milliseconds (terms hold no
-            # newline: they are folded words and symbols).
-            vocabulary=np.frombuffer("\n".join(vocabulary).encode("utf-8"), dtype=np.uint8),
-            idf=self.idf.astype(np.float32),
-            coef=self.weights.T.astype(np.float32),
-            intercept=self.intercept.astype(np.float32),
-            classes=np.array(self.classes),
-        )
+        return np.frombuffer("\n".join(vocabulary).encode("utf-8"), dtype=np.uint8)
+
+    @staticmethod
+    def terms(array: np.ndarray) -> list[str]:
+        return str(array.tobytes().decode("utf-8")).split("\n")
 
     def _word_rows(self, word: str) -> np.ndarray:
         """The feature rows of one word (remembered: words repeat across messages)."""
@@ -166,8 +142,9 @@ class Classifier:
                 self._words[word] = rows
         return rows
 
-    def scores(self, text: str) -> np.ndarray:
-        """The class probabilities of one message, in the order of `classes`."""
+    def tfidf(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """The feature rows present in a message and their l2-normalised tf-idf values (None
+        when no feature is known)."""
         words = fold(text[:MAX_CHARS]).split()
         index = self.index
         others = [
@@ -177,7 +154,7 @@ class Classifier:
         ]
         found = np.concatenate([*map(self._word_rows, words), np.array(others, dtype=np.intp)])
         if not found.size:
-            return _softmax(self.intercept)
+            return None
         # np.unique(found, return_counts=True), without its generality (~15 us a message).
         found.sort()
         first = np.empty(found.size, dtype=bool)
@@ -190,6 +167,53 @@ class Classifier:
         counts[-1] = found.size - starts[-1]
         values = (1.0 + np.log(counts)) * self.idf[rows]
         values /= np.sqrt(values @ values)
+        return rows, values
+
+
+class Classifier(TermIndex):
+    """The exported model, read with numpy: tf-idf then a softmax over linear scores."""
+
+    def __init__(
+        self,
+        vocabulary: Sequence[str],
+        idf: np.ndarray,
+        coef: np.ndarray,
+        intercept: np.ndarray,
+        classes: Sequence[str],
+    ) -> None:
+        super().__init__(vocabulary, idf)
+        # (features, classes): one row gathered per feature present.
+        self.weights = np.ascontiguousarray(np.asarray(coef, dtype=np.float64).T)
+        self.intercept = np.asarray(intercept, dtype=np.float64)
+        self.classes = tuple(classes)
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> Classifier:
+        with np.load(path, allow_pickle=False) as data:
+            return cls(
+                cls.terms(data["vocabulary"]),
+                data["idf"],
+                data["coef"],
+                data["intercept"],
+                [str(c) for c in data["classes"]],
+            )
+
+    def save(self, path: Path = MODEL_FILE) -> None:
+        np.savez_compressed(
+            path,
+            vocabulary=self.vocabulary_array(),
+            idf=self.idf.astype(np.float32),
+            coef=self.weights.T.astype(np.float32),
+            intercept=self.intercept.astype(np.float32),
+            classes=np.array(self.classes),
+        )
+
+    def scores(self, text: str) -> np.ndarray:
+        """The class probabilities of one message, in the order of `classes`."""
+        found = self.tfidf(text)
+        if found is None:
+            return _softmax(self.intercept)
+        rows, values = found
         return _softmax(values @ self.weights[rows] + self.intercept)
 
     def opinion(self, text: str) -> Opinion:

@@ -19,21 +19,14 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.classifier import (
-    MAX_CHARS,
-    MAX_WORD_CACHE,
-    pair_features,
-    symbol_features,
-    word_features,
-)
-from bot.normalise import fold
+from bot.classifier import TermIndex
 
 MODEL_FILE = Path(__file__).resolve().parent / "data" / "entries.npz"
 # Weights smaller than this are dropped when the model is exported.
 PRUNE = 0.1
 
 
-class EntryClassifier:
+class EntryClassifier(TermIndex):
     """The exported model: tf-idf, then a softmax over sparse linear scores per entry."""
 
     def __init__(
@@ -46,15 +39,13 @@ class EntryClassifier:
         intercept: np.ndarray,
         classes: Sequence[str],
     ) -> None:
-        self.index = {term: i for i, term in enumerate(vocabulary)}
-        self.idf = np.asarray(idf, dtype=np.float64)
+        super().__init__(vocabulary, idf)
         # Feature i's weights: classes_of[indptr[i]:indptr[i + 1]] and the same slice of values.
         self.indptr = np.asarray(indptr, dtype=np.int64)
         self.classes_of = np.asarray(classes_of, dtype=np.intp)
         self.values = np.asarray(values, dtype=np.float64)
         self.intercept = np.asarray(intercept, dtype=np.float64)
         self.classes = tuple(classes)
-        self._words: dict[str, np.ndarray] = {}
 
     @classmethod
     def from_dense(
@@ -77,7 +68,7 @@ class EntryClassifier:
     def load(cls, path: Path = MODEL_FILE) -> EntryClassifier:
         with np.load(path, allow_pickle=False) as data:
             return cls(
-                data["vocabulary"].tobytes().decode("utf-8").split("\n"),
+                cls.terms(data["vocabulary"]),
                 data["idf"],
                 data["indptr"],
                 data["classes_of"],
@@ -87,10 +78,9 @@ class EntryClassifier:
             )
 
     def save(self, path: Path = MODEL_FILE) -> None:
-        vocabulary = sorted(self.index, key=self.index.__getitem__)
         np.savez_compressed(
             path,
-            vocabulary=np.frombuffer("\n".join(vocabulary).encode("utf-8"), dtype=np.uint8),
+            vocabulary=self.vocabulary_array(),
             idf=self.idf.astype(np.float32),
             indptr=self.indptr.astype(np.int32),
             classes_of=self.classes_of.astype(np.uint16),
@@ -99,32 +89,12 @@ class EntryClassifier:
             classes=np.array(self.classes),
         )
 
-    def _word_rows(self, word: str) -> np.ndarray:
-        """The feature rows of one word (remembered: words repeat across messages)."""
-        rows = self._words.get(word)
-        if rows is None:
-            index = self.index
-            found = [i for t in word_features(word) if (i := index.get(t)) is not None]
-            rows = np.array(found, dtype=np.intp)
-            if len(self._words) < MAX_WORD_CACHE:
-                self._words[word] = rows
-        return rows
-
     def scores(self, text: str) -> np.ndarray:
         """The probability of each entry (in the order of `classes`) answering `text`."""
-        words = fold(text[:MAX_CHARS]).split()
-        index = self.index
-        others = [
-            i
-            for t in pair_features(words) + symbol_features(text)
-            if (i := index.get(t)) is not None
-        ]
-        found = np.concatenate([*map(self._word_rows, words), np.array(others, dtype=np.intp)])
         z = self.intercept.copy()
-        if found.size:
-            rows, counts = np.unique(found, return_counts=True)
-            tfidf = (1.0 + np.log(counts)) * self.idf[rows]
-            tfidf /= np.sqrt(tfidf @ tfidf)
+        found = self.tfidf(text)
+        if found is not None:
+            rows, tfidf = found
             starts, ends = self.indptr[rows], self.indptr[rows + 1]
             sizes = ends - starts
             at = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(sizes.sum())

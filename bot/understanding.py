@@ -126,6 +126,8 @@ class Understanding:
         return self.act != "question"
 
 
+# A place named as an ATS ("ats milano"): the folded text, a space, then the place's name.
+_ATS_OF = re.compile(r"\b(?:ats|asl|asst)(?: d\w*)? (\w+(?: \w+)*)\b.* \1$")
 # Dialect words (knowledge/understanding.yaml `rewrite`) that make a message Italian.
 DIALECT_WORDS = 2
 DIALECT_WORD_CHARS = 4
@@ -208,6 +210,10 @@ class Understander:
         if act is not None:
             return Understanding(text, self._corrected(folded), act=act)
         place = self.places.find(text) if self.places is not None and folded else None
+        if place is not None and _ATS_OF.search(f"{folded} {fold(place.matched_text)}") is not None:
+            # "Crema, ats val padana o ats milano?": a town named besides the ATS is the place
+            rest_text = re.sub(re.escape(place.matched_text), " ", text, flags=re.IGNORECASE)
+            place = self.places.find(rest_text) or place
         # The place's own words are not typos of ours ("Bienno" is not "biennio").
         folded = self._corrected(folded, fold(place.matched_text) if place else "")
         folded = self._periods.dated(folded, today)

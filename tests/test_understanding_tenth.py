@@ -1,0 +1,186 @@
+"""The understanding step, tenth pass: a trained second opinion on which entry answers, a
+measure's check offered to anyone who asks about it, whom to ask with words between, where one
+lives said as a statement, bare act numbers, doubt before an abortion, and more dialect.
+
+Each test says what a person writes and what the reply must hold; tests/test_understanding.py
+and tests/test_understanding_more.py to tests/test_understanding_ninth.py hold the earlier
+passes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.brain import Brain
+from bot.entry_classifier import MODEL_FILE, EntryClassifier, shipped
+from tests.support import make_brain
+
+
+@pytest.fixture(scope="module")
+def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
+    return make_brain(tmp_path_factory.mktemp("understanding-tenth"))
+
+
+# -- the entry classifier ---------------------------------------------------------------------
+def _tiny_model(prune: float = 0.0) -> EntryClassifier:
+    vocabulary = ["w:nasko", "w:cresco", "w:quanto", "w:dove"]
+    coef = np.array([[2.0, -1.0, 0.05, 0.0], [-1.0, 2.0, 0.5, -0.3], [0.0, 0.0, -0.2, 1.5]])
+    return EntryClassifier.from_dense(
+        vocabulary, np.ones(4), coef, np.array([0.1, 0.0, -0.1]), ["a", "b", "c"], prune
+    )
+
+
+def test_the_sparse_model_scores_as_the_dense_regression_would() -> None:
+    model = _tiny_model()
+    text = "cresco quanto"
+    # tf-idf of two words seen once, idf 1: each 1/sqrt(2); softmax of the linear scores
+    z = np.array([0.1, 0.0, -0.1]) + np.array([-1.0 + 0.05, 2.0 + 0.5, 0.0 - 0.2]) / np.sqrt(2)
+    expected = np.exp(z - z.max()) / np.exp(z - z.max()).sum()
+    assert np.allclose(model.scores(text), expected)
+    assert model.best(text)[0] == "b"
+
+
+def test_pruning_drops_only_the_small_weights() -> None:
+    full, pruned = _tiny_model(), _tiny_model(prune=0.1)
+    assert len(pruned.values) == len(full.values) - 4  # 0.05 and the three zeros
+    assert pruned.best("nasko dove")[0] == full.best("nasko dove")[0]
+
+
+def test_a_message_with_no_known_feature_gets_the_intercepts_softmax() -> None:
+    p = _tiny_model().scores("🙂")
+    assert p.argmax() == 0 and np.isclose(p.sum(), 1.0)
+
+
+def test_the_model_round_trips_through_its_file(tmp_path: Path) -> None:
+    model = _tiny_model()
+    path = tmp_path / "entries.npz"
+    model.save(path)
+    again = EntryClassifier.load(path)
+    assert again.classes == model.classes
+    assert np.allclose(again.scores("nasko quanto"), model.scores("nasko quanto"), atol=1e-3)
+
+
+def test_the_shipped_model_knows_only_entries_of_the_knowledge_base(brain: Brain) -> None:
+    assert MODEL_FILE.exists()
+    model = shipped()
+    assert model is not None
+    assert set(model.classes) <= {entry.id for entry in brain.kb.entries}
+    entry, p = model.best("quanto dava il cresco al mese?")
+    assert entry.startswith("cresco") and 0.0 < p <= 1.0
+
+
+class _SureGate:
+    """An entry classifier that is always this sure of one entry."""
+
+    def __init__(self, entry: str, p: float) -> None:
+        self.entry, self.p = entry, p
+
+    def best(self, text: str) -> tuple[str, float]:
+        return self.entry, self.p
+
+
+@pytest.fixture()
+def gate(brain: Brain) -> Iterator[object]:
+    answerer = brain.k.answerer
+    kept = answerer.entry_gate
+    yield answerer
+    answerer.entry_gate = kept
+
+
+def test_a_sure_second_opinion_answers_with_its_entry(brain: Brain, gate: object) -> None:
+    question = "come funziona il nasko?"
+    assert brain.answer_question(question).entry == "nasko-what"
+    brain.k.answerer.entry_gate = _SureGate("cresco-what", 0.9)
+    assert brain.answer_question(question).entry == "cresco-what"
+    brain.k.answerer.entry_gate = _SureGate("cresco-what", 0.3)  # not sure enough
+    assert brain.answer_question(question).entry == "nasko-what"
+
+
+def test_the_second_opinion_never_leaves_the_years_asked(brain: Brain, gate: object) -> None:
+    question = "bonus famiglia 2019 quanto dava?"
+    assert brain.answer_question(question).entry == "bonus-famiglia-2019"
+    brain.k.answerer.entry_gate = _SureGate("bonus-famiglia-2016", 0.95)
+    assert brain.answer_question(question).entry == "bonus-famiglia-2019"
+
+
+def test_the_second_opinion_changes_no_card_and_no_refusal(brain: Brain, gate: object) -> None:
+    brain.k.answerer.entry_gate = _SureGate("cresco-what", 0.99)
+    assert brain.answer_question("abito a Codogno").entry == "ats:milano"
+    assert brain.answer_question("mio figlio ha la febbre alta, cosa faccio?").status == "fallback"
+
+
+# -- a measure's check, offered to anyone -------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "check"),
+    [
+        ("il fondo cresco c'è ancora oggi?", "cresco"),
+        ("a chi scrivo per il time saving? siamo a Casalpusterlengo", "time-saving"),
+        (
+            "the ATS conciliation page for Lecco, who do we write to at the ATS about joining?",
+            "aderire",
+        ),
+    ],
+)
+def test_an_answer_on_a_measure_offers_its_check(brain: Brain, text: str, check: str) -> None:
+    reply = brain.answer_question(text)
+    assert reply.status == "answer"
+    assert f"f:start:{check}" in {b.data for b in reply.all_buttons()}
+
+
+# -- understanding ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        # where one lives, said as a statement
+        ("We're based in Vigevano, near the river", "ats:pavia"),
+        ("ciao, siamo di Lodi provincia", "ats:milano"),
+        # a bare act number, and a period named by the pandemic
+        ("was the 5969 plan longer than two years?", "programmi-2017-2018"),
+        ("during covid which programme did the ATS follow?", "programmi-2020-2023"),
+        # a profession is not a health question
+        (
+            "faccio la psicologa libera professionista a Lodi, il time saving vale per me?",
+            "aderire-time-saving",
+        ),
+    ],
+)
+def test_the_entry_that_answers(brain: Brain, text: str, entry: str) -> None:
+    reply = brain.answer_question(text)
+    assert reply.status == "answer"
+    assert (reply.entry or "").startswith(entry)
+
+
+def test_a_place_with_a_question_we_do_not_answer_is_no_statement(brain: Brain) -> None:
+    assert brain.answer_question("best kebab in Bergamo?").status == "fallback"
+
+
+def test_whom_to_ask_with_words_between_is_a_contact_request(brain: Brain) -> None:
+    u = brain.understand("a chi in ATS Pavia possiamo chiedere informazioni sul piano?")
+    assert u.contact
+    assert brain.understand("who at the comune should we write to?").contact
+    assert not brain.understand("a chi spetta il cresco?").contact
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sono incinta di 10 settimane, ho prenotato l'ivg ma non sono più sicura, c'è un aiuto?",
+        "sunt de Bormio, la me tusa l'è 'n cinta e sensa laurà: gh'è quaicoss per lee?",
+    ],
+)
+def test_a_pregnancy_in_doubt_or_in_dialect_gets_the_help_that_exists(
+    brain: Brain, text: str
+) -> None:
+    reply = brain.answer_question(text)
+    assert reply.status == "answer"
+    assert "f:start:nasko" in {b.data for b in reply.all_buttons()}
+
+
+def test_a_decided_abortion_is_still_pointed_to_the_consultorio(brain: Brain) -> None:
+    reply = brain.answer_question("ho deciso di non tenerlo, dove faccio l'ivg a Lodi?")
+    assert reply.status == "fallback"
+    assert "consultori" in reply.plain_text.lower()
