@@ -14,6 +14,7 @@ the model, never to run the bot.
 
 from __future__ import annotations
 
+import hashlib
 import sys
 import time
 import unicodedata
@@ -120,6 +121,14 @@ class TermIndex:
         self.index = {term: i for i, term in enumerate(vocabulary)}
         self.idf = np.asarray(idf, dtype=np.float64)
         self._words: dict[str, np.ndarray] = {}
+        # The last message read, and its reading: both models read the same message in turn.
+        self._last: tuple[str, tuple[np.ndarray, np.ndarray] | None] = ("", None)
+
+    def digest(self) -> str:
+        """A fingerprint of the terms and their idf (what a model trained on them needs)."""
+        found = hashlib.sha256(self.vocabulary_array().tobytes())
+        found.update(self.idf.astype(np.float32).tobytes())
+        return found.hexdigest()[:32]
 
     def vocabulary_array(self) -> np.ndarray:
         """The vocabulary as one UTF-8 string, "\n" between terms: read back in milliseconds
@@ -145,6 +154,14 @@ class TermIndex:
     def tfidf(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
         """The feature rows present in a message and their l2-normalised tf-idf values (None
         when no feature is known)."""
+        last, found = self._last
+        if text == last and text:
+            return found
+        found = self._tfidf(text)
+        self._last = (text, found)
+        return found
+
+    def _tfidf(self, text: str) -> tuple[np.ndarray, np.ndarray] | None:
         words = fold(text[:MAX_CHARS]).split()
         index = self.index
         others = [

@@ -1,6 +1,8 @@
 """Rebuild the entry classifier (bot/entry_classifier.py) from the evaluation sets.
 
     python -m bot.entry_training train     # rebuild bot/data/entries.npz (the `train` extra)
+                                           # (after python -m bot.classifier train: it reads
+                                           # messages with that model's terms)
     python -m bot.entry_training "quanto da il cresco"   # the likeliest entries of a message
 
 The labels come from the sets themselves (never the held-out ones, bot.classifier.HELD_OUT):
@@ -20,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.classifier import MIN_DF
+from bot.classifier import Classifier, TermIndex
 from bot.entry_classifier import MODEL_FILE, EntryClassifier, shipped
 
 # The regression's inverse penalty.
@@ -70,21 +72,24 @@ def labelled(brain: Any) -> list[tuple[str, str]]:
     return pairs
 
 
-def fit(pairs: Sequence[tuple[str, str]], c: float = C) -> EntryClassifier:
+def fit(pairs: Sequence[tuple[str, str]], terms: TermIndex, c: float = C) -> EntryClassifier:
+    """The entry model of `pairs`, reading messages with `terms` (the status classifier's
+    terms and idf, so that one reading serves both models)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
     from bot.classifier import features
 
     vectorizer = TfidfVectorizer(
-        analyzer=features, sublinear_tf=True, min_df=MIN_DF, dtype=np.float64
+        analyzer=features, sublinear_tf=True, vocabulary=terms.index, dtype=np.float64
     )
-    x = vectorizer.fit_transform([q for q, _ in pairs])
+    vectorizer.fit([q for q, _ in pairs])
+    vectorizer.idf_ = terms.idf
+    x = vectorizer.transform([q for q, _ in pairs])
     model = LogisticRegression(C=c, max_iter=3000)
     model.fit(x, [y for _, y in pairs])
-    vocabulary = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
     return EntryClassifier.from_dense(
-        vocabulary, vectorizer.idf_, model.coef_, model.intercept_, [str(k) for k in model.classes_]
+        terms, model.coef_, model.intercept_, [str(k) for k in model.classes_]
     )
 
 
@@ -93,9 +98,10 @@ def train(path: Path = MODEL_FILE) -> tuple[EntryClassifier, int]:
     from bot.cli import _offline_brain
     from bot.settings import Settings
 
+    terms = Classifier.load()  # the status classifier's file as it is now
     with _offline_brain(Settings.from_env()) as brain:
         pairs = labelled(brain)
-    model = fit(pairs)
+    model = fit(pairs, terms)
     model.save(path)
     return model, len(pairs)
 
@@ -105,7 +111,7 @@ def main(argv: Sequence[str]) -> int:
         model, examples = train()
         print(
             f"wrote {MODEL_FILE} ({MODEL_FILE.stat().st_size / 1e6:.2f} MB, "
-            f"{len(model.index)} features, {len(model.values)} weights, "
+            f"{len(model.terms.index)} terms, {len(model.values)} weights, "
             f"{len(model.classes)} entries) from {examples} examples"
         )
         return 0
