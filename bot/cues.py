@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from bot.normalise import fold
+
 # Lombardy named as where the person is now, whatever other region they name.
 NOW_IN_LOMBARDY = re.compile(
     r"\b(?:qui|qua|here|now|ora|adesso|oggi)(?: \w+){0,2} (?:in )?(?:lombardia|lombardy)\b"
@@ -24,3 +26,15 @@ ASKS_WHOM = re.compile(
     r"chiediamo|rivolger\w*|scriver\w*|scrivo|scriviamo|telefonar\w*|chiamar\w*|mandar\w*|"
     r"inviar\w*)\b|\bwho\b(?: \w+){0,4} (?:should|can|do) (?:i|we) (?:ask|contact|write|call)\b"
 )
+
+# A place named as an ATS ("ats milano", "asl di lodi"), not where the writer is.
+_ATS_WORD = re.compile(r"\b(?:ats|asl|asst)\b")
+
+
+def names_ats(folded: str, place: str) -> bool:
+    """Whether the folded message names `place` as an ATS ("crema, ats milano?": Milano)."""
+    if _ATS_WORD.search(folded) is None:
+        return False
+    return (
+        re.search(rf"\b(?:ats|asl|asst)(?: d\w*)? {re.escape(fold(place))}\b", folded) is not None
+    )

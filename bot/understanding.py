@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.cues import ASKS_WHOM, ENDS_ASKING_MONEY, NOW_IN_LOMBARDY, PAYMENT_WAY
+from bot.cues import ASKS_WHOM, ENDS_ASKING_MONEY, NOW_IN_LOMBARDY, PAYMENT_WAY, names_ats
 from bot.lexicon import Lexicon, Vague, phrase_words
 from bot.normalise import fold
 from bot.periods import YEAR, Period, PeriodReader
@@ -126,8 +126,6 @@ class Understanding:
         return self.act != "question"
 
 
-# A place named as an ATS ("ats milano"): the folded text, a space, then the place's name.
-_ATS_OF = re.compile(r"\b(?:ats|asl|asst)(?: d\w*)? (\w+(?: \w+)*)\b.* \1$")
 # Dialect words (knowledge/understanding.yaml `rewrite`) that make a message Italian.
 DIALECT_WORDS = 2
 DIALECT_WORD_CHARS = 4
@@ -210,7 +208,7 @@ class Understander:
         if act is not None:
             return Understanding(text, self._corrected(folded), act=act)
         place = self.places.find(text) if self.places is not None and folded else None
-        if place is not None and _ATS_OF.search(f"{folded} {fold(place.matched_text)}") is not None:
+        if place is not None and names_ats(folded, place.matched_text):
             # "Crema, ats val padana o ats milano?": a town named besides the ATS is the place
             rest_text = re.sub(re.escape(place.matched_text), " ", text, flags=re.IGNORECASE)
             place = self.places.find(rest_text) or place
