@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.run import Bot, run_bot  # noqa: E402
 from bot.brain import Brain  # noqa: E402
-from bot.knowledge import load_knowledge  # noqa: E402
+from bot.knowledge_loader import load_knowledge  # noqa: E402
 from bot.store import SQLiteStore  # noqa: E402
 from tests.loadgen import BrainOracle, build_users, expect_all  # noqa: E402
 

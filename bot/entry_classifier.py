@@ -48,7 +48,7 @@ class EntryClassifier:
     ) -> None:
         self.terms = terms
         # Term i's weights: classes_of[indptr[i]:indptr[i + 1]] and the same slice of values.
-        self.indptr = np.asarray(indptr, dtype=np.int64)
+        self.indptr = np.asarray(indptr, dtype=np.int32)
         self.classes_of = np.asarray(classes_of, dtype=np.uint16)
         self.values = np.asarray(values, dtype=np.float32)
         self.intercept = np.asarray(intercept, dtype=np.float64)
@@ -59,7 +59,7 @@ class EntryClassifier:
         dense = np.flatnonzero(sizes >= DENSE_MIN_WEIGHTS)
         self._dense_at = np.full(len(sizes), -1, dtype=np.int32)
         self._dense_at[dense] = np.arange(len(dense), dtype=np.int32)
-        self._dense = np.zeros((len(dense), len(self.classes)))
+        self._dense = np.zeros((len(dense), len(self.classes)), dtype=np.float32)
         row_of = np.repeat(np.arange(len(sizes)), sizes)
         in_dense = self._dense_at[row_of] >= 0
         self._dense[self._dense_at[row_of[in_dense]], self.classes_of[in_dense]] = self.values[
@@ -67,8 +67,8 @@ class EntryClassifier:
         ]
         sparse_sizes = np.where(self._dense_at >= 0, 0, sizes)
         self._sparse_indptr = np.concatenate([[0], np.cumsum(sparse_sizes)])
-        self._sparse_classes = self.classes_of[~in_dense].astype(np.intp)
-        self._sparse_values = self.values[~in_dense].astype(np.float64)
+        self._sparse_classes = self.classes_of[~in_dense]
+        self._sparse_values = self.values[~in_dense]
 
     @classmethod
     def from_dense(
