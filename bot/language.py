@@ -113,6 +113,8 @@ def _word_vote(raw: str) -> str | None:
     return "it" if lead > 0 else "en"
 
 
+# On a tie, the function words decide when one language leads by this many of them.
+GRAMMAR_LEAD = 2
 _REPEATS = re.compile(r"(\w)\1{2,}")
 # Someone saying they speak little Italian ("scusa, no parlo bene italiano. fondo nasko for
 # me?") is answered in English when the rest of the message is as English as Italian.
@@ -148,8 +150,19 @@ def detect_language(text: str, default: str = "it") -> str:
     """'it' or 'en' for `text`; `default` when the text gives no sign either way."""
     it_votes, en_votes, _ = votes(text)
     if it_votes == en_votes:
-        return default
+        # A tie: the grammar's words decide ("what is the comitato di programmazione of the
+        # rete?" borrows our Italian names into an English sentence).
+        it_votes, en_votes = _grammar_votes(text)
+        if abs(it_votes - en_votes) < GRAMMAR_LEAD:
+            return default
     return "it" if it_votes > en_votes else "en"
+
+
+def _grammar_votes(text: str) -> tuple[int, int]:
+    """(Italian, English) votes of the function words alone (articles, prepositions, ...)."""
+    only_it, only_en = _word_lists()
+    words = [fold(w) for w in _WORD.findall(NAMES.sub(" ", text))]
+    return sum(w in only_it for w in words), sum(w in only_en for w in words)
 
 
 def clear_language(text: str) -> str | None:

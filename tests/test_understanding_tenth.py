@@ -19,6 +19,7 @@ from bot.brain import Brain
 from bot.classifier import TermIndex
 from bot.classifier import shipped as shipped_classifier
 from bot.entry_classifier import MODEL_FILE, EntryClassifier, shipped
+from bot.language import detect_language, votes
 from tests.support import make_brain
 
 
@@ -189,3 +190,19 @@ def test_a_decided_abortion_is_still_pointed_to_the_consultorio(brain: Brain) ->
     reply = brain.answer_question("ho deciso di non tenerlo, dove faccio l'ivg a Lodi?")
     assert reply.status == "fallback"
     assert "consultori" in reply.plain_text.lower()
+
+
+# -- language -----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # as many Italian as English words: English grammar around our Italian names
+        ("what is the tavolo di coordinamento e monitoraggio of the rete?", "en"),
+        # a tie the grammar does not break keeps the default
+        ("il comitato della rete, the steering group?", "it"),
+    ],
+)
+def test_a_tie_between_the_languages_goes_to_the_grammars_words(text: str, lang: str) -> None:
+    it_votes, en_votes, _ = votes(text)
+    assert it_votes == en_votes  # the case is a tie, or the test says nothing
+    assert detect_language(text) == lang
