@@ -119,45 +119,40 @@ def test_the_second_opinion_changes_no_card_and_no_refusal(brain: Brain, gate: o
     assert brain.answer_question("mio figlio ha la febbre alta, cosa faccio?").status == "fallback"
 
 
-# -- a measure's check, offered to anyone -------------------------------------------------------
+# -- the entry that answers, and the check it offers ------------------------------------------
 @pytest.mark.parametrize(
-    ("text", "check"),
+    ("text", "entry", "check"),
     [
-        ("il fondo cresco c'è ancora oggi?", "cresco"),
-        ("a chi scrivo per il time saving? siamo a Casalpusterlengo", "time-saving"),
+        # a measure's check, offered to anyone who asks about it
+        ("il fondo cresco c'è ancora oggi?", "cresco", "cresco"),
+        ("a chi scrivo per il time saving? siamo a Casalpusterlengo", "ats:", "time-saving"),
         (
             "the ATS conciliation page for Lecco, who do we write to at the ATS about joining?",
+            "ats:",
             "aderire",
         ),
-    ],
-)
-def test_an_answer_on_a_measure_offers_its_check(brain: Brain, text: str, check: str) -> None:
-    reply = brain.answer_question(text)
-    assert reply.status == "answer"
-    assert f"f:start:{check}" in {b.data for b in reply.all_buttons()}
-
-
-# -- understanding ----------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("text", "entry"),
-    [
         # where one lives, said as a statement
-        ("We're based in Vigevano, near the river", "ats:pavia"),
-        ("ciao, siamo di Lodi provincia", "ats:milano"),
+        ("We're based in Vigevano, near the river", "ats:pavia", None),
+        ("ciao, siamo di Lodi provincia", "ats:milano", None),
         # a bare act number, and a period named by the pandemic
-        ("was the 5969 plan longer than two years?", "programmi-2017-2018"),
-        ("during covid which programme did the ATS follow?", "programmi-2020-2023"),
+        ("was the 5969 plan longer than two years?", "programmi-2017-2018", None),
+        ("during covid which programme did the ATS follow?", "programmi-2020-2023", None),
         # a profession is not a health question
         (
             "faccio la psicologa libera professionista a Lodi, il time saving vale per me?",
             "aderire-time-saving",
+            "time-saving",
         ),
     ],
 )
-def test_the_entry_that_answers(brain: Brain, text: str, entry: str) -> None:
+def test_the_entry_that_answers_and_its_check(
+    brain: Brain, text: str, entry: str, check: str | None
+) -> None:
     reply = brain.answer_question(text)
     assert reply.status == "answer"
     assert (reply.entry or "").startswith(entry)
+    if check is not None:
+        assert f"f:start:{check}" in {b.data for b in reply.all_buttons()}
 
 
 def test_a_place_with_a_question_we_do_not_answer_is_no_statement(brain: Brain) -> None:
