@@ -232,7 +232,7 @@ class PlaceDecisions:
                 return True  # "dov'è la sede dell'ATS di Brescia? devo portare dei documenti"
         if office and not about_money and not topical:
             return True
-        if u.named or u.measures or u.own_case or u.role in ORGANISATION_ROLES:
+        if u.named or u.measures or u.role in ORGANISATION_ROLES:
             return False
         if (
             "?" not in u.text
@@ -240,9 +240,12 @@ class PlaceDecisions:
             and LIVING_WORDS & set(residual.split())
             and not about_money
         ):
-            # "I'm based in Mortara, near the rice fields": a statement of where one lives;
-            # words the knowledge base never uses name no topic of ours.
+            # "I'm based in Mortara, near the rice fields", "abito a Livigno, piccolo tibet": a
+            # statement of where one lives (one's own case, and nothing asked of it); words the
+            # knowledge base never uses name no topic of ours.
             topical = [w for w in topical if self.matcher.known(w)]
+        elif u.own_case:
+            return False
         # "a bergum i g'ha dac 110 mila euro nel 2021?": money asked of a period, not the office
         return not topical and not (about_money and u.amount)
 
@@ -320,6 +323,19 @@ class PlaceDecisions:
         if u.role in ORGANISATION_ROLES or not (u.situation_flow or u.folded in cues):
             return None
         return rule.entry
+
+    @cached_property
+    def _office_cues(self) -> list[tuple[PhraseSet, str]]:
+        return [(PhraseSet(rule.cues), rule.entry) for rule in self.lexicon.office_contacts]
+
+    def _office_contact(self, u: Understanding) -> str | None:
+        """The entry on reaching an office for "come contatto l'ufficio conciliazione
+        dell'ATS?": a contact request naming the office, no place, no measure."""
+        if not u.contact or u.measures or u.named or u.place is not None or u.ats is not None:
+            return None
+        if u.period is not None or u.decree:  # "the number of the regional decision for 2020"
+            return None
+        return next((entry for cues, entry in self._office_cues if cues.search(u.folded)), None)
 
     def _asks_territorial_contact(self, u: Understanding) -> bool:
         """ "chi chiamo in Brianza per il time saving?": the ATS there is the contact.

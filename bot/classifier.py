@@ -5,8 +5,8 @@ tf-idf of folded words (1-2 grams) and character n-grams (2-5, within words) fee
 multinomial logistic regression whose classes are `answer`, `fallback` and the small-talk acts.
 It is trained with scikit-learn on the labelled conversation sets (never on the held-out sets
 named in HELD_OUT, today conversations-holdout9.yaml, -holdout10.yaml and -holdout11.yaml) and
-exported to bot/data/classifier.npz; the bot reads it with numpy only, so scikit-learn is needed to rebuild
-the model, never to run the bot.
+exported to bot/data/classifier.npz; the bot reads it with numpy only, so scikit-learn is needed
+to rebuild the model, never to run the bot.
 
     python -m bot.classifier train      # rebuild bot/data/classifier.npz (needs the `train` extra)
     python -m bot.classifier "ciao come stai"   # the probabilities of one message

@@ -345,6 +345,8 @@ def _lexicon_problems(
         entry("per_ats_money", "per_ats_money", value)
     if lexicon.family_contact is not None:
         entry("family_contact", "entry", lexicon.family_contact.entry)
+    for index, office in enumerate(lexicon.office_contacts):
+        entry(f"office_contacts {index}", "entry", office.entry)
     if lexicon.family_help is not None:
         entry("family_help", "entry", lexicon.family_help.entry)
         if lexicon.family_help.working_entry:

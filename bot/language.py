@@ -45,16 +45,21 @@ EXTRA_EN = frozenset(
 # "gh", "an", "as" and "na" are Lombard ("gh'è", "an gh'à", "as pöl", "na baita") as much as
 # English; "fine" is Italian too.
 NEUTRAL = frozenset("ok okay circa so no ah eh oh ciao bye gh an as na fine".split())
+# Borrowed words, as Italian as English ("Regione Lombardia conciliazione office email?").
+BORROWED = frozenset("email mail".split())
 # Lombard places typed in lower case ("cresco brescia requirements") are names, not Italian.
 PLACES = frozenset(
     "lombardia bergamo brescia como cremona lecco lodi mantova milano monza pavia sondrio varese "
     "brianza valtellina valcamonica bergamasca bresciana comasco lodigiano".split()
 )
+# English names of Italian places ("nasko in milan??"): an English vote each.
+EXONYMS = frozenset("milan mantua turin venice naples florence genoa padua rome".split())
 # Italian names of our measures and offices, written as they are by people writing English
 # too ("Bonus Famiglia 2019 ISEE limit?", "cresco brescia requirements"): no vote either way.
 NAMES = re.compile(
-    r"\b(?:bonus famiglia|bonus famiglie|time saving|timesaving|welfare aziendale|ret[ei] di "
-    r"conciliazione|alleanz[ae] local[ei](?: di conciliazione)?|conciliazione vita[ -]lavoro|"
+    r"\b(?:regione lombardia|bonus famiglia|bonus famiglie|time saving|timesaving|"
+    r"welfare aziendale|ret[ei] di conciliazione|alleanz[ae] local[ei](?: di conciliazione)?|"
+    r"conciliazione vita[ -]lavoro|"
     r"consultori[oa]? familiar[ei]|piani? di zona|ufficio di piano|assegno unico|fondo nasko|"
     r"fondo cresco|nasko|cresco|dote scuola|azion[ei] di sistema|documento (?:territoriale )?di "
     r"indirizzo|ret[ei] territorial[ei](?: di conciliazione)?|piani? territorial[ei](?: di "
@@ -94,6 +99,11 @@ _WORD = re.compile(r"[^\W\d_]+|\d+")
 def _word_vote(raw: str) -> str | None:
     only_it, only_en = _word_lists()
     word = fold(raw)
+    if word in EXONYMS:
+        return "en"
+    if word in BORROWED or (len(raw) == 2 and raw.isupper()):
+        # A province's code ("Pisogne (BS)", "Merate, LC") is no English "bs" or "lc".
+        return None
     if word in only_it:
         return "it"
     if word in only_en:
@@ -134,7 +144,8 @@ CONTRACTION = re.compile(
 def votes(text: str) -> tuple[int, int, int]:
     """(Italian votes, English votes, words) in `text`: function words, then frequent words."""
     words = _WORD.findall(_REPEATS.sub(r"\1", NAMES.sub(" ", text)))  # "hiii" is "hi"
-    if words and words[0][:1].isupper() and _is_function_word(words[0].lower()):
+    first = words[0] if words else ""
+    if first[:1].isupper() and not first.isupper() and _is_function_word(first.lower()):
         # A sentence's first word is capitalised without being a name ("Morning!", "Grazie").
         words[0] = words[0].lower()
     found = [_word_vote(w) for w in words]

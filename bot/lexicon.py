@@ -212,6 +212,10 @@ class Lexicon(_Frozen):
     # Dialect and chat shorthand read as plain Italian first: {italian: [variants]}.
     rewrite: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     family_contact: FamilyContact | None = None
+    # Whom to write at an office, no place and no measure named ("come contatto l'ufficio
+    # conciliazione dell'ATS?", "what mailbox does the Region use?"): the first rule whose
+    # cues the message holds gives the entry on reaching that office.
+    office_contacts: tuple[FamilyContact, ...] = ()
     family_help: FamilyHelp | None = None
     # Questions about what the bot covers, whatever topic they name ("cosa sai fare oltre al
     # nasko?"): the reply to "what can you do".

@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from bot.cues import ASKS_WHOM, ENDS_ASKING_MONEY, NOW_IN_LOMBARDY, PAYMENT_WAY, names_ats
+from bot.language import EXONYMS
 from bot.lexicon import Lexicon, Vague, phrase_words
 from bot.normalise import fold
 from bot.periods import YEAR, Period, PeriodReader
@@ -41,6 +42,9 @@ _RESIDENT_SINCE = re.compile(
     r"risiediamo|here|qui)\b(?:\s+\w+){0,4}?\s+(?:from|since|dal|dall|da|nel|in)\s+20[0-4]\d\b"
 )
 ARITHMETIC = re.compile(r"\s*\d+(?:[.,]\d+)?(?:\s*[+*x×^]\s*\d+(?:[.,]\d+)?)+\s*[=?!]*\s*")
+# "what's 17% of 2350", "quanto fa il 20% di 380": in a short message, a percentage to work out.
+PERCENT_OF = re.compile(r"\d+(?:[.,]\d+)?\s*%\s*(?:of|di|del|della|su)\s*\d")
+PERCENT_MAX_WORDS = 6
 ATS_WORDS = re.compile(r"(?<![a-z0-9])(?:ats|asl)(?![a-z0-9])")
 # An ATS name that names nothing else, so it needs no "ATS" ("il centralino dell'Insubria").
 _OWN_ATS_NAME = re.compile(r"(?<![a-z0-9])insubria(?![a-z0-9])")
@@ -324,7 +328,8 @@ class Understander:
         sant'angelo lodigiano" is English, whatever the town's words are), and with the
         Italian of the dialect words it uses ("ol mé om l'è stacc licensiat" is no English)."""
         place = self.places.find(text) if self.places is not None else None
-        text = text.replace(place.matched_text, " ") if place is not None else text
+        if place is not None and fold(place.matched_text) not in EXONYMS:  # "milan" is English
+            text = text.replace(place.matched_text, " ")
         folded = fold(text)
         rewritten = self.rewrite(folded)
         if rewritten == folded:
@@ -444,7 +449,8 @@ class Understander:
 
     def arithmetic(self, text: str) -> str | None:
         """ "2+2", "15 x 3 =": a sum to work out is trivia, not ours (folding drops the signs)."""
-        if ARITHMETIC.fullmatch(text) and "trivia" in self.lexicon.out_of_scope:
+        short_sum = PERCENT_OF.search(text) and len(text.split()) <= PERCENT_MAX_WORDS
+        if (ARITHMETIC.fullmatch(text) or short_sum) and "trivia" in self.lexicon.out_of_scope:
             return "trivia"
         return None
 
