@@ -448,7 +448,14 @@ class PeriodDecisions:
         if period is not None and not period.current:
             # "il decreto del piano 2020-2023 è il 486?": the years asked choose between them.
             spans = [entry_span(e) for e in entries[:2]]
-            if sum(1 for span in spans if span is not None and period.overlaps(*span)) == 1:
+            of_period = sum(1 for span in spans if span is not None and period.overlaps(*span))
+            if of_period == 1:
+                return None
+            if of_period == 0 and any(
+                (span := entry_span(e)) is not None and period.overlaps(*span) for e in entries[2:]
+            ):
+                # "come sono divisi tra le ATS i fondi 2025 2027?": neither tied entry is of
+                # the years asked, a lower one is: the period's entry answers (`_choose`).
                 return None
         by_topic: dict[str, Entry] = {}
         for entry, candidate in zip(entries, ranked, strict=False):

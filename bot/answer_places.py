@@ -195,6 +195,8 @@ class PlaceDecisions:
         ]
         if not words:
             return True
+        if self._pinned(u) is not None:
+            return False  # "asst can be capofila? we are in bergamo area"
         office_words = self.kb.place_intent_words
         topical = [
             w
@@ -336,6 +338,22 @@ class PlaceDecisions:
         if u.period is not None or u.decree:  # "the number of the regional decision for 2020"
             return None
         return next((entry for cues, entry in self._office_cues if cues.search(u.folded)), None)
+
+    @cached_property
+    def _pinned_cues(self) -> list[tuple[PhraseSet, PhraseSet, str]]:
+        return [(PhraseSet(p.cues), PhraseSet(p.unless), p.entry) for p in self.lexicon.pinned]
+
+    def _pinned(self, u: Understanding) -> str | None:
+        """The entry a message asks for outright, whoever writes and wherever ("siamo una
+        fondazione di Lecco, possiamo fare da capofila?")."""
+        return next(
+            (
+                entry
+                for cues, unless, entry in self._pinned_cues
+                if cues.search(u.folded) is not None and unless.search(u.folded) is None
+            ),
+            None,
+        )
 
     def _asks_territorial_contact(self, u: Understanding) -> bool:
         """ "chi chiamo in Brianza per il time saving?": the ATS there is the contact.

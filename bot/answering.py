@@ -192,7 +192,7 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
                 entry = self._measure_entry(u.named[0]) or entry
             if entry is not None:
                 return self._entry(entry, u, lang, ranked[0].score if ranked else 100.0)
-        family = self._family_contact(u) or self._office_contact(u)
+        family = self._family_contact(u) or self._office_contact(u) or self._pinned(u)
         if family is not None and (entry := self.kb.entry(family)) is not None:
             return self._entry(entry, u, lang, ranked[0].score if ranked else 100.0)
         tie = self._tie(u, ranked)

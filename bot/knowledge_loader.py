@@ -347,6 +347,8 @@ def _lexicon_problems(
         entry("family_contact", "entry", lexicon.family_contact.entry)
     for index, office in enumerate(lexicon.office_contacts):
         entry(f"office_contacts {index}", "entry", office.entry)
+    for index, pinned in enumerate(lexicon.pinned):
+        entry(f"pinned {index}", "entry", pinned.entry)
     if lexicon.family_help is not None:
         entry("family_help", "entry", lexicon.family_help.entry)
         if lexicon.family_help.working_entry:

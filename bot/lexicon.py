@@ -118,6 +118,20 @@ class FamilyContact(_Frozen):
     _cues = field_validator("cues", mode="before")(classmethod(lambda cls, v: _phrases(v)))
 
 
+class Pinned(_Frozen):
+    """Words that ask one entry's question outright, whoever writes ("possiamo essere
+    capofila?"): that entry answers, unless the message holds one of `unless` (the Rete's lead
+    is another entry's)."""
+
+    entry: str
+    cues: tuple[str, ...]
+    unless: tuple[str, ...] = ()
+
+    _cues = field_validator("cues", "unless", mode="before")(
+        classmethod(lambda cls, v: _phrases(v))
+    )
+
+
 class FamilyHelp(_Frozen):
     """A family telling its situation and asking whether anything exists for it, in words no
     entry matched: what exists for families (`working_entry` for families who work), not "I
@@ -216,6 +230,8 @@ class Lexicon(_Frozen):
     # conciliazione dell'ATS?", "what mailbox does the Region use?"): the first rule whose
     # cues the message holds gives the entry on reaching that office.
     office_contacts: tuple[FamilyContact, ...] = ()
+    # Questions asked outright in a few words, whoever writes (docs/understanding.md).
+    pinned: tuple[Pinned, ...] = ()
     family_help: FamilyHelp | None = None
     # Questions about what the bot covers, whatever topic they name ("cosa sai fare oltre al
     # nasko?"): the reply to "what can you do".
