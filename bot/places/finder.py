@@ -31,6 +31,7 @@ from bot.places.cues import (
     tier_allows,
 )
 from bot.places.dataset import LOMBARD_PROVINCES
+from bot.places.dialect import DialectNames
 from bot.places.entities import Comune, PlaceMatch
 from bot.places.index import T_CUE, T_FREE, T_STRONG, Entry, stop_words
 from bot.places.text import PARTICLES, SAINT, Tok, compact_key, shouting, tokenize
@@ -149,6 +150,7 @@ class PlaceFinder:
         self.no_fuzzy = stop_words() | PLACE_CUES | AREA_CUES | RESIDENCE_WORDS | PROVINCE_WORDS
         self._name_words = frozenset(word for key in index for word in key.split())
         self._not_typos = self.no_fuzzy | frozenset(known_words)  # real words, never typos
+        self._dialect = DialectNames(self.comuni, self._not_typos, names_elsewhere)
         self._elsewhere = names_elsewhere  # names of places outside Lombardy, never typos
         self._fuzzy_by_len: dict[int, list[str]] = {}
         for key, entry in index.items():
@@ -212,6 +214,8 @@ class PlaceFinder:
         cands += self._fuzzy_candidates(tokens, cands, loud, relaxed)
         codes = code_candidates(tokens, loud)
         cands += codes + short_forms(self.comuni, tokens, codes, cands)
+        if not cands:
+            cands = self._dialect.candidates(tokens)  # "stó a Sàrnich", "sun de Lod"
         if not cands:
             return None
         kept = without_overlaps(cands)

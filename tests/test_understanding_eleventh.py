@@ -1,0 +1,158 @@
+"""The understanding step, eleventh pass: questions asked outright (who may be capofila), how to
+reach an office with no place named, what a project's money may pay for, vague follow-ups,
+parents asking what the bot can do, Lombard dialect names of comuni, and the language of
+messages made of our Italian names.
+
+Each test says what a person writes and what the reply must hold; tests/test_understanding.py
+and tests/test_understanding_more.py to tests/test_understanding_tenth.py hold the earlier
+passes.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.brain import Brain
+from bot.language import detect_language
+from bot.places.dialect import skeleton
+from tests.support import make_brain
+
+
+@pytest.fixture(scope="module")
+def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
+    return make_brain(tmp_path_factory.mktemp("understanding-eleventh"))
+
+
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        # asked outright, whoever writes and wherever
+        ("siamo una fondazione, possiamo fare da capofila?", "alleanze-capofila"),
+        ("asst can be capofila? we are asst staff in bergamo area", "alleanze-capofila"),
+        ("could the university be capofila of an alleanza or only partner?", "alleanze-capofila"),
+        ("chi fa da capofila nella rete di conciliazione?", "reti-capofila"),
+        # whom to write at an office, no place, measure or period named
+        ("come contatto l'ufficio conciliazione dell'ATS?", "contatti-ats-referenti"),
+        ("what mailbox does the Region use for conciliazione enquiries?", "contatti-regione"),
+        # what the project money may pay for: not documented, and said so
+        ("il contributo viene anticipato o rimborsato a rendicontazione?", "alleanze-spese"),
+        ("possiamo usare il contributo per comprare un furgone?", "alleanze-spese"),
+        # an ATS called by its adjective
+        ("devo chiamare l'agenzia pavese per la rete, che numero faccio?", "ats:pavia"),
+        # a measure named beside a health word is asked about
+        ("CRESCO fund: can I use it for baby formula? my son is 3 weeks", "cresco"),
+        # a social worker directing a woman ("come la indirizzo") asks no address
+        (
+            "assistente sociale del comune di Rho: ho una gestante vulnerabile, come la "
+            "indirizzo per il bonus famiglia?",
+            "bonus-famiglia",
+        ),
+        # a carpenter's workshop is a small business: time saving
+        ("ho una piccola falegnameria, aiuti per le commissioni dei dipendenti?", "aderire"),
+    ],
+)
+def test_the_entry_that_answers(brain: Brain, text: str, entry: str) -> None:
+    reply = brain.answer_question(text)
+    assert reply.status == "answer", text
+    assert (reply.entry or "").startswith(entry), (text, reply.entry)
+
+
+def test_an_office_contact_asked_of_a_period_is_no_request_for_the_office(brain: Brain) -> None:
+    reply = brain.answer_question(
+        "what is the number of the regional decision for the 2020-2023 conciliation plans?"
+    )
+    assert reply.entry != "contatti-regione"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "e a me quanto spetta?",
+        "scusi i requisiti allora quali sarebbero",
+        "la scadenza quando sarebbe?",
+        "contributo??? qualcuno",
+        "about the funding... which one is it",
+        "info on the fund?",
+    ],
+)
+def test_a_vague_follow_up_asks_which_measure(brain: Brain, text: str) -> None:
+    reply = brain.answer_question(text)
+    assert reply.status == "clarify" and len(reply.options) >= 2, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what sort of stuff can you help a new dad with?",
+        "so what could you actually do for a dad like me",
+        "as a brand new mum, what can you help me with?",
+        "spiegami a che servi, che non l'ho capito",
+    ],
+)
+def test_a_parent_asking_what_the_bot_does_gets_its_capabilities(brain: Brain, text: str) -> None:
+    assert brain.answer_question(text).status == "smalltalk", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what's 17% of 2350",
+        "mi sai dire come si fa il tiramisù senza uova",
+        "il mio neonato piange tutte le notti, trucchi per farlo dormire?",
+        "voglio aprire un asilo nido privato, che autorizzazioni servono al comune?",
+        "ATS Brescia ufficio igiene: che requisiti servono per aprire un bar?",
+        "network of EV charging stations in Bergamo, where are they?",
+        "what's the private phone number of the woman who runs the ATS conciliazione desk?",
+        "voucher baby sitter inps esiste ancora?",
+    ],
+)
+def test_out_of_scope_that_shares_our_words_is_refused(brain: Brain, text: str) -> None:
+    assert brain.answer_question(text).status == "fallback", text
+
+
+# -- Lombard dialect names of comuni -----------------------------------------------------------
+def test_the_consonant_skeleton_keeps_what_dialect_keeps() -> None:
+    assert skeleton("clusun") == skeleton("clusone") == "clsn"
+    assert skeleton("sarnich") == skeleton("sarnico") == "srnc"
+    assert skeleton("lod") == skeleton("lodi") == "ld"
+
+
+@pytest.mark.parametrize(
+    ("text", "ats"),
+    [
+        ("ciao a tucc, mè a stó a Sàrnich e spète ü s-cetì, gh'è ü fondo per i mame?", "Bergamo"),
+        ("uè, sun de Lod, ghe sarès quaicoss per i mamm che gh'hann pocch danèe?", "Milano"),
+        ("la me tusa l'è incinta. Stemm a Edul. Cusa la pö fa?", "Montagna"),
+    ],
+)
+def test_a_comune_named_in_dialect_after_where_one_lives_gets_its_ats(
+    brain: Brain, text: str, ats: str
+) -> None:
+    reply = brain.answer_question(text)
+    assert ats in reply.plain_text + reply.plain_details, text
+
+
+@pytest.mark.parametrize(
+    "text", ["sono in ferie", "sto a casa col bimbo", "sono di turno", "abito a Samone (TN)"]
+)
+def test_words_and_places_elsewhere_are_no_dialect_comune(brain: Brain, text: str) -> None:
+    assert brain.k.understander.places.find(text) is None, text
+
+
+# -- language ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("nasko in milan??", "en"),  # an English name of an Italian town
+        ("Regione Lombardia conciliazione office email?", "en"),  # our names vote for neither
+        ("Pisogne (BS)", "it"),  # a province's code is no English "bs"
+        ("Merate, LC", "it"),
+    ],
+)
+def test_the_reply_language_of_messages_made_of_names(brain: Brain, text: str, lang: str) -> None:
+    assert brain.answer_question(text).lang == lang, text
+
+
+def test_a_province_code_and_a_borrowed_word_cast_no_vote() -> None:
+    assert detect_language("(BS)", "x") == "x"
+    assert detect_language("email", "x") == "x"
