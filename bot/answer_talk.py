@@ -33,8 +33,12 @@ META_ACTS = frozenset({"who_are_you", "capabilities", "human", "how_are_you", "c
 # from asks nothing yet; it is greeted back. Any other word makes the place a question.
 GREETING_FROM = frozenset(
     "from da di here qui qua bot hi hiya hello hey ciao salve morning good evening afternoon "
-    "buongiorno buonasera buondi everyone everybody all tutti a voi there side".split()
+    "buongiorno buonasera buondi everyone everybody all tutti a voi there side greetings "
+    "thanks thank thx many grazie mille ringrazio ringraziamo saluti saluto our nostro team "
+    "hr in dal dalla".split()
 )
+# ... or a chatty introduction: this many words no entry of ours uses, and none of a topic.
+CHAT_WORDS = 2
 
 
 class TalkDecisions:
@@ -180,7 +184,7 @@ class TalkDecisions:
         a role, or a specific word of the knowledge base ("consultorio", "domanda" is not).
 
         Such a message answered by the rules stays answered whatever the classifier thinks:
-        "hello from Gallarate" gets the ATS card, "voglio parlare con qualcuno del nasko" the
+        "I live in Gallarate" gets the ATS card, "voglio parlare con qualcuno del nasko" the
         NASKO contacts.
         """
         if u.measures or u.place is not None or u.ats is not None or u.situation_flow or u.role:
@@ -224,22 +228,18 @@ class TalkDecisions:
             # only a question mark, a measure, a situation or a place reopens the conversation.
             if "?" in u.text or u.measures or u.situation_flow or u.vague or u.amount:
                 return None
-            if u.place is not None and u.role is None:
-                return None
+            if u.place is not None and u.role is None and not self._greets_from(u, act):
+                return None  # "grazie, e a Lodi?" asks; "thx!! greetings from Lecco" does not
             return self.composer.smalltalk(act, lang)
         if act is None or self.understander.asks(u.text, u.folded):
             return None
-        if (
-            u.measures
-            or u.situation_flow
-            or u.own_case
-            or u.amount
-            or u.join
-            or u.period
-            or u.vague
-            or (u.place is not None and u.role is None and not self._greets_from(u, act))
+        if u.measures or u.situation_flow or u.amount or u.join or u.period or u.vague:
+            return None
+        if (u.own_case or (u.place is not None and u.role is None)) and not self._greets_from(
+            u, act
         ):
-            # "hello from Gallarate" is a place alone; "sono il sindaco di Cerveno" a person.
+            # "hello from Gallarate" is a greeting and where it comes from, "sono il sindaco
+            # di Cerveno" a person introduced; "buongiorno, sono di Lodi e aspetto" a case.
             return None
         return self.composer.smalltalk(act, lang)
 
@@ -247,15 +247,26 @@ class TalkDecisions:
     def _scope_question(self) -> PhraseSet:
         return PhraseSet(self.lexicon.scope_questions)
 
-    @staticmethod
-    def _greets_from(u: Understanding, act: str) -> bool:
-        """ "good morning from Bergamo": a greeting and where it comes from, nothing else."""
-        if act != "greeting" or u.place is None:
-            return False
+    def _greets_from(self, u: Understanding, act: str) -> bool:
+        """ "good morning from Bergamo", "many thanks from our HR team in Monza", "buongiorno,
+        sono la Marisa da Sondrio, prima volta che uso telegram": a greeting, thanks or
+        goodbye, where it comes from and who writes, and no word of a topic of ours."""
+        if act not in ("greeting", "thanks", "bye") or u.place is None or u.contact or u.join:
+            return False  # "... chiede il recapito dell'ATS. Cordiali saluti" asks
         rest = f" {u.folded} ".replace(f" {fold(u.place.matched_text)} ", " ").split()
         # "hiii", "ciaooo": runs of one letter read as one
-        return bool(rest) and all(
-            w in GREETING_FROM or re.sub(r"(.)\1+", r"\1", w) in GREETING_FROM for w in rest
+        words = [
+            w
+            for w in rest
+            if w not in GREETING_FROM and re.sub(r"(.)\1+", r"\1", w) not in GREETING_FROM
+        ]
+        if not words:
+            return bool(rest)
+        # A chatty introduction ("ciao a te lumachina digitale, sono la Gemma da ..."): words
+        # of no entry of ours, and none of a topic; "ciao, sono di Gallarate" says where only.
+        unknown = [w for w in words if not self.matcher.known(w)]
+        return len(unknown) >= CHAT_WORDS and not any(
+            self.matcher.known(w) and not everyday(w) for w in words
         )
 
 

@@ -3,7 +3,7 @@
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the holdouts conversations-holdout2.yaml to
 conversations-holdout11.yaml and the development sets conversations-dev3.yaml to
-conversations-dev23.yaml) extend the base evaluation format with
+conversations-dev24.yaml) extend the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
 below its minimum or a question copied into two files fails here. The category minimums and the
@@ -59,6 +59,7 @@ FILES = {
     "holdout10": "conversations-holdout10.yaml",
     "dev23": "conversations-dev23.yaml",
     "holdout11": "conversations-holdout11.yaml",
+    "dev24": "conversations-dev24.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -920,6 +921,31 @@ SPREADS = {
         abortion=3,
         per_act={act: 5 for act in SMALLTALK_ACTS},
         inps=15,
+    ),
+    # The twenty-fourth development set (written blind, tuned on): out of scope that looks
+    # like ours, small talk in odd forms, periods and years, own cases told as stories.
+    "dev24": Spread(
+        size=600,
+        minimums={
+            "smalltalk": 110,
+            "oos": 140,
+            "oos_shared": 100,
+            "place_topic": 150,
+            "place_only": 0,
+            "own_case": 120,
+            "contact": 40,
+            "org": 70,
+            "period": 120,
+            "ambiguous": 5,
+        },
+        narrative_or_dialect=80,
+        english_smalltalk=45,
+        english_share=0.35,
+        per_offer=10,
+        emergencies=5,
+        abortion=4,
+        per_act={act: 9 for act in SMALLTALK_ACTS},
+        inps=20,
     ),
     # The eleventh holdout (written blind, never tuned on, its failures never read): a real
     # inbox's mix of families and organisations, Italian and English, short and long.
