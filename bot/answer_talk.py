@@ -112,7 +112,9 @@ class TalkDecisions:
                 talk = None if self.names_ours(u, lang) else self._talk(opinion.act, u, lang)
                 if talk is not None:
                     return talk
-            if _sure(opinion.fallback, limits.answer_to_fallback):
+            if _sure(opinion.fallback, limits.answer_to_fallback) and not (
+                self.understander.keeps_pregnancy(u.folded)  # "non voglio abortire ma sono sola"
+            ):
                 return self.composer.fallback(lang, score=reply.score)
             return self._other_entry(u, reply, lang)
         elif (

@@ -232,6 +232,9 @@ class Lexicon(_Frozen):
     office_contacts: tuple[FamilyContact, ...] = ()
     # Questions asked outright in a few words, whoever writes (docs/understanding.md).
     pinned: tuple[Pinned, ...] = ()
+    # A woman saying she keeps her pregnancy ("non voglio abortire"): the support that exists
+    # answers, never a refusal of the trained classifier.
+    keeps_pregnancy: tuple[str, ...] = ()
     family_help: FamilyHelp | None = None
     # Questions about what the bot covers, whatever topic they name ("cosa sai fare oltre al
     # nasko?"): the reply to "what can you do".
@@ -253,6 +256,7 @@ class Lexicon(_Frozen):
         "amount",
         "join",
         "compare",
+        "keeps_pregnancy",
         mode="before",
     )(classmethod(lambda cls, v: _phrases(v)))
 

@@ -192,6 +192,7 @@ class Understander:
         self._decree = PhraseSet(lexicon.decree)
         self._local_detail = PhraseSet(lexicon.local_detail)
         self._contact = PhraseSet(lexicon.contact)
+        self._keeps = PhraseSet(lexicon.keeps_pregnancy)
         self._amount = PhraseSet(lexicon.amount)
         self._join = PhraseSet(lexicon.join)
         self._periods = PeriodReader(lexicon)
@@ -474,6 +475,11 @@ class Understander:
                 continue
             return name
         return None
+
+    def keeps_pregnancy(self, folded: str) -> bool:
+        """Whether the person says she keeps her pregnancy ("non voglio abortire ma sono
+        sola"): support answers, whatever the trained classifier thinks."""
+        return self._keeps.search(folded) is not None
 
     def region_named(self, folded: str) -> str:
         """The region (or neighbouring country) an `other_region` message names."""
