@@ -39,7 +39,7 @@ EXTRA_EN = frozenset(
     "bye phone number website page link office contact hey grant grants reach bad good nice great "
     "morning evening afternoon night sorry welcome awesome yes yeah yep nope cheers howdy hiya "
     "heya helo hallo hullo yo ty tysm thanx thnx hii hiii conciliation hows whats ur day "
-    "allowance hru dokie dokey okie switchboard helpline hotline freephone".split()
+    "allowance hru dokie dokey okie switchboard helpline hotline freephone ttyl gtg brb".split()
 )
 # Words people type in both languages.
 # "gh", "an", "as" and "na" are Lombard ("gh'è", "an gh'à", "as pöl", "na baita") as much as
