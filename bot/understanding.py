@@ -267,6 +267,10 @@ class Understander:
                 implied = tuple(m for m, cues in self._implied if cues.search(rest))
             if not measures:
                 measures = named = implied[:1]
+            elif implied and not any(self.lexicon.measures[m].flow for m in measures):
+                # "ho pizzeria con 3 lavoratori, conciliazione vita lavoro cosa è per me?":
+                # the programme named, and the small firm's own measure implied
+                measures, named = (*measures, implied[0]), (*named, implied[0])
             else:
                 named += tuple(m for m in implied if m in measures and m not in named)
         if not measures and self._any_hinted.search(rest) is not None:

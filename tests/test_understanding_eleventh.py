@@ -212,3 +212,19 @@ def test_where_one_is_from_alone_still_gets_the_card(brain: Brain) -> None:
 def test_the_current_programme_asked_without_its_years(brain: Brain) -> None:
     reply = brain.answer_question("qual è il programma attuale di conciliazione?")
     assert "2025" in reply.plain_text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "piccolo bar a Viadana, io e mia sorella titolari + 1 ragazza, la regione aiuta con la "
+        "conciliazione?",
+        "io egiziano, ho pizzeria Gorgonzola con 3 lavoratori. conciliazione vita lavoro cosa è "
+        "per me?",
+    ],
+)
+def test_a_small_firm_asking_about_the_programme_is_offered_the_time_saving_check(
+    brain: Brain, text: str
+) -> None:
+    reply = brain.answer_question(text)
+    assert "f:start:time-saving" in {b.data for b in reply.all_buttons()}, text
