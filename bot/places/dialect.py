@@ -20,13 +20,17 @@ from bot.places.text import Tok, compact_key
 # the preposition that must follow them.
 LIVING = frozenset(
     "abito abita abitiamo vivo vive viviamo sto sta stiamo stanno sono siamo sta sto stó stò "
-    "stu stoo stem stemm stemo stemmo stèm sun sum son sem semm semo abiti viv vivi".split()
+    "stu stoo stem stemm stemo stemmo stèm sun sum son sem semm semo abiti viv vivi stagh so "
+    "abit vivum".split()
 )
 PREPOSITIONS = frozenset("a ad de di da in".split())
 VOWELS = frozenset("aeiouy")
 # Dialect spellings of the same consonant ("Bèrghem", "Sàrnich").
 _SPELLINGS = (("ch", "c"), ("gh", "g"), ("ck", "c"), ("k", "c"), ("j", "i"))
-MIN_SKELETON = 2  # "ld" (Lodi) at least: a letter alone names too many comuni
+# "ld" (Lodi) at least, and three letters for a word longer than three ("bollaa" is no
+# "Blello"): a letter alone names too many comuni.
+MIN_SKELETON = 2
+MIN_LONG_SKELETON = 3
 MIN_WORD = 3
 # A word this frequent in Italian or English is that word ("sono in ferie", "sto a casa").
 WORD_ZIPF = 2.0
@@ -73,7 +77,8 @@ class DialectNames:
             if tok.key in self._elsewhere:
                 continue
             key = skeleton(word)
-            if len(key) < MIN_SKELETON or key in self._ambiguous or key not in self._only:
+            least = MIN_SKELETON if len(word) <= MIN_WORD else MIN_LONG_SKELETON
+            if len(key) < least or key in self._ambiguous or key not in self._only:
                 continue
             if zipf_frequency(word, "it") >= WORD_ZIPF or zipf_frequency(word, "en") >= WORD_ZIPF:
                 continue
