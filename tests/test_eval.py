@@ -3,7 +3,7 @@
 dev.yaml and dev2.yaml (written independently of each other and of the knowledge base) are
 what the matcher was tuned on; holdout.yaml was held out until the session that wrote
 conversations-holdout2.yaml, which tuned on it (tests/eval/README.md). Only
-conversations-holdout8.yaml, conversations-holdout9.yaml and conversations-holdout10.yaml are
+conversations-holdout9.yaml, conversations-holdout10.yaml and conversations-holdout11.yaml are
 held out now: their figures are the honest estimate for unseen questions. The floors are the
 levels reached (see the notes in README.md) minus one or two cases of slack, so an edit to the
 knowledge base or the matcher that loses answers fails here. Raise them when you improve the
@@ -53,7 +53,7 @@ def test_accuracy_does_not_regress_and_beats_the_baseline(brain: Brain, name: st
 
 
 # The conversation sets (tests/eval/README.md): floors per status and category, in percent.
-# Every set but conversations-holdout8.yaml, -holdout9.yaml and -holdout10.yaml has been tuned on
+# Every set but conversations-holdout9.yaml, -holdout10.yaml and -holdout11.yaml has been tuned on
 # (tests/eval/README.md).
 CONVERSATION_FLOORS = {
     "conversations-dev.yaml": {"answer": 96.0, "fallback": 98.0, "smalltalk": 98.0},
@@ -95,35 +95,41 @@ CONVERSATION_FLOORS = {
     "conversations-holdout6.yaml": {"answer": 98.0, "fallback": 98.0, "smalltalk": 97.5},
     # ninth pass: 93.3 / 95.9 / 98.1, 89.2 / 93.8 / 91.1 and 92.7 / 92.1 / 96.9 when merged
     "conversations-dev18.yaml": {"answer": 96.5, "fallback": 99.0, "smalltalk": 98.0},
-    "conversations-dev19.yaml": {"answer": 89.5, "fallback": 98.5, "smalltalk": 92.5},
-    "conversations-dev20.yaml": {"answer": 94.0, "fallback": 96.0, "smalltalk": 97.5},
+    "conversations-dev19.yaml": {"answer": 91.5, "fallback": 98.5, "smalltalk": 92.5},
+    "conversations-dev20.yaml": {"answer": 94.5, "fallback": 96.0, "smalltalk": 98.5},
     # held out until the tenth pass (92.2 / 99.1 / 93.7 at the end of the seventh, eighth and
     # ninth passes), tuned on since
-    "conversations-holdout7.yaml": {"answer": 95.0, "fallback": 98.0, "smalltalk": 94.5},
+    "conversations-holdout7.yaml": {"answer": 96.5, "fallback": 98.0, "smalltalk": 97.5},
     # tenth pass: 87.3 / 92.5 / 91.7 and 87.8 / 98.4 / 95.6 when merged
-    "conversations-dev21.yaml": {"answer": 91.5, "fallback": 96.0, "smalltalk": 93.5},
-    "conversations-dev22.yaml": {"answer": 90.5, "fallback": 98.0, "smalltalk": 95.5},
-    # Held out, never tuned on (failures never read). holdout8: 92.2 / 95.9 / 97.9 when first
-    # measured, 92.5 / 95.9 / 97.9 at the end of the ninth pass, 94.7 / 96.7 / 97.9 at the end
-    # of the tenth; holdout9: 93.2 / 97.4 / 92.7 when first measured (ninth pass), 94.9 / 96.5
-    # / 92.7 at the end of the tenth; holdout10, written blind during the tenth pass: 93.5 /
-    # 94.7 / 91.9 when first measured (93.3 / 93.9 / 90.9 with the rules of the pass's start).
-    # Below the issue's 97 / 95 / 95 in scope: regression guards only.
-    "conversations-holdout8.yaml": {"answer": 94.0, "fallback": 96.0, "smalltalk": 97.0},
-    "conversations-holdout9.yaml": {"answer": 94.5, "fallback": 96.0, "smalltalk": 92.0},
-    "conversations-holdout10.yaml": {"answer": 93.0, "fallback": 94.0, "smalltalk": 91.5},
+    "conversations-dev21.yaml": {"answer": 92.5, "fallback": 96.0, "smalltalk": 95.0},
+    "conversations-dev22.yaml": {"answer": 92.5, "fallback": 98.0, "smalltalk": 96.5},
+    # held out until the eleventh pass (94.7 / 96.7 / 97.9 at the end of the tenth), tuned on
+    # since
+    "conversations-holdout8.yaml": {"answer": 95.5, "fallback": 99.0, "smalltalk": 99.0},
+    # eleventh pass: 92.6 / 96.1 / 97.0 and 95.3 / 91.5 / 89.9 when merged
+    "conversations-dev23.yaml": {"answer": 94.5, "fallback": 99.0, "smalltalk": 97.0},
+    "conversations-dev24.yaml": {"answer": 95.5, "fallback": 97.5, "smalltalk": 96.5},
+    # Held out, never tuned on (failures never read). holdout9: 93.2 / 97.4 / 92.7 when first
+    # measured (ninth pass), 94.9 / 96.5 / 92.7 at the end of the tenth; holdout10, written
+    # blind during the tenth pass: 93.5 / 94.7 / 91.9 when first measured (93.3 / 93.9 / 90.9
+    # with the rules of the pass's start); holdout11, written blind during the eleventh pass:
+    # 95.9 / 92.4 / 97.2 when first measured (95.7 / 93.2 / 96.3 with the rules of the pass's
+    # start). Below the issue's 97 / 95 / 95 in scope: regression guards only.
+    "conversations-holdout9.yaml": {"answer": 94.0, "fallback": 96.0, "smalltalk": 92.0},
+    "conversations-holdout10.yaml": {"answer": 93.0, "fallback": 94.5, "smalltalk": 93.0},
+    "conversations-holdout11.yaml": {"answer": 95.0, "fallback": 92.0, "smalltalk": 96.0},
 }
 # Answers where a place card replaced the topic: 0 everywhere but on holdout9, held out, where
 # one of 174 place + topic messages still gets the card (its failures are not read), and on
-# three development sets where one card is known and not fixed: holdout7's "Milano ATS
-# conciliazione email?" (the card holds the ATS's site, but the case wants English), dev21's
-# "stò a Menàs" (Menaggio's dialect name, which the directory of comuni does not know, so
-# Sondrio, named after it, is taken) and dev22's "asst can be capofila? we are asst staff in
-# bergamo area" (nothing answers "capofila" confidently).
+# three development sets where cards are known and not fixed: holdout7's "Milano ATS
+# conciliazione email?" and dev23's "ATS Brescia conciliazione email?" (the card holds the ATS's
+# site, but the cases want English), dev21's "stò a Menàs" (Menaggio's dialect name, whose
+# consonants no comune alone has, so Sondrio, named after it, is taken) and dev23's "ATS Bergamo
+# 2020-2023 alliances were led by whom? Ambiti?" (the card instead of the 2020-2023 examples).
 PLACE_CARDS_ALLOWED = {
     "conversations-holdout7.yaml": 1,
     "conversations-dev21.yaml": 1,
-    "conversations-dev22.yaml": 1,
+    "conversations-dev23.yaml": 2,
     "conversations-holdout9.yaml": 1,
 }
 MAX_MEDIAN_FIRST_MESSAGE = 500
