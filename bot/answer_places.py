@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import Any
 
 from bot.compose import Composer
+from bot.cues import WHICH_ATS
 from bot.frequency import zipf_frequency
 from bot.knowledge import Entry, KnowledgeBase
 from bot.lexicon import Lexicon
@@ -197,6 +198,8 @@ class PlaceDecisions:
             return True
         if self._pinned(u) is not None:
             return False  # "asst can be capofila? we are in bergamo area"
+        if WHICH_ATS.search(u.folded) is not None and not u.measures and u.period is None:
+            return True  # "hi wich ATS is responsible for coop in Legnano for conciliation"
         office_words = self.kb.place_intent_words
         topical = [
             w

@@ -27,6 +27,13 @@ ASKS_WHOM = re.compile(
     r"inviar\w*)\b|\bwho\b(?: \w+){0,4} (?:should|can|do) (?:i|we) (?:ask|contact|write|call)\b"
 )
 
+# "which ATS is responsible for coops in Legnano?", "la conciliazione da noi la gestisce l'ats
+# della montagna?": with a place, the question is which ATS that is.
+WHICH_ATS = re.compile(
+    r"\b(?:quale|quali|che|which|wich|what) (?:ats|asl)\b|\b(?:gestisce|gestiscono|la gestisce) "
+    r"(?:l )?(?:ats|asl)\b|\b(?:ats|asl) (?:is )?(?:responsible|in charge|competente)\b"
+)
+
 # A place named as an ATS ("ats milano", "asl di lodi"), not where the writer is.
 _ATS_WORD = re.compile(r"\b(?:ats|asl|asst)\b")
 

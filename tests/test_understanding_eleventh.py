@@ -228,3 +228,17 @@ def test_a_small_firm_asking_about_the_programme_is_offered_the_time_saving_chec
 ) -> None:
     reply = brain.answer_question(text)
     assert "f:start:time-saving" in {b.data for b in reply.all_buttons()}, text
+
+
+@pytest.mark.parametrize(
+    ("text", "ats"),
+    [
+        ("hi wich ATS is responsible for coop in Legnano for conciliation, thx", "ats:milano"),
+        (
+            "sono di Lovere, assessore. la conciliazione da noi la gestisce l'ats della montagna?",
+            "ats:bergamo",
+        ),
+    ],
+)
+def test_which_ats_a_town_belongs_to_gets_its_card(brain: Brain, text: str, ats: str) -> None:
+    assert brain.answer_question(text).entry == ats, text
