@@ -3,7 +3,7 @@
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the holdouts conversations-holdout2.yaml to
 conversations-holdout11.yaml and the development sets conversations-dev3.yaml to
-conversations-dev24.yaml) extend the base evaluation format with
+conversations-dev25.yaml) extend the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
 below its minimum or a question copied into two files fails here. The category minimums and the
@@ -60,6 +60,7 @@ FILES = {
     "dev23": "conversations-dev23.yaml",
     "holdout11": "conversations-holdout11.yaml",
     "dev24": "conversations-dev24.yaml",
+    "dev25": "conversations-dev25.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -946,6 +947,31 @@ SPREADS = {
         abortion=4,
         per_act={act: 9 for act in SMALLTALK_ACTS},
         inps=20,
+    ),
+    # The twenty-fifth development set (written blind, tuned on): organisations in their own
+    # words, periods and follow-ups, small talk in every act mixed with places and roles.
+    "dev25": Spread(
+        size=650,
+        minimums={
+            "smalltalk": 90,
+            "oos": 60,
+            "oos_shared": 40,
+            "place_topic": 140,
+            "place_only": 10,
+            "own_case": 80,
+            "contact": 50,
+            "org": 160,
+            "period": 120,
+            "ambiguous": 5,
+        },
+        narrative_or_dialect=70,
+        english_smalltalk=35,
+        english_share=0.35,
+        per_offer=8,
+        emergencies=0,
+        abortion=0,
+        per_act={act: 8 for act in SMALLTALK_ACTS},
+        inps=15,
     ),
     # The eleventh holdout (written blind, never tuned on, its failures never read): a real
     # inbox's mix of families and organisations, Italian and English, short and long.
