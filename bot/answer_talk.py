@@ -35,7 +35,8 @@ GREETING_FROM = frozenset(
     "from da di here qui qua bot hi hiya hello hey ciao salve morning good evening afternoon "
     "buongiorno buonasera buondi everyone everybody all tutti a voi there side greetings "
     "thanks thank thx many grazie mille ringrazio ringraziamo saluti saluto our nostro team "
-    "hr in dal dalla".split()
+    "hr in dal dalla sei stato stata utile utilissimo utilissima gentile gentilissimo "
+    "gentilissima talk soon".split()
 )
 # ... or a chatty introduction: this many words no entry of ours uses, and none of a topic.
 CHAT_WORDS = 2

@@ -17,7 +17,7 @@ PLACE_CUES = frozenset(
 # Cues for areas and adjectives: "nel bresciano", "nella bergamasca", "della Valle Camonica".
 AREA_CUES = PLACE_CUES | frozenset(
     "nel nella nell nei negli sul sulla dal dalla dell della del bassa alta basso alto "
-    "agenzia area territorio".split()  # "l'agenzia pavese" is the ATS of Pavia
+    "agenzia area territorio rete sanitaria pagina".split()  # "l'agenzia pavese": ATS Pavia
 )
 # Residence words: "abito a", "sono di", "I live in" make the next words a place for sure.
 RESIDENCE_WORDS = frozenset(
