@@ -32,6 +32,8 @@ ASKS_WHOM = re.compile(
 WHICH_ATS = re.compile(
     r"\b(?:quale|quali|che|which|wich|what) (?:ats|asl)\b|\b(?:gestisce|gestiscono|la gestisce) "
     r"(?:l )?(?:ats|asl)\b|\b(?:ats|asl) (?:is )?(?:responsible|in charge|competente)\b"
+    # "dobbiamo sentire ATS Montagna o Bergamo?": a choice between two
+    r"|\b(?:ats|asl)(?: d\w*)? \w+ (?:o|or) (?:l |quella d\w* )?(?:ats |asl )?\w+$"
 )
 
 # A place named as an ATS ("ats milano", "asl di lodi"), not where the writer is.
