@@ -38,6 +38,8 @@ GREETING_FROM = frozenset(
     "hr in dal dalla sei stato stata utile utilissimo utilissima gentile gentilissimo "
     "gentilissima talk soon".split()
 )
+# Questions to the bot about itself, which may name a place in passing.
+ABOUT_THE_BOT = frozenset({"who_are_you", "capabilities", "how_are_you"})
 # ... or a chatty introduction: this many words no entry of ours uses, and none of a topic.
 CHAT_WORDS = 2
 
@@ -171,8 +173,14 @@ class TalkDecisions:
         # and "adesso" names no period.
         role = u.role if act != "who_are_you" else None
         period = u.period if u.period is None or not u.period.current else None
-        if u.measures or u.place is not None or role or period or u.situation_flow:
+        # "are you some kind of AI assistant from Milan?": a question about the bot names a
+        # place in passing (its words are left out below).
+        place = u.place if act not in ABOUT_THE_BOT else None
+        if u.measures or place is not None or role or period or u.situation_flow:
             return None
+        if u.place is not None:
+            named = set(fold(u.place.matched_text).split())
+            others = [w for w in others if fold(w) not in named]
         office = self.kb.place_intent_words if act == "human" else frozenset()
         office |= self.understander.smalltalk.meta_words(act)
         if any(

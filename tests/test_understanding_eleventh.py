@@ -242,3 +242,29 @@ def test_a_small_firm_asking_about_the_programme_is_offered_the_time_saving_chec
 )
 def test_which_ats_a_town_belongs_to_gets_its_card(brain: Brain, text: str, ats: str) -> None:
     assert brain.answer_question(text).entry == ats, text
+
+
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        ("abito a Sale Marasino sul lago, la mia agenzia sanitaria qual è?", "ats:brescia"),
+        ("ATS is an acronym for what exactly?", "ats-what"),
+        ("oggi le reti territoriali sono ancora quindici o le hanno accorpate?", "reti-numero"),
+        ("la quota bergamasca del nuovo triennio a quanto ammonta?", "programmi-2025-2027"),
+        ("il sindacato puo far parte della rete? sono della cisl di monza", "reti-chi"),
+    ],
+)
+def test_the_ats_by_other_names_and_the_new_triennium(brain: Brain, text: str, entry: str) -> None:
+    assert brain.answer_question(text).entry == entry, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "are you some kind of AI assistant from Milan?",
+        "grazie sei stato utilissimo, saluti da Sondrio",
+        "can you hand this conversation over to someone at the family department?",
+    ],
+)
+def test_small_talk_that_names_a_place_in_passing(brain: Brain, text: str) -> None:
+    assert brain.answer_question(text).status == "smalltalk", text
