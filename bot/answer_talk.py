@@ -38,8 +38,8 @@ GREETING_FROM = frozenset(
     "hr in dal dalla sei stato stata utile utilissimo utilissima gentile gentilissimo "
     "gentilissima talk soon".split()
 )
-# Questions to the bot about itself, which may name a place in passing.
-ABOUT_THE_BOT = frozenset({"who_are_you", "capabilities", "how_are_you"})
+# Questions about who the bot is, which may name a place in passing ("... from Milan?").
+ABOUT_THE_BOT = frozenset({"who_are_you"})
 # ... or a chatty introduction: this many words no entry of ours uses, and none of a topic.
 CHAT_WORDS = 2
 
