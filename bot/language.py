@@ -134,10 +134,11 @@ LITTLE_ITALIAN = re.compile(
     re.IGNORECASE,
 )
 LITTLE_ITALIAN_VOTES = 2
-# English contractions ("I'm in Codogno"): one English vote each, though their parts are single
-# letters or shared words.
+# English contractions ("I'm in Codogno") and chat shorthand ("r u real?"): one English vote
+# each, though their parts are single letters or shared words.
 CONTRACTION = re.compile(
-    r"\b(?:i['’]m|i['’]ve|i['’]d|i['’]ll|don['’]t|can['’]t|it['’]s|what['’]s)\b", re.IGNORECASE
+    r"\b(?:i['’]m|i['’]ve|i['’]d|i['’]ll|don['’]t|can['’]t|it['’]s|what['’]s|r u|u r|u ok)\b",
+    re.IGNORECASE,
 )
 
 

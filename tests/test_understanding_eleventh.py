@@ -268,3 +268,8 @@ def test_the_ats_by_other_names_and_the_new_triennium(brain: Brain, text: str, e
 )
 def test_small_talk_that_names_a_place_in_passing(brain: Brain, text: str) -> None:
     assert brain.answer_question(text).status == "smalltalk", text
+
+
+@pytest.mark.parametrize("text", ["r u real?", "u ok bot?", "ttyl 👋"])
+def test_chat_shorthand_is_english(brain: Brain, text: str) -> None:
+    assert brain.answer_question(text).lang == "en", text
