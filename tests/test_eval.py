@@ -109,6 +109,8 @@ CONVERSATION_FLOORS = {
     # eleventh pass: 92.6 / 96.1 / 97.0 and 95.3 / 91.5 / 89.9 when merged
     "conversations-dev23.yaml": {"answer": 94.5, "fallback": 99.0, "smalltalk": 97.0},
     "conversations-dev24.yaml": {"answer": 95.5, "fallback": 97.5, "smalltalk": 96.5},
+    # 89.2 / 97.0 / 88.2 when merged
+    "conversations-dev25.yaml": {"answer": 92.5, "fallback": 97.5, "smalltalk": 96.0},
     # Held out, never tuned on (failures never read). holdout9: 93.2 / 97.4 / 92.7 when first
     # measured (ninth pass), 94.9 / 96.5 / 92.7 at the end of the tenth; holdout10, written
     # blind during the tenth pass: 93.5 / 94.7 / 91.9 when first measured (93.3 / 93.9 / 90.9
@@ -125,11 +127,14 @@ CONVERSATION_FLOORS = {
 # conciliazione email?" and dev23's "ATS Brescia conciliazione email?" (the card holds the ATS's
 # site, but the cases want English), dev21's "stò a Menàs" (Menaggio's dialect name, whose
 # consonants no comune alone has, so Sondrio, named after it, is taken) and dev23's "ATS Bergamo
-# 2020-2023 alliances were led by whom? Ambiti?" (the card instead of the 2020-2023 examples).
+# 2020-2023 alliances were led by whom? Ambiti?" (the card instead of the 2020-2023 examples),
+# and dev25's "assessore di Lovere, ... ATS Montagna o Bergamo?", whose right card (Lovere: ATS
+# di Bergamo) also names the ATS della Montagna, which the case forbids.
 PLACE_CARDS_ALLOWED = {
     "conversations-holdout7.yaml": 1,
     "conversations-dev21.yaml": 1,
     "conversations-dev23.yaml": 2,
+    "conversations-dev25.yaml": 1,
     "conversations-holdout9.yaml": 1,
 }
 MAX_MEDIAN_FIRST_MESSAGE = 500
