@@ -30,10 +30,11 @@ ASKS_WHOM = re.compile(
 
 # A place named as an ATS ("ats milano", "asl di lodi"), not where the writer is.
 _ATS_WORD = re.compile(r"\b(?:ats|asl|asst)\b")
+ATS_NAMED = r"\b(?:ats|asl|asst)(?: d\w*)? "  # before the place's name
 
 
 def names_ats(folded: str, place: str) -> bool:
     """Whether the folded message names `place` as an ATS ("crema, ats milano?": Milano)."""
     if _ATS_WORD.search(folded) is None:
         return False
-    return said_after(r"\b(?:ats|asl|asst)(?: d\w*)? ", fold(place), folded)
+    return said_after(ATS_NAMED, fold(place), folded)
