@@ -10,6 +10,7 @@ Settings come from the environment and, when there is one, from `.env` in the cu
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 import tempfile
@@ -129,6 +130,10 @@ def _offline_brain(settings: Settings):  # type: ignore[no-untyped-def]
     kb = load_knowledge_cached(settings.knowledge_dir)
     with tempfile.TemporaryDirectory(prefix="conciliazione-") as folder:
         brain = Brain(kb, SQLiteStore(Path(folder)), settings)
+        # The knowledge base lives as long as this short process: its ~100,000 objects are
+        # set aside from the garbage collector, which would otherwise scan them again while
+        # the questions are answered (~10-20 ms per 1,000 questions).
+        gc.freeze()
         try:
             yield brain
         finally:
