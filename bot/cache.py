@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gc
 import hashlib
 import io
 import logging
@@ -34,11 +33,11 @@ import pickle
 import sys
 import tempfile
 import weakref
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import bot
+from bot import collector
 from bot.knowledge import KnowledgeBase
 from bot.knowledge_loader import default_knowledge_dir, load_knowledge
 
@@ -244,28 +243,13 @@ def _same_key(root: Path, path: Path) -> bool:
         return False
 
 
-@contextlib.contextmanager
-def _cyclic_gc_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector paused while the knowledge base is unpickled or built.
-    Both make ~60,000 container objects, none of them garbage, and the ~120 collections their
-    allocations triggered (one of them a full one) scanned them again and again: ~40 ms of a
-    ~150 ms start from the cache. Nothing is lost: the next collection finds any cycle left."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def load_knowledge_cached(directory: Path | str | None = None) -> KnowledgeBase:
     """load_knowledge(directory), from the disk cache when it is current (same validation).
 
     Also builds (or unpickles) the matcher index, which Knowledge.build then takes from
     prebuilt_matcher instead of indexing again. Raises KnowledgeError as load_knowledge does.
     """
-    with _cyclic_gc_paused():
+    with collector.paused():  # ~40 ms of garbage collection otherwise (bot/collector.py)
         return _load_knowledge_cached(directory)
 
 
