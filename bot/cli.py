@@ -10,17 +10,21 @@ Settings come from the environment and, when there is one, from `.env` in the cu
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.knowledge import KnowledgeError
-from bot.knowledge_files import display_path
-from bot.knowledge_loader import default_knowledge_dir, load_knowledge
-from bot.reply import as_json, as_plain_text
-from bot.settings import Settings, SettingsError
+from bot import collector
+
+with collector.paused():  # the modules' objects are no garbage (bot/collector.py)
+    from bot.knowledge import KnowledgeError
+    from bot.knowledge_files import display_path
+    from bot.knowledge_loader import default_knowledge_dir, load_knowledge
+    from bot.reply import as_json, as_plain_text
+    from bot.settings import Settings, SettingsError
 
 ENV_FILE = ".env"
 
@@ -122,13 +126,19 @@ def _parser() -> argparse.ArgumentParser:
 def _offline_brain(settings: Settings):  # type: ignore[no-untyped-def]
     """A brain for `ask` and `eval`, which keep no state: its store lives in a temporary
     folder that is deleted on the way out."""
-    from bot.brain import Brain
-    from bot.cache import load_knowledge_cached
-    from bot.store import SQLiteStore
+    with collector.paused():  # the imports, the knowledge and the brain are no garbage
+        from bot.brain import Brain
+        from bot.cache import load_knowledge_cached
+        from bot.store import SQLiteStore
 
-    kb = load_knowledge_cached(settings.knowledge_dir)
+        kb = load_knowledge_cached(settings.knowledge_dir)
     with tempfile.TemporaryDirectory(prefix="conciliazione-") as folder:
-        brain = Brain(kb, SQLiteStore(Path(folder)), settings)
+        with collector.paused():
+            brain = Brain(kb, SQLiteStore(Path(folder)), settings)
+        # The knowledge base lives as long as this short process: its ~100,000 objects are
+        # set aside from the garbage collector, which would otherwise scan them again while
+        # the questions are answered (~10-20 ms per 1,000 questions).
+        gc.freeze()
         try:
             yield brain
         finally:

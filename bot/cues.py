@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.normalise import fold
+from bot.phrases import said_after
 
 # Lombardy named as where the person is now, whatever other region they name.
 NOW_IN_LOMBARDY = re.compile(
@@ -38,12 +39,11 @@ WHICH_ATS = re.compile(
 
 # A place named as an ATS ("ats milano", "asl di lodi"), not where the writer is.
 _ATS_WORD = re.compile(r"\b(?:ats|asl|asst)\b")
+ATS_NAMED = r"\b(?:ats|asl|asst)(?: d\w*)? "  # before the place's name
 
 
 def names_ats(folded: str, place: str) -> bool:
     """Whether the folded message names `place` as an ATS ("crema, ats milano?": Milano)."""
     if _ATS_WORD.search(folded) is None:
         return False
-    return (
-        re.search(rf"\b(?:ats|asl|asst)(?: d\w*)? {re.escape(fold(place))}\b", folded) is not None
-    )
+    return said_after(ATS_NAMED, fold(place), folded)

@@ -94,10 +94,18 @@ class _Table:
         prefix = _prefix(key)
         low = bisect_left(self._prefixes, prefix)
         high = bisect_right(self._prefixes, prefix, low)
-        index = bisect_left(range(high), key, low, high, key=self._word)
-        if index < high and self._word(index) == key:
-            return self._buckets[index]
-        return None
+        if low == high:
+            return None
+        # Those words are blob[begin:end], each followed by a newline: the key is one of them
+        # when "\n" key "\n" is found there (one search in C, no word sliced), the first one
+        # being preceded by the newline of the word before it, or beginning the blob.
+        begin, end = self._starts[low], self._starts[high]
+        if begin == 0 and self._blob.startswith(key + b"\n"):
+            return self._buckets[0]
+        at = self._blob.find(b"\n" + key + b"\n", max(begin - 1, 0), end)
+        if at < 0:
+            return None
+        return self._buckets[bisect_left(self._starts, at + 1, low, high)]
 
     def nbytes(self) -> int:
         """Memory held by the table."""

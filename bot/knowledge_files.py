@@ -2,28 +2,36 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+from bot.models import safe_loader
 
-from bot.models import SafeLoader
+if TYPE_CHECKING:
+    import yaml
 
 
-class _UniqueKeyLoader(SafeLoader):  # type: ignore[valid-type,misc]
-    """SafeLoader that refuses a key written twice in one mapping: YAML would silently keep
-    the last one, and an editor's earlier list of words would vanish."""
+@cache
+def _unique_key_loader() -> type[yaml.SafeLoader]:
+    """The safe loader refusing a key written twice in one mapping: YAML would silently keep
+    the last one, and an editor's earlier list of words would vanish. (Made at the first
+    read: PyYAML is imported only when a YAML file is read.)"""
+    import yaml
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
-            if isinstance(key, str | int) and key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"the key '{key}' is written twice", key_node.start_mark
-                )
-            seen.add(key)
-        return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+    class _UniqueKeyLoader(safe_loader()):  # type: ignore[misc]
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if isinstance(key, str | int) and key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"the key '{key}' is written twice", key_node.start_mark
+                    )
+                seen.add(key)
+            return super().construct_mapping(node, deep=deep)  # type: ignore[no-any-return]
+
+    return _UniqueKeyLoader
 
 
 def display_path(path: Path) -> str:
@@ -39,8 +47,10 @@ def display_path(path: Path) -> str:
 def entry_lines(path: Path) -> dict[int, dict[str, int]]:
     """Where each item of the file's `entries:` list is, by index: {"": line where the entry
     starts, field: line of that field} (1-based), so a problem points at its line."""
+    import yaml
+
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=SafeLoader)
+        node = yaml.compose(path.read_text(encoding="utf-8"), Loader=safe_loader())
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}
     if not isinstance(node, yaml.MappingNode):
@@ -52,6 +62,8 @@ def entry_lines(path: Path) -> dict[int, dict[str, int]]:
 
 
 def field_lines(item: yaml.Node) -> dict[str, int]:
+    import yaml
+
     lines = {"": item.start_mark.line + 1}
     if isinstance(item, yaml.MappingNode):
         for key, _ in item.value:
@@ -60,9 +72,11 @@ def field_lines(item: yaml.Node) -> dict[str, int]:
 
 
 def read_yaml(path: Path, problems: list[str]) -> Any:
+    import yaml
+
     try:
         with path.open(encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=_UniqueKeyLoader)
+            return yaml.load(handle, Loader=_unique_key_loader())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""

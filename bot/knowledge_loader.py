@@ -10,7 +10,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from bot.flows import load_flows
@@ -363,6 +362,8 @@ def _lexicon_problems(
 
 def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
     """Load everything under `directory`; raise KnowledgeError listing every problem."""
+    import yaml  # here, not at import: a start from the knowledge cache reads no YAML
+
     root = Path(directory) if directory else default_knowledge_dir()
     problems: list[str] = []
     if root.exists() and not root.is_dir():

@@ -198,13 +198,13 @@ class _LanguageIndex:
         rows = np.concatenate(postings)
         weights = np.array([self.weights[t] for t in present]).repeat([len(p) for p in postings])
         overlap = np.bincount(rows, weights=weights, minlength=self.size)
-        candidates = np.flatnonzero(overlap)
+        candidates = overlap.nonzero()[0]  # np.flatnonzero without its wrappers
         shared = overlap[candidates]
         recall = shared / query_total  # how much of the question is explained
         precision = shared / self.totals[candidates]  # how much of the phrasing is covered
         f_measure = 2 * recall * precision / (recall + precision)
         if len(candidates) > SHORTLIST:
-            top = np.argpartition(-f_measure, SHORTLIST)[:SHORTLIST]
+            top = (-f_measure).argpartition(SHORTLIST)[:SHORTLIST]
             candidates, f_measure = candidates[top], f_measure[top]
         # Both sides are sorted tokens already, so token_sort_ratio is ratio; one cdist call
         # scores the shortlist in C (float64: the very values of fuzz.token_sort_ratio).
@@ -313,12 +313,14 @@ class Matcher:
             if isinstance(scores, np.ndarray):
                 np.maximum(best, scores, out=best)
         norm = norms.get(detect_language(question), "")
-        found = np.flatnonzero(best)
+        found = best.nonzero()[0]
         if len(found) > limit:
-            found = found[np.argpartition(-best[found], limit)[:limit]]
-        order = found[np.argsort(-best[found], kind="stable")]
+            found = found[(-best[found]).argpartition(limit)[:limit]]
+        order = found[(-best[found]).argsort(kind="stable")]
+        entries = self.entries
         return [
-            Candidate(self.entries[i].id, round(float(best[i]), 2)) for i in order.tolist()
+            Candidate(entries[i].id, round(score, 2))
+            for i, score in zip(order.tolist(), best[order].tolist(), strict=True)
         ], norm
 
     def match(self, question: str) -> MatchResult:

@@ -7,13 +7,29 @@ import only this.
 
 from __future__ import annotations
 
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-# libyaml's C parser when PyYAML has it (10x faster start-up), else the pure-Python one.
-SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:
+    import yaml
+
+
+@cache
+def safe_loader() -> type[yaml.SafeLoader]:
+    """libyaml's C parser when PyYAML has it (10x faster start-up), else the pure-Python one.
+    PyYAML is imported here, when a YAML file is first read: a start from the knowledge cache
+    (bot/cache.py) reads none (~20 ms)."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[no-any-return]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "SafeLoader":  # `from bot.models import SafeLoader`, as it always worked
+        return safe_loader()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class Frozen(BaseModel):
@@ -75,4 +91,6 @@ def validation_problems(
 
 def load_yaml(text: str) -> Any:
     """Parse YAML text with the fastest safe loader available."""
-    return yaml.load(text, Loader=SafeLoader)
+    import yaml
+
+    return yaml.load(text, Loader=safe_loader())

@@ -90,9 +90,16 @@ def fold(text: str) -> str:
     if not text.isascii():  # ASCII has no accents to strip: NFKD leaves it as it is
         text = unicodedata.normalize("NFKD", text)
         text = _ACCENTS.sub("", text)
-        if not text.isascii():
-            text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        if not text.isascii():  # other combining marks: only non-ASCII characters are read
+            text = _NON_ASCII.sub(_unless_combining, text)
     return _NON_WORD.sub(" ", text.lower()).strip()
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _unless_combining(match: re.Match[str]) -> str:
+    return "" if unicodedata.combining(match.group()) else match.group()
 
 
 def snowball_stemmer(lang: str, prefer_c: bool = True) -> Any:

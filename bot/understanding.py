@@ -24,7 +24,7 @@ from bot.language import EXONYMS
 from bot.lexicon import Lexicon, Vague, phrase_words
 from bot.normalise import fold
 from bot.periods import YEAR, Period, PeriodReader
-from bot.phrases import PhraseSet
+from bot.phrases import PhraseSet, said_after
 from bot.smalltalk import SmallTalk
 
 # "ATS della Montagna" is named by "montagna": these words of the names say nothing.
@@ -223,9 +223,7 @@ class Understander:
         outside = None
         if place is None and self.places is not None:
             outside = self.places.find_outside(text)
-            if outside is not None and re.search(
-                _FROM + re.escape(fold(outside.matched_text)) + r"\b", folded
-            ):
+            if outside is not None and said_after(_FROM, fold(outside.matched_text), folded):
                 outside = None  # "I moved to Lombardy from Sicily": where the person comes from
             elif outside is not None and NOW_IN_LOMBARDY.search(folded):
                 outside = None  # "prima vivevamo in Puglia ..., qui in lombardia c'è qualcosa?"
@@ -235,7 +233,7 @@ class Understander:
             inner, outer = fold(place.matched_text), fold(getattr(outside, "matched_text", ""))
             # "io abito a Reggio Emilia, mio figlio e sua moglie stanno a Treviglio": the family
             # asked about lives in Lombardy.
-            theirs = re.search(_THEY_LIVE + re.escape(inner) + r"\b", folded) is not None
+            theirs = said_after(_THEY_LIVE, inner, folded)
             theirs = theirs and _FOR_MYSELF.search(folded) is None
             if outside is not None and inner not in outer and outer not in inner and not theirs:
                 place = None

@@ -233,3 +233,49 @@ def test_place_typos_are_searched_among_names_sharing_an_end_letter() -> None:
         assert [h[:2] for h in whole] == [h[:2] for h in quick], gram
         hits += bool(whole)
     assert hits > 2000
+
+
+def test_a_name_said_after_a_prefix_is_found_as_the_regex_of_prefix_and_name_finds_it() -> None:
+    """bot.phrases.said_after against re.search(prefix + re.escape(name) + r"\\b", text): the
+    prefixes it is used with, every evaluation message folded, and names from those messages,
+    place names and edge cases (one letter, spaces around, a word's inside)."""
+    from bot.cues import ATS_NAMED
+    from bot.normalise import fold
+    from bot.phrases import said_after
+    from bot.understanding import _FROM, _THEY_LIVE
+
+    names = ["milano", "reggio emilia", "sicilia", "a", "e", "lo", " milano", "milano ", "ilan"]
+    found = 0
+    for text in dict.fromkeys(fold(m) for m in _eval_messages()):
+        words = text.split()
+        for prefix in (_FROM, _THEY_LIVE, ATS_NAMED):
+            for name in [*names, *words[::4], *(" ".join(words[i : i + 2]) for i in (0, 3))]:
+                expected = re.search(prefix + re.escape(name) + r"\b", text) is not None
+                assert said_after(prefix, name, text) == expected, (prefix, name, text)
+                found += expected
+    assert found > 100
+
+
+def test_fold_reads_only_non_ascii_characters_for_combining_marks() -> None:
+    """bot.normalise.fold drops the combining marks left after NFKD by reading the non-ASCII
+    characters alone: the same as reading every character, on every code point (in runs of
+    64, each with ASCII around it), the evaluation messages and the knowledge files."""
+    import unicodedata
+
+    from bot import normalise
+
+    def plain(text: str) -> str:
+        text = text[: normalise.MAX_QUERY_CHARS]
+        if normalise._DIGIT.search(text) is not None:
+            text = normalise._YEAR_RANGE.sub(normalise._expand_years, text)
+            text = normalise._NUMBER_SEPARATORS.sub("", text)
+        text = unicodedata.normalize("NFKD", text.translate(normalise._APOSTROPHES))
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+        return normalise._NON_WORD.sub(" ", text.lower()).strip()
+
+    points = [chr(c) for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    texts = [f"a{''.join(points[i : i + 64])} b" for i in range(0, len(points), 64)]
+    texts += _eval_messages()
+    texts += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "knowledge").rglob("*.yaml"))]
+    for text in texts:
+        assert normalise.fold.__wrapped__(text) == plain(text), text[:80]

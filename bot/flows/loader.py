@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from bot.flows.callbacks import (
@@ -26,7 +25,7 @@ from bot.flows.expr import ORDERING, Compare, ExprError, as_tuple, compile_expr
 from bot.flows.places import MAX_PICK
 from bot.flows.rules import CLOSED_CONDITION, MARKERS, referenced
 from bot.flows.schema import NUMERIC_TYPES, UNKNOWN, Flow, LText, Parameter, Step
-from bot.models import SafeLoader, validation_problems
+from bot.models import safe_loader, validation_problems
 from bot.reply import MAX_BUTTON_DATA_BYTES as MAX_CALLBACK_BYTES
 from bot.texts import placeholders
 
@@ -67,8 +66,10 @@ def _where(path: Path, root: Path) -> str:
 
 
 def _load_file(path: Path, where: str, problems: list[str]) -> Flow | None:
+    import yaml  # only when the YAML is read: a start from the knowledge cache reads none
+
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=safe_loader())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" (line {mark.line + 1})" if mark else ""

@@ -11,9 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-import yaml
-
-from bot.models import Frozen, SafeLoader
+from bot.models import Frozen, safe_loader
 from bot.normalise import fold
 from bot.places.cues import (
     AREA_CUES,
@@ -334,9 +332,11 @@ def _outside_finder(
 
 def _read(path: Path, model: type[M]) -> M:
     """Parse and validate one YAML file; PlacesError when it cannot be read or is invalid."""
+    import yaml  # only when the YAML is read: a start from the knowledge cache reads none
+
     where = path.name
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=safe_loader())
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise PlacesError([f"{where}: -: -: cannot read: {' '.join(str(exc).split())}"]) from exc
     return parse(model, data, where)
