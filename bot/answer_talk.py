@@ -116,7 +116,7 @@ class TalkDecisions:
                 if talk is not None:
                     return talk
             if _sure(opinion.fallback, limits.answer_to_fallback) and not (
-                self.understander.keeps_pregnancy(u.folded)  # "non voglio abortire ma sono sola"
+                self._keeps_pregnancy.search(u.folded)  # "non voglio abortire ma sono sola"
             ):
                 return self.composer.fallback(lang, score=reply.score)
             return self._other_entry(u, reply, lang)
@@ -253,6 +253,11 @@ class TalkDecisions:
             # di Cerveno" a person introduced; "buongiorno, sono di Lodi e aspetto" a case.
             return None
         return self.composer.smalltalk(act, lang)
+
+    @cached_property
+    def _keeps_pregnancy(self) -> PhraseSet:
+        """ "non voglio abortire ma sono sola": support answers, whatever the classifier."""
+        return PhraseSet(self.lexicon.keeps_pregnancy)
 
     @cached_property
     def _scope_question(self) -> PhraseSet:

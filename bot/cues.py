@@ -47,3 +47,27 @@ def names_ats(folded: str, place: str) -> bool:
     if _ATS_WORD.search(folded) is None:
         return False
     return said_after(ATS_NAMED, fold(place), folded)
+
+
+# "2+2", "15 x 3 =" (folding drops the signs), and in a short message a percentage to work out
+# ("what's 17% of 2350", "quanto fa il 20% di 380").
+_ARITHMETIC = re.compile(r"\s*\d+(?:[.,]\d+)?(?:\s*[+*x×^]\s*\d+(?:[.,]\d+)?)+\s*[=?!]*\s*")
+_PERCENT_OF = re.compile(r"\d+(?:[.,]\d+)?\s*%\s*(?:of|di|del|della|su)\s*\d")
+PERCENT_MAX_WORDS = 6
+
+
+def is_sum(text: str) -> bool:
+    """Whether the message is a sum or a percentage to work out."""
+    if _ARITHMETIC.fullmatch(text):
+        return True
+    return _PERCENT_OF.search(text) is not None and len(text.split()) <= PERCENT_MAX_WORDS
+
+
+_ATS_WORDS = re.compile(r"(?<![a-z0-9])(?:ats|asl)(?![a-z0-9])")
+# An ATS name that names nothing else, so it needs no "ATS" ("il centralino dell'Insubria").
+_OWN_ATS_NAME = re.compile(r"(?<![a-z0-9])insubria(?![a-z0-9])")
+
+
+def says_ats(folded: str) -> bool:
+    """Whether the folded message names the ATS as an office ("ats", "asl", "insubria")."""
+    return _ATS_WORDS.search(folded) is not None or _OWN_ATS_NAME.search(folded) is not None

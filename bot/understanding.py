@@ -19,7 +19,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from bot.cues import ASKS_WHOM, ENDS_ASKING_MONEY, NOW_IN_LOMBARDY, PAYMENT_WAY, names_ats
+from bot.cues import (
+    ASKS_WHOM,
+    ENDS_ASKING_MONEY,
+    NOW_IN_LOMBARDY,
+    PAYMENT_WAY,
+    is_sum,
+    names_ats,
+    says_ats,
+)
 from bot.language import EXONYMS
 from bot.lexicon import Lexicon, Vague, phrase_words
 from bot.normalise import fold
@@ -41,13 +49,6 @@ _RESIDENT_SINCE = re.compile(
     r"\b(?:live|living|lived|resident|residente|residenti|abito|abitiamo|vivo|viviamo|risiedo|"
     r"risiediamo|here|qui)\b(?:\s+\w+){0,4}?\s+(?:from|since|dal|dall|da|nel|in)\s+20[0-4]\d\b"
 )
-ARITHMETIC = re.compile(r"\s*\d+(?:[.,]\d+)?(?:\s*[+*x×^]\s*\d+(?:[.,]\d+)?)+\s*[=?!]*\s*")
-# "what's 17% of 2350", "quanto fa il 20% di 380": in a short message, a percentage to work out.
-PERCENT_OF = re.compile(r"\d+(?:[.,]\d+)?\s*%\s*(?:of|di|del|della|su)\s*\d")
-PERCENT_MAX_WORDS = 6
-ATS_WORDS = re.compile(r"(?<![a-z0-9])(?:ats|asl)(?![a-z0-9])")
-# An ATS name that names nothing else, so it needs no "ATS" ("il centralino dell'Insubria").
-_OWN_ATS_NAME = re.compile(r"(?<![a-z0-9])insubria(?![a-z0-9])")
 
 
 class Rewriter:
@@ -192,7 +193,6 @@ class Understander:
         self._decree = PhraseSet(lexicon.decree)
         self._local_detail = PhraseSet(lexicon.local_detail)
         self._contact = PhraseSet(lexicon.contact)
-        self._keeps = PhraseSet(lexicon.keeps_pregnancy)
         self._amount = PhraseSet(lexicon.amount)
         self._join = PhraseSet(lexicon.join)
         self._periods = PeriodReader(lexicon)
@@ -393,7 +393,7 @@ class Understander:
 
     def ats_named(self, folded: str) -> str | None:
         """The ATS a message names with the word "ATS" and its name, if any."""
-        if ATS_WORDS.search(folded) is None and _OWN_ATS_NAME.search(folded) is None:
+        if not says_ats(folded):
             return None
         return next((ats_id for ats_id, names in self._ats if names.search(folded)), None)
 
@@ -452,8 +452,7 @@ class Understander:
 
     def arithmetic(self, text: str) -> str | None:
         """ "2+2", "15 x 3 =": a sum to work out is trivia, not ours (folding drops the signs)."""
-        short_sum = PERCENT_OF.search(text) and len(text.split()) <= PERCENT_MAX_WORDS
-        if (ARITHMETIC.fullmatch(text) or short_sum) and "trivia" in self.lexicon.out_of_scope:
+        if is_sum(text) and "trivia" in self.lexicon.out_of_scope:
             return "trivia"
         return None
 
@@ -477,11 +476,6 @@ class Understander:
                 continue
             return name
         return None
-
-    def keeps_pregnancy(self, folded: str) -> bool:
-        """Whether the person says she keeps her pregnancy ("non voglio abortire ma sono
-        sola"): support answers, whatever the trained classifier thinks."""
-        return self._keeps.search(folded) is not None
 
     def region_named(self, folded: str) -> str:
         """The region (or neighbouring country) an `other_region` message names."""
