@@ -36,7 +36,7 @@ GREETING_FROM = frozenset(
     "buongiorno buonasera buondi everyone everybody all tutti a voi there side greetings "
     "thanks thank thx many grazie mille ringrazio ringraziamo saluti saluto our nostro team "
     "hr in dal dalla sei stato stata utile utilissimo utilissima gentile gentilissimo "
-    "gentilissima talk soon".split()
+    "gentilissima talk soon first time writing write scrivo prima volta".split()
 )
 # Questions about who the bot is, which may name a place in passing ("... from Milan?").
 ABOUT_THE_BOT = frozenset({"who_are_you"})

@@ -95,6 +95,7 @@ def test_a_vague_follow_up_asks_which_measure(brain: Brain, text: str) -> None:
         ("many thanks from our HR team in Monza", "smalltalk"),
         ("ciao a te lumachina digitale 🐌🌸, sono la Gemma da Ponte San Pietro", "smalltalk"),
         ("good morning from Bergamo", "smalltalk"),
+        ("hiya, first time writing here from Monza", "smalltalk"),
         ("grazie sei stato utilissimo, saluti da Sondrio", "smalltalk"),
         ("are you some kind of AI assistant from Milan?", "smalltalk"),
         ("can you hand this conversation over to someone at the family department?", "smalltalk"),
