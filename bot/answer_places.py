@@ -46,7 +46,7 @@ PLACE_WORDS = frozenset(
 STATEMENT_MAX_WORDS = 5
 LIVING_WORDS = frozenset(
     "based located resident live living abito abitiamo vivo viviamo stiamo near vicino prov "
-    "provincia frazione fraz localita".split()
+    "provincia frazione fraz localita zona dintorni paraggi area".split()
 )
 # Naming the office itself with a place ("ATS Pavia", "asl di Lodi") asks for its card.
 OFFICE_WORDS = frozenset({"ats", "asl", "asst"})
@@ -242,7 +242,7 @@ class PlaceDecisions:
         if (
             "?" not in u.text
             and len(words) <= STATEMENT_MAX_WORDS
-            and LIVING_WORDS & set(residual.split())
+            and (LIVING_WORDS & set(residual.split()) or self._opens_with_place(u))
             and not about_money
         ):
             # "I'm based in Mortara, near the rice fields", "abito a Livigno, piccolo tibet": a
@@ -253,6 +253,18 @@ class PlaceDecisions:
             return False
         # "a bergum i g'ha dac 110 mila euro nel 2021?": money asked of a period, not the office
         return not topical and not (about_money and u.amount)
+
+    @staticmethod
+    def _contacts_among(tied: list[Entry], u: Understanding) -> Entry | None:
+        """For a contact request, the one contacts entry among entries tied ("the consultorio
+        phone number in Monza?": the families' contacts, not what a consultorio is)."""
+        contacts = [e for e in tied if e.topic == "contatti"]
+        return contacts[0] if u.contact and len(contacts) == 1 else None
+
+    @staticmethod
+    def _opens_with_place(u: Understanding) -> bool:
+        """Whether the message opens with the place ("livigno, lavoro in un hotel")."""
+        return u.place is not None and u.folded.startswith(fold(u.place.matched_text))
 
     @cached_property
     def _ats_name_words(self) -> frozenset[str]:

@@ -216,7 +216,7 @@ class TalkDecisions:
         act = talk.signal(u.text)
         if act not in META_ACTS:
             return None
-        signal = talk.signal_words(u.text)
+        signal = talk.signal_words(u.text) | talk.meta_words(act)
         if any(
             w not in signal and self.matcher.known(w) and specificity(w, lang) >= SPECIFIC_WORD
             for w in self.matcher.content_words(u.folded)

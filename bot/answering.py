@@ -41,11 +41,9 @@ from bot.understanding import Understander, Understanding
 EXACT_PERIOD_RANKS = 3
 # For long messages, the focus margin (FOCUS_MARGIN) is at least this share of the best score.
 FOCUS_SHARE = 0.15
-# The questions of a message: each sentence that ends with a question mark.
 # A situation without a check (juggling work and care) answers a message nothing else
 # matched only if the message matched something of ours this well.
 SITUATION_FLOOR = 50.0
-# The first question's entry answers when it is among this many of the whole message's best.
 # Roles that, when named, are the writer's own organisation.
 BODY_ROLES = frozenset({"association", "cooperative", "comune", "trade_body"})
 
@@ -196,6 +194,8 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
         if family is not None and (entry := self.kb.entry(family)) is not None:
             return self._entry(entry, u, lang, ranked[0].score if ranked else 100.0)
         tie = self._tie(u, ranked)
+        if tie is not None and (contacts := self._contacts_among(tie, u)) is not None:
+            return self._entry(contacts, u, lang, ranked[0].score)
         if tie is not None:
             return self._clarify(tie, u, lang, ranked[0].score)
         chosen = self._choose(u, ranked, result)
