@@ -2,8 +2,8 @@
 
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the holdouts conversations-holdout2.yaml to
-conversations-holdout11.yaml and the development sets conversations-dev3.yaml to
-conversations-dev25.yaml) extend the base evaluation format with
+conversations-holdout12.yaml and the development sets conversations-dev3.yaml to
+conversations-dev27.yaml) extend the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
 below its minimum or a question copied into two files fails here. The category minimums and the
@@ -61,6 +61,9 @@ FILES = {
     "holdout11": "conversations-holdout11.yaml",
     "dev24": "conversations-dev24.yaml",
     "dev25": "conversations-dev25.yaml",
+    "holdout12": "conversations-holdout12.yaml",
+    "dev26": "conversations-dev26.yaml",
+    "dev27": "conversations-dev27.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -998,6 +1001,81 @@ SPREADS = {
         per_act={act: 11 for act in SMALLTALK_ACTS},
         inps=30,
     ),
+    # The twelfth holdout (written blind, never tuned on, its failures never read): a real
+    # inbox's mix, as holdout11.
+    "holdout12": Spread(
+        size=650,
+        minimums={
+            "smalltalk": 100,
+            "oos": 110,
+            "oos_shared": 75,
+            "place_topic": 220,
+            "place_only": 20,
+            "own_case": 170,
+            "contact": 55,
+            "org": 120,
+            "period": 120,
+            "ambiguous": 6,
+        },
+        narrative_or_dialect=80,
+        english_smalltalk=45,
+        english_share=0.34,
+        per_offer=15,
+        emergencies=6,
+        abortion=5,
+        per_act={act: 11 for act in SMALLTALK_ACTS},
+        inps=25,
+    ),
+    # The twenty-sixth development set (written blind, tuned on): organisations and periods.
+    "dev26": Spread(
+        size=530,
+        minimums={
+            "smalltalk": 50,
+            "oos": 60,
+            "oos_shared": 45,
+            "place_topic": 180,
+            "place_only": 10,
+            "own_case": 100,
+            "contact": 70,
+            "org": 220,
+            "period": 180,
+            "ambiguous": 5,
+        },
+        narrative_or_dialect=60,
+        english_smalltalk=20,
+        english_share=0.35,
+        per_offer=5,
+        emergencies=0,
+        abortion=0,
+        per_act={act: 5 for act in SMALLTALK_ACTS},
+        inps=10,
+    ),
+    # The twenty-seventh development set (written blind, tuned on): what must not be answered
+    # as content (out of scope sharing our words, emergencies, injections) and small talk in odd
+    # forms.
+    "dev27": Spread(
+        size=610,
+        minimums={
+            "smalltalk": 160,
+            "oos": 180,
+            "oos_shared": 130,
+            "place_topic": 100,
+            "place_only": 10,
+            "own_case": 80,
+            "contact": 30,
+            "org": 40,
+            "period": 50,
+            "ambiguous": 5,
+        },
+        narrative_or_dialect=70,
+        english_smalltalk=70,
+        english_share=0.40,
+        per_offer=6,
+        emergencies=8,
+        abortion=6,
+        per_act={act: 14 for act in SMALLTALK_ACTS},
+        inps=15,
+    ),
 }
 
 
@@ -1223,7 +1301,8 @@ def test_later_sets_keep_their_own_spread(sets: dict[str, list[dict[str, Any]]],
     assert sum(_lang(c) == "en" for c in cases) >= spread.english_share * len(cases)
     emergencies = [c for c in cases if _has(c, "oos") and "112" in c.get("any", [])]
     assert len(emergencies) >= spread.emergencies
-    assert all("118" in c["any"] for c in emergencies)
+    # 118 for health emergencies, 115 (the fire brigade) for a fire
+    assert all({"118", "115"} & set(c["any"]) for c in emergencies)
     abortion = [c for c in cases if _has(c, "oos") and "consultori" in c.get("any", [])]
     assert len(abortion) >= spread.abortion
     offers = Counter(c["offer"] for c in cases if "offer" in c)

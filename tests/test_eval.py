@@ -3,7 +3,7 @@
 dev.yaml and dev2.yaml (written independently of each other and of the knowledge base) are
 what the matcher was tuned on; holdout.yaml was held out until the session that wrote
 conversations-holdout2.yaml, which tuned on it (tests/eval/README.md). Only
-conversations-holdout9.yaml, conversations-holdout10.yaml and conversations-holdout11.yaml are
+conversations-holdout10.yaml, conversations-holdout11.yaml and conversations-holdout12.yaml are
 held out now: their figures are the honest estimate for unseen questions. The floors are the
 levels reached (see the notes in README.md) minus one or two cases of slack, so an edit to the
 knowledge base or the matcher that loses answers fails here. Raise them when you improve the
@@ -53,7 +53,7 @@ def test_accuracy_does_not_regress_and_beats_the_baseline(brain: Brain, name: st
 
 
 # The conversation sets (tests/eval/README.md): floors per status and category, in percent.
-# Every set but conversations-holdout9.yaml, -holdout10.yaml and -holdout11.yaml has been tuned on
+# Every set but conversations-holdout10.yaml, -holdout11.yaml and -holdout12.yaml has been tuned on
 # (tests/eval/README.md).
 CONVERSATION_FLOORS = {
     "conversations-dev.yaml": {"answer": 96.0, "fallback": 98.0, "smalltalk": 98.0},
@@ -111,15 +111,21 @@ CONVERSATION_FLOORS = {
     "conversations-dev24.yaml": {"answer": 95.5, "fallback": 97.5, "smalltalk": 96.5},
     # 89.2 / 97.0 / 88.2 when merged
     "conversations-dev25.yaml": {"answer": 92.5, "fallback": 97.5, "smalltalk": 96.0},
-    # Held out, never tuned on (failures never read). holdout9: 93.2 / 97.4 / 92.7 when first
-    # measured (ninth pass), 94.9 / 96.5 / 92.7 at the end of the tenth; holdout10, written
-    # blind during the tenth pass: 93.5 / 94.7 / 91.9 when first measured (93.3 / 93.9 / 90.9
-    # with the rules of the pass's start); holdout11, written blind during the eleventh pass:
-    # 95.9 / 92.4 / 97.2 when first measured (95.7 / 93.2 / 96.3 with the rules of the pass's
-    # start). Below the 97 / 95 / 95 in scope: regression guards only.
+    # held out until the twelfth pass (94.9 / 96.5 / 92.7 at the end of the tenth and
+    # eleventh), tuned on since
     "conversations-holdout9.yaml": {"answer": 94.0, "fallback": 96.0, "smalltalk": 92.0},
+    # twelfth pass: 91.2 / 95.0 / 92.3 and 97.6 / 94.0 / 90.7 when merged
+    "conversations-dev26.yaml": {"answer": 90.5, "fallback": 94.0, "smalltalk": 91.5},
+    "conversations-dev27.yaml": {"answer": 97.0, "fallback": 93.0, "smalltalk": 90.0},
+    # Held out, never tuned on (failures never read). holdout10, written blind during the tenth
+    # pass: 93.5 / 94.7 / 91.9 when first measured (93.3 / 93.9 / 90.9 with the rules of the
+    # pass's start); holdout11, written blind during the eleventh pass: 95.9 / 92.4 / 97.2 when
+    # first measured (95.7 / 93.2 / 96.3 with the rules of the pass's start); holdout12, written
+    # blind during the twelfth pass: 95.5 / 94.4 / 94.4 when first measured (the same with the
+    # rules of the pass's start). Below the 97 / 95 / 95 in scope: regression guards only.
     "conversations-holdout10.yaml": {"answer": 93.0, "fallback": 94.5, "smalltalk": 93.0},
     "conversations-holdout11.yaml": {"answer": 95.0, "fallback": 92.0, "smalltalk": 96.0},
+    "conversations-holdout12.yaml": {"answer": 95.0, "fallback": 93.5, "smalltalk": 93.5},
 }
 # Answers where a place card replaced the topic: 0 everywhere but on holdout9, held out, where
 # one of 174 place + topic messages still gets the card (its failures are not read), and on
@@ -136,6 +142,7 @@ PLACE_CARDS_ALLOWED = {
     "conversations-dev23.yaml": 2,
     "conversations-dev25.yaml": 1,
     "conversations-holdout9.yaml": 1,
+    "conversations-holdout12.yaml": 1,
 }
 MAX_MEDIAN_FIRST_MESSAGE = 500
 MAX_P90_FIRST_MESSAGE = 900
