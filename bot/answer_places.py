@@ -348,11 +348,16 @@ class PlaceDecisions:
     def _office_contact(self, u: Understanding) -> str | None:
         """The entry on reaching an office for "come contatto l'ufficio conciliazione
         dell'ATS?": a contact request naming the office, no place, no measure."""
-        if not u.contact or u.measures or u.named or u.place is not None or u.ats is not None:
-            return None
-        if u.period is not None or u.decree:  # "the number of the regional decision for 2020"
-            return None
-        return next((entry for cues, entry in self._office_cues if cues.search(u.folded)), None)
+        if not u.contact or u.measures or u.named or u.decree or u.amount:
+            return None  # "the number of the regional decision for 2020"
+        office = next((entry for cues, entry in self._office_cues if cues.search(u.folded)), None)
+        regione = getattr(self.lexicon.measures.get("programme"), "contact", None)
+        if u.place is not None or u.ats is not None:
+            # "phone number Regione conciliazione please, i call from Como": the Regione's
+            return regione if office == regione else None
+        if office is None and u.period is not None:
+            return regione  # "email for questions on the 2017-2018 plans?": the Regione
+        return office if u.period is None or office == regione else None
 
     @cached_property
     def _pinned_cues(self) -> list[tuple[PhraseSet, PhraseSet, str]]:

@@ -38,6 +38,14 @@ GREETING_FROM = frozenset(
     "hr in dal dalla sei stato stata utile utilissimo utilissima gentile gentilissimo "
     "gentilissima talk soon first time writing write scrivo prima volta".split()
 )
+# Words of a chatty introduction beside a greeting or thanks: "salve, sono un papà di Voghera,
+# appena entrato nel canale", "thanks a lot from the HR office in Sesto" (but "ciao, sono di
+# Gallarate" only says where: the ATS card).
+INTRO_WORDS = frozenset(
+    "yo so much very lot useful helpful davvero tanto tantissimo just joined new nuovo nuova "
+    "appena entrato entrata canale channel mum mom dad mamma papa nonna nonno scusate scusi "
+    "sorry orario late turno shift office ufficio".split()
+)
 # Questions about who the bot is, which may name a place in passing ("... from Milan?").
 ABOUT_THE_BOT = frozenset({"who_are_you"})
 # ... or a chatty introduction: this many words no entry of ours uses, and none of a topic.
@@ -117,6 +125,7 @@ class TalkDecisions:
                     return talk
             if _sure(opinion.fallback, limits.answer_to_fallback) and not (
                 self._keeps_pregnancy.search(u.folded)  # "non voglio abortire ma sono sola"
+                or self._office_reached(u, reply)
             ):
                 return self.composer.fallback(lang, score=reply.score)
             return self._other_entry(u, reply, lang)
@@ -254,6 +263,12 @@ class TalkDecisions:
             return None
         return self.composer.smalltalk(act, lang)
 
+    def _office_reached(self, u: Understanding, reply: Reply) -> bool:
+        """A contact request the rules answered with an office's contacts ("il cellulare del
+        responsabile conciliazione di Pavia?": no names, the office): never refused."""
+        entry = self.kb.entry(reply.entry) if u.contact and reply.entry else None
+        return entry is not None and entry.topic == "contatti"
+
     @cached_property
     def _keeps_pregnancy(self) -> PhraseSet:
         """ "non voglio abortire ma sono sola": support answers, whatever the classifier."""
@@ -278,6 +293,10 @@ class TalkDecisions:
         ]
         if not words:
             return bool(rest)
+        if INTRO_WORDS & set(words) and all(
+            w in INTRO_WORDS or everyday(w) or not self.matcher.known(w) for w in words
+        ):
+            return True
         # A chatty introduction ("ciao a te lumachina digitale, sono la Gemma da ..."): words
         # of no entry of ours, and none of a topic; "ciao, sono di Gallarate" says where only.
         unknown = [w for w in words if not self.matcher.known(w)]

@@ -305,6 +305,10 @@ class SmallTalk:
             best = next((act for act, known in self._meta.items() if known & set(words)), None)
         return best
 
+    def words(self) -> frozenset[str]:
+        """The words of the small-talk phrases (letters squeezed)."""
+        return frozenset(w for words, _ in self._phrases for w in words)
+
     def signal(self, text: str) -> str | None:
         """The act a message of some length signals with its `signals` phrases, if any."""
         words = self._read(text, MAX_SIGNAL_WORDS)

@@ -7,8 +7,7 @@ about their own case or whom to contact, and whether it is one of the questions 
 answer (an emergency, a request for someone's personal data ...). The brain then decides and
 composes the reply from all of it (bot/compose.py).
 
-The words live in `knowledge/understanding.yaml` and `knowledge/smalltalk.yaml`, so editors
-can add phrasings without code. Phrases are compared with the folded message (bot.normalise).
+Editors add phrasings in `knowledge/understanding.yaml` and `knowledge/smalltalk.yaml`, no code.
 """
 
 from __future__ import annotations
@@ -154,8 +153,10 @@ class Understander:
         # The matcher's typo correction ("concilazione", "crescoo"), so the entities are read
         # from the same words the matcher will rank on.
         self._correct = correct
-        # ... but never a word of the lexicon itself ("rientriamo" is no typo of "entriamo").
-        self._own_words = frozenset(phrase_words(lexicon))
+        # ... but never a word of the lexicon itself ("rientriamo" is no typo of "entriamo") or
+        # of small talk ("bundì" is no typo of "bandi").
+        talk = smalltalk.words() if smalltalk is not None else frozenset()
+        self._own_words = frozenset(phrase_words(lexicon)) | talk
         self.smalltalk = smalltalk
         self.places = places
         self._measures = {mid: PhraseSet(m.cues) for mid, m in lexicon.measures.items()}

@@ -15,9 +15,10 @@ PLACE_CUES = frozenset(
     "at near from of for to around covers cover covering serves serving".split()
 )
 # Cues for areas and adjectives: "nel bresciano", "nella bergamasca", "della Valle Camonica".
+# "l'agenzia pavese": ATS Pavia; "per il varesotto", "tutta la bergamasca"
 AREA_CUES = PLACE_CUES | frozenset(
     "nel nella nell nei negli sul sulla dal dalla dell della del bassa alta basso alto "
-    "agenzia area territorio rete sanitaria pagina".split()  # "l'agenzia pavese": ATS Pavia
+    "agenzia area territorio rete sanitaria pagina il lo la l".split()
 )
 # Residence words: "abito a", "sono di", "I live in" make the next words a place for sure.
 RESIDENCE_WORDS = frozenset(
