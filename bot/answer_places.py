@@ -345,6 +345,10 @@ class PlaceDecisions:
     def _office_cues(self) -> list[tuple[PhraseSet, str]]:
         return [(PhraseSet(rule.cues), rule.entry) for rule in self.lexicon.office_contacts]
 
+    @cached_property
+    def _period_contact(self) -> PhraseSet:
+        return PhraseSet(self.lexicon.period_contact)
+
     def _office_contact(self, u: Understanding) -> str | None:
         """The entry on reaching an office for "come contatto l'ufficio conciliazione
         dell'ATS?": a contact request naming the office, no place, no measure."""
@@ -354,8 +358,10 @@ class PlaceDecisions:
         regione = getattr(self.lexicon.measures.get("programme"), "contact", None)
         if u.place is not None or u.ats is not None:
             # "phone number Regione conciliazione please, i call from Como": the Regione's
-            return regione if office == regione else None
-        if office is None and u.period is not None:
+            # (a family's own case goes to its consultorio: "la regione aiuta? dove vado?")
+            mine = u.own_case or u.situation_flow is not None
+            return regione if office == regione and not mine else None
+        if office is None and u.period is not None and self._period_contact.search(u.folded):
             return regione  # "email for questions on the 2017-2018 plans?": the Regione
         return office if u.period is None or office == regione else None
 
@@ -381,7 +387,9 @@ class PlaceDecisions:
         For the measures whose contact is the territory's (Reti, Alleanze, time saving: their
         contact entry is for organisations, or they have none) a place gives the ATS card.
         """
-        if not (u.contact and u.measures) or u.join or u.own_case:
+        # "scuola dell'infanzia di Soresina, a chi ci rivolgiamo per i fondi conciliazione?"
+        body = u.role in ORGANISATION_ROLES and PROGRAMME_WORD in u.folded.split()
+        if not (u.contact and (u.measures or body)) or u.join or u.own_case:
             return False
         if _HOW_IT_WORKS.search(u.folded) is not None:
             return False  # "how do we join, whom do we call?" gets the way in, and its ATS

@@ -88,6 +88,8 @@ class TalkDecisions:
         entry = self.kb.entry(best) if p >= threshold and best != chosen.id else None
         if entry is None or not self._keeps_period(u, chosen, entry):
             return None
+        if u.period is not None and self._office_reached(u, reply) and entry.topic != "contatti":
+            return None  # "who do I write to in Regione about the 2025-2027 guidelines?"
         return self._entry(entry, u, lang, reply.score)
 
     @staticmethod

@@ -230,6 +230,9 @@ class Lexicon(_Frozen):
     # conciliazione dell'ATS?", "what mailbox does the Region use?"): the first rule whose
     # cues the message holds gives the entry on reaching that office.
     office_contacts: tuple[FamilyContact, ...] = ()
+    # Asking whom to write about a programme period ("email for questions on the 2017-2018
+    # plans?"): the programme's contact (the Regione), when one of these is said.
+    period_contact: tuple[str, ...] = ()
     # Questions asked outright in a few words, whoever writes (docs/understanding.md).
     pinned: tuple[Pinned, ...] = ()
     # A woman saying she keeps her pregnancy ("non voglio abortire"): the support that exists
@@ -257,6 +260,7 @@ class Lexicon(_Frozen):
         "join",
         "compare",
         "keeps_pregnancy",
+        "period_contact",
         mode="before",
     )(classmethod(lambda cls, v: _phrases(v)))
 
