@@ -49,7 +49,7 @@ LIVING_WORDS = frozenset(
     "provincia frazione fraz localita zona dintorni paraggi area".split()
 )
 # Naming the office itself with a place ("ATS Pavia", "asl di Lodi") asks for its card.
-OFFICE_WORDS = frozenset({"ats", "asl", "asst"})
+OFFICE_WORDS = frozenset({"ats", "asl", "asst", "agenzia", "agency"})  # "l'agenzia pavese"
 # Words of the office's own business: "l'ATS di Pavia per la conciliazione" asks for the card.
 OFFICE_TOPIC_WORDS = frozenset(
     "conciliazione vita lavoro famiglia referente referenti sito website telefono phone "
@@ -57,7 +57,7 @@ OFFICE_TOPIC_WORDS = frozenset(
     "contact contacts rete reti network programma programme pls please reach call write "
     "chiamare scrivere contattare raggiungere mail email comuni comune towns town territorio "
     "territory piano territoriale plan leggere read passi mandi copre coprono cover covers "
-    "include includes municipalities incolli dammi mandami".split()
+    "include includes municipalities incolli dammi mandami ufficio uffici centrale centrali".split()
 )
 # Words that qualify a contact request, no topic ("an official email for formal requests").
 REQUEST_WORDS = frozenset(
