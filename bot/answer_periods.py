@@ -440,6 +440,8 @@ class PeriodDecisions:
             return None
         if ranked[0].score - ranked[1].score > TIE_MARGIN:
             return None
+        if self.lexicon.role_entries.get(u.role or "") in (ranked[0].entry_id, ranked[1].entry_id):
+            return None  # "how does a municipality sign the accordo?": the role's own way in
         entries = [e for c in ranked[:6] if (e := self.kb.entry(c.entry_id)) is not None]
         top = entries[0].topic
         if entries[1].topic == top:
