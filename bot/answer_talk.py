@@ -11,7 +11,7 @@ import re
 from functools import cached_property
 
 from bot.answer_periods import entry_span
-from bot.answer_places import everyday
+from bot.answer_places import PROGRAMME_WORD, everyday
 from bot.classifier import Classifier
 from bot.compose import Composer
 from bot.entry_classifier import EntryClassifier
@@ -268,7 +268,8 @@ class TalkDecisions:
     def _office_reached(self, u: Understanding, reply: Reply) -> bool:
         """A contact request the rules answered with an office's contacts ("il cellulare del
         responsabile conciliazione di Pavia?": no names, the office): never refused."""
-        entry = self.kb.entry(reply.entry) if u.contact and reply.entry else None
+        ours = u.place is not None or u.ats is not None or PROGRAMME_WORD in u.folded.split()
+        entry = self.kb.entry(reply.entry) if u.contact and ours and reply.entry else None
         return entry is not None and entry.topic == "contatti"
 
     @cached_property

@@ -3,7 +3,7 @@
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the holdouts conversations-holdout2.yaml to
 conversations-holdout12.yaml and the development sets conversations-dev3.yaml to
-conversations-dev27.yaml) extend the base evaluation format with
+conversations-dev29.yaml) extend the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
 below its minimum or a question copied into two files fails here. The category minimums and the
@@ -64,6 +64,8 @@ FILES = {
     "holdout12": "conversations-holdout12.yaml",
     "dev26": "conversations-dev26.yaml",
     "dev27": "conversations-dev27.yaml",
+    "dev28": "conversations-dev28.yaml",
+    "dev29": "conversations-dev29.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -1075,6 +1077,56 @@ SPREADS = {
         abortion=6,
         per_act={act: 14 for act in SMALLTALK_ACTS},
         inps=15,
+    ),
+    # The twenty-eighth development set (written blind, tuned on): a real inbox's mix, as a
+    # holdout would be.
+    "dev28": Spread(
+        size=600,
+        minimums={
+            "smalltalk": 90,
+            "oos": 100,
+            "oos_shared": 70,
+            "place_topic": 200,
+            "place_only": 20,
+            "own_case": 150,
+            "contact": 50,
+            "org": 110,
+            "period": 110,
+            "ambiguous": 5,
+        },
+        narrative_or_dialect=80,
+        english_smalltalk=40,
+        english_share=0.35,
+        per_offer=12,
+        emergencies=5,
+        abortion=4,
+        per_act={act: 9 for act in SMALLTALK_ACTS},
+        inps=25,
+    ),
+    # The twenty-ninth development set (written blind, tuned on): families in their own words,
+    # narratives and dialect.
+    "dev29": Spread(
+        size=550,
+        minimums={
+            "smalltalk": 80,
+            "oos": 90,
+            "oos_shared": 55,
+            "place_topic": 200,
+            "place_only": 20,
+            "own_case": 220,
+            "contact": 40,
+            "org": 20,
+            "period": 60,
+            "ambiguous": 5,
+        },
+        narrative_or_dialect=150,
+        english_smalltalk=35,
+        english_share=0.35,
+        per_offer=5,
+        emergencies=6,
+        abortion=5,
+        per_act={act: 8 for act in SMALLTALK_ACTS},
+        inps=40,
     ),
 }
 
