@@ -46,6 +46,11 @@ INTRO_WORDS = frozenset(
     "appena entrato entrata canale channel mum mom dad mamma papa nonna nonno scusate scusi "
     "sorry orario late turno shift office ufficio".split()
 )
+# Words of a need, which make a story told with a greeting a question.
+NEED = re.compile(
+    r"\b(?:soldi|problem[ia]|difficolt[aà]|aiut[oia]|help|money|struggl\w*|afford|pagare|"
+    r"costa|costano|spese|lavoro no|senza lavoro|disoccupat[oa]|sol[ao]|alone|broke)\b"
+)
 # Questions about who the bot is, which may name a place in passing ("... from Milan?").
 ABOUT_THE_BOT = frozenset({"who_are_you"})
 # ... or a chatty introduction: this many words no entry of ours uses, and none of a topic.
@@ -255,11 +260,17 @@ class TalkDecisions:
             return self.composer.smalltalk(act, lang)
         if act is None or self.understander.asks(u.text, u.folded):
             return None
-        if u.measures or u.situation_flow or u.amount or u.join or u.period or u.vague:
+        if u.measures or u.amount or u.join or u.period or u.vague:
             return None
-        if (u.own_case or (u.place is not None and u.role is None)) and not self._greets_from(
-            u, act
-        ):
+        # "salve, mi chiamo Rosaria, sono mamma di due gemelline", "buonasera, scrivo per conto
+        # di mia figlia che è incinta": who writes, the question still to come; a need told
+        # ("incinta, tanti problemi di soldi") asks.
+        told = (u.own_case or u.situation_flow) and "?" not in u.text and not NEED.search(u.folded)
+        if u.situation_flow and not told:
+            return None
+        if (
+            u.own_case or (u.place is not None and u.role is None)
+        ) and not (told or self._greets_from(u, act)):
             # "hello from Gallarate" is a greeting and where it comes from, "sono il sindaco
             # di Cerveno" a person introduced; "buongiorno, sono di Lodi e aspetto" a case.
             return None
