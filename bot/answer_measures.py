@@ -95,10 +95,20 @@ class MeasureDecisions:
         u: Understanding,
         ranked: list[Candidate] = (),  # type: ignore[assignment]
     ) -> tuple[Entry, float, str] | None:
-        """The best-ranked entry on the measure named, else its rules or its first entry."""
-        if not u.named:
+        """The best-ranked entry on the measure named, else its rules or its first entry.
+
+        A national measure only hinted at ("la regione me po' da na mano cor nido?") counts as
+        named when the best-ranked entry is on it."""
+        named = u.named or tuple(
+            m
+            for m in u.measures[:1]
+            if not self.lexicon.measures[m].flow  # a national measure we redirect to
+            and ranked
+            and self._on_measure(self.kb.entry(ranked[0].entry_id), (m,))
+        )
+        if not named:
             return None
-        on = [c for c in ranked if self._on_measure(self.kb.entry(c.entry_id), u.named)]
+        on = [c for c in ranked if self._on_measure(self.kb.entry(c.entry_id), named)]
         if on and (
             on[0].score >= FOCUS_FLOOR or len(on) == 1 or on[0].score - on[1].score >= WEAK_LEAD
         ):
@@ -107,7 +117,7 @@ class MeasureDecisions:
                 return entry, on[0].score, ""
         # Only the measure's name matched ("nasko a sarnico? la me sorela la ga bisogn"): its
         # rules, not whichever of its entries the other words brushed.
-        for mid in u.named:
+        for mid in named:
             measure = self.lexicon.measures[mid]
             entry = (
                 self.kb.entry(measure.eligibility) if measure.eligibility else None

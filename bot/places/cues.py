@@ -12,7 +12,8 @@ from bot.places.text import SAINT, Tok
 # "vicino"/"near" stay weak: near a place is not in it ("abito a Sesto, vicino a Milano").
 PLACE_CUES = frozenset(
     "a ad di da in per presso vicino zona comune citta paese frazione ats "
-    "at near from of for to around covers cover covering serves serving".split()
+    "at near from of for to around covers cover covering serves serving appartiene "
+    "appartengono belongs belong".split()
 )
 # Cues for areas and adjectives: "nel bresciano", "nella bergamasca", "della Valle Camonica".
 # "l'agenzia pavese": ATS Pavia; "per il varesotto", "tutta la bergamasca"
