@@ -98,13 +98,14 @@ class MeasureDecisions:
         """The best-ranked entry on the measure named, else its rules or its first entry.
 
         A national measure only hinted at ("la regione me po' da na mano cor nido?") counts as
-        named when the best-ranked entry is on it."""
+        named when the best-ranked entry is on it, and the programme alone named in passing
+        ("sta conciliazione vita lavoro l'è roba de chi?") too: its default entry answers."""
         named = u.named or tuple(
             m
             for m in u.measures[:1]
-            if not self.lexicon.measures[m].flow  # a national measure we redirect to
+            if not self.lexicon.measures[m].flow  # a national measure, the programme itself
             and ranked
-            and self._on_measure(self.kb.entry(ranked[0].entry_id), (m,))
+            and (self._on_measure(self.kb.entry(ranked[0].entry_id), (m,)) or len(u.measures) == 1)
         )
         if not named:
             return None

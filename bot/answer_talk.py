@@ -268,9 +268,9 @@ class TalkDecisions:
         told = (u.own_case or u.situation_flow) and "?" not in u.text and not NEED.search(u.folded)
         if u.situation_flow and not told:
             return None
-        if (
-            u.own_case or (u.place is not None and u.role is None)
-        ) and not (told or self._greets_from(u, act)):
+        if (u.own_case or (u.place is not None and u.role is None)) and not (
+            told or self._greets_from(u, act)
+        ):
             # "hello from Gallarate" is a greeting and where it comes from, "sono il sindaco
             # di Cerveno" a person introduced; "buongiorno, sono di Lodi e aspetto" a case.
             return None
