@@ -196,6 +196,8 @@ class PlaceDecisions:
         ]
         if not words:
             return True
+        if self._office_contact(u) is not None:
+            return False  # "numero della regione per la conciliazione, scrivo da Lecco"
         if self._pinned(u) is not None:
             return False  # "asst can be capofila? we are in bergamo area"
         if WHICH_ATS.search(u.folded) is not None and not u.measures and u.period is None:

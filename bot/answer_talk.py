@@ -279,7 +279,12 @@ class TalkDecisions:
     def _office_reached(self, u: Understanding, reply: Reply) -> bool:
         """A contact request the rules answered with an office's contacts ("il cellulare del
         responsabile conciliazione di Pavia?": no names, the office): never refused."""
-        ours = u.place is not None or u.ats is not None or PROGRAMME_WORD in u.folded.split()
+        ours = (
+            u.place is not None
+            or u.ats is not None
+            or u.period is not None  # "a chi scrivo per i dati dei progetti 2014-2016?"
+            or PROGRAMME_WORD in u.folded.split()
+        )
         entry = self.kb.entry(reply.entry) if u.contact and ours and reply.entry else None
         return entry is not None and entry.topic == "contatti"
 

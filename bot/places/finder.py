@@ -230,7 +230,10 @@ class PlaceFinder:
             ]
             if inside:
                 best = max(inside, key=lambda c: (c.exact, c.score, -c.start))
-        matched = cleaned[tokens[best.start].start : tokens[best.end - 1].end]
+        last = best.end - 1
+        while last > best.start and len(tokens[last].norm) == 1 and tokens[last - 1].after == ",":
+            last -= 1  # "Casalmaggiore, a chi ci rivolgiamo?": the "a" is no part of the name
+        matched = cleaned[tokens[best.start].start : tokens[last].end]
         if best.kind in ("province", "area"):
             return PlaceMatch("province", (), best.province, matched, best.score, area=best.area)
         comuni = tuple(self.comuni[i] for i in best.comuni)
