@@ -15,13 +15,20 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def paused() -> Iterator[None]:
+def paused(keep: bool = False) -> Iterator[None]:
     """The collector off inside the block, back on after it if it was on (nested or
-    concurrent pauses leave it on once the first one ends)."""
+    concurrent pauses leave it on once the first one ends).
+
+    `keep`: what the block made lives as long as the process (modules, the knowledge base of
+    a short `ask`): it is set aside (`gc.freeze`) before the collector is back, else the first
+    collection after the pause scans all of it (~10-40 ms after an import or a cache load).
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if keep:
+            gc.freeze()
         if enabled:
             gc.enable()

@@ -12,14 +12,12 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.flows import load_flows
 from bot.knowledge import Entry, KnowledgeBase, KnowledgeError, RegionalOffice
 from bot.knowledge_files import display_path, entry_lines, read_yaml
 from bot.lexicon import Lexicon, parse_lexicon
 from bot.models import validation_problems
 from bot.normalise import fold
 from bot.places import PlaceDirectory
-from bot.posters.content import poster_problems
 from bot.texts import LANGS, Texts, placeholders
 
 
@@ -299,6 +297,8 @@ def _cross_checks(
                 f"{display_path(root / 'ui')}: text '{key}': -: required UI text is missing"
             )
     # Posters: both languages, printable, and every QR deep link one the bot understands.
+    from bot.posters.content import poster_problems  # here: a start from the cache needs none
+
     problems.extend(poster_problems(texts, entries, flows))
 
 
@@ -390,6 +390,8 @@ def load_knowledge(directory: Path | str | None = None) -> KnowledgeBase:
             )
     flows: dict[str, Any] = {}
     if (root / "flows").is_dir():
+        from bot.flows.loader import load_flows  # here: a start from the cache reads no flow
+
         flows, flow_problems = load_flows(root)
         problems.extend(flow_problems)
     places: PlaceDirectory | None = None

@@ -8,21 +8,15 @@ cancel. Nothing here imports telegram.
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Callable
 from datetime import date
+from types import ModuleType
 from typing import Any
 
 from bot.flows.callbacks import VALUE_ACTIONS, pressed_value
 from bot.flows.parsing.base import Parsed, is_approx, parse_text
-from bot.flows.parsing.choices import (
-    is_back,
-    is_cancel,
-    is_confirm,
-    is_unknown,
-)
-from bot.flows.parsing.dates import parse_day_of_month
-from bot.flows.parsing.steps import parse_answer
 from bot.flows.places import PlacesLike, ats_entries, read_comune
 from bot.flows.render import Renderer
 from bot.flows.rules import (
@@ -41,6 +35,12 @@ from bot.store import Store, StoreError
 from bot.texts import Texts
 
 logger = logging.getLogger(__name__)
+
+
+def _reader(name: str) -> ModuleType:
+    """A reader of typed answers (bot.flows.parsing.<name>), imported at the first answer typed
+    in a check rather than at every start (~20 ms; `ask` never reads one)."""
+    return importlib.import_module(f"bot.flows.parsing.{name}")
 
 
 class FlowEngine:
@@ -125,16 +125,16 @@ class FlowEngine:
         flow = self._flows.get(session.flow_id) if session else None
         if session is None or flow is None:
             return False
-        if is_cancel(text) or is_back(text):
+        if _reader("choices").is_cancel(text) or _reader("choices").is_back(text):
             return True
         if session.step == RECAP:
-            return is_confirm(text)
+            return _reader("choices").is_confirm(text)
         step = flow.step(session.step)
         if step is None:
             return False
-        if is_unknown(text) or step.type in ("comune", "text"):
+        if _reader("choices").is_unknown(text) or step.type in ("comune", "text"):
             return bool(text.strip())
-        if session.confirm and (is_confirm(text) or self._day(session, text).ok):
+        if session.confirm and (_reader("choices").is_confirm(text) or self._day(session, text).ok):
             return True
         return self._parse(flow, step, text).ok
 
@@ -200,34 +200,36 @@ class FlowEngine:
         if isinstance(loaded, list):
             return loaded
         session, flow = loaded
-        if is_cancel(text):
+        if _reader("choices").is_cancel(text):
             return [self.cancel(chat_id, lang)]
-        if is_back(text):
+        if _reader("choices").is_back(text):
             if session.confirm:  # leave the pending confirmation: ask the question again
                 session.confirm = None
                 self._sessions.save(chat_id, session)
                 return [self._show(session, flow, lang)]
             return self._back(chat_id, session, flow, lang)
-        if not any(ch.isalnum() for ch in text) and not is_unknown(text):
+        if not any(ch.isalnum() for ch in text) and not _reader("choices").is_unknown(text):
             # An emoji, a sticker's text, an empty message: never an answer; ask again.
             return [self._show(session, flow, lang, self._render.t("flows.stray", lang))]
         if session.step == RECAP:
-            if is_confirm(text):
+            if _reader("choices").is_confirm(text):
                 return [self._verdict(chat_id, session, flow, lang)]
             return [self._show(session, flow, lang, self._render.t("flows.recap.hint", lang))]
         step = flow.step(session.step)
         assert step is not None  # _resume guarantees it
         if session.confirm:
             pending = session.confirm
-            if is_confirm(text):
+            if _reader("choices").is_confirm(text):
                 return self._record(chat_id, session, flow, step, pending["value"], lang)
             if pending["kind"] == "day":
-                if is_unknown(text):  # the day is not known: keep the month (a range)
+                if _reader("choices").is_unknown(
+                    text
+                ):  # the day is not known: keep the month (a range)
                     return self._record(chat_id, session, flow, step, pending["value"], lang)
                 day = self._day(session, text)
                 if day.ok:
                     return self._accept(chat_id, session, flow, step, day, lang)
-        if is_unknown(text) and step.type != "text":
+        if _reader("choices").is_unknown(text) and step.type != "text":
             if step.unknown:
                 return self._record(chat_id, session, flow, step, UNKNOWN, lang)
             notice = self._render.t("flows.invalid.unknown_not_allowed", lang)
@@ -247,7 +249,7 @@ class FlowEngine:
         value = pending["value"]
         month = {"lo": value["x"]} if isinstance(value.get("x"), str) else value
         try:
-            return parse_day_of_month(text, month, self._today())
+            return _reader("dates").parse_day_of_month(text, month, self._today())
         except (KeyError, TypeError, ValueError):
             return Parsed(error="flows.invalid.day")
 
@@ -435,7 +437,7 @@ class FlowEngine:
 
     def _parse(self, flow: Flow, step: Step, text: str) -> Parsed:
         today, _ = self._dates(flow)
-        return parse_answer(step, text, today)
+        return _reader("steps").parse_answer(step, text, today)
 
     def _show(
         self,

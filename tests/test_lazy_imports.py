@@ -1,0 +1,63 @@
+"""What a start does not import or scan: the readers of typed answers, the flow and poster
+checks of a YAML load (docs/performance.md, "Twelfth pass"), and the collector's pauses."""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+from pathlib import Path
+
+from bot import collector
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Imported by a load from YAML or by a guided check's typed answer, never by a start itself.
+LAZY = (
+    "bot.flows.loader",
+    "bot.flows.parsing.choices",
+    "bot.flows.parsing.dates",
+    "bot.flows.parsing.durations",
+    "bot.flows.parsing.numbers",
+    "bot.flows.parsing.steps",
+    "bot.posters.content",
+    "text_to_num",
+)
+
+
+def test_a_start_imports_no_reader_of_typed_answers_nor_the_yaml_checks() -> None:
+    code = (
+        "import sys, bot.cli, bot.brain, bot.cache\n"
+        f"print(sorted(m for m in {LAZY!r} if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]", done.stdout
+
+
+def test_the_lazy_names_are_still_there() -> None:
+    import bot.flows
+    from bot.flows import load_flows
+    from bot.flows.engine import _reader
+
+    assert load_flows is bot.flows.loader.load_flows
+    assert _reader("choices").is_cancel("annulla")
+    try:
+        bot.flows.not_a_name  # noqa: B018
+    except AttributeError:
+        pass
+    else:
+        raise AssertionError("an unknown name of bot.flows must raise AttributeError")
+
+
+def test_a_kept_pause_sets_what_it_made_aside_and_gives_the_collector_back() -> None:
+    assert gc.isenabled()
+    with collector.paused(keep=True):
+        assert not gc.isenabled()
+        made = [[index] for index in range(1000)]
+    assert gc.isenabled()
+    assert gc.get_freeze_count() >= len(made)
+    with collector.paused():
+        pass
+    assert gc.isenabled()
