@@ -3,7 +3,7 @@
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the holdouts conversations-holdout2.yaml to
 conversations-holdout12.yaml and the development sets conversations-dev3.yaml to
-conversations-dev29.yaml) extend the base evaluation format with
+conversations-dev31.yaml) extend the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
 below its minimum or a question copied into two files fails here. The category minimums and the
@@ -66,6 +66,8 @@ FILES = {
     "dev27": "conversations-dev27.yaml",
     "dev28": "conversations-dev28.yaml",
     "dev29": "conversations-dev29.yaml",
+    "dev30": "conversations-dev30.yaml",
+    "dev31": "conversations-dev31.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -1127,6 +1129,55 @@ SPREADS = {
         abortion=5,
         per_act={act: 8 for act in SMALLTALK_ACTS},
         inps=40,
+    ),
+    # The thirtieth development set (written blind, tuned on): organisations in their own words.
+    "dev30": Spread(
+        size=500,
+        minimums={
+            "smalltalk": 50,
+            "oos": 60,
+            "oos_shared": 45,
+            "place_topic": 180,
+            "place_only": 10,
+            "own_case": 100,
+            "contact": 70,
+            "org": 250,
+            "period": 150,
+            "ambiguous": 5,
+        },
+        narrative_or_dialect=50,
+        english_smalltalk=20,
+        english_share=0.35,
+        per_offer=3,
+        emergencies=0,
+        abortion=0,
+        per_act={act: 5 for act in SMALLTALK_ACTS},
+        inps=8,
+    ),
+    # The thirty-first development set (written blind, tuned on): a real inbox's mix with many
+    # short messages and odd forms.
+    "dev31": Spread(
+        size=690,
+        minimums={
+            "smalltalk": 100,
+            "oos": 100,
+            "oos_shared": 70,
+            "place_topic": 200,
+            "place_only": 25,
+            "own_case": 140,
+            "contact": 50,
+            "org": 100,
+            "period": 100,
+            "ambiguous": 6,
+        },
+        narrative_or_dialect=70,
+        english_smalltalk=45,
+        english_share=0.35,
+        per_offer=10,
+        emergencies=5,
+        abortion=4,
+        per_act={act: 10 for act in SMALLTALK_ACTS},
+        inps=25,
     ),
 }
 
