@@ -47,9 +47,13 @@ INTRO_WORDS = frozenset(
     "sorry orario late turno shift office ufficio".split()
 )
 # Words of a need, which make a story told with a greeting a question.
+# ... and so does a woman saying she is pregnant or has just given birth ("ciao sono incinta di 3
+# mesi e vivo a Bergamo"): what exists for her answers.
 NEED = re.compile(
     r"\b(?:soldi|problem[ia]|difficolt[aà]|aiut[oia]|help|money|struggl\w*|afford|pagare|"
-    r"costa|costano|spese|lavoro no|senza lavoro|disoccupat[oa]|sol[ao]|alone|broke)\b"
+    r"costa|costano|spese|lavoro no|senza lavoro|disoccupat[oa]|sol[ao]|alone|broke|"
+    r"sono incinta|aspetto (?:un|una|il|la)|i m pregnant|i am pregnant|ho (?:appena )?partorito|"
+    r"just gave birth)\b"
 )
 # Questions about who the bot is, which may name a place in passing ("... from Milan?").
 ABOUT_THE_BOT = frozenset({"who_are_you"})
