@@ -36,7 +36,7 @@ GREETING_FROM = frozenset(
     "buongiorno buonasera buondi everyone everybody all tutti a voi there side greetings "
     "thanks thank thx many grazie mille ringrazio ringraziamo saluti saluto our nostro team "
     "hr in dal dalla sei stato stata utile utilissimo utilissima gentile gentilissimo "
-    "gentilissima talk soon first time writing write scrivo prima volta".split()
+    "gentilissima talk soon first time writing write scrivo prima volta lei te voi".split()
 )
 # Words of a chatty introduction beside a greeting or thanks: "salve, sono un papà di Voghera,
 # appena entrato nel canale", "thanks a lot from the HR office in Sesto" (but "ciao, sono di
@@ -317,7 +317,8 @@ class TalkDecisions:
         if not words:
             return bool(rest)
         if INTRO_WORDS & set(words) and all(
-            w in INTRO_WORDS or everyday(w) or not self.matcher.known(w) for w in words
+            w in INTRO_WORDS or len(w) < 3 or everyday(w) or not self.matcher.known(w)
+            for w in words
         ):
             return True
         # A chatty introduction ("ciao a te lumachina digitale, sono la Gemma da ..."): words

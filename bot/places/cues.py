@@ -33,6 +33,7 @@ REGION_WORDS = frozenset({"regione", "region"})
 # Greetings that are also the name of a comune elsewhere ("Salve, ...", Salve in Apulia).
 GREETING_WORDS = frozenset({"salve"})
 OF_WORDS = frozenset({"di", "de", "of", "del", "della"})
+ARTICLES = frozenset({"il", "lo", "la", "l", "i", "gli", "le"})
 IS_WORDS = frozenset({"e", "is"})
 OPENING_MARKS = frozenset(":,?!-")  # "Lodi: a chi mi rivolgo?"
 # Words naming a building, a street or an institution after which a name is not a comune
@@ -40,7 +41,7 @@ OPENING_MARKS = frozenset(":,?!-")  # "Lodi: a chi mi rivolgo?"
 NAMED_AFTER = frozenset(
     "parrocchia chiesa oratorio basilica santuario convento ospedale clinica policlinico liceo "
     "istituto scuola via viale piazza corso largo vicolo stazione parish church hospital street "
-    "square".split()
+    "square coop cooperativa associazione asilo nido".split()  # "la coop La Ginestra"
 )
 # Words of our topics that make the name opening a message a place, headline style ("albino
 # nasko", "cevo cresco", "caravaggio alleanza locale"): nobody opens a sentence that way.
@@ -124,7 +125,8 @@ def cues_at(
         headline=start == 0 and nxt is not None and nxt.norm in HEADLINE_WORDS,
         # "ospedale di Lecco" is in Lecco; "parrocchia di San Rocco" is the saint's
         named_after=prev in NAMED_AFTER
-        or (prev in OF_WORDS and prev2 in NAMED_AFTER and tokens[start].key == SAINT),
+        or (prev in OF_WORDS and prev2 in NAMED_AFTER and tokens[start].key == SAINT)
+        or (prev in ARTICLES and prev2 in NAMED_AFTER),  # "la coop La Ginestra"
         capital=capital,
         capital_mid=capital and not tokens[start].sentence_start,
         alone=alone,

@@ -169,8 +169,8 @@ class OutsideFinder:
 
     def _pick(self, key: str, targets: Sequence[_Target], cues: Cues, words: int) -> _Target | None:
         """The target the key stands for here, if the cues allow it."""
-        if not self._allows(self._tier(key, words), cues):
-            return None
+        if cues.named_after or not self._allows(self._tier(key, words), cues):
+            return None  # "la coop La Ginestra", "via Roma": a name, no place
         kinds = {t.kind for t in targets}
         if "region" in kinds and (cues.region or len(kinds) == 1):
             return next(t for t in targets if t.kind == "region")
