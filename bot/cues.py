@@ -31,8 +31,9 @@ ASKS_WHOM = re.compile(
 # "which ATS is responsible for coops in Legnano?", "la conciliazione da noi la gestisce l'ats
 # della montagna?": with a place, the question is which ATS that is.
 WHICH_ATS = re.compile(
-    r"\b(?:quale|quali|che|which|wich|what) (?:ats|asl|agenzia|agency)\b|\b(?:gestisce|gestiscono|la gestisce) "
-    r"(?:l )?(?:ats|asl)\b|\b(?:ats|asl) (?:is )?(?:responsible|in charge|competente)\b"
+    r"\b(?:quale|quali|che|which|wich|what) (?:ats|asl|agenzia|agency)\b"
+    r"|\b(?:gestisce|gestiscono|la gestisce) (?:l )?(?:ats|asl)\b"
+    r"|\b(?:ats|asl) (?:is )?(?:responsible|in charge|competente)\b"
     # "dobbiamo sentire ATS Montagna o Bergamo?": a choice between two
     r"|\b(?:ats|asl)(?: d\w*)? \w+ (?:o|or) (?:l |quella d\w* )?(?:ats |asl )?\w+$"
 )

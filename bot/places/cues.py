@@ -28,6 +28,11 @@ RESIDENCE_WORDS = frozenset(
     "trasferito trasferiti live lives living reside resident based located am m moved".split()
 )
 STRONG_CUES = frozenset("comune paese citta frazione".split())
+# Our measures and offices: "nasko a erba?", "ats di desio", "la rete ad albino".
+TOPIC_WORDS = frozenset(
+    "nasko cresco famiglia conciliazione rete reti alleanza alleanze ats asl asst saving nido "
+    "consultorio".split()
+)
 PROVINCE_WORDS = frozenset({"provincia", "province", "prov", "provincie"})
 REGION_WORDS = frozenset({"regione", "region"})
 # Greetings that are also the name of a comune elsewhere ("Salve, ...", Salve in Apulia).
@@ -106,7 +111,7 @@ def cues_at(
     alone = all(tok.norm in filler for tok in others)
     opening = start == 0 and nxt is not None and tokens[end - 1].after in OPENING_MARKS
     strong = (
-        (prev in PLACE_CUES and prev2 in RESIDENCE_WORDS)
+        (prev in PLACE_CUES and prev2 in RESIDENCE_WORDS | TOPIC_WORDS)  # "nasko a erba?"
         or prev in STRONG_CUES
         or (prev in OF_WORDS and prev2 in STRONG_CUES | PROVINCE_WORDS | REGION_WORDS)
         or (prev in IS_WORDS and prev2 in STRONG_CUES)  # "il nostro comune è Iseo"

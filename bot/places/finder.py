@@ -58,6 +58,9 @@ _UNSEEN = object()
 # A short form whose words are rarer than this (Zipf) in Italian and English is no word
 # ("Desenzano", "Cernusco"): with its capital letter it names the place anywhere.
 RARE_NAME_ZIPF = 3.5
+# A message made only of a comune's name is the place unless the name is a very common word
+# ("calcio", "mese", "opera").
+ALONE_MAX_ZIPF = 4.5
 
 SCORE_FORMER = 95.0
 SCORE_PARTIAL = 90.0
@@ -454,7 +457,9 @@ class PlaceFinder:
         )
         if cues.named_after and not relaxed and not entry.full:
             return None  # "parrocchia di San Rocco", "via Roma": no comune
-        allowed = tier_allows(entry.tier, cues, relaxed, city)
+        # "erba", "albino": a message that is only a comune's name, no very common word
+        alone = cues.alone and all(zipf_frequency(t.norm, "it") < ALONE_MAX_ZIPF for t in words)
+        allowed = tier_allows(entry.tier, cues, relaxed, city) or alone
         if not (allowed or cues.code_lower):
             return None
         if entry.full:
