@@ -3,7 +3,7 @@
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the holdouts conversations-holdout2.yaml to
 conversations-holdout12.yaml and the development sets conversations-dev3.yaml to
-conversations-dev31.yaml) extend the base evaluation format with
+conversations-dev33.yaml) extend the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
 below its minimum or a question copied into two files fails here. The category minimums and the
@@ -68,6 +68,8 @@ FILES = {
     "dev29": "conversations-dev29.yaml",
     "dev30": "conversations-dev30.yaml",
     "dev31": "conversations-dev31.yaml",
+    "dev32": "conversations-dev32.yaml",
+    "dev33": "conversations-dev33.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -1178,6 +1180,56 @@ SPREADS = {
         abortion=4,
         per_act={act: 10 for act in SMALLTALK_ACTS},
         inps=25,
+    ),
+    # The thirty-second development set (written blind, tuned on): a real inbox's mix, towns
+    # whose names are ordinary words.
+    "dev32": Spread(
+        size=640,
+        minimums={
+            "smalltalk": 100,
+            "oos": 110,
+            "oos_shared": 75,
+            "place_topic": 200,
+            "place_only": 25,
+            "own_case": 150,
+            "contact": 50,
+            "org": 110,
+            "period": 110,
+            "ambiguous": 6,
+        },
+        narrative_or_dialect=80,
+        english_smalltalk=45,
+        english_share=0.35,
+        per_offer=12,
+        emergencies=5,
+        abortion=4,
+        per_act={act: 10 for act in SMALLTALK_ACTS},
+        inps=25,
+    ),
+    # The thirty-third development set (written blind, tuned on): the borders of the scope,
+    # small talk of every act and out of scope that looks like ours.
+    "dev33": Spread(
+        size=600,
+        minimums={
+            "smalltalk": 170,
+            "oos": 180,
+            "oos_shared": 130,
+            "place_topic": 100,
+            "place_only": 0,
+            "own_case": 70,
+            "contact": 30,
+            "org": 30,
+            "period": 40,
+            "ambiguous": 5,
+        },
+        narrative_or_dialect=60,
+        english_smalltalk=70,
+        english_share=0.40,
+        per_offer=5,
+        emergencies=8,
+        abortion=6,
+        per_act={act: 15 for act in SMALLTALK_ACTS},
+        inps=20,
     ),
 }
 
