@@ -36,7 +36,8 @@ GREETING_FROM = frozenset(
     "buongiorno buonasera buondi everyone everybody all tutti a voi there side greetings "
     "thanks thank thx many grazie mille ringrazio ringraziamo saluti saluto our nostro team "
     "hr in dal dalla sei stato stata utile utilissimo utilissima gentile gentilissimo "
-    "gentilissima talk soon first time writing write scrivo prima volta lei te voi".split()
+    "gentilissima talk soon first time writing write scrivo prima volta lei te voi night notte "
+    "here".split()
 )
 # Words of a chatty introduction beside a greeting or thanks: "salve, sono un papà di Voghera,
 # appena entrato nel canale", "thanks a lot from the HR office in Sesto" (but "ciao, sono di
@@ -44,7 +45,9 @@ GREETING_FROM = frozenset(
 INTRO_WORDS = frozenset(
     "yo so much very lot useful helpful davvero tanto tantissimo just joined new nuovo nuova "
     "appena entrato entrata canale channel mum mom dad mamma papa nonna nonno scusate scusi "
-    "sorry orario late turno shift office ufficio".split()
+    "sorry orario late turno shift office ufficio researcher ricercatrice ricercatore student "
+    "studentessa studente university universita social worker assistente sociale midwife "
+    "ostetrica educatrice educatore".split()
 )
 # Words of a need, which make a story told with a greeting a question.
 # ... and so does a woman saying she is pregnant or has just given birth ("ciao sono incinta di 3
