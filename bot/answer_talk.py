@@ -8,6 +8,7 @@ understander.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import cached_property
 
 from bot.answer_periods import entry_span
@@ -21,7 +22,7 @@ from bot.lexicon import Lexicon
 from bot.matcher import Matcher, specificity
 from bot.normalise import fold
 from bot.phrases import PhraseSet
-from bot.reply import Reply
+from bot.reply import Button, Reply
 from bot.smalltalk import CLOSING_ACTS, asks_how_it_is_done
 from bot.understanding import Understander, Understanding
 
@@ -58,6 +59,12 @@ NEED = re.compile(
     r"sono incinta|aspetto (?:un|una|il|la)|i m pregnant|i am pregnant|ho (?:appena )?partorito|"
     r"just gave birth)\b"
 )
+# Thanks for what the bot said about a measure ("grazie dell'info sul nasko", "thank you for the
+# info about CRESCO", "adesso mi è tutto più chiaro sul cresco").
+THANKS_FOR = re.compile(
+    r"\b(?:info|informazion[ei]|information|chiar[oa]|clear|clearer|spiegazion[ei]|explanation|"
+    r"risposta|answer)\b"
+)
 # Questions about who the bot is, which may name a place in passing ("... from Milan?").
 ABOUT_THE_BOT = frozenset({"who_are_you"})
 # ... or a chatty introduction: this many words no entry of ours uses, and none of a topic.
@@ -77,6 +84,11 @@ class TalkDecisions:
         self, entry: Entry, u: Understanding, lang: str, score: float, before: str = ""
     ) -> Reply:
         raise NotImplementedError  # bot.answering.Answerer composes an entry's reply
+
+    def _place_line(
+        self, u: Understanding, lang: str
+    ) -> tuple[str, tuple[tuple[Button, ...], ...]]:
+        raise NotImplementedError  # bot.answer_places.PlaceDecisions names the person's ATS
 
     def _entry_model(self) -> EntryClassifier | None:
         limits = self.lexicon.second_opinion
@@ -199,6 +211,8 @@ class TalkDecisions:
         # "are you some kind of AI assistant from Milan?": a question about the bot names a
         # place in passing (its words are left out below).
         place = u.place if act not in ABOUT_THE_BOT else None
+        if act == "human" and place is not None and not (u.measures or role or period or u.ats):
+            return self._human_with_place(u, lang)  # "vorrei un essere umano, sono di Treviglio"
         if u.measures or place is not None or role or period or u.situation_flow:
             return None
         if u.place is not None:
@@ -212,6 +226,14 @@ class TalkDecisions:
         ):
             return self._signalled(u, lang)  # "chi sei? e il nasko?": a word of ours
         return self.composer.smalltalk(act, lang)
+
+    def _human_with_place(self, u: Understanding, lang: str) -> Reply:
+        """Whom to write to, and the line naming the person's ATS with a button to its card."""
+        reply = self.composer.smalltalk("human", lang)
+        line, buttons = self._place_line(u, lang)
+        if not line:
+            return reply
+        return replace(reply, text=f"{reply.text}\n\n{line}", buttons=(*buttons, *reply.buttons))
 
     def names_ours(self, u: Understanding, lang: str) -> bool:
         """Whether a message names something of ours: a measure, a place, an ATS, a situation,
@@ -233,9 +255,13 @@ class TalkDecisions:
     def _signalled(self, u: Understanding, lang: str) -> Reply | None:
         """A question to the bot its signal phrases reveal, when no other word is a specific
         word of ours ("aiuto non so da dove cominciare, tu cosa puoi fare per me?")."""
+        talk = self.understander.smalltalk
+        bare = not (u.measures or u.situation_flow or u.role or u.ats)
+        if u.place is not None and bare and PROGRAMME_WORD not in u.folded.split():
+            if talk.signal(u.text) == "human":  # "un essere umano, sono di Treviglio"
+                return self._human_with_place(u, lang)
         if u.measures or u.place is not None or u.situation_flow:
             return None
-        talk = self.understander.smalltalk
         act = talk.signal(u.text)
         if act not in META_ACTS:
             return None
@@ -260,7 +286,17 @@ class TalkDecisions:
         if act in CLOSING_ACTS:
             # "grazie, adesso so a chi chiedere", "sorry must run, the twins woke up. bye!":
             # only a question mark, a measure, a situation or a place reopens the conversation.
-            if "?" in u.text or u.measures or u.situation_flow or u.vague or u.amount:
+            # ... but thanks for what was said about one ("grazie dell'info sul nasko") or from
+            # a family telling who it is ("la mia bimba di 2 mesi ringrazia") close it.
+            told = THANKS_FOR.search(u.folded) is not None or (
+                u.situation_flow is not None and not u.measures and not NEED.search(u.folded)
+            )
+            if (
+                "?" in u.text
+                or u.vague
+                or u.amount
+                or ((u.measures or u.situation_flow) and not told)
+            ):
                 return None
             if u.place is not None and u.role is None and not self._greets_from(u, act):
                 return None  # "grazie, e a Lodi?" asks; "thx!! greetings from Lecco" does not
@@ -272,7 +308,8 @@ class TalkDecisions:
         # "salve, mi chiamo Rosaria, sono mamma di due gemelline", "buonasera, scrivo per conto
         # di mia figlia che è incinta": who writes, the question still to come; a need told
         # ("incinta, tanti problemi di soldi") asks.
-        told = (u.own_case or u.situation_flow) and "?" not in u.text and not NEED.search(u.folded)
+        told = bool(u.own_case or u.situation_flow) and "?" not in u.text
+        told = told and not NEED.search(u.folded)
         if u.situation_flow and not told:
             return None
         if (u.own_case or (u.place is not None and u.role is None)) and not (

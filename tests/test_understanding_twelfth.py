@@ -68,8 +68,21 @@ def test_the_entry_that_answers(brain: Brain, text: str, entry: str) -> None:
         ("thanks a lot from the HR office in Lecco", "smalltalk"),
         # ... but a need told with the greeting asks
         ("ciao, sono incinta e abbiamo tanti problemi di soldi, abito a Lodi", "answer"),
+        # thanks for what was said about a measure, or from a family telling who it is
+        ("grazie mille per le info sul cresco", "smalltalk"),
+        ("thanks for the explanation about NASKO", "smalltalk"),
+        ("grazie davvero, il mio bimbo di un mese ringrazia", "smalltalk"),
+        ("grazie, e il nasko?", "answer"),
+        # greetings from who writes
+        ("hi, midwife from Lecco here", "smalltalk"),
+        ("good night from Bergamo", "smalltalk"),
         # small talk in odd forms
         ("give me a real person please", "smalltalk"),
+        ("riesci a controllare se mi spetta qualcosa?", "smalltalk"),
+        ("can you check if I'm eligible for anything?", "smalltalk"),
+        ("non so da dove cominciare, aiutami", "smalltalk"),
+        ("continui a ripetere la stessa frase", "smalltalk"),
+        ("erba", "answer"),
         ("what are you, some kind of AI?", "smalltalk"),
         ("scusa, sei un operatore del call center o un algoritmo?", "smalltalk"),
         ("does this chat belong to the Region or to a private company?", "smalltalk"),
@@ -115,3 +128,17 @@ def test_an_adopted_child_is_named_in_the_bonus_famiglia(brain: Brain) -> None:
 def test_a_short_statement_opening_with_a_place_gets_its_card(brain: Brain) -> None:
     assert (brain.answer_question("Chiavenna, verso lo Spluga").entry or "") == "ats:montagna"
     assert (brain.answer_question("zona Vimercate e dintorni").entry or "") == "ats:brianza"
+
+
+def test_a_person_asked_for_with_a_town_gets_whom_to_write_and_the_ats(brain: Brain) -> None:
+    reply = brain.answer_question("vorrei parlare con un essere umano, sono di Treviglio")
+    assert reply.status == "smalltalk"
+    assert "ATS di Bergamo" in reply.text
+    # the office named keeps its card
+    card = brain.answer_question("voglio parlare con una persona dell'ATS di Brescia")
+    assert "ATS di Brescia" in card.text
+
+
+def test_time_saving_is_named_so_in_english(brain: Brain) -> None:
+    reply = brain.answer_question("we run a small shop with one employee, any time saving help?")
+    assert "time saving" in reply.text.lower()
