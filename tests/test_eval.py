@@ -113,32 +113,37 @@ CONVERSATION_FLOORS = {
     "conversations-dev25.yaml": {"answer": 92.5, "fallback": 97.5, "smalltalk": 96.0},
     # held out until the twelfth pass (94.9 / 96.5 / 92.7 at the end of the tenth and
     # eleventh), tuned on since
-    "conversations-holdout9.yaml": {"answer": 94.0, "fallback": 96.0, "smalltalk": 92.0},
+    "conversations-holdout9.yaml": {"answer": 96.0, "fallback": 99.0, "smalltalk": 94.0},
     # twelfth pass: 91.2 / 95.0 / 92.3 and 97.6 / 94.0 / 90.7 when merged
-    "conversations-dev26.yaml": {"answer": 90.5, "fallback": 94.0, "smalltalk": 91.5},
-    "conversations-dev27.yaml": {"answer": 97.0, "fallback": 93.0, "smalltalk": 90.0},
+    "conversations-dev26.yaml": {"answer": 96.0, "fallback": 97.5, "smalltalk": 95.0},
+    "conversations-dev27.yaml": {"answer": 97.5, "fallback": 99.0, "smalltalk": 95.0},
     # 96.8 / 96.2 / 94.5 and 95.5 / 88.3 / 83.3 when merged
-    "conversations-dev28.yaml": {"answer": 96.0, "fallback": 95.0, "smalltalk": 93.0},
-    "conversations-dev29.yaml": {"answer": 94.5, "fallback": 87.0, "smalltalk": 82.0},
+    "conversations-dev28.yaml": {"answer": 98.5, "fallback": 99.0, "smalltalk": 97.0},
+    "conversations-dev29.yaml": {"answer": 96.5, "fallback": 99.0, "smalltalk": 92.0},
     # 91.2 / 93.5 / 90.7 and 95.7 / 97.0 / 96.1 when merged
-    "conversations-dev30.yaml": {"answer": 90.5, "fallback": 92.0, "smalltalk": 89.0},
-    "conversations-dev31.yaml": {"answer": 95.0, "fallback": 96.0, "smalltalk": 95.0},
+    "conversations-dev30.yaml": {"answer": 93.5, "fallback": 93.0, "smalltalk": 97.0},
+    "conversations-dev31.yaml": {"answer": 96.0, "fallback": 99.0, "smalltalk": 97.0},
     # 94.5 / 95.9 / 98.2 and 97.1 / 95.2 / 86.0 when merged
-    "conversations-dev32.yaml": {"answer": 94.0, "fallback": 95.0, "smalltalk": 97.0},
-    "conversations-dev33.yaml": {"answer": 96.5, "fallback": 94.5, "smalltalk": 85.0},
+    "conversations-dev32.yaml": {"answer": 96.0, "fallback": 99.0, "smalltalk": 97.0},
+    "conversations-dev33.yaml": {"answer": 99.5, "fallback": 98.5, "smalltalk": 96.0},
     # Held out, never tuned on (failures never read). holdout10, written blind during the tenth
     # pass: 93.5 / 94.7 / 91.9 when first measured (93.3 / 93.9 / 90.9 with the rules of the
     # pass's start); holdout11, written blind during the eleventh pass: 95.9 / 92.4 / 97.2 when
     # first measured (95.7 / 93.2 / 96.3 with the rules of the pass's start); holdout12, written
     # blind during the twelfth pass: 95.5 / 94.4 / 94.4 when first measured (the same with the
-    # rules of the pass's start). Below the issue's 97 / 95 / 95 in scope: regression guards only.
-    "conversations-holdout10.yaml": {"answer": 93.0, "fallback": 94.5, "smalltalk": 93.0},
-    "conversations-holdout11.yaml": {"answer": 95.0, "fallback": 92.0, "smalltalk": 96.0},
+    # rules of the pass's start) and at the pass's end. End of the twelfth pass: holdout10 94.9 /
+    # 95.6 / 94.9, holdout11 96.2 / 94.1 / 97.2. Below the issue's 97 / 95 / 95 in scope:
+    # regression guards only.
+    "conversations-holdout10.yaml": {"answer": 94.5, "fallback": 95.0, "smalltalk": 94.0},
+    "conversations-holdout11.yaml": {"answer": 95.5, "fallback": 93.5, "smalltalk": 96.0},
     "conversations-holdout12.yaml": {"answer": 95.0, "fallback": 93.5, "smalltalk": 93.5},
 }
-# Answers where a place card replaced the topic: 0 everywhere but on holdout9, held out, where
-# one of 174 place + topic messages still gets the card (its failures are not read), and on
-# three development sets where cards are known and not fixed: holdout7's "Milano ATS
+# Answers where a place card replaced the topic: 0 everywhere but on holdout12, held out, where
+# one of 291 place + topic messages still gets the card (its failures are not read), and on
+# development sets where cards are known and not fixed: holdout9's "time saving services in
+# Mantova for shopkeepers, who runs them?" (the ATS runs them: its card, but the case wants the
+# topic too), dev31's "opendata ats brescia elenco comuni email" (the card, not the open-data
+# address the case wants), holdout7's "Milano ATS
 # conciliazione email?" and dev23's "ATS Brescia conciliazione email?" (the card holds the ATS's
 # site, but the cases want English), dev21's "stò a Menàs" (Menaggio's dialect name, whose
 # consonants no comune alone has, so Sondrio, named after it, is taken) and dev23's "ATS Bergamo
