@@ -39,6 +39,11 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
             "conciliazione-servizi-famiglie",
         ),
         ("la regione paga la babysitter? facciamo i turni tutti e due a Cremona", "conciliazione"),
+        ("laure in fabrica a Bergamo, d'estat cosa fo coi fiöi?", "conciliazione-servizi-famiglie"),
+        (
+            "la mia mamma è anziana e io lavoro, c'è qualcosa per chi la assiste?",
+            "conciliazione-servizi-famiglie",
+        ),
         # a national measure hinted at in dialect, its entry ranked first
         ("sto a Pioltello, la regione me po' aiuta' cor nido der pupo?", "misure-bonus-nido"),
         # the programme alone, named in dialect: what it is
