@@ -38,7 +38,7 @@ class Period:
 
 
 # "l'anno scorso" names the period asked only in a short question (see PeriodReader.dated).
-RELATIVE_YEAR_MAX_WORDS = 15
+RELATIVE_YEAR_MAX_WORDS = 12
 
 
 class PeriodReader:

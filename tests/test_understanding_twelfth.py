@@ -50,6 +50,8 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
         ("sta cunciliasiun vita laurà, a l'è roba de chi?", "conciliazione-what"),
         # families adopting
         ("we adopted a boy and live in Como, anything from the region?", "bonus-famiglia"),
+        # "last year" in a story of 13 words or more dates what happened, not what is asked
+        ("we adopted a boy last year, we live in Como: anything from the region?", "bonus"),
         # the comune of an ATS asked with "appartiene"
         ("a che ats appartiene chiavenna", "ats:montagna"),
         # "Gentili," opens a letter, it thanks no one
