@@ -42,9 +42,9 @@ EXTRA_EN = frozenset(
     "allowance hru dokie dokey okie switchboard helpline hotline freephone ttyl gtg brb".split()
 )
 # Words people type in both languages.
-# "gh", "an", "as" and "na" are Lombard ("gh'è", "an gh'à", "as pöl", "na baita") as much as
-# English; "fine" is Italian too.
-NEUTRAL = frozenset("ok okay circa so no ah eh oh ciao bye gh an as na fine".split())
+# "gh", "an", "as", "na" and "lu" are Lombard ("gh'è", "an gh'à", "as pöl", "na baita", "a lü")
+# as much as English; "fine" is Italian too.
+NEUTRAL = frozenset("ok okay circa so no ah eh oh ciao bye gh an as na fine lu".split())
 # Borrowed words, as Italian as English ("Regione Lombardia conciliazione office email?").
 BORROWED = frozenset("email mail".split())
 # Lombard places typed in lower case ("cresco brescia requirements") are names, not Italian.

@@ -160,6 +160,10 @@ class SmallTalk:
         self._rank = {intent: index for index, intent in enumerate(order)}
         self._known = frozenset(self._by_first) | self._fillers | self._addressee
         self._known |= {w for words in self._meta.values() for w in words}
+        # A signal's own words are words, not typos ("chiamarti per nome" is no "chiamarmi").
+        self._known |= {
+            w for phrases in (signals or {}).values() for p in phrases for w in _words(p)
+        }
         self._typos: dict[str, str] = {}
         self._vocabulary = sorted(
             {w for words, _ in self._phrases for w in words if len(w) >= TYPO_MIN_LENGTH}

@@ -278,7 +278,6 @@ class Understander:
             # A birth or a pregnancy told ("il marito ha un'impresa di pulizie", "la signora
             # della parrocchia diceva..."): the family's case, whoever else it names or writes.
             role = None
-
         vague = self.vague_rule(folded)
         return Understanding(
             text,
@@ -310,7 +309,8 @@ class Understander:
             or self.out_of_scope(
                 rest,
                 place is not None,
-                story=len(rest.split()) >= self.lexicon.stories.min_words
+                story=any(self.lexicon.measures[m].status for m in named)  # "cresco se allatto?"
+                or len(rest.split()) >= self.lexicon.stories.min_words
                 and bool(measures or situation or rest in self._story_topics),
             ),
             ats=self.ats_named(folded) if place is None else None,

@@ -2,8 +2,8 @@
 
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the holdouts conversations-holdout2.yaml to
-conversations-holdout12.yaml and the development sets conversations-dev3.yaml to
-conversations-dev33.yaml) extend the base evaluation format with
+conversations-holdout13.yaml and the development sets conversations-dev3.yaml to
+conversations-dev36.yaml) extend the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
 below its minimum or a question copied into two files fails here. The category minimums and the
@@ -70,6 +70,10 @@ FILES = {
     "dev31": "conversations-dev31.yaml",
     "dev32": "conversations-dev32.yaml",
     "dev33": "conversations-dev33.yaml",
+    "holdout13": "conversations-holdout13.yaml",
+    "dev34": "conversations-dev34.yaml",
+    "dev35": "conversations-dev35.yaml",
+    "dev36": "conversations-dev36.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -1229,6 +1233,105 @@ SPREADS = {
         emergencies=8,
         abortion=6,
         per_act={act: 15 for act in SMALLTALK_ACTS},
+        inps=20,
+    ),
+    # The thirteenth holdout (written blind, never tuned on): an inbox's mix.
+    "holdout13": Spread(
+        size=640,
+        minimums={
+            "smalltalk": 100,
+            "oos": 110,
+            "oos_shared": 75,
+            "place_topic": 220,
+            "place_only": 20,
+            "own_case": 170,
+            "contact": 55,
+            "org": 120,
+            "period": 120,
+            "ambiguous": 6,
+        },
+        narrative_or_dialect=80,
+        english_smalltalk=45,
+        english_share=0.34,
+        per_offer=15,
+        emergencies=6,
+        abortion=5,
+        per_act={act: 11 for act in SMALLTALK_ACTS},
+        inps=25,
+    ),
+    # The thirty-fourth development set (written blind, tuned on): organisations and programme
+    # periods (only the aderire and time-saving checks are offered).
+    "dev34": Spread(
+        size=540,
+        minimums={
+            "smalltalk": 40,
+            "oos": 40,
+            "oos_shared": 30,
+            "place_topic": 150,
+            "place_only": 0,
+            "own_case": 120,
+            "contact": 70,
+            "org": 260,
+            "period": 200,
+            "ambiguous": 5,
+        },
+        narrative_or_dialect=40,
+        english_smalltalk=20,
+        english_share=0.35,
+        per_offer=0,
+        emergencies=0,
+        abortion=0,
+        per_act={act: 2 for act in SMALLTALK_ACTS},
+        inps=0,
+    ),
+    # The thirty-fifth development set (written blind, tuned on): small talk and out of scope
+    # that people send to a public-service bot.
+    "dev35": Spread(
+        size=640,
+        minimums={
+            "smalltalk": 190,
+            "oos": 190,
+            "oos_shared": 140,
+            "place_topic": 80,
+            "place_only": 0,
+            "own_case": 60,
+            "contact": 30,
+            "org": 30,
+            "period": 30,
+            "ambiguous": 5,
+        },
+        narrative_or_dialect=60,
+        english_smalltalk=80,
+        english_share=0.40,
+        per_offer=5,
+        emergencies=8,
+        abortion=6,
+        per_act={act: 16 for act in SMALLTALK_ACTS},
+        inps=20,
+    ),
+    # The thirty-sixth development set (written blind, tuned on): families as they write, stories,
+    # dialect, two questions in one, vague one-liners and their own case against each rule.
+    "dev36": Spread(
+        size=560,
+        minimums={
+            "smalltalk": 50,
+            "oos": 60,
+            "oos_shared": 35,
+            "place_topic": 150,
+            "place_only": 20,
+            "own_case": 200,
+            "contact": 50,
+            "org": 20,
+            "period": 40,
+            "ambiguous": 10,
+        },
+        narrative_or_dialect=180,
+        english_smalltalk=20,
+        english_share=0.35,
+        per_offer=8,
+        emergencies=5,
+        abortion=5,
+        per_act={act: 3 for act in SMALLTALK_ACTS},
         inps=20,
     ),
 }
