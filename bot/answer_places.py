@@ -31,6 +31,7 @@ OFFICE_TOPICS = frozenset({"ats", "contatti"})
 EVERYDAY_ZIPF = 5.5
 # Our programme's own word: with a place and nothing more precise, the ATS there knows.
 PROGRAMME_WORD = "conciliazione"
+_SQUEEZE = re.compile(r"(.)\1+")  # small talk reads "mille" as "mile"
 # ... unless the message names a topic of its own, which the card does not answer.
 TOPIC_GUARD = frozenset({"caregiver", "caregivers", "anziano", "anziani", "alzheimer"})
 # Words that only say what kind of place follows ("provincia di Como", "we are based in").
@@ -189,10 +190,15 @@ class PlaceDecisions:
         card; "quanto dà il nasko a Pavia?" or "il comune di Lodi come entra in un'Alleanza?"
         -> the topic, with one line naming the ATS; "che tempo fa a Milano?" -> not ours.
         """
+        # "grazie mille, e per Lecco?" asks (a statement of thanks naming a place does not)
+        talk = self.understander.smalltalk
+        opening = talk.opening_words(u.text) if "?" in u.text else frozenset()
         words = [
             w
             for w in self.matcher.content_words(residual)
-            if w not in PLACE_WORDS and self.places.resolve(w) is None
+            if w not in PLACE_WORDS
+            and self.places.resolve(w) is None
+            and _SQUEEZE.sub(r"\1", w) not in opening
         ]
         if not words:
             return True

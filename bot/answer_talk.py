@@ -38,7 +38,7 @@ GREETING_FROM = frozenset(
     "thanks thank thx many grazie mille ringrazio ringraziamo saluti saluto our nostro team "
     "hr in dal dalla sei stato stata utile utilissimo utilissima gentile gentilissimo "
     "gentilissima talk soon first time writing write scrivo prima volta lei te voi night notte "
-    "here bye goodbye arrivederci salutoni and e have lovely nice great day giornata buona".split()
+    "here bye goodbye arrivederci salutoni and e you have lovely nice great day giornata buona".split()
 )
 # Words of a chatty introduction beside a greeting or thanks: "salve, sono un papà di Voghera,
 # appena entrato nel canale", "thanks a lot from the HR office in Sesto" (but "ciao, sono di

@@ -346,6 +346,17 @@ class SmallTalk:
                 return None
         return None
 
+    def opening_words(self, text: str) -> frozenset[str]:
+        """The words of the courtesy phrase a message opens with ("grazie mille, e per Lecco?")."""
+        words = self._read(text, MAX_OPENING_WORDS)
+        for position, word in enumerate(words[:MAX_OPENING_WORDS]):
+            hit = self._acts_at(words, position)
+            if hit is not None:
+                return frozenset(words[position : position + hit[1]])
+            if word not in self._fillers:
+                break
+        return frozenset()
+
     def closing(self, text: str) -> str | None:
         """The thanks or goodbye a statement ends with ("sorry must run, the twins woke up.
         bye!"), if any."""
