@@ -39,7 +39,8 @@ EXTRA_EN = frozenset(
     "bye phone number website page link office contact hey grant grants reach bad good nice great "
     "morning evening afternoon night sorry welcome awesome yes yeah yep nope cheers howdy hiya "
     "heya helo hallo hullo yo ty tysm thanx thnx hii hiii conciliation hows whats ur day "
-    "allowance hru dokie dokey okie switchboard helpline hotline freephone ttyl gtg brb".split()
+    "allowance hru dokie dokey okie switchboard helpline hotline freephone ttyl gtg brb amount "
+    "cya l8r slow".split()
 )
 # Words people type in both languages.
 # "gh", "an", "as", "na" and "lu" are Lombard ("gh'è", "an gh'à", "as pöl", "na baita", "a lü")
@@ -61,7 +62,8 @@ NAMES = re.compile(
     r"welfare aziendale|ret[ei] di conciliazione|alleanz[ae] local[ei](?: di conciliazione)?|"
     r"conciliazione vita[ -]lavoro|"
     r"consultori[oa]? familiar[ei]|piani? di zona|ufficio di piano|assegno unico|fondo nasko|"
-    r"fondo cresco|nasko|cresco|dote scuola|azion[ei] di sistema|documento (?:territoriale )?di "
+    r"fondo cresco|nasko|cresco|dote scuola|bonus (?:asilo )?nido|asilo nido|bonus beb[eè]|"
+    r"congedo parentale|alleanz[ae]|azion[ei] di sistema|documento (?:territoriale )?di "
     r"indirizzo|ret[ei] territorial[ei](?: di conciliazione)?|piani? territorial[ei](?: di "
     r"conciliazione)?|ats (?:della|dell|di) [a-z]+|conciliazione|proroga|capofila|assegno di "
     r"inclusione|carta acquisti|carta dedicata a te|permesso di soggiorno|reddito di "
