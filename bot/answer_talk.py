@@ -38,7 +38,8 @@ GREETING_FROM = frozenset(
     "thanks thank thx many grazie mille ringrazio ringraziamo saluti saluto our nostro team "
     "hr in dal dalla sei stato stata utile utilissimo utilissima gentile gentilissimo "
     "gentilissima talk soon first time writing write scrivo prima volta lei te voi night notte "
-    "here bye goodbye arrivederci salutoni and e you have lovely nice great day giornata buona".split()
+    "here bye goodbye arrivederci salutoni and e you have lovely nice great day giornata "
+    "buona".split()
 )
 # Words of a chatty introduction beside a greeting or thanks: "salve, sono un papà di Voghera,
 # appena entrato nel canale", "thanks a lot from the HR office in Sesto" (but "ciao, sono di
@@ -197,6 +198,8 @@ class TalkDecisions:
         """
         if self._scope_question.search(u.folded) is not None:
             return self.composer.smalltalk("capabilities", lang)  # "cosa sai fare oltre al nasko?"
+        if self._answer_complaint.search(u.folded) is not None:  # "wrong ATS for Lodi!"
+            return self._with_place("complaint", u, lang)
         talk = self.understander.smalltalk
         found = talk.among(u.text, strict=True)
         if found is None:
@@ -229,7 +232,11 @@ class TalkDecisions:
 
     def _human_with_place(self, u: Understanding, lang: str) -> Reply:
         """Whom to write to, and the line naming the person's ATS with a button to its card."""
-        reply = self.composer.smalltalk("human", lang)
+        return self._with_place("human", u, lang)
+
+    def _with_place(self, act: str, u: Understanding, lang: str) -> Reply:
+        """The reply to `act`, and the line naming the town's ATS with a button to its card."""
+        reply = self.composer.smalltalk(act, lang)
         line, buttons = self._place_line(u, lang)
         if not line:
             return reply
@@ -340,6 +347,10 @@ class TalkDecisions:
     @cached_property
     def _scope_question(self) -> PhraseSet:
         return PhraseSet(self.lexicon.scope_questions)
+
+    @cached_property
+    def _answer_complaint(self) -> PhraseSet:
+        return PhraseSet(self.lexicon.answer_complaints)
 
     def _greets_from(self, u: Understanding, act: str) -> bool:
         """ "good morning from Bergamo", "many thanks from our HR team in Monza", "buongiorno,

@@ -242,6 +242,9 @@ class Lexicon(_Frozen):
     # Questions about what the bot covers, whatever topic they name ("cosa sai fare oltre al
     # nasko?"): the reply to "what can you do".
     scope_questions: tuple[str, ...] = ()
+    # Complaints about a previous answer, whatever they name ("you gave me the wrong ATS for
+    # Lodi!"): the reply to a complaint (with the named town's ATS line).
+    answer_complaints: tuple[str, ...] = ()
     # The trained classifier's say over the rules (docs/understanding.md, "Second opinion").
     second_opinion: SecondOpinion = Field(default_factory=SecondOpinion)
 
@@ -254,6 +257,7 @@ class Lexicon(_Frozen):
         "contact",
         "current_period",
         "scope_questions",
+        "answer_complaints",
         "last_year",
         "next_year",
         "amount",
