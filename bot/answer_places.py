@@ -208,6 +208,8 @@ class PlaceDecisions:
             return False  # "asst can be capofila? we are in bergamo area"
         if WHICH_ATS.search(u.folded) is not None and not u.measures and u.period is None:
             return True  # "hi wich ATS is responsible for coop in Legnano for conciliation"
+        if u.situation_flow is not None and not u.contact:
+            return False  # "mè marì l'è a ca' da l'ufizzi, e mi speti el terz": her case
         office_words = self.kb.place_intent_words
         topical = [
             w
