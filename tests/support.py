@@ -36,6 +36,28 @@ CONTRACT_COMMANDS = (
 )
 
 
+# Checks that a quick path gives what the plain one gives read this many evaluation messages at
+# most: past it, an even sample of every set (the same each run), so their cost stops growing
+# with each new set (docs/performance.md).
+EVAL_SAMPLE = 9000
+
+
+@lru_cache(maxsize=2)
+def eval_messages(limit: int | None = EVAL_SAMPLE) -> tuple[str, ...]:
+    """The messages of every evaluation set, or an even sample of `limit` of them."""
+    import yaml
+
+    messages = [
+        case["q"]
+        for path in sorted(EVAL_DIR.glob("*.yaml"))
+        for case in yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(case, dict) and isinstance(case.get("q"), str)
+    ]
+    if limit is None or len(messages) <= limit:
+        return tuple(messages)
+    return tuple(messages[i * len(messages) // limit] for i in range(limit))
+
+
 @lru_cache(maxsize=1)
 def button_data(reply: Reply) -> list[str]:
     """The callback data of every button of a reply, in order."""

@@ -24,6 +24,7 @@ from bot.places import (
 from bot.places.schema import AtsFile
 from bot.reply import Reply
 from bot.texts import Texts, placeholders
+from tests.support import eval_messages
 
 ROOT = Path(__file__).resolve().parents[1]
 KNOWLEDGE = ROOT / "knowledge"
@@ -708,16 +709,11 @@ def _fuzzy_reference(finder, tokens, exact, loud, relaxed):  # type: ignore[no-u
 
 def test_the_typo_pass_finds_what_the_word_by_word_reference_finds(places: PlaceDirectory) -> None:
     """_fuzzy_candidates asks each word once and remembers searches: the same candidates as
-    asking every run of words, on every evaluation message, as questions and as answers."""
+    asking every run of words, on the evaluation messages, as questions and as answers."""
     from bot.places.text import shouting, tokenize
 
     finder = places._finder
-    messages = [
-        case["q"]
-        for path in sorted((ROOT / "tests" / "eval").glob("*.yaml"))
-        for case in yaml.safe_load(path.read_text(encoding="utf-8"))
-        if isinstance(case, dict) and isinstance(case.get("q"), str)
-    ]
+    messages = eval_messages()  # an even sample of every set (tests/support.py)
     assert len(messages) > 2000
     found = 0
     for text in messages:

@@ -10,23 +10,18 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 from rapidfuzz import fuzz, process
 
 from bot.frequency import _tables
 from bot.smalltalk import _REPEATS, TYPO_MIN_LENGTH, TYPO_MIN_SCORE, SmallTalk, _squeeze, _words
-from tests.support import real_kb
+from tests.support import eval_messages, real_kb
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def _eval_messages() -> list[str]:
-    return [
-        case["q"]
-        for path in sorted((ROOT / "tests" / "eval").glob("*.yaml"))
-        for case in yaml.safe_load(path.read_text(encoding="utf-8"))
-        if isinstance(case, dict) and isinstance(case.get("q"), str)
-    ]
+    """An even sample of the evaluation sets' messages (tests/support.py EVAL_SAMPLE)."""
+    return list(eval_messages())
 
 
 @pytest.fixture(scope="module")
