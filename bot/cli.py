@@ -155,14 +155,15 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     with _offline_brain(settings) as brain:
         questions = args.question
         if questions == ["-"]:
-            for line in sys.stdin:
-                question = line.rstrip("\r\n")
+            from bot.ask_lines import answer_lines, worker_count
+
+            def answer(question: str) -> str:
                 reply = brain.answer_question(question, args.lang, args.matcher)
                 if args.json:
-                    sys.stdout.write(_reply_json(question, reply) + "\n")
-                else:
-                    sys.stdout.write(as_plain_text(reply) + "\n\n")
-                sys.stdout.flush()
+                    return _reply_json(question, reply) + "\n"
+                return as_plain_text(reply) + "\n\n"
+
+            answer_lines(sys.stdin, sys.stdout, answer, worker_count(sys.stdin))
             return 0
         question = " ".join(questions)
         reply = brain.answer_question(question, args.lang, args.matcher)
