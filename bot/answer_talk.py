@@ -327,6 +327,22 @@ class TalkDecisions:
             return None
         return self.composer.smalltalk(act, lang)
 
+    def _told_in_passing(self, u: Understanding, lang: str) -> Reply | None:
+        """The reply to a greeting, thanks, goodbye or "how are you?" that only tells of what
+        a category marked `in_courtesy` refuses ("a dopo, devo allattare", "ciao come stai, il
+        bimbo non dorme"): a question mark beside anything but "how are you?" asks."""
+        rule = self.lexicon.out_of_scope.get(u.out_of_scope or "")
+        if rule is None or not rule.in_courtesy:
+            return None
+        talk = self.understander.smalltalk
+        act = "how_are_you" if talk.signal(u.text) == "how_are_you" else None
+        act = act or talk.opening(u.text) or talk.closing(u.text)
+        if act not in ("greeting", "thanks", "bye", "how_are_you"):
+            return None
+        if act != "how_are_you" and ("?" in u.text or self.understander.asks(u.text, u.folded)):
+            return None
+        return self.composer.smalltalk(act, lang)
+
     def _office_reached(self, u: Understanding, reply: Reply) -> bool:
         """A contact request the rules answered with an office's contacts ("il cellulare del
         responsabile conciliazione di Pavia?": no names, the office): never refused."""

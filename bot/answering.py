@@ -84,11 +84,10 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
     def _by_rules(self, u: Understanding, lang: str) -> Answer:
         empty = MatchResult("fallback", (), u.folded)
         if u.out_of_scope is not None:
-            fields = {}
-            if self.understander.reply_key(u.out_of_scope) == "oos.other_region":
-                fields["place"] = self.understander.region_named(u.folded).title()
             key = self.understander.reply_key(u.out_of_scope)
-            return Answer(self.composer.refusal(key, lang, **fields), empty)
+            fields = {"place": self.understander.region_named(u.folded).title()}
+            told = self._told_in_passing(u, lang)  # "ciao ciao, torno a lavare i biberon"
+            return Answer(told or self.composer.refusal(key, lang, **fields), empty)
         if u.outside is not None and u.place is None:
             reply = self.composer.refusal(
                 "oos.outside_place",

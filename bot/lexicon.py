@@ -66,6 +66,9 @@ class OutOfScope(_Frozen):
     # False: a story (see Stories) that speaks of our topics ignores this category ("mio marito
     # ha avuto un incidente e non può più lavorare ... il bonus famiglia lo riaprono?").
     in_stories: bool = True
+    # True: a greeting, thanks or goodbye that only tells of it ("a dopo, devo allattare") is
+    # small talk, unless it asks (a question mark beside anything but "how are you?").
+    in_courtesy: bool = False
 
     _lists = field_validator("cues", "with_", "unless", mode="before")(
         classmethod(lambda cls, v: _phrases(v))

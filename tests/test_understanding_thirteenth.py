@@ -79,6 +79,14 @@ def test_the_entry_that_answers(brain: Brain, text: str, entry: str) -> None:
         # vague one-liners about a call or a fund someone mentioned
         ("il bando di cui mi ha accennato l'assessore, me lo spieghi?", "clarify"),
         ("volevo info su quel fondo di cui parlano in comune", "clarify"),
+        # a greeting, thanks or goodbye that only tells of a feed, a visit or an errand
+        ("a dopo, devo allattare", "smalltalk"),
+        ("ciao ciao, torno a lavare i biberon 👋", "smalltalk"),
+        ("long monday for me with a teething baby, what about you, feeling ok?", "smalltalk"),
+        ("salve, le scrivo dall'ufficio anagrafe del comune", "smalltalk"),
+        # ... but asking about it is refused
+        ("ciao, il bimbo non dorme, cosa gli do?", "fallback"),
+        ("buongiorno, vorrei cambiare medico di base", "fallback"),
         # refusals
         ("nasko è una marca di pannolini?", "fallback"),
         ("is Nasko a clothing brand?", "fallback"),
