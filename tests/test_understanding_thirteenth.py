@@ -49,6 +49,10 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
             "rendiconto e la collega che seguiva è andata in pensione. A chi ci rivolgiamo?",
             "",
         ),
+        # whether something is fundable: what the programme funded
+        ("il babysitting aziendale è finanziabile?", "programmi-2020-2023-aree"),
+        # a comune asking in dialect how it joins the Rete
+        ("assessur a Vigevan, cume s'fa a mèt dentar al cumün in dla rete?", "aderire-comune"),
         # a private kindergarten asking to become partners: the way in
         ("Private kindergarten in Sondrio, 8 teachers. Can we become partners?", "aderire"),
     ],
