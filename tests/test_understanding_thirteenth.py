@@ -43,6 +43,17 @@ def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
             "Is there any support for grandparents as caregivers?",
             "conciliazione-servizi-famiglie",
         ),
+        # a pregnancy weighed for lack of money, told with a job or a scholarship: the support
+        (
+            "Wife 7 weeks pregnant, I lost my job, we thought about abortion. Anything from "
+            "Lombardy? We live in Lodi",
+            "aiuti-incinta-senza-soldi",
+        ),
+        (
+            "i am student in pavia, i am pregnant, my scholarship is very small. is there some "
+            "fund of the region for me?",
+            "aiuti-incinta-senza-soldi",
+        ),
         # a firm's colleague retired ("pensione") is no question about pensions
         (
             "Ufficio di Piano di Sondrio: nel 2020 avevamo un progetto, ora ci chiedono il "
