@@ -48,10 +48,13 @@ EXTRA_EN = frozenset(
 NEUTRAL = frozenset("ok okay circa so no ah eh oh ciao bye gh an as na fine lu".split())
 # Borrowed words, as Italian as English ("Regione Lombardia conciliazione office email?").
 BORROWED = frozenset("email mail".split())
-# Lombard places typed in lower case ("cresco brescia requirements") are names, not Italian.
+# Lombard places and Italy's regions typed in lower case ("cresco brescia requirements",
+# "veneto family bonus") are names, not Italian.
 PLACES = frozenset(
     "lombardia bergamo brescia como cremona lecco lodi mantova milano monza pavia sondrio varese "
-    "brianza valtellina valcamonica bergamasca bresciana comasco lodigiano".split()
+    "brianza valtellina valcamonica bergamasca bresciana comasco lodigiano veneto piemonte "
+    "emilia romagna liguria toscana lazio campania puglia calabria sicilia sardegna trentino "
+    "friuli marche umbria abruzzo molise basilicata".split()
 )
 # English names of Italian places ("nasko in milan??"): an English vote each.
 EXONYMS = frozenset("milan mantua turin venice naples florence genoa padua rome".split())
@@ -62,9 +65,10 @@ NAMES = re.compile(
     r"welfare aziendale|ret[ei] di conciliazione|alleanz[ae] local[ei](?: di conciliazione)?|"
     r"conciliazione vita[ -]lavoro|"
     r"consultori[oa]? familiar[ei]|piani? di zona|ufficio di piano|assegno unico|fondo nasko|"
-    r"fondo cresco|nasko|cresco|dote scuola|bonus (?:asilo )?nido|asilo nido|bonus beb[eè]|"
-    r"congedo parentale|alleanz[ae]|azion[ei] di sistema|documento (?:territoriale )?di "
-    r"indirizzo|ret[ei] territorial[ei](?: di conciliazione)?|piani? territorial[ei](?: di "
+    r"fondo cresco|nasko|cresco|dote scuola|dote lavoro|bonus (?:asilo )?nido|asilo nido|"
+    r"bonus beb[eè]|congedo parentale|alleanz[ae]|azion[ei] di sistema|"
+    r"documento (?:territoriale )?di indirizzo|ret[ei] territorial[ei](?: di conciliazione)?|"
+    r"piani? territorial[ei](?: di "
     r"conciliazione)?|ats (?:della|dell|di) [a-z]+|conciliazione|proroga|capofila|assegno di "
     r"inclusione|carta acquisti|carta dedicata a te|permesso di soggiorno|reddito di "
     r"cittadinanza|questura|patronato|risotto alla milanese|val ?padana|insubria)\b",
