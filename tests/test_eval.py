@@ -3,7 +3,7 @@
 dev.yaml and dev2.yaml (written independently of each other and of the knowledge base) are
 what the matcher was tuned on; holdout.yaml was held out until the session that wrote
 conversations-holdout2.yaml, which tuned on it (tests/eval/README.md). Only
-conversations-holdout10.yaml, conversations-holdout11.yaml and conversations-holdout12.yaml are
+conversations-holdout11.yaml, conversations-holdout12.yaml and conversations-holdout13.yaml are
 held out now: their figures are the honest estimate for unseen questions. The floors are the
 levels reached (see the notes in README.md) minus one or two cases of slack, so an edit to the
 knowledge base or the matcher that loses answers fails here. Raise them when you improve the
@@ -53,7 +53,7 @@ def test_accuracy_does_not_regress_and_beats_the_baseline(brain: Brain, name: st
 
 
 # The conversation sets (tests/eval/README.md): floors per status and category, in percent.
-# Every set but conversations-holdout10.yaml, -holdout11.yaml and -holdout12.yaml has been tuned on
+# Every set but conversations-holdout11.yaml, -holdout12.yaml and -holdout13.yaml has been tuned on
 # (tests/eval/README.md).
 CONVERSATION_FLOORS = {
     "conversations-dev.yaml": {"answer": 96.0, "fallback": 98.0, "smalltalk": 98.0},
@@ -126,17 +126,23 @@ CONVERSATION_FLOORS = {
     # 94.5 / 95.9 / 98.2 and 97.1 / 95.2 / 86.0 when merged
     "conversations-dev32.yaml": {"answer": 96.0, "fallback": 99.0, "smalltalk": 97.0},
     "conversations-dev33.yaml": {"answer": 99.5, "fallback": 98.5, "smalltalk": 96.0},
-    # Held out, never tuned on (failures never read). holdout10, written blind during the tenth
-    # pass: 93.5 / 94.7 / 91.9 when first measured (93.3 / 93.9 / 90.9 with the rules of the
-    # pass's start); holdout11, written blind during the eleventh pass: 95.9 / 92.4 / 97.2 when
-    # first measured (95.7 / 93.2 / 96.3 with the rules of the pass's start); holdout12, written
-    # blind during the twelfth pass: 95.5 / 94.4 / 94.4 when first measured (the same with the
-    # rules of the pass's start) and at the pass's end. End of the twelfth pass: holdout10 94.9 /
-    # 95.6 / 94.9, holdout11 96.2 / 94.1 / 97.2. Below the issue's 97 / 95 / 95 in scope:
-    # regression guards only.
-    "conversations-holdout10.yaml": {"answer": 94.5, "fallback": 95.0, "smalltalk": 94.0},
-    "conversations-holdout11.yaml": {"answer": 95.5, "fallback": 93.5, "smalltalk": 96.0},
-    "conversations-holdout12.yaml": {"answer": 95.0, "fallback": 93.5, "smalltalk": 93.5},
+    # 92.6 / 88.6 / 82.5, 95.6 / 83.8 / 87.5 and 91.3 / 93.7 / 96.2 when merged
+    "conversations-dev34.yaml": {"answer": 94.5, "fallback": 99.5, "smalltalk": 92.0},
+    "conversations-dev35.yaml": {"answer": 96.5, "fallback": 98.0, "smalltalk": 94.0},
+    "conversations-dev36.yaml": {"answer": 93.5, "fallback": 96.0, "smalltalk": 99.0},
+    # holdout10, written blind during the tenth pass, held out until the thirteenth (last held-out
+    # figures 94.9 / 95.6 / 94.9), tuned on since.
+    "conversations-holdout10.yaml": {"answer": 95.5, "fallback": 99.5, "smalltalk": 97.5},
+    # Held out, never tuned on (failures never read). holdout11, written blind during the
+    # eleventh pass: 95.9 / 92.4 / 97.2 when first measured (95.7 / 93.2 / 96.3 with the rules of
+    # the pass's start); holdout12, written blind during the twelfth pass: 95.5 / 94.4 / 94.4
+    # when first measured and at the twelfth pass's end; holdout13, written blind during the
+    # thirteenth pass: 96.0 / 93.6 / 94.0 when first measured. End of the thirteenth pass:
+    # holdout11 96.2 / 94.9 / 98.1, holdout12 96.0 / 95.2 / 94.4, holdout13 96.0 / 94.5 / 93.0.
+    # Below the issue's 97 / 95 / 95 in scope: regression guards only.
+    "conversations-holdout11.yaml": {"answer": 95.5, "fallback": 94.0, "smalltalk": 97.5},
+    "conversations-holdout12.yaml": {"answer": 95.5, "fallback": 94.5, "smalltalk": 93.5},
+    "conversations-holdout13.yaml": {"answer": 95.5, "fallback": 94.0, "smalltalk": 92.5},
 }
 # Answers where a place card replaced the topic: 0 everywhere but on holdout12, held out, where
 # one of 291 place + topic messages still gets the card (its failures are not read), and on
@@ -149,7 +155,10 @@ CONVERSATION_FLOORS = {
 # consonants no comune alone has, so Sondrio, named after it, is taken) and dev23's "ATS Bergamo
 # 2020-2023 alliances were led by whom? Ambiti?" (the card instead of the 2020-2023 examples),
 # and dev25's "assessore di Lovere, ... ATS Montagna o Bergamo?", whose right card (Lovere: ATS
-# di Bergamo) also names the ATS della Montagna, which the case forbids.
+# di Bergamo) also names the ATS della Montagna, which the case forbids; dev34's "quando è stato
+# costituito l'ATS Città Metropolitana di Milano?" (the card, not when the ATS were set up) and
+# dev36's "I live in Ponte di Legno, which ATS and who handles maternity funds?" (two questions:
+# the card answers the first) and "mè marì ... mi speti el terz. Regiun? (vivum a Bèrghem)".
 PLACE_CARDS_ALLOWED = {
     "conversations-holdout7.yaml": 1,
     "conversations-dev21.yaml": 1,
@@ -158,6 +167,8 @@ PLACE_CARDS_ALLOWED = {
     "conversations-holdout9.yaml": 1,
     "conversations-holdout12.yaml": 1,
     "conversations-dev31.yaml": 1,
+    "conversations-dev34.yaml": 1,
+    "conversations-dev36.yaml": 2,
 }
 MAX_MEDIAN_FIRST_MESSAGE = 500
 MAX_P90_FIRST_MESSAGE = 900
