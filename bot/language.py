@@ -40,7 +40,7 @@ EXTRA_EN = frozenset(
     "morning evening afternoon night sorry welcome awesome yes yeah yep nope cheers howdy hiya "
     "heya helo hallo hullo yo ty tysm thanx thnx hii hiii conciliation hows whats ur day "
     "allowance hru dokie dokey okie switchboard helpline hotline freephone ttyl gtg brb amount "
-    "cya l8r slow".split()
+    "cya l8r slow budget".split()
 )
 # Words people type in both languages.
 # "gh", "an", "as", "na" and "lu" are Lombard ("gh'è", "an gh'à", "as pöl", "na baita", "a lü")
