@@ -207,6 +207,9 @@ class TalkDecisions:
         if found[0] == "help":
             return None
         act, others = found
+        signal = talk.signal(u.text) if act == "capabilities" else None
+        if signal is not None and signal != "help":
+            act = signal  # "mi hai già detto questa cosa": a phrase of its own beats the meta words
         # "chi ti ha programmato, la regione o una ditta?": a role word asks about the bot,
         # and "adesso" names no period.
         role = u.role if act != "who_are_you" else None

@@ -84,6 +84,8 @@ def test_the_entry_that_answers(brain: Brain, text: str, entry: str) -> None:
         # complaints about a previous answer, whatever they name
         ("you gave me the wrong ATS for Lodi!", "smalltalk"),
         ("guarda che non hai capito la mia domanda sul cresco", "smalltalk"),
+        # a signal phrase of its own beats the words of "what can you do"
+        ("mi hai già detto questa cosa", "smalltalk"),
         # goodbyes and thanks with where one writes from
         ("have a lovely day, bye from Brescia", "smalltalk"),
         ("goodbye and thank you, greetings from Lodi", "smalltalk"),
@@ -117,6 +119,13 @@ def test_the_entry_that_answers(brain: Brain, text: str, entry: str) -> None:
 )
 def test_the_kind_of_reply(brain: Brain, text: str, status: str) -> None:
     assert brain.answer_question(text).status == status, text
+
+
+def test_a_signal_phrase_beats_the_meta_words_of_capabilities(brain: Brain) -> None:
+    complaint = brain.answer_question("mi hai già detto questa cosa")
+    assert "dispiace" in complaint.text
+    how = brain.answer_question("are you tired of questions?")
+    assert "fine" in how.text.lower()
 
 
 def test_a_complaint_naming_a_town_names_its_ats(brain: Brain) -> None:
