@@ -201,6 +201,12 @@ class TalkDecisions:
         if self._answer_complaint.search(u.folded) is not None:  # "wrong ATS for Lodi!"
             return self._with_place("complaint", u, lang)
         talk = self.understander.smalltalk
+        if (
+            talk.signal(u.text) == "how_are_you"  # "ho dormito 3 ore col neonato, tu come stai?"
+            and u.text.count("?") <= 1
+            and not (u.measures or u.amount or u.vague or NEED.search(u.folded))
+        ):
+            return self.composer.smalltalk("how_are_you", lang)
         found = talk.among(u.text, strict=True)
         if found is None:
             return self._signalled(u, lang)

@@ -84,6 +84,10 @@ def test_the_entry_that_answers(brain: Brain, text: str, entry: str) -> None:
         # complaints about a previous answer, whatever they name
         ("you gave me the wrong ATS for Lodi!", "smalltalk"),
         ("guarda che non hai capito la mia domanda sul cresco", "smalltalk"),
+        # "how are you?" after a word about one's day, asking nothing else
+        ("io ho dormito 3 ore col neonato, tu invece come stai?", "smalltalk"),
+        ("I slept 2 hours with my newborn, and how about you today?", "smalltalk"),
+        ("come stai? sono incinta e non ho soldi", "answer"),
         # a signal phrase of its own beats the words of "what can you do"
         ("mi hai già detto questa cosa", "smalltalk"),
         # goodbyes and thanks with where one writes from
