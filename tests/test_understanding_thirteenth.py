@@ -138,6 +138,11 @@ def test_a_complaint_naming_a_town_names_its_ats(brain: Brain) -> None:
     assert "Milano" in reply.text
 
 
+def test_a_town_named_right_after_a_fund_is_the_place_asked_about(brain: Brain) -> None:
+    assert "Milano" in brain.answer_question("NASKO Lodi").text
+    assert "Padana" in brain.answer_question("cresco crema").text
+
+
 def test_refusals_say_plainly_that_the_bot_cannot_help(brain: Brain) -> None:
     health = brain.answer_question("dove si fa la scelta del pediatra a Lodi?")
     assert health.status == "fallback" and "non posso" in health.text.lower()

@@ -33,6 +33,8 @@ TOPIC_WORDS = frozenset(
     "nasko cresco famiglia conciliazione rete reti alleanza alleanze ats asl asst saving nido "
     "consultorio".split()
 )
+# The funds' own names, after which a name is the place asked about ("nasko lodi", "NASKO Lodi").
+MEASURE_NAMES = frozenset({"nasko", "nasco", "cresco", "kresko"})
 PROVINCE_WORDS = frozenset({"provincia", "province", "prov", "provincie"})
 REGION_WORDS = frozenset({"regione", "region"})
 # Greetings that are also the name of a comune elsewhere ("Salve, ...", Salve in Apulia).
@@ -113,6 +115,7 @@ def cues_at(
     strong = (
         (prev in PLACE_CUES and prev2 in RESIDENCE_WORDS | TOPIC_WORDS)  # "nasko a erba?"
         or prev in STRONG_CUES
+        or prev in MEASURE_NAMES
         or (prev in OF_WORDS and prev2 in STRONG_CUES | PROVINCE_WORDS | REGION_WORDS)
         or (prev in IS_WORDS and prev2 in STRONG_CUES)  # "il nostro comune è Iseo"
     )
