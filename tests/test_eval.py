@@ -127,8 +127,8 @@ CONVERSATION_FLOORS = {
     "conversations-dev32.yaml": {"answer": 96.0, "fallback": 99.0, "smalltalk": 97.0},
     "conversations-dev33.yaml": {"answer": 99.5, "fallback": 98.5, "smalltalk": 96.0},
     # 92.6 / 88.6 / 82.5, 95.6 / 83.8 / 87.5 and 91.3 / 93.7 / 96.2 when merged
-    "conversations-dev34.yaml": {"answer": 94.5, "fallback": 99.5, "smalltalk": 92.0},
-    "conversations-dev35.yaml": {"answer": 96.5, "fallback": 98.0, "smalltalk": 94.0},
+    "conversations-dev34.yaml": {"answer": 94.5, "fallback": 99.5, "smalltalk": 97.0},
+    "conversations-dev35.yaml": {"answer": 96.5, "fallback": 98.0, "smalltalk": 97.0},
     "conversations-dev36.yaml": {"answer": 93.5, "fallback": 96.0, "smalltalk": 99.0},
     # holdout10, written blind during the tenth pass, held out until the thirteenth (last held-out
     # figures 94.9 / 95.6 / 94.9), tuned on since.
@@ -138,10 +138,10 @@ CONVERSATION_FLOORS = {
     # the pass's start); holdout12, written blind during the twelfth pass: 95.5 / 94.4 / 94.4
     # when first measured and at the twelfth pass's end; holdout13, written blind during the
     # thirteenth pass: 96.0 / 93.6 / 94.0 when first measured. End of the thirteenth pass:
-    # holdout11 96.2 / 94.9 / 98.1, holdout12 96.0 / 95.2 / 94.4, holdout13 96.0 / 94.5 / 93.0.
+    # holdout11 96.4 / 94.9 / 98.1, holdout12 96.0 / 95.2 / 95.4, holdout13 96.0 / 94.5 / 93.0.
     # Below the 97 / 95 / 95 in scope: regression guards only.
     "conversations-holdout11.yaml": {"answer": 95.5, "fallback": 94.0, "smalltalk": 97.5},
-    "conversations-holdout12.yaml": {"answer": 95.5, "fallback": 94.5, "smalltalk": 93.5},
+    "conversations-holdout12.yaml": {"answer": 95.5, "fallback": 94.5, "smalltalk": 94.5},
     "conversations-holdout13.yaml": {"answer": 95.5, "fallback": 94.0, "smalltalk": 92.5},
 }
 # Answers where a place card replaced the topic: 0 everywhere but on holdout12, held out, where
