@@ -14,10 +14,12 @@ from typing import Any
 import pytest
 
 import bot.services
+from bot.brain import Brain
 from bot.cache import load_knowledge_cached
 from bot.store import SQLiteStore, Store
 from tests.fakebotapi import BotApiEmulator, FakeBotApi
 from tests.pgcluster import Cluster, PostgresUnavailable, start_cluster
+from tests.support import make_brain
 
 _CACHE_HOME = pytest.StashKey[tuple["str | None", "str | None"]]()
 
@@ -99,6 +101,13 @@ def one_matcher_per_knowledge_base() -> Iterator[None]:
         yield
     finally:
         bot.services.Matcher = original  # type: ignore[misc]
+
+
+@pytest.fixture(scope="module")
+def brain(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Brain:
+    """A brain on the real knowledge base with a fresh data folder, one per test module (the
+    understanding tests of every pass; a module that needs another brain defines its own)."""
+    return make_brain(tmp_path_factory.mktemp(request.module.__name__.rsplit(".", 1)[-1]))
 
 
 @pytest.fixture

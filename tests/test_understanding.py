@@ -16,11 +16,6 @@ from bot.reply import as_json
 from tests.support import ROOT, assert_smalltalk_like, button_data, chat, make_brain
 
 
-@pytest.fixture(scope="module")
-def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
-    return make_brain(tmp_path_factory.mktemp("understanding"))
-
-
 # -- dialogue acts ---------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("text", "act"),

@@ -19,12 +19,7 @@ import yaml
 from bot.brain import Brain
 from bot.knowledge import KnowledgeError
 from bot.knowledge_loader import load_knowledge
-from tests.support import button_data, make_brain
-
-
-@pytest.fixture(scope="module")
-def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
-    return make_brain(tmp_path_factory.mktemp("understanding-eighth"))
+from tests.support import button_data
 
 
 # -- small firms ---------------------------------------------------------------------------------

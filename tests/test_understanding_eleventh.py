@@ -15,12 +15,6 @@ import pytest
 from bot.brain import Brain
 from bot.language import detect_language
 from bot.places.dialect import skeleton
-from tests.support import make_brain
-
-
-@pytest.fixture(scope="module")
-def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
-    return make_brain(tmp_path_factory.mktemp("understanding-eleventh"))
 
 
 @pytest.mark.parametrize(

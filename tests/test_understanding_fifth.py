@@ -9,12 +9,7 @@ from __future__ import annotations
 import pytest
 
 from bot.brain import Brain
-from tests.support import button_data, make_brain
-
-
-@pytest.fixture(scope="module")
-def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
-    return make_brain(tmp_path_factory.mktemp("understanding-fifth"))
+from tests.support import button_data
 
 
 # -- juggling work and care ---------------------------------------------------------------------

@@ -14,12 +14,7 @@ from bot.brain import Brain
 from bot.language import detect_language
 from bot.reply import Reply
 from bot.understanding import Period
-from tests.support import assert_smalltalk_like, button_data, make_brain
-
-
-@pytest.fixture(scope="module")
-def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
-    return make_brain(tmp_path_factory.mktemp("understanding-more"))
+from tests.support import assert_smalltalk_like, button_data
 
 
 def _all_text(reply: Reply) -> str:

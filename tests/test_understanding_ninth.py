@@ -18,12 +18,6 @@ from bot.brain import Brain
 from bot.compose import Composer
 from bot.knowledge_loader import load_knowledge
 from bot.language import detect_language
-from tests.support import make_brain
-
-
-@pytest.fixture(scope="module")
-def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
-    return make_brain(tmp_path_factory.mktemp("understanding-ninth"))
 
 
 # -- vague questions ------------------------------------------------------------------------------

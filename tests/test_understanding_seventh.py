@@ -17,12 +17,7 @@ import pytest
 from bot.brain import Brain
 from bot.knowledge import KnowledgeError
 from bot.knowledge_loader import load_knowledge
-from tests.support import button_data, make_brain
-
-
-@pytest.fixture(scope="module")
-def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
-    return make_brain(tmp_path_factory.mktemp("understanding-seventh"))
+from tests.support import button_data
 
 
 # -- places ---------------------------------------------------------------------------------------

@@ -15,12 +15,7 @@ from bot import chat_state
 from bot.brain import Brain
 from bot.knowledge import KnowledgeError
 from bot.knowledge_loader import load_knowledge
-from tests.support import button_data, chat, make_brain
-
-
-@pytest.fixture(scope="module")
-def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
-    return make_brain(tmp_path_factory.mktemp("understanding-sixth"))
+from tests.support import button_data, chat
 
 
 # -- vague questions ----------------------------------------------------------------------------

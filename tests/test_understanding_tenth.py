@@ -20,12 +20,6 @@ from bot.classifier import TermIndex
 from bot.classifier import shipped as shipped_classifier
 from bot.entry_classifier import MODEL_FILE, EntryClassifier, shipped
 from bot.language import detect_language, votes
-from tests.support import make_brain
-
-
-@pytest.fixture(scope="module")
-def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
-    return make_brain(tmp_path_factory.mktemp("understanding-tenth"))
 
 
 # -- the entry classifier ---------------------------------------------------------------------

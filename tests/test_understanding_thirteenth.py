@@ -13,12 +13,6 @@ from __future__ import annotations
 import pytest
 
 from bot.brain import Brain
-from tests.support import make_brain
-
-
-@pytest.fixture(scope="module")
-def brain(tmp_path_factory: pytest.TempPathFactory) -> Brain:
-    return make_brain(tmp_path_factory.mktemp("understanding-thirteenth"))
 
 
 @pytest.mark.parametrize(
