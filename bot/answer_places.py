@@ -58,7 +58,8 @@ OFFICE_TOPIC_WORDS = frozenset(
     "contact contacts rete reti network programma programme pls please reach call write "
     "chiamare scrivere contattare raggiungere mail email comuni comune towns town territorio "
     "territory piano territoriale plan leggere read passi mandi copre coprono cover covers "
-    "include includes municipalities incolli dammi mandami ufficio uffici centrale centrali".split()
+    "include includes municipalities incolli dammi mandami ufficio uffici centrale centrali "
+    "dubbio doubt curiosita".split()
 )
 # Words that qualify a contact request, no topic ("an official email for formal requests").
 REQUEST_WORDS = frozenset(

@@ -39,7 +39,8 @@ GREETING_FROM = frozenset(
     "hr in dal dalla sei stato stata utile utilissimo utilissima gentile gentilissimo "
     "gentilissima talk soon first time writing write scrivo prima volta lei te voi night notte "
     "here bye goodbye arrivederci salutoni and e you have lovely nice great day giornata "
-    "buona".split()
+    "buona ue uela bongiorno bungiorno bonasera ancora again lago lake val valle valley d bella "
+    "gente people folks".split()
 )
 # Words of a chatty introduction beside a greeting or thanks: "salve, sono un papà di Voghera,
 # appena entrato nel canale", "thanks a lot from the HR office in Sesto" (but "ciao, sono di

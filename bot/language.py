@@ -38,7 +38,7 @@ EXTRA_EN = frozenset(
     "application apply applying documents tnx thx cool lol yeah yep dumb useless stuff made kind "
     "bye phone number website page link office contact hey grant grants reach bad good nice great "
     "morning evening afternoon night sorry welcome awesome yes yeah yep nope cheers howdy hiya "
-    "heya helo hallo hullo yo ty tysm thanx thnx hii hiii conciliation hows whats ur day "
+    "heya helo hallo hullo yo ty tysm thanx thnx hii hiii conciliation hows whats ur day pls plz "
     "allowance hru dokie dokey okie switchboard helpline hotline freephone ttyl gtg brb amount "
     "cya l8r slow budget".split()
 )
@@ -71,7 +71,8 @@ NAMES = re.compile(
     r"piani? territorial[ei](?: di "
     r"conciliazione)?|ats (?:della|dell|di) [a-z]+|conciliazione|proroga|capofila|assegno di "
     r"inclusione|carta acquisti|carta dedicata a te|permesso di soggiorno|reddito di "
-    r"cittadinanza|questura|patronato|risotto alla milanese|val ?padana|insubria)\b",
+    r"cittadinanza|questura|patronato|risotto alla milanese|val ?padana|insubria|"
+    r"centro di aiuto alla vita|centri di aiuto alla vita|agenzia di tutela della salute)\b",
     re.IGNORECASE,
 )
 # A content word counts for a language when it is this much more frequent in it (wordfreq's

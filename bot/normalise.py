@@ -87,6 +87,8 @@ def fold(text: str) -> str:
         text = _YEAR_RANGE.sub(_expand_years, text)
         text = _NUMBER_SEPARATORS.sub("", text)
     text = text.translate(_APOSTROPHES)
+    if "." in text:  # "A.T.S." is "ATS", "a.s.l." is "asl"
+        text = _DOTTED_ACRONYM.sub(_undot, text)
     if not text.isascii():  # ASCII has no accents to strip: NFKD leaves it as it is
         text = unicodedata.normalize("NFKD", text)
         text = _ACCENTS.sub("", text)
@@ -96,6 +98,12 @@ def fold(text: str) -> str:
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# Single letters each followed by a dot, at least two: an acronym written with dots.
+_DOTTED_ACRONYM = re.compile(r"\b(?:[A-Za-z]\.){2,}(?:[A-Za-z]\b)?")
+
+
+def _undot(match: re.Match[str]) -> str:
+    return match.group().replace(".", "") + " "
 
 
 def _unless_combining(match: re.Match[str]) -> str:

@@ -139,6 +139,15 @@ VAGUE_MAX_WORDS = 16
 VAGUE_GENERIC_MAX_WORDS = 12
 
 
+def _area_words(places: Any) -> frozenset[str]:
+    """The words of the provinces' adjectives ("cremasco" is no typo of "cresco")."""
+    config = getattr(places, "config", None)
+    provinces = getattr(config, "provinces", None) or {}
+    return frozenset(
+        w for p in provinces.values() for a in p.adjectives for w in fold(a).split()
+    )
+
+
 class Understander:
     """Turns a message into an `Understanding` (rules from the editable lexicon)."""
 
@@ -156,7 +165,7 @@ class Understander:
         # ... but never a word of the lexicon itself ("rientriamo" is no typo of "entriamo") or
         # of small talk ("bundì" is no typo of "bandi").
         talk = smalltalk.words() if smalltalk is not None else frozenset()
-        self._own_words = frozenset(phrase_words(lexicon)) | talk
+        self._own_words = frozenset(phrase_words(lexicon)) | talk | _area_words(places)
         self.smalltalk = smalltalk
         self.places = places
         self._measures = {mid: PhraseSet(m.cues) for mid, m in lexicon.measures.items()}
