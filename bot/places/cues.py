@@ -13,7 +13,7 @@ from bot.places.text import SAINT, Tok
 PLACE_CUES = frozenset(
     "a ad di da in per presso vicino zona comune citta paese frazione ats "
     "at near from of for to around covers cover covering serves serving appartiene "
-    "appartengono belongs belong".split()
+    "appartengono belongs belong d lago lake".split()
 )
 # Cues for areas and adjectives: "nel bresciano", "nella bergamasca", "della Valle Camonica".
 # "l'agenzia pavese": ATS Pavia; "per il varesotto", "tutta la bergamasca"

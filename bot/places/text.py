@@ -101,6 +101,9 @@ _FOLDED: dict[str, str] = {}
 MAX_FOLDED = 50_000
 
 
+_SAINT_JOINED = re.compile(r"sant[aeiou][a-z]{3,}")
+
+
 @lru_cache(maxsize=1024)
 def _tokens(text: str) -> tuple[Tok, ...]:
     tokens: list[Tok] = []
@@ -124,6 +127,12 @@ def _tokens(text: str) -> tuple[Tok, ...]:
             ahead += 1
         before = text[back] if back >= 0 else ""
         after = text[ahead] if ahead < size else ""
+        if _SAINT_JOINED.fullmatch(norm):  # "santangelo": Sant'Angelo written as one word
+            head = start + 4
+            first = before == "" or before in SENTENCE_END
+            tokens.append(Tok(word[:4], "sant", SAINT, start, head, first, False, word[4]))
+            tokens.append(Tok(word[4:], norm[4:], norm[4:], head, end, False, False, after))
+            continue
         tokens.append(
             Tok(
                 orig=word,
