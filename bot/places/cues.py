@@ -75,6 +75,7 @@ class Cues:
     capital_mid: bool  # ... and not at the start of a sentence
     alone: bool  # nothing else in the text but stop words
     area: bool  # "nel", "della"... before an area or adjective
+    after_measure: bool = False  # a fund's name before it ("nasko lodi"; "cresco" is a verb too)
 
 
 def code_after(tok: Tok | None, codes: Collection[str], loud: bool) -> bool:
@@ -139,6 +140,7 @@ def cues_at(
         capital_mid=capital and not tokens[start].sentence_start,
         alone=alone,
         area=prev in AREA_CUES,
+        after_measure=prev in MEASURE_NAMES,
     )
 
 
