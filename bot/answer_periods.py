@@ -442,6 +442,11 @@ class PeriodDecisions:
             return None
         if self.lexicon.role_entries.get(u.role or "") in (ranked[0].entry_id, ranked[1].entry_id):
             return None  # "how does a municipality sign the accordo?": the role's own way in
+        if u.role in ORGANISATION_ROLES and any(
+            (e := self.kb.entry(c.entry_id)) is not None and e.audience == "families"
+            for c in ranked[:2]
+        ):
+            return None  # a nursery asks: what families get is no choice to offer it
         amounts = {m.amount for m in self.lexicon.measures.values()}
         if u.amount and ranked[0].entry_id in amounts and ranked[1].entry_id not in amounts:
             return None  # "food money from region how much?": the amount asked, when it leads

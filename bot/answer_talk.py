@@ -50,7 +50,8 @@ INTRO_WORDS = frozenset(
     "appena entrato entrata canale channel mum mom dad mamma papa nonna nonno scusate scusi "
     "sorry orario late turno shift office ufficio researcher ricercatrice ricercatore student "
     "studentessa studente university universita social worker assistente sociale midwife "
-    "ostetrica educatrice educatore".split()
+    "ostetrica educatrice educatore cousin cugino cugina friend amica amico link "
+    "gave passed consigliato suggested recommended".split()
 )
 # Words of a need, which make a story told with a greeting a question.
 # ... and so does a woman saying she is pregnant or has just given birth ("ciao sono incinta di 3
@@ -201,6 +202,8 @@ class TalkDecisions:
             return self.composer.smalltalk("capabilities", lang)  # "cosa sai fare oltre al nasko?"
         if self._answer_complaint.search(u.folded) is not None:  # "wrong ATS for Lodi!"
             return self._with_place("complaint", u, lang)
+        if self._greeting_only.search(u.folded) is not None and not (u.measures or u.vague):
+            return self._with_place("greeting", u, lang)  # "sono di Rho, volevo solo salutarti"
         talk = self.understander.smalltalk
         if (
             talk.signal(u.text) == "how_are_you"  # "ho dormito 3 ore col neonato, tu come stai?"
@@ -377,6 +380,10 @@ class TalkDecisions:
     @cached_property
     def _answer_complaint(self) -> PhraseSet:
         return PhraseSet(self.lexicon.answer_complaints)
+
+    @cached_property
+    def _greeting_only(self) -> PhraseSet:
+        return PhraseSet(self.lexicon.greeting_only)
 
     def _greets_from(self, u: Understanding, act: str) -> bool:
         """ "good morning from Bergamo", "many thanks from our HR team in Monza", "buongiorno,

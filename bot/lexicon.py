@@ -248,6 +248,9 @@ class Lexicon(_Frozen):
     # Complaints about a previous answer, whatever they name ("you gave me the wrong ATS for
     # Lodi!"): the reply to a complaint (with the named town's ATS line).
     answer_complaints: tuple[str, ...] = ()
+    # A greeting that says there is nothing to ask yet ("volevo solo salutarti", "no questions
+    # yet"): the greeting back, whatever else it tells (a town, a family).
+    greeting_only: tuple[str, ...] = ()
     # The trained classifier's say over the rules (docs/understanding.md, "Second opinion").
     second_opinion: SecondOpinion = Field(default_factory=SecondOpinion)
 
@@ -261,6 +264,7 @@ class Lexicon(_Frozen):
         "current_period",
         "scope_questions",
         "answer_complaints",
+        "greeting_only",
         "last_year",
         "next_year",
         "amount",
