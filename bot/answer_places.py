@@ -47,6 +47,7 @@ PLACE_WORDS = frozenset(
 STATEMENT_MAX_WORDS = 5
 LIVING_WORDS = frozenset(
     "based located resident live living abito abitiamo vivo viviamo stiamo near vicino prov "
+    "residenza sono siamo "
     "provincia frazione fraz localita zona dintorni paraggi area".split()
 )
 # Naming the office itself with a place ("ATS Pavia", "asl di Lodi") asks for its card.
