@@ -47,8 +47,7 @@ PLACE_WORDS = frozenset(
 STATEMENT_MAX_WORDS = 5
 LIVING_WORDS = frozenset(
     "based located resident live living abito abitiamo vivo viviamo stiamo near vicino prov "
-    "residenza sono siamo "
-    "provincia frazione fraz localita zona dintorni paraggi area".split()
+    "residenza provincia frazione fraz localita zona dintorni paraggi area".split()
 )
 # Naming the office itself with a place ("ATS Pavia", "asl di Lodi") asks for its card.
 OFFICE_WORDS = frozenset({"ats", "asl", "asst", "agenzia", "agency"})  # "l'agenzia pavese"
@@ -254,7 +253,7 @@ class PlaceDecisions:
         if (
             "?" not in u.text
             and len(words) <= STATEMENT_MAX_WORDS
-            and (LIVING_WORDS & set(residual.split()) or self._opens_with_place(u))
+            and (LIVING_WORDS & set(u.folded.split()) or self._opens_with_place(u))
             and not about_money
         ):
             # "I'm based in Mortara, near the rice fields", "abito a Livigno, piccolo tibet": a
