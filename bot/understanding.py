@@ -143,9 +143,7 @@ def _area_words(places: Any) -> frozenset[str]:
     """The words of the provinces' adjectives ("cremasco" is no typo of "cresco")."""
     config = getattr(places, "config", None)
     provinces = getattr(config, "provinces", None) or {}
-    return frozenset(
-        w for p in provinces.values() for a in p.adjectives for w in fold(a).split()
-    )
+    return frozenset(w for p in provinces.values() for a in p.adjectives for w in fold(a).split())
 
 
 class Understander:
