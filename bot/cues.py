@@ -4,6 +4,7 @@ change: the editable cues live in knowledge/understanding.yaml."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from bot.normalise import fold
 from bot.phrases import said_after
@@ -72,3 +73,10 @@ _OWN_ATS_NAME = re.compile(r"(?<![a-z0-9])insubria(?![a-z0-9])")
 def says_ats(folded: str) -> bool:
     """Whether the folded message names the ATS as an office ("ats", "asl", "insubria")."""
     return _ATS_WORDS.search(folded) is not None or _OWN_ATS_NAME.search(folded) is not None
+
+
+def area_words(places: Any) -> frozenset[str]:
+    """The words of the provinces' adjectives ("cremasco" is no typo of "cresco")."""
+    config = getattr(places, "config", None)
+    provinces = getattr(config, "provinces", None) or {}
+    return frozenset(w for p in provinces.values() for a in p.adjectives for w in fold(a).split())

@@ -23,6 +23,7 @@ from bot.cues import (
     ENDS_ASKING_MONEY,
     NOW_IN_LOMBARDY,
     PAYMENT_WAY,
+    area_words,
     is_sum,
     names_ats,
     says_ats,
@@ -139,13 +140,6 @@ VAGUE_MAX_WORDS = 16
 VAGUE_GENERIC_MAX_WORDS = 12
 
 
-def _area_words(places: Any) -> frozenset[str]:
-    """The words of the provinces' adjectives ("cremasco" is no typo of "cresco")."""
-    config = getattr(places, "config", None)
-    provinces = getattr(config, "provinces", None) or {}
-    return frozenset(w for p in provinces.values() for a in p.adjectives for w in fold(a).split())
-
-
 class Understander:
     """Turns a message into an `Understanding` (rules from the editable lexicon)."""
 
@@ -163,7 +157,7 @@ class Understander:
         # ... but never a word of the lexicon itself ("rientriamo" is no typo of "entriamo") or
         # of small talk ("bundì" is no typo of "bandi").
         talk = smalltalk.words() if smalltalk is not None else frozenset()
-        self._own_words = frozenset(phrase_words(lexicon)) | talk | _area_words(places)
+        self._own_words = frozenset(phrase_words(lexicon)) | talk | area_words(places)
         self.smalltalk = smalltalk
         self.places = places
         self._measures = {mid: PhraseSet(m.cues) for mid, m in lexicon.measures.items()}
@@ -175,8 +169,7 @@ class Understander:
             (mid, PhraseSet(m.hinted_by)) for mid, m in lexicon.measures.items() if m.hinted_by
         ]
         self._roles = {role: PhraseSet(cues) for role, cues in lexicon.roles.items()}
-        # Most messages name no measure, role or out-of-scope cue: one search of all of them
-        # says so at once, before the search of each.
+        # Most messages name no measure, role or out-of-scope cue: one search of all says so.
         self._any_measure = PhraseSet(c for m in lexicon.measures.values() for c in m.cues)
         self._any_role = PhraseSet(c for cues in lexicon.roles.values() for c in cues)
         self._any_implied = PhraseSet(c for m in lexicon.measures.values() for c in m.implied_by)
