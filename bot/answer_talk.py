@@ -200,6 +200,8 @@ class TalkDecisions:
         """
         if self._scope_question.search(u.folded) is not None:
             return self.composer.smalltalk("capabilities", lang)  # "cosa sai fare oltre al nasko?"
+        if self._bot_question.search(u.folded) is not None:
+            return self.composer.smalltalk("who_are_you", lang)  # "you work for INPS or the Region?"
         if self._answer_complaint.search(u.folded) is not None:  # "wrong ATS for Lodi!"
             return self._with_place("complaint", u, lang)
         if self._greeting_only.search(u.folded) is not None and not (u.measures or u.vague):
@@ -380,6 +382,10 @@ class TalkDecisions:
     @cached_property
     def _answer_complaint(self) -> PhraseSet:
         return PhraseSet(self.lexicon.answer_complaints)
+
+    @cached_property
+    def _bot_question(self) -> PhraseSet:
+        return PhraseSet(self.lexicon.bot_questions)
 
     @cached_property
     def _greeting_only(self) -> PhraseSet:

@@ -251,6 +251,9 @@ class Lexicon(_Frozen):
     # A greeting that says there is nothing to ask yet ("volevo solo salutarti", "no questions
     # yet"): the greeting back, whatever else it tells (a town, a family).
     greeting_only: tuple[str, ...] = ()
+    # Questions about who runs or wrote the bot, whatever they name ("you work for INPS or the
+    # Region?"): the reply to "who are you".
+    bot_questions: tuple[str, ...] = ()
     # The trained classifier's say over the rules (docs/understanding.md, "Second opinion").
     second_opinion: SecondOpinion = Field(default_factory=SecondOpinion)
 
@@ -265,6 +268,7 @@ class Lexicon(_Frozen):
         "scope_questions",
         "answer_complaints",
         "greeting_only",
+        "bot_questions",
         "last_year",
         "next_year",
         "amount",

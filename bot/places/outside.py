@@ -197,7 +197,7 @@ class OutsideFinder:
         if tier == O_STRONG:  # "comune di sassuolo", "abito a sassuolo": sure in lower case too
             # ... but not "per il cresco firmo un progetto" (a fund's name, then a verb)
             strong = cues.strong and not (cues.prev_in or cues.after_measure)
-            return strong or (cue and cues.capital) or cues.code_after
+            return strong or (cue and cues.capital) or cues.code_after or cues.headline
         return False
 
     def _compute_tier(self, key: str, words: int) -> int:
