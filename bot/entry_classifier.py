@@ -118,17 +118,20 @@ class EntryClassifier:
         z = self.intercept.copy()
         found = self.terms.tfidf(text)
         if found is not None:
+            # `take` gathers the same values as indexing with an array, with less overhead
+            # (~10 us of a long message's ~30 in the dense rows).
             rows, tfidf = found
-            at = self._dense_at[rows]
+            at = self._dense_at.take(rows)
             dense = at >= 0
-            z += tfidf[dense] @ self._dense[at[dense]]
-            rows, tfidf = rows[~dense], tfidf[~dense]
-            starts = self._sparse_indptr[rows]
-            sizes = self._sparse_indptr[rows + 1] - starts
+            z += tfidf[dense] @ self._dense.take(at[dense], axis=0)
+            sparse = ~dense
+            rows, tfidf = rows[sparse], tfidf[sparse]
+            starts = self._sparse_indptr.take(rows)
+            sizes = self._sparse_indptr.take(rows + 1) - starts
             at = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(sizes.sum())
             z += np.bincount(
-                self._sparse_classes[at],
-                weights=self._sparse_values[at] * np.repeat(tfidf, sizes),
+                self._sparse_classes.take(at),
+                weights=self._sparse_values.take(at) * np.repeat(tfidf, sizes),
                 minlength=len(self.classes),
             )
         e = np.exp(z - z.max())

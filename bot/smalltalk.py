@@ -170,6 +170,7 @@ class SmallTalk:
         )
         self._by_size: dict[int, list[str]] = {}  # word length -> the words it may be a typo of
         self._reads: dict[tuple[str, int], list[str]] = {}  # the last messages read
+        self._plain: dict[str, list[str]] = {}  # their words before correction
 
     def _read(self, text: str, limit: int = MAX_SMALLTALK_WORDS) -> list[str]:
         """The message's words, squeezed, with typos of small-talk words corrected.
@@ -179,7 +180,15 @@ class SmallTalk:
         """
         read = self._reads.get((text, limit))
         if read is None:
-            read = _words(text, self._shorthand)
+            # The words before correction do not depend on `limit`: read once per message
+            # for the three limits (small talk, signals, openings).
+            plain = self._plain.get(text)
+            if plain is None:
+                plain = _words(text, self._shorthand)
+                if len(self._plain) >= MAX_READS:
+                    self._plain.clear()
+                self._plain[text] = plain
+            read = list(plain)
             if len(read) <= limit:
                 for index, word in enumerate(read):
                     if len(word) >= TYPO_MIN_LENGTH and word not in self._known:

@@ -36,13 +36,15 @@ _EMPHASIS = frozenset({"so"})
 
 
 _CODE_CUES = PROVINCE_WORDS | PLACE_CUES
+_CODE_CHARS = max(map(len, LOMBARD_PROVINCES))
 
 
 def code_candidates(tokens: list[Tok], loud: bool) -> list[Cand]:
     """'(MI)', or 'BG' written in capitals: a province."""
     out = []
     for i, tok in enumerate(tokens):
-        if tok.orig.upper() not in LOMBARD_PROVINCES:  # most words: no code at all
+        # Most words: no code at all (and upper() never shortens a word: codes are 2 letters).
+        if len(tok.orig) > _CODE_CHARS or tok.orig.upper() not in LOMBARD_PROVINCES:
             continue
         if i > 0 and tokens[i - 1].norm.isdigit():  # "1,44 MB" is a file size
             continue

@@ -112,26 +112,40 @@ def _merge_entries(entries: Sequence[Entry]) -> Entry:
 
 
 def spans(
-    tokens: Sequence[Tok], longest: int, starts: Container[str] | None = None
+    tokens: Sequence[Tok],
+    longest: int,
+    starts: Container[str] | None = None,
+    inner: Container[str] | None = None,
 ) -> set[tuple[int, int, str]]:
     """Every run of up to `longest` words, with and without particles, as (start, end, key).
 
     With `starts` (the first words of the keys looked up), only runs beginning with one of
-    them: a long message has thousands of runs, and few can be a place name.
+    them: a long message has thousands of runs, and few can be a place name. With `inner`
+    (every run of words that a longer key begins with), a run is not lengthened past one
+    that begins no key: the runs left out are no key, and no key is left out.
     """
     out: set[tuple[int, int, str]] = set()
     for i in range(len(tokens)):
         if starts is not None and tokens[i].key not in starts:
             continue
-        for n in range(1, min(longest, len(tokens) - i) + 1):
-            out.add((i, i + n, " ".join(t.key for t in tokens[i : i + n])))
+        key = tokens[i].key
+        out.add((i, i + 1, key))
+        for end in range(i + 2, min(i + longest, len(tokens)) + 1):
+            if inner is not None and key not in inner:
+                break
+            key = f"{key} {tokens[end - 1].key}"
+            out.add((i, end, key))
     kept = [i for i, tok in enumerate(tokens) if tok.key not in PARTICLES]
     for ci in range(len(kept)):
         if starts is not None and tokens[kept[ci]].key not in starts:
             continue
-        for n in range(1, min(longest, len(kept) - ci) + 1):
-            idxs = kept[ci : ci + n]
-            out.add((idxs[0], idxs[-1] + 1, " ".join(tokens[j].key for j in idxs)))
+        key = tokens[kept[ci]].key
+        out.add((kept[ci], kept[ci] + 1, key))
+        for cj in range(ci + 1, min(ci + longest, len(kept))):
+            if inner is not None and key not in inner:
+                break
+            key = f"{key} {tokens[kept[cj]].key}"
+            out.add((kept[ci], kept[cj] + 1, key))
     return out
 
 
@@ -149,6 +163,13 @@ class PlaceFinder:
         self.comuni = tuple(comuni)
         self.index = index
         self._starts = frozenset(key.split(" ", 1)[0] for key in index)
+        # The runs of words that begin a longer key ("s", "s angelo"): `spans` lengthens no
+        # other run (a long message's runs are mostly words that begin no name).
+        self._inner = frozenset(
+            " ".join(words[:n])
+            for words in (key.split(" ") for key in index)
+            for n in range(1, len(words))
+        )
         self._area_province = dict(area_province)
         self.no_fuzzy = stop_words() | PLACE_CUES | AREA_CUES | RESIDENCE_WORDS | PROVINCE_WORDS
         self._name_words = frozenset(word for key in index for word in key.split())
@@ -259,7 +280,7 @@ class PlaceFinder:
     def _exact_candidates(self, tokens: list[Tok], loud: bool, relaxed: bool) -> list[Cand]:
         """Every run of words (with and without particles) that is a key of the index."""
         out: list[Cand] = []
-        for start, end, key in sorted(spans(tokens, MAX_NGRAM, self._starts)):
+        for start, end, key in sorted(spans(tokens, MAX_NGRAM, self._starts, self._inner)):
             entry = self.index.get(key)
             if entry is None:
                 continue
@@ -282,8 +303,8 @@ class PlaceFinder:
         blocked = [known[k] and w.key not in self._name_words for k, w in enumerate(words)]
         out: list[Cand] = []
         for ci in range(len(kept)):
-            if digit[ci]:  # no run through a number is a name
-                continue
+            if digit[ci] or blocked[ci]:  # no run through a number, or a real word in no name
+                continue  # (nor is the real word a typo: `blocked` implies `known`)
             first = words[ci]
             starts_run = first.key == SAINT or (
                 first.norm not in self.no_fuzzy and len(first.key) >= 3
@@ -293,7 +314,7 @@ class PlaceFinder:
                 idxs = kept[ci : ci + n]
                 if len(idxs) < n or digit[ci + n - 1]:
                     break
-                if all(j in covered for j in idxs):
+                if covered and all(j in covered for j in idxs):  # most texts have none
                     continue
                 if n == 1:
                     min_chars = FUZZY_MIN_CHARS_RELAXED if relaxed else FUZZY_MIN_CHARS

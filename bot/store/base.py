@@ -53,6 +53,7 @@ class Store(ABC):
     def __init__(self) -> None:
         # Failed operations since start (the /metrics endpoint exports it).
         self.errors = 0
+        self._last_key: tuple[str, bytes, str] | None = None  # (chat id, salt, chat_key)
         # Disk maintenance runs done (see request_compaction).
         self.compactions = 0
         self._maintenance_lock = threading.Lock()
@@ -63,8 +64,18 @@ class Store(ABC):
 
     # -- keyed hashes -------------------------------------------------------------------------
     def chat_key(self, chat_id: int | str) -> str:
-        """The pseudonymous key under which a chat's data is stored."""
-        return hmac.new(self._salt, str(chat_id).encode(), hashlib.sha256).hexdigest()[:32]
+        """The pseudonymous key under which a chat's data is stored.
+
+        The last chat's key is remembered: one message asks for it 4-5 times (state, prefs,
+        the check), and an HMAC costs more than the look-up. One tuple, replaced whole, so
+        threads never see a key paired with another chat."""
+        name = str(chat_id)
+        last = self._last_key
+        if last is not None and last[0] == name and last[1] == self._salt:
+            return last[2]
+        key = hmac.new(self._salt, name.encode(), hashlib.sha256).hexdigest()[:32]
+        self._last_key = (name, self._salt, key)
+        return key
 
     def _failed(self, exc: BaseException) -> StoreError:
         self.errors += 1
