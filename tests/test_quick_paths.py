@@ -128,22 +128,25 @@ def test_phrase_sets_find_what_one_regex_of_their_phrases_finds() -> None:
 
 
 def _fold_reference(text: str) -> str:
-    """bot.normalise.fold as written before its ASCII and no-digit shortcuts."""
+    """bot.normalise.fold as written before its ASCII, no-digit and no-dot shortcuts."""
     import unicodedata
 
     from bot.normalise import (
         _APOSTROPHES,
+        _DOTTED_ACRONYM,
         _NON_WORD,
         _NUMBER_SEPARATORS,
         _YEAR_RANGE,
         MAX_QUERY_CHARS,
         _expand_years,
+        _undot,
     )
 
     text = text[:MAX_QUERY_CHARS]
     text = _YEAR_RANGE.sub(_expand_years, text)
     text = _NUMBER_SEPARATORS.sub("", text)
-    text = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
+    text = _DOTTED_ACRONYM.sub(_undot, text.translate(_APOSTROPHES))  # "A.T.S." is "ATS"
+    text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     return _NON_WORD.sub(" ", text).strip()
 
@@ -265,7 +268,10 @@ def test_fold_reads_only_non_ascii_characters_for_combining_marks() -> None:
         if normalise._DIGIT.search(text) is not None:
             text = normalise._YEAR_RANGE.sub(normalise._expand_years, text)
             text = normalise._NUMBER_SEPARATORS.sub("", text)
-        text = unicodedata.normalize("NFKD", text.translate(normalise._APOSTROPHES))
+        text = text.translate(normalise._APOSTROPHES)
+        if "." in text:
+            text = normalise._DOTTED_ACRONYM.sub(normalise._undot, text)
+        text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
         return normalise._NON_WORD.sub(" ", text.lower()).strip()
 
