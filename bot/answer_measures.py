@@ -14,11 +14,14 @@ from bot.knowledge import Entry, KnowledgeBase
 from bot.lexicon import Lexicon
 from bot.matcher import ANSWER_THRESHOLD, CLARIFY_THRESHOLD, Candidate, Matcher
 from bot.normalise import fold
+from bot.periods import Period
 from bot.understanding import Understander, Understanding
 
 # A candidate on the measure, role or period the person named beats the best one when it is
 # at most this many points behind it.
 FOCUS_MARGIN = 14.0
+# Words asking for a rule other than the amount ("l'isee doveva stare sotto quale cifra?").
+ASPECT_WORDS = frozenset("isee residenza residenti residente resident residence documenti".split())
 # ... and scores at least this (a named measure is strong evidence, so below the clarify bar).
 FOCUS_FLOOR = CLARIFY_THRESHOLD - 12.0
 # Someone asking about their own case: the measure's rules entry gains this many points,
@@ -49,6 +52,9 @@ class MeasureDecisions:
     matcher: Matcher
     understander: Understander
     _topic_first: dict[str, Entry]
+
+    def _money_in(self, candidate: Candidate, period: Period) -> bool:
+        raise NotImplementedError  # bot.answer_periods.PeriodDecisions reads an entry's years
 
     def _covers(self, candidate: Candidate) -> set[str]:
         """The measures an entry is about, read from its id and title."""
@@ -90,6 +96,29 @@ class MeasureDecisions:
     def _amount_entries(self, u: Understanding) -> set[str | None]:
         return {self.lexicon.measures[m].amount for m in u.measures}
 
+    def _amount_of_measure(
+        self, u: Understanding, best: Candidate, pool: list[Candidate], ranked: list[Candidate]
+    ) -> Candidate:
+        """ "what does CRESCO give?": the measure's amount entry, when it is close (among the first
+        ranks too: "x quanto tempo lo pagano?", unless another rule is asked: "isee sotto quale
+        cifra?"); for a past year, an entry on the measure that speaks of its money then."""
+        wanted = {self.lexicon.measures[m].amount for m in u.measures}
+        aside = ASPECT_WORDS & set(u.folded.split())
+        near = pool if aside else [*pool, *ranked[:FIRST_QUESTION_RANKS]]
+        best = next((c for c in near if c.entry_id in wanted), best)
+        if u.period is not None and not u.period.current:
+            # "nasko nel 2016 quanti soldi?": an entry on it that speaks of 2016.
+            best = next(
+                (
+                    c
+                    for c in [best, *ranked[:FIRST_QUESTION_RANKS]]
+                    if self._on_measure(self.kb.entry(c.entry_id), u.measures)
+                    and self._money_in(c, u.period)
+                ),
+                best,
+            )
+        return best
+
     def _measure_default(
         self,
         u: Understanding,
@@ -110,6 +139,12 @@ class MeasureDecisions:
         if not named:
             return None
         on = [c for c in ranked if self._on_measure(self.kb.entry(c.entry_id), named)]
+        amount = self.lexicon.measures[named[0]].amount if u.amount and len(named) == 1 else None
+        if amount and (u.period is None or u.period.current) and ranked:
+            # "nasko how much month before baby??": its amount, whatever else the story says
+            entry = self.kb.entry(amount)
+            if entry is not None:
+                return entry, (on or ranked)[0].score, ""
         if on and (
             on[0].score >= FOCUS_FLOOR or len(on) == 1 or on[0].score - on[1].score >= WEAK_LEAD
         ):

@@ -201,7 +201,9 @@ class TalkDecisions:
         if self._scope_question.search(u.folded) is not None:
             return self.composer.smalltalk("capabilities", lang)  # "cosa sai fare oltre al nasko?"
         if self._bot_question.search(u.folded) is not None:
-            return self.composer.smalltalk("who_are_you", lang)  # "you work for INPS or the Region?"
+            return self.composer.smalltalk(
+                "who_are_you", lang
+            )  # "you work for INPS or the Region?"
         if self._answer_complaint.search(u.folded) is not None:  # "wrong ATS for Lodi!"
             return self._with_place("complaint", u, lang)
         if self._greeting_only.search(u.folded) is not None and not (u.measures or u.vague):

@@ -251,20 +251,7 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
                     best,
                 )
                 if u.amount:
-                    # "what does CRESCO give?": the measure's amount entry, when it is close.
-                    wanted = {self.lexicon.measures[m].amount for m in u.measures}
-                    best = next((c for c in pool if c.entry_id in wanted), best)
-                    if u.period is not None and not u.period.current:
-                        # "nasko nel 2016 quanti soldi?": an entry on it that speaks of 2016.
-                        best = next(
-                            (
-                                c
-                                for c in [best, *ranked[:FIRST_QUESTION_RANKS]]
-                                if self._on_measure(self.kb.entry(c.entry_id), u.measures)
-                                and self._money_in(c, u.period)
-                            ),
-                            best,
-                        )
+                    best = self._amount_of_measure(u, best, pool, ranked)
             elif (result.status != "answer" or ranked[0].score < ANSWER_THRESHOLD) and (
                 u.named or ranked[0].score < CLARIFY_THRESHOLD
             ):
