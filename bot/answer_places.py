@@ -59,7 +59,7 @@ OFFICE_TOPIC_WORDS = frozenset(
     "chiamare scrivere contattare raggiungere mail email comuni comune towns town territorio "
     "territory piano territoriale plan leggere read passi mandi copre coprono cover covers "
     "include includes municipalities incolli dammi mandami ufficio uffici centrale centrali "
-    "dubbio doubt curiosita".split()
+    "dubbio doubt curiosita riferimenti riferimento".split()
 )
 # Words that qualify a contact request, no topic ("an official email for formal requests").
 REQUEST_WORDS = frozenset(

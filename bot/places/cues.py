@@ -11,7 +11,7 @@ from bot.places.text import SAINT, Tok
 # A word right before a name that makes it a place ("a Rho", "di Lodi", "near Pavia").
 # "vicino"/"near" stay weak: near a place is not in it ("abito a Sesto, vicino a Milano").
 PLACE_CUES = frozenset(
-    "a ad di da in per presso vicino zona comune citta paese frazione ats "
+    "a ad di da in per presso vicino zona comune citta paese frazione ats asl asst "
     "at near from of for to around covers cover covering serves serving appartiene "
     "appartengono belongs belong d lago lake".split()
 )
