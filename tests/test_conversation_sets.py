@@ -2,8 +2,8 @@
 
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the holdouts conversations-holdout2.yaml to
-conversations-holdout13.yaml and the development sets conversations-dev3.yaml to
-conversations-dev36.yaml) extend the base evaluation format with
+conversations-holdout14.yaml and the development sets conversations-dev3.yaml to
+conversations-dev39.yaml) extend the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
 below its minimum or a question copied into two files fails here. The category minimums and the
@@ -74,6 +74,10 @@ FILES = {
     "dev34": "conversations-dev34.yaml",
     "dev35": "conversations-dev35.yaml",
     "dev36": "conversations-dev36.yaml",
+    "holdout14": "conversations-holdout14.yaml",
+    "dev37": "conversations-dev37.yaml",
+    "dev38": "conversations-dev38.yaml",
+    "dev39": "conversations-dev39.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -1332,6 +1336,103 @@ SPREADS = {
         emergencies=5,
         abortion=5,
         per_act={act: 3 for act in SMALLTALK_ACTS},
+        inps=20,
+    ),
+    # The fourteenth holdout (written blind, never tuned on): a real inbox's mix, as holdout13.
+    "holdout14": Spread(
+        size=670,
+        minimums={
+            "smalltalk": 100,
+            "oos": 110,
+            "oos_shared": 75,
+            "place_topic": 220,
+            "place_only": 20,
+            "own_case": 170,
+            "contact": 55,
+            "org": 120,
+            "period": 120,
+            "ambiguous": 6,
+        },
+        narrative_or_dialect=80,
+        english_smalltalk=45,
+        english_share=0.34,
+        per_offer=15,
+        emergencies=6,
+        abortion=5,
+        per_act={act: 11 for act in SMALLTALK_ACTS},
+        inps=25,
+    ),
+    # The thirty-seventh development set (written blind, tuned on): precise factual questions.
+    "dev37": Spread(
+        size=580,
+        minimums={
+            "smalltalk": 40,
+            "oos": 40,
+            "oos_shared": 25,
+            "place_topic": 150,
+            "place_only": 15,
+            "own_case": 150,
+            "contact": 60,
+            "org": 60,
+            "period": 90,
+            "ambiguous": 6,
+        },
+        narrative_or_dialect=60,
+        english_smalltalk=15,
+        english_share=0.35,
+        per_offer=10,
+        emergencies=3,
+        abortion=3,
+        per_act={act: 4 for act in SMALLTALK_ACTS},
+        inps=25,
+    ),
+    # The thirty-eighth development set (written blind, tuned on): the border between in and out of
+    # scope, and small talk mixed with content.
+    "dev38": Spread(
+        size=700,
+        minimums={
+            "smalltalk": 170,
+            "oos": 170,
+            "oos_shared": 120,
+            "place_topic": 100,
+            "place_only": 20,
+            "own_case": 80,
+            "contact": 30,
+            "org": 30,
+            "period": 30,
+            "ambiguous": 5,
+        },
+        narrative_or_dialect=60,
+        english_smalltalk=70,
+        english_share=0.4,
+        per_offer=5,
+        emergencies=8,
+        abortion=6,
+        per_act={act: 14 for act in SMALLTALK_ACTS},
+        inps=20,
+    ),
+    # The thirty-ninth development set (written blind, tuned on): places and English.
+    "dev39": Spread(
+        size=590,
+        minimums={
+            "smalltalk": 50,
+            "oos": 60,
+            "oos_shared": 35,
+            "place_topic": 260,
+            "place_only": 40,
+            "own_case": 150,
+            "contact": 60,
+            "org": 60,
+            "period": 60,
+            "ambiguous": 6,
+        },
+        narrative_or_dialect=60,
+        english_smalltalk=30,
+        english_share=0.5,
+        per_offer=10,
+        emergencies=3,
+        abortion=3,
+        per_act={act: 4 for act in SMALLTALK_ACTS},
         inps=20,
     ),
 }
