@@ -72,6 +72,13 @@ THANKS_FOR = re.compile(
 ABOUT_THE_BOT = frozenset({"who_are_you"})
 # ... or a chatty introduction: this many words no entry of ours uses, and none of a topic.
 CHAT_WORDS = 2
+# The lexicon's lists whose phrase decides the reply (its act), in this order.
+SAID_BY_PHRASE = (
+    ("scope_questions", "capabilities"),
+    ("bot_questions", "who_are_you"),
+    ("answer_complaints", "complaint"),
+    ("greeting_only", "greeting"),
+)
 
 
 class TalkDecisions:
@@ -198,16 +205,17 @@ class TalkDecisions:
         when the message names nothing of ours (no measure, place, role, period, situation)
         and its other words are not words of the knowledge base.
         """
-        if self._scope_question.search(u.folded) is not None:
-            return self.composer.smalltalk("capabilities", lang)  # "cosa sai fare oltre al nasko?"
-        if self._bot_question.search(u.folded) is not None:
-            return self.composer.smalltalk(
-                "who_are_you", lang
-            )  # "you work for INPS or the Region?"
-        if self._answer_complaint.search(u.folded) is not None:  # "wrong ATS for Lodi!"
-            return self._with_place("complaint", u, lang)
-        if self._greeting_only.search(u.folded) is not None and not (u.measures or u.vague):
-            return self._with_place("greeting", u, lang)  # "sono di Rho, volevo solo salutarti"
+        # Lists of the lexicon whose phrase decides the reply whatever else is named: "cosa sai
+        # fare oltre al nasko?", "you work for INPS or the Region?", "wrong ATS for Lodi!",
+        # "sono di Rho, volevo solo salutarti" (the last two with the town's ATS line).
+        for name, act in SAID_BY_PHRASE:
+            if self._said[name].search(u.folded) is None:
+                continue
+            if act == "greeting" and (u.measures or u.vague):
+                continue
+            if act in ("complaint", "greeting"):
+                return self._with_place(act, u, lang)
+            return self.composer.smalltalk(act, lang)
         talk = self.understander.smalltalk
         if (
             talk.signal(u.text) == "how_are_you"  # "ho dormito 3 ore col neonato, tu come stai?"
@@ -378,20 +386,8 @@ class TalkDecisions:
         return PhraseSet(self.lexicon.keeps_pregnancy)
 
     @cached_property
-    def _scope_question(self) -> PhraseSet:
-        return PhraseSet(self.lexicon.scope_questions)
-
-    @cached_property
-    def _answer_complaint(self) -> PhraseSet:
-        return PhraseSet(self.lexicon.answer_complaints)
-
-    @cached_property
-    def _bot_question(self) -> PhraseSet:
-        return PhraseSet(self.lexicon.bot_questions)
-
-    @cached_property
-    def _greeting_only(self) -> PhraseSet:
-        return PhraseSet(self.lexicon.greeting_only)
+    def _said(self) -> dict[str, PhraseSet]:
+        return {name: PhraseSet(getattr(self.lexicon, name)) for name, _ in SAID_BY_PHRASE}
 
     def _greets_from(self, u: Understanding, act: str) -> bool:
         """ "good morning from Bergamo", "many thanks from our HR team in Monza", "buongiorno,
