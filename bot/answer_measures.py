@@ -102,7 +102,7 @@ class MeasureDecisions:
         """ "what does CRESCO give?": the measure's amount entry, when it is close (among the first
         ranks too: "x quanto tempo lo pagano?", unless another rule is asked: "isee sotto quale
         cifra?"); for a past year, an entry on the measure that speaks of its money then."""
-        wanted = {self.lexicon.measures[m].amount for m in u.measures}
+        wanted = self._amount_entries(u)
         aside = ASPECT_WORDS & set(u.folded.split())
         near = pool if aside else [*pool, *ranked[:FIRST_QUESTION_RANKS]]
         best = next((c for c in near if c.entry_id in wanted), best)
