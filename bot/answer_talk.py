@@ -360,8 +360,11 @@ class TalkDecisions:
         if rule is None or not rule.in_courtesy:
             return None
         talk = self.understander.smalltalk
-        act = "how_are_you" if talk.signal(u.text) == "how_are_you" else None
+        signal = talk.signal(u.text)
+        act = "how_are_you" if signal == "how_are_you" else None
         act = act or talk.opening(u.text) or talk.closing(u.text)
+        if act is None and signal in ("greeting", "thanks", "bye"):
+            act = signal  # "le auguro una buona serata, torno a cucinare"
         if act not in ("greeting", "thanks", "bye", "how_are_you"):
             return None
         if act != "how_are_you" and ("?" in u.text or self.understander.asks(u.text, u.folded)):

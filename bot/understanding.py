@@ -258,11 +258,11 @@ class Understander:
         # "quando la scuola è chiusa" describes the situation: the school is not the writer.
         role = self.role(self._without(rest, found[0]) if found else rest)
         if role in (None, "company") and (situation is None or situation.flow is None):
-            # Implied: as if named ("ho un negozio" -> time saving), or a measure a weak cue
-            # found made sure ("falegname ... le commissioni"). Hinted: an entry on it wins
-            # only when close to the best ("c'è un bonus per noi?" -> Bonus Famiglia).
+            # Implied: as if named ("ho un negozio" -> time saving; not "parlare con un
+            # dipendente"), or made sure by a weak cue. Hinted: an entry on it wins when close.
             implied: tuple[str, ...] = ()
-            if self._any_implied.search(rest) is not None:
+            cue = self._any_implied.search(rest) is not None
+            if cue and self.smalltalk.signal(text) != "human":
                 implied = tuple(m for m, cues in self._implied if cues.search(rest))
             if not measures:
                 measures = named = implied[:1]
