@@ -83,6 +83,11 @@ def test_the_entry_that_answers(brain: Brain, text: str, entry: str) -> None:
         ("I'm a first-time mum in Como, which things can this bot handle for me?", "smalltalk"),
         ("honest question: is a regional employee reading my texts?", "smalltalk"),
         ("non voglio il bot, voglio l'impiegata", "smalltalk"),
+        # a request for a person implies no measure ("con un dipendente" is no small firm)
+        ("esigo di parlare con un dipendente regionale", "smalltalk"),
+        # a goodbye among errands, a Lombard "how are you"
+        ("le auguro una buona serata, torno a cucinare", "smalltalk"),
+        ("e te come la vet? tut a post?", "smalltalk"),
         # vague one-liners: which one?
         ("quando scade il bando", "clarify"),
         ("quali sono i requisiti per fare domanda?", "clarify"),
@@ -155,3 +160,8 @@ def test_a_town_line_with_the_page_when_a_webpage_is_asked(brain: Brain) -> None
 def test_a_greeting_with_nothing_to_ask_names_the_town_ats(brain: Brain) -> None:
     reply = brain.answer_question("ciao, sono di Rho, volevo solo salutarti")
     assert reply.status == "smalltalk" and "Milano" in reply.text
+
+
+def test_a_settlement_after_a_road_accident_is_no_emergency(brain: Brain) -> None:
+    reply = brain.answer_question("conciliazione stragiudiziale per un incidente stradale")
+    assert reply.status == "fallback" and "112" not in reply.text
