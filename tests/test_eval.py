@@ -167,9 +167,8 @@ CONVERSATION_FLOORS = {
 # di Bergamo) also names the ATS della Montagna, which the case forbids; dev34's "quando è stato
 # costituito l'ATS Città Metropolitana di Milano?" (the card, not when the ATS were set up) and
 # dev36's "I live in Ponte di Legno, which ATS and who handles maternity funds?" (two questions:
-# the card answers the first) and "mè marì ... mi speti el terz. Regiun? (vivum a Bèrghem)";
-# dev39's "Where is the office of ATS Montagna for Alto Lario people?" (the card, not the Alto
-# Lario office in Dongo); and one of holdout14's 271 place + topic messages, held out.
+# the card answers the first) and "mè marì ... mi speti el terz. Regiun? (vivum a Bèrghem)"; and
+# one of holdout14's 271 place + topic messages, held out.
 PLACE_CARDS_ALLOWED = {
     "conversations-holdout7.yaml": 1,
     "conversations-dev21.yaml": 1,
@@ -179,7 +178,6 @@ PLACE_CARDS_ALLOWED = {
     "conversations-holdout12.yaml": 1,
     "conversations-dev34.yaml": 1,
     "conversations-dev36.yaml": 2,
-    "conversations-dev39.yaml": 1,
     "conversations-holdout14.yaml": 1,
 }
 MAX_MEDIAN_FIRST_MESSAGE = 500
