@@ -35,24 +35,25 @@ def _stdin(tmp_path: Path) -> io.TextIOWrapper:
     return open(path, encoding="utf-8", errors="surrogateescape", newline="\n")  # noqa: SIM115
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
-def test_two_workers_answer_every_line_once_in_order(tmp_path: Path) -> None:
+def _answers(tmp_path: Path, workers: int) -> list[list[object]]:
+    """Every line answered by `workers` workers, checked to come back once each, in order."""
     out = io.StringIO()
     with _stdin(tmp_path) as stdin:
-        answer_lines(stdin, out, _answer, 2)
+        answer_lines(stdin, out, _answer, workers)
     answers = [json.loads(line) for line in out.getvalue().splitlines()]
     assert [question for question, _ in answers] == [line.rstrip("\r") for line in LINES]
+    return answers
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")
+def test_two_workers_answer_every_line_once_in_order(tmp_path: Path) -> None:
+    answers = _answers(tmp_path, 2)
     workers = {pid for _, pid in answers}
     assert len(workers) == 2 and os.getpid() not in workers
 
 
 def test_one_worker_answers_here_with_the_same_output(tmp_path: Path) -> None:
-    out = io.StringIO()
-    with _stdin(tmp_path) as stdin:
-        answer_lines(stdin, out, _answer, 1)
-    answers = [json.loads(line) for line in out.getvalue().splitlines()]
-    assert [question for question, _ in answers] == [line.rstrip("\r") for line in LINES]
-    assert {pid for _, pid in answers} == {os.getpid()}
+    assert {pid for _, pid in _answers(tmp_path, 1)} == {os.getpid()}
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this platform")

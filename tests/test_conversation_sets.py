@@ -179,6 +179,33 @@ class Spread:
     inps: int = 0  # in-scope answers about national measures that must name INPS
 
 
+def _inbox(size: int) -> Spread:
+    """A holdout with a real inbox's mix (holdout12 onwards): the same minimums, its own size."""
+    return Spread(
+        size=size,
+        minimums={
+            "smalltalk": 100,
+            "oos": 110,
+            "oos_shared": 75,
+            "place_topic": 220,
+            "place_only": 20,
+            "own_case": 170,
+            "contact": 55,
+            "org": 120,
+            "period": 120,
+            "ambiguous": 6,
+        },
+        narrative_or_dialect=80,
+        english_smalltalk=45,
+        english_share=0.34,
+        per_offer=15,
+        emergencies=6,
+        abortion=5,
+        per_act={act: 11 for act in SMALLTALK_ACTS},
+        inps=25,
+    )
+
+
 SPREADS = {
     # The third holdout (written blind, never tuned on).
     "holdout3": Spread(
@@ -1017,29 +1044,7 @@ SPREADS = {
     ),
     # The twelfth holdout (written blind, never tuned on, its failures never read): a real
     # inbox's mix, as holdout11.
-    "holdout12": Spread(
-        size=650,
-        minimums={
-            "smalltalk": 100,
-            "oos": 110,
-            "oos_shared": 75,
-            "place_topic": 220,
-            "place_only": 20,
-            "own_case": 170,
-            "contact": 55,
-            "org": 120,
-            "period": 120,
-            "ambiguous": 6,
-        },
-        narrative_or_dialect=80,
-        english_smalltalk=45,
-        english_share=0.34,
-        per_offer=15,
-        emergencies=6,
-        abortion=5,
-        per_act={act: 11 for act in SMALLTALK_ACTS},
-        inps=25,
-    ),
+    "holdout12": _inbox(650),
     # The twenty-sixth development set (written blind, tuned on): organisations and periods.
     "dev26": Spread(
         size=530,
@@ -1240,29 +1245,7 @@ SPREADS = {
         inps=20,
     ),
     # The thirteenth holdout (written blind, never tuned on): an inbox's mix.
-    "holdout13": Spread(
-        size=640,
-        minimums={
-            "smalltalk": 100,
-            "oos": 110,
-            "oos_shared": 75,
-            "place_topic": 220,
-            "place_only": 20,
-            "own_case": 170,
-            "contact": 55,
-            "org": 120,
-            "period": 120,
-            "ambiguous": 6,
-        },
-        narrative_or_dialect=80,
-        english_smalltalk=45,
-        english_share=0.34,
-        per_offer=15,
-        emergencies=6,
-        abortion=5,
-        per_act={act: 11 for act in SMALLTALK_ACTS},
-        inps=25,
-    ),
+    "holdout13": _inbox(640),
     # The thirty-fourth development set (written blind, tuned on): organisations and programme
     # periods (only the aderire and time-saving checks are offered).
     "dev34": Spread(
@@ -1339,29 +1322,7 @@ SPREADS = {
         inps=20,
     ),
     # The fourteenth holdout (written blind, never tuned on): a real inbox's mix, as holdout13.
-    "holdout14": Spread(
-        size=670,
-        minimums={
-            "smalltalk": 100,
-            "oos": 110,
-            "oos_shared": 75,
-            "place_topic": 220,
-            "place_only": 20,
-            "own_case": 170,
-            "contact": 55,
-            "org": 120,
-            "period": 120,
-            "ambiguous": 6,
-        },
-        narrative_or_dialect=80,
-        english_smalltalk=45,
-        english_share=0.34,
-        per_offer=15,
-        emergencies=6,
-        abortion=5,
-        per_act={act: 11 for act in SMALLTALK_ACTS},
-        inps=25,
-    ),
+    "holdout14": _inbox(670),
     # The thirty-seventh development set (written blind, tuned on): precise factual questions.
     "dev37": Spread(
         size=580,
