@@ -51,6 +51,13 @@ _ACT_WORD = re.compile(r"\b(?:dgr|delibera\w*|decreto|decree|resolution|delibera
 _BARE_ACT = re.compile(r"(?<![\d.,€$])\b(\d{4})\b(?![.,]\d)(?!\s*(?:€|euro|eur\b|abitanti))")
 _ACT = re.compile(r"\b(?:DGR|delibera|decreto)\b", re.IGNORECASE)
 _LINES = re.compile(r"\n|•|(?<=\.)\s+(?=[A-Z])")
+# A month before the year ("nel dicembre 2016", "16 12 2016"): the date of an event, not the
+# years of a programme.
+_MONTH_YEAR = re.compile(
+    r"\b(?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|"
+    r"novembre|dicembre|january|february|march|april|may|june|july|august|september|"
+    r"october|november|december|\d{1,2} \d{1,2}) (?:del |of )?20\d\d\b"
+)
 
 
 def _plain(figure: str) -> str:
@@ -114,6 +121,11 @@ class PeriodDecisions:
             return False
         text = f"{entry.answer.it} {entry.details.it if entry.details else ''}"
         return all(str(year) in text for year in {period.first, period.last})
+
+    def _dated_event(self, u: Understanding, best: Candidate) -> bool:
+        """ "chi ha trasferito le risorse alle ATS nel dicembre 2016?": a dated event that the
+        entry matched best states, whatever the years of its rules."""
+        return _MONTH_YEAR.search(u.folded) is not None and self._mentions(best, u.period)
 
     def _topic(self, candidate: Candidate) -> str:
         entry = self.kb.entry(candidate.entry_id)

@@ -15,6 +15,7 @@ from bot.answer_periods import entry_span
 from bot.answer_places import PROGRAMME_WORD, everyday
 from bot.classifier import Classifier
 from bot.compose import Composer
+from bot.cues import gives_own_name
 from bot.entry_classifier import EntryClassifier
 from bot.entry_classifier import shipped as shipped_entries
 from bot.knowledge import Entry, KnowledgeBase
@@ -40,7 +41,7 @@ GREETING_FROM = frozenset(
     "gentilissima talk soon first time writing write scrivo prima volta lei te voi night notte "
     "here bye goodbye arrivederci salutoni and e you have lovely nice great day giornata "
     "buona ue uela bongiorno bungiorno bonasera ancora again lago lake val valle valley d bella "
-    "gente people folks".split()
+    "gente people folks per la".split()
 )
 # Words of a chatty introduction beside a greeting or thanks: "salve, sono un papà di Voghera,
 # appena entrato nel canale", "thanks a lot from the HR office in Sesto" (but "ciao, sono di
@@ -407,7 +408,7 @@ class TalkDecisions:
         ]
         if not words:
             return bool(rest)
-        if INTRO_WORDS & set(words) and all(
+        if (INTRO_WORDS & set(words) or gives_own_name(u.text)) and all(
             w in INTRO_WORDS or len(w) < 3 or everyday(w) or not self.matcher.known(w)
             for w in words
         ):

@@ -432,6 +432,7 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
             and not u.period.current
             # the act of the year asked, though its programme began the year after
             and not (u.decree and u.period.first == u.period.last and self._act_in(best, u.period))
+            and not self._dated_event(u, best)
         ):
             best, note = self._for_period(u.period, best, pool, ranked[:FIRST_QUESTION_RANKS])
             if u.amount and self._span(best) is None:

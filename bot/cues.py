@@ -34,6 +34,8 @@ ASKS_WHOM = re.compile(
 WHICH_ATS = re.compile(
     r"\b(?:quale|quali|che|which|wich|what) (?:ats|asl|agenzia|agency)\b"
     r"|\b(?:gestisce|gestiscono|la gestisce) (?:l )?(?:ats|asl)\b"
+    # "e Sorico, in cima al lago, con chi sta?", "sotto chi siamo?"
+    r"|\b(?:con|sotto) chi (?:sta|stiamo|siamo|sto|e|sono|stanno)\b"
     r"|\b(?:ats|asl) (?:is )?(?:responsible|in charge|competente)\b"
     # "dobbiamo sentire ATS Montagna o Bergamo?": a choice between two
     r"|\b(?:ats|asl)(?: d\w*)? \w+ (?:o|or) (?:l |quella d\w* )?(?:ats |asl )?\w+$"
@@ -80,3 +82,23 @@ def area_words(places: Any) -> frozenset[str]:
     config = getattr(places, "config", None)
     provinces = getattr(config, "provinces", None) or {}
     return frozenset(w for p in provinces.values() for a in p.adjectives for w in fold(a).split())
+
+
+# "sono la Pinuccia da Morbegno", "mi chiamo Giuseppe", "my name is Aisha": a person's name,
+# capitalised after an introduction, says nothing of what they ask and is no typo of a word of
+# ours ("Pinuccia" is not "rinuncia").
+_OWN_NAME = re.compile(
+    r"\b(?:[Mm]i chiamo|[Ss]ono(?:\s+(?:la|il|lo))?|[Ii]o sono(?:\s+(?:la|il))?|[Mm]y name is|"
+    r"[Ii]'m|[Ii] am|[Tt]his is)\s+([A-Z][a-zà-ÿ]{2,})\b"
+)
+
+
+def without_own_names(text: str, folded: str) -> str:
+    """`folded` without the names the writer gives themself ("sono la Pinuccia da Morbegno")."""
+    names = {fold(name) for name in _OWN_NAME.findall(text)}
+    return " ".join(w for w in folded.split() if w not in names) if names else folded
+
+
+def gives_own_name(text: str) -> bool:
+    """ "buongiorno, sono la Pinuccia da Morbegno": the writer introduces themself by name."""
+    return _OWN_NAME.search(text) is not None

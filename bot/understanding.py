@@ -27,6 +27,7 @@ from bot.cues import (
     is_sum,
     names_ats,
     says_ats,
+    without_own_names,
 )
 from bot.language import EXONYMS
 from bot.lexicon import Lexicon, Vague, phrase_words
@@ -208,7 +209,7 @@ class Understander:
         self._story_topics = PhraseSet(lexicon.stories.topics)
 
     def understand(self, text: str, today: date | None = None) -> Understanding:
-        folded = self.rewrite(fold(text))
+        folded = without_own_names(text, self.rewrite(fold(text)))
         # "ho una domanda", "how much?": a vague question, not small talk; the person chooses.
         act = self.smalltalk.intent(text) if self.vague_rule(folded) is None else None
         if act is not None:

@@ -54,7 +54,9 @@ NAMED_AFTER = frozenset(
 # nasko", "cevo cresco", "caravaggio alleanza locale"): nobody opens a sentence that way.
 HEADLINE_WORDS = frozenset(
     "nasko cresco bonus time timesaving alleanza alleanze rete reti conciliazione consultorio "
-    "consultori contributo contributi aiuti aiuto ats".split()
+    "consultori contributo contributi aiuti aiuto ats "
+    # "desio sta sotto quale agenzia?", "Sorico appartiene a quale ATS?": whose it is
+    "sta appartiene dipende rientra belongs".split()
 )
 
 

@@ -19,7 +19,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.frequency import zipf_frequency
-from bot.places.cues import Cues, cues_at
+from bot.places.cues import NAMED_AFTER, Cues, cues_at
 from bot.places.dataset import Named
 from bot.places.entities import OutsidePlace
 from bot.places.finder import _plausible_typo, spans
@@ -70,7 +70,9 @@ class OutsideFinder:
     ) -> None:
         self._italy = italy
         self._filler = frozenset(filler)  # stop words and cue words: no content
-        self._blocked = self._filler | frozenset(vocabulary)  # ... and knowledge words
+        # ... knowledge words, and the words that name a street or a building ("viale" is no
+        # comune of Piedmont in "ats di viale duca degli abruzzi")
+        self._blocked = self._filler | frozenset(vocabulary) | NAMED_AFTER
         self._first = frozenset(name_key(n) for n in first_names)
         self._common = frozenset(compact_key(w) for w in common_words)
         self._big: set[str] = set()  # regions, provinces, capitals: the names people know
@@ -193,7 +195,7 @@ class OutsideFinder:
         if tier == O_FREE:
             return True
         if tier == O_CUE:
-            return cue or cues.capital_mid or cues.code_after or cues.alone
+            return cue or cues.capital_mid or cues.code_after or cues.alone or cues.headline
         if tier == O_STRONG:  # "comune di sassuolo", "abito a sassuolo": sure in lower case too
             # ... but not "per il cresco firmo un progetto" (a fund's name, then a verb)
             strong = cues.strong and not (cues.prev_in or cues.after_measure)
