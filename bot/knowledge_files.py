@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.models import safe_loader
+from bot.models import CONSTRUCTION_ERRORS, safe_loader
 
 if TYPE_CHECKING:
     import yaml
@@ -82,6 +82,11 @@ def read_yaml(path: Path, problems: list[str]) -> Any:
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         problems.append(f"{display_path(path)}: -: -: the file is not valid YAML{where}: {reason}")
+    except CONSTRUCTION_ERRORS as exc:
+        problems.append(
+            f"{display_path(path)}: -: -: the file is not valid YAML: "
+            f"a value does not fit its tag (!!...): {exc}"
+        )
     except (OSError, UnicodeDecodeError) as exc:
         problems.append(f"{display_path(path)}: -: -: cannot read the file: {exc}")
     return None

@@ -26,6 +26,11 @@ def safe_loader() -> type[yaml.SafeLoader]:
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[no-any-return]
 
 
+# What PyYAML's constructors raise on a value that does not fit an explicit tag ("!!timestamp
+# hello", "!!int abc") instead of a YAMLError: read as "not valid YAML", never a crash.
+CONSTRUCTION_ERRORS = (ValueError, TypeError, AttributeError, OverflowError)
+
+
 def __getattr__(name: str) -> Any:
     if name == "SafeLoader":  # `from bot.models import SafeLoader`, as it always worked
         return safe_loader()

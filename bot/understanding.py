@@ -152,8 +152,7 @@ class Understander:
         correct: Callable[[str], str] | None = None,
     ) -> None:
         self.lexicon = lexicon
-        # The matcher's typo correction ("concilazione", "crescoo"), so the entities are read
-        # from the same words the matcher will rank on.
+        # The matcher's typo correction ("crescoo"): entities read from the words it ranks on.
         self._correct = correct
         # ... but never a word of the lexicon itself ("rientriamo" is no typo of "entriamo") or
         # of small talk ("bundì" is no typo of "bandi").

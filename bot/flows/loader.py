@@ -25,7 +25,7 @@ from bot.flows.expr import ORDERING, Compare, ExprError, as_tuple, compile_expr
 from bot.flows.places import MAX_PICK
 from bot.flows.rules import CLOSED_CONDITION, MARKERS, referenced
 from bot.flows.schema import NUMERIC_TYPES, UNKNOWN, Flow, LText, Parameter, Step
-from bot.models import safe_loader, validation_problems
+from bot.models import CONSTRUCTION_ERRORS, safe_loader, validation_problems
 from bot.reply import MAX_BUTTON_DATA_BYTES as MAX_CALLBACK_BYTES
 from bot.texts import placeholders
 
@@ -76,6 +76,12 @@ def _load_file(path: Path, where: str, problems: list[str]) -> Flow | None:
         problems.append(
             f"{where}: flow '-': field '-': the file is not valid YAML{line}: "
             f"{getattr(exc, 'problem', None) or exc}"
+        )
+        return None
+    except CONSTRUCTION_ERRORS as exc:
+        problems.append(
+            f"{where}: flow '-': field '-': the file is not valid YAML: "
+            f"a value does not fit its tag (!!...): {exc}"
         )
         return None
     except (OSError, UnicodeDecodeError) as exc:

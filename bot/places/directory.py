@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from bot.models import Frozen, safe_loader
+from bot.models import CONSTRUCTION_ERRORS, Frozen, safe_loader
 from bot.normalise import fold
 from bot.places.cues import (
     AREA_CUES,
@@ -337,6 +337,6 @@ def _read(path: Path, model: type[M]) -> M:
     where = path.name
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=safe_loader())
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, *CONSTRUCTION_ERRORS) as exc:
         raise PlacesError([f"{where}: -: -: cannot read: {' '.join(str(exc).split())}"]) from exc
     return parse(model, data, where)
