@@ -41,7 +41,7 @@ GREETING_FROM = frozenset(
     "gentilissima talk soon first time writing write scrivo prima volta lei te voi night notte "
     "here bye goodbye arrivederci salutoni and e you have lovely nice great day giornata "
     "buona ue uela bongiorno bungiorno bonasera ancora again lago lake val valle valley d bella "
-    "gente people folks per la".split()
+    "gente people folks per la near the vicino al airport aeroporto perfetto perfect ottimo".split()
 )
 # Words of a chatty introduction beside a greeting or thanks: "salve, sono un papà di Voghera,
 # appena entrato nel canale", "thanks a lot from the HR office in Sesto" (but "ciao, sono di

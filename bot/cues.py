@@ -102,3 +102,23 @@ def without_own_names(text: str, folded: str) -> str:
 def gives_own_name(text: str) -> bool:
     """ "buongiorno, sono la Pinuccia da Morbegno": the writer introduces themself by name."""
     return _OWN_NAME.search(text) is not None
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def last_question(text: str) -> str:
+    """The folded last sentence of a story when it is a question ("... il padrone di casa ci ha
+    mandato lo sfratto. esiste un fondo per pagare l'affitto arretrato?"), else ""."""
+    sentences = [s for s in _SENTENCE_END.split(text.strip()) if s.strip()]
+    if len(sentences) < 2 or not sentences[-1].rstrip().endswith("?"):
+        return ""
+    asked = fold(sentences[-1])
+    # "... il ginecologo mi ha parlato di aiuti regionali, di che si tratta?" asks ours
+    return "" if _OURS_ASKED.search(asked) else asked
+
+
+_OURS_ASKED = re.compile(
+    r"\b(?:regione|regional\w*|region|aiut\w*|help|support\w*|sostegn\w*|conciliazione|nasko|"
+    r"cresco|alleanz\w*|bonus famiglia)\b"
+)

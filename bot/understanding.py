@@ -13,7 +13,7 @@ Editors add phrasings in `knowledge/understanding.yaml` and `knowledge/smalltalk
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -25,6 +25,7 @@ from bot.cues import (
     PAYMENT_WAY,
     area_words,
     is_sum,
+    last_question,
     names_ats,
     says_ats,
     without_own_names,
@@ -34,6 +35,7 @@ from bot.lexicon import Lexicon, Vague, phrase_words
 from bot.normalise import fold
 from bot.periods import YEAR, Period, PeriodReader
 from bot.phrases import PhraseSet, said_after
+from bot.rewriter import Rewriter
 from bot.smalltalk import SmallTalk
 
 # "ATS della Montagna" is named by "montagna": these words of the names say nothing.
@@ -50,40 +52,6 @@ _RESIDENT_SINCE = re.compile(
     r"\b(?:live|living|lived|resident|residente|residenti|abito|abitiamo|vivo|viviamo|risiedo|"
     r"risiediamo|here|qui)\b(?:\s+\w+){0,4}?\s+(?:from|since|dal|dall|da|nel|in)\s+20[0-4]\d\b"
 )
-
-
-class Rewriter:
-    """Replaces whole-word variants (dialect, shorthand) by their Italian word, in one pass."""
-
-    def __init__(self, table: Mapping[str, Iterable[str]]) -> None:
-        # First word -> (variant's words, Italian), longest variant first: looked up word by
-        # word, as cheap to build at each start as a regex of ~1,000 alternatives is not.
-        self._by_first: dict[str, list[tuple[list[str], str]]] = {}
-        for word, variants in table.items():
-            for variant in variants:
-                words = variant.split()
-                if words:
-                    self._by_first.setdefault(words[0], []).append((words, word))
-        for found in self._by_first.values():
-            found.sort(key=lambda item: -len(" ".join(item[0])))
-
-    def __call__(self, folded: str) -> str:
-        words = folded.split(" ")
-        if not self._by_first.keys() & set(words):
-            return folded
-        out: list[str] = []
-        position = 0
-        while position < len(words):
-            for variant, italian in self._by_first.get(words[position], ()):
-                end = position + len(variant)
-                if words[position:end] == variant:
-                    out.append(italian)
-                    position = end
-                    break
-            else:
-                out.append(words[position])
-                position += 1
-        return " ".join(out)
 
 
 # The guided check of the measures an organisation joins (Reti, Alleanze).
@@ -312,6 +280,7 @@ class Understander:
                 story=any(self.lexicon.measures[m].status for m in named)  # "cresco se allatto?"
                 or len(rest.split()) >= self.lexicon.stories.min_words
                 and bool(measures or situation or rest in self._story_topics),
+                asked=last_question(text),
             ),
             ats=self.ats_named(folded) if place is None else None,
             situation_flow=situation.flow if situation else None,
@@ -458,16 +427,17 @@ class Understander:
         return None
 
     def out_of_scope(
-        self, folded: str, lombard_place: bool = False, story: bool = False
+        self, folded: str, lombard_place: bool = False, story: bool = False, asked: str = ""
     ) -> str | None:
         """The category of a question we do not answer; a story about our topics (`story`)
-        ignores the categories marked `in_stories: false`."""
+        ignores the categories marked `in_stories: false`, unless its last question (`asked`)
+        is one ("... ci hanno mandato lo sfratto. c'è un fondo per l'affitto arretrato?")."""
         if self._any_scope.search(folded) is None:
             return None
         for name, cues, with_, unless, rule in self._scope:
-            if story and not rule.in_stories:
-                continue
             if cues.search(folded) is None:
+                continue
+            if story and not rule.in_stories and cues.search(asked) is None:
                 continue
             if rule.with_ and with_.search(folded) is None:
                 continue
