@@ -104,7 +104,7 @@ def gives_own_name(text: str) -> bool:
     return _OWN_NAME.search(text) is not None
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_SENTENCE_END = re.compile(r"(?<=[.!?:])\s+|\n+")
 
 
 def last_question(text: str) -> str:

@@ -45,7 +45,7 @@ _NUMBER_WORD = re.compile(r"\b(?:numero|number|n)\b")
 # "from Sicily", "vengo da Napoli", "originaria della Calabria": where someone comes from.
 _FROM = (
     r"\b(?:moved(?: \w+){0,6} from|came from|originally from|vengo da|veniamo da|vengo dalla|"
-    r"originari[oa] d[ei]\w*|di origine|arrivat[oa] da|trasferit[oa] da)\s+"
+    r"originari[oa] d[ei]\w*|di origine|arriv(?:at[oaie]|o|iamo) da\w*|trasferit[oa] da)\s+"
 )
 # "I live in Brescia from 2018", "residenti dal 2015": since when someone lives here.
 _RESIDENT_SINCE = re.compile(
@@ -430,23 +430,30 @@ class Understander:
         self, folded: str, lombard_place: bool = False, story: bool = False, asked: str = ""
     ) -> str | None:
         """The category of a question we do not answer; a story about our topics (`story`)
-        ignores the categories marked `in_stories: false`, unless its last question (`asked`)
-        is one ("... ci hanno mandato lo sfratto. c'è un fondo per l'affitto arretrato?")."""
+        ignores the categories marked `in_stories: false`, unless its last question (`asked`),
+        read alone, is one ("... ci hanno mandato lo sfratto. c'è un fondo per l'affitto?")."""
         if self._any_scope.search(folded) is None:
             return None
         for name, cues, with_, unless, rule in self._scope:
             if cues.search(folded) is None:
                 continue
-            if story and not rule.in_stories and cues.search(asked) is None:
-                continue
-            if rule.with_ and with_.search(folded) is None:
-                continue
-            if rule.unless and unless.search(folded) is not None:
-                continue
-            if rule.unless_lombard_place and lombard_place:
-                continue
-            return name
+            if story and not rule.in_stories:
+                if not (asked and self._fires(asked, cues, with_, unless, rule, lombard_place)):
+                    continue
+            if self._fires(folded, cues, with_, unless, rule, lombard_place):
+                return name
         return None
+
+    @staticmethod
+    def _fires(
+        text: str, cues: PhraseSet, with_: PhraseSet, unless: PhraseSet, rule: Any, here: bool
+    ) -> bool:
+        return (
+            cues.search(text) is not None
+            and not (rule.with_ and with_.search(text) is None)
+            and not (rule.unless and unless.search(text) is not None)
+            and not (rule.unless_lombard_place and here)
+        )
 
     def region_named(self, folded: str) -> str:
         """The region (or neighbouring country) an `other_region` message names."""

@@ -2,8 +2,8 @@
 
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the holdouts conversations-holdout2.yaml to
-conversations-holdout14.yaml and the development sets conversations-dev3.yaml to
-conversations-dev39.yaml) extend the base evaluation format with
+conversations-holdout15.yaml and the development sets conversations-dev3.yaml to
+conversations-dev41.yaml) extend the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
 below its minimum or a question copied into two files fails here. The category minimums and the
@@ -78,6 +78,8 @@ FILES = {
     "dev37": "conversations-dev37.yaml",
     "dev38": "conversations-dev38.yaml",
     "dev39": "conversations-dev39.yaml",
+    "holdout15": "conversations-holdout15.yaml",
+    "dev40": "conversations-dev40.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -1395,6 +1397,32 @@ SPREADS = {
         abortion=3,
         per_act={act: 4 for act in SMALLTALK_ACTS},
         inps=20,
+    ),
+    # The fifteenth holdout (written blind, never tuned on): a real inbox's mix, as holdout13.
+    "holdout15": _inbox(705),
+    # The fortieth development set (written blind, tuned on): organisations and periods.
+    "dev40": Spread(
+        size=540,
+        minimums={
+            "smalltalk": 40,
+            "oos": 50,
+            "oos_shared": 30,
+            "place_topic": 80,
+            "place_only": 5,
+            "own_case": 150,
+            "contact": 60,
+            "org": 230,
+            "period": 200,
+            "ambiguous": 5,
+        },
+        narrative_or_dialect=50,
+        english_smalltalk=20,
+        english_share=0.35,
+        per_offer=5,
+        emergencies=3,
+        abortion=3,
+        per_act={act: 3 for act in SMALLTALK_ACTS},
+        inps=10,
     ),
 }
 
