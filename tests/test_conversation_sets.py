@@ -80,6 +80,7 @@ FILES = {
     "dev39": "conversations-dev39.yaml",
     "holdout15": "conversations-holdout15.yaml",
     "dev40": "conversations-dev40.yaml",
+    "dev41": "conversations-dev41.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -1423,6 +1424,31 @@ SPREADS = {
         abortion=3,
         per_act={act: 3 for act in SMALLTALK_ACTS},
         inps=10,
+    ),
+    # The forty-first development set (written blind, tuned on): a tired, upset or chatty inbox,
+    # stories, follow-ups and small talk, out of scope told the same way.
+    "dev41": Spread(
+        size=570,
+        minimums={
+            "smalltalk": 150,
+            "oos": 140,
+            "oos_shared": 90,
+            "place_topic": 100,
+            "place_only": 10,
+            "own_case": 130,
+            "contact": 40,
+            "org": 40,
+            "period": 40,
+            "ambiguous": 8,
+        },
+        narrative_or_dialect=150,
+        english_smalltalk=60,
+        english_share=0.35,
+        per_offer=8,
+        emergencies=6,
+        abortion=6,
+        per_act={act: 12 for act in SMALLTALK_ACTS},
+        inps=15,
     ),
 }
 
