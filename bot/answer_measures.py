@@ -236,6 +236,8 @@ class MeasureDecisions:
         "Possiamo essere capofila? E serve un cofinanziamento?": the whole message ranks the
         second topic as high as the first; people expect the first answered first.
         """
+        if u.text.count("?") < 2:  # one question found per "?" (a long findall, without)
+            return None
         questions = [q for q in _QUESTIONS.findall(u.text) if len(q.split()) >= 3]
         if len(questions) < 2:
             return None

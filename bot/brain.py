@@ -22,7 +22,7 @@ from dataclasses import replace
 
 from bot.admin import Admin
 from bot.chat import PUBLIC_COMMANDS, ChatContext, clean_input, command_name
-from bot.chat_state import ChatState
+from bot.chat_state import UNREAD, ChatState
 from bot.flows import FlowEngine
 from bot.knowledge import KnowledgeBase, KnowledgeError
 from bot.knowledge_loader import load_knowledge
@@ -155,13 +155,26 @@ class Brain:
     # -- public entry points ----------------------------------------------------------------
     def handle_text(self, chat: ChatContext, text: str) -> list[Reply]:
         text = clean_input(text)
-        check = self.state.active_check(chat)  # read once: the state store is a database
+        # The chat's state, read once for its running check and for the message (a database
+        # read each; nothing the message does before the second use writes it).
+        stored = self._stored_state(chat)
+        check = self.state.active_check(chat, stored)
         if fold(text):
             words = self.k.understander.without_place(text)
             lang = self.state.lang_for_text(chat, words, bool(check))
         else:
             lang = self.state.remembered_lang(chat)
-        return self._guard(lang, lambda: self._on_text(chat, text, lang, check))
+        return self._guard(lang, lambda: self._on_text(chat, text, lang, check, stored))
+
+    def _stored_state(self, chat: ChatContext) -> dict[str, object] | None | object:
+        """The chat's stored state, or UNREAD: no checks (nothing asks before the message
+        does) or a store error (the check is taken as none, the message reads it again)."""
+        if self.flows is None:
+            return UNREAD
+        try:
+            return self.store.get_state(chat.chat_id)
+        except StoreError:
+            return UNREAD
 
     def handle_button(self, chat: ChatContext, data: str) -> list[Reply]:
         lang = self.state.remembered_lang(chat)
@@ -221,7 +234,9 @@ class Brain:
         return composer.fallback(lang, score=result.score)
 
     # -- text --------------------------------------------------------------------------------
-    def _on_text(self, chat: ChatContext, text: str, lang: str, check: str | None) -> list[Reply]:
+    def _on_text(
+        self, chat: ChatContext, text: str, lang: str, check: str | None, stored: object = UNREAD
+    ) -> list[Reply]:
         if not fold(text):
             if check:  # an emoji or a sticker-like message mid-check: the check re-asks
                 return self.flows.handle_text(chat.chat_id, text, lang)  # type: ignore[union-attr]
@@ -233,7 +248,8 @@ class Brain:
                     buttons=self.k.composer.menu_buttons(lang),
                 )
             ]
-        state = self.store.get_state(chat.chat_id) or {}
+        read = self.store.get_state(chat.chat_id) if stored is UNREAD else stored
+        state = read if isinstance(read, dict) else {}
         pending = state.get("pending")
         if isinstance(pending, dict):
             handled = self._on_pending(chat, pending, text, lang)

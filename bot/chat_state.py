@@ -13,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 
 from bot.chat import ChatContext, lang_hint
+from bot.flows.session import SLOT, Session
 from bot.language import clear_language, detect_language
 from bot.matcher import MatchResult
 from bot.privacy import redact_identifiers
@@ -27,6 +28,8 @@ DEFAULT_LANG = "it"
 # memory only (never written to the store), for this long, for at most this many chats.
 FOLLOW_UP_SECONDS = 30 * 60
 FOLLOW_UP_CHATS = 10_000
+# A chat's state not read yet (bot.brain reads it once per message when it can).
+UNREAD = object()
 
 
 class ChatState:
@@ -70,10 +73,14 @@ class ChatState:
         return lang
 
     # -- the guided check -------------------------------------------------------------------
-    def active_check(self, chat: ChatContext) -> str | None:
+    def active_check(self, chat: ChatContext, stored: object = UNREAD) -> str | None:
+        """The check the chat is in, if any; `stored`: the chat's state, when read already."""
         flows = self._knowledge().flows
         if flows is None:
             return None
+        if stored is not UNREAD:
+            session = Session.load((stored if isinstance(stored, dict) else {}).get(SLOT))
+            return session.flow_id if session else None
         try:
             check: str | None = flows.active(chat.chat_id)
         except StoreError:

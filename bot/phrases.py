@@ -47,6 +47,36 @@ def _word_set(text: str) -> frozenset[str]:
     return frozenset(_word_list(text))
 
 
+_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+@lru_cache(maxsize=256)
+def _stem_finder(stems: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, stems)))
+
+
+def _begins_a_word(stems: tuple[str, ...], text: str) -> bool:
+    """Whether a word of `text` (a run of [a-z0-9]) begins with one of `stems` (runs of
+    [a-z0-9] too): `any(w.startswith(stems) for w in _word_list(text))`, with the stems
+    found at C speed (a literal or a few) and only where one is found, the character before
+    looked at (a lookbehind in the pattern would be tried at every character)."""
+    finder = _stem_finder(stems)
+    found = finder.search(text)
+    while found is not None:
+        start = found.start()
+        if start == 0 or text[start - 1] not in _WORD_CHARS:
+            return True
+        found = finder.search(text, start + 1)
+    return False
+
+
+@lru_cache(maxsize=256)
+def _pair_set(text: str) -> frozenset[str]:
+    """Every two words in a row of a text, joined by a space."""
+    words = _word_list(text)
+    return frozenset([f"{a} {b}" for a, b in zip(words, words[1:], strict=False)])
+
+
 class PhraseSet:
     """Whole-word search of many folded phrases at once.
 
@@ -77,6 +107,18 @@ class PhraseSet:
                 found.sort(key=lambda item: -sum(len(w) + 1 for w in item[0]))
         self._stem_starts = tuple(sorted(self._stems))
         self._firsts = frozenset(self._by_first)
+        # What a text must hold for a phrase of `_by_first` to be found there: its one word,
+        # or its first two words in a row ("fondo nask*": its first word). Common first words
+        # ("il", "di") are in most long messages, their first two words in a row seldom.
+        singles, pairs = set(), set()
+        for items in self._by_first.values():
+            for words, stem in items:
+                if len(words) == 1 or (stem and len(words) == 2):
+                    singles.add(words[0])
+                else:
+                    pairs.add(f"{words[0]} {words[1]}")
+        self._singles = frozenset(singles)
+        self._pairs = frozenset(pairs)
         self._regex: re.Pattern[str] | None = None
 
     def _other_regex(self) -> re.Pattern[str]:
@@ -99,11 +141,15 @@ class PhraseSet:
             if found is not None:
                 return found.group(0)
         words = _word_list(folded)
-        # Most searches find nothing: a set intersection says so at C speed.
-        starts = self._firsts.intersection(_word_set(folded))
-        stems = self._stem_starts and any(w.startswith(self._stem_starts) for w in words)
-        if not starts and not stems:
+        # Most searches find nothing: set look-ups say so at C speed.
+        stems = self._stem_starts and _begins_a_word(self._stem_starts, folded)
+        if (
+            not stems
+            and self._singles.isdisjoint(_word_set(folded))
+            and self._pairs.isdisjoint(_pair_set(folded))
+        ):
             return None
+        starts = self._firsts.intersection(_word_set(folded))
         for position, word in enumerate(words):
             hit = self._at(words, position, self._by_first[word]) if word in starts else None
             if hit is None and stems and word.startswith(self._stem_starts):

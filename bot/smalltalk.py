@@ -56,10 +56,24 @@ def _signal_phrase(phrase: str) -> str:
     return f"{words}*" if stem else words
 
 
+# Words as squeezed (words recur from message to message), at most this many remembered.
+_SQUEEZED: dict[str, str] = {}
+MAX_SQUEEZED = 50_000
+
+
 def _squeeze(words: list[str]) -> list[str]:
     """Runs of one letter read as one, so "ciaooo" and "grazieee" are "ciao" and "grazie"."""
-    # One pass over the words joined by single spaces: a run never spans a space.
-    return _REPEATS.sub(r"\1", " ".join(words)).split()
+    # Word by word: a run never spans a space, and a word (split on whitespace) squeezed is
+    # still one word (what `_REPEATS.sub` of the words joined by spaces, split, gave).
+    out = []
+    for word in words:
+        squeezed = _SQUEEZED.get(word)
+        if squeezed is None:
+            squeezed = _REPEATS.sub(r"\1", word)
+            if len(_SQUEEZED) < MAX_SQUEEZED:
+                _SQUEEZED[word] = squeezed
+        out.append(squeezed)
+    return out
 
 
 def asks_how_it_is_done(text: str) -> bool:

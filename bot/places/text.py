@@ -127,29 +127,40 @@ def _tokens(text: str) -> tuple[Tok, ...]:
             ahead += 1
         before = text[back] if back >= 0 else ""
         after = text[ahead] if ahead < size else ""
-        if _SAINT_JOINED.fullmatch(norm):  # "santangelo": Sant'Angelo written as one word
+        # "santangelo": Sant'Angelo written as one word (the regex asked only of "sant...")
+        if norm.startswith("sant") and _SAINT_JOINED.fullmatch(norm):
             head = start + 4
             first = before == "" or before in SENTENCE_END
             tokens.append(Tok(word[:4], "sant", SAINT, start, head, first, False, word[4]))
             tokens.append(Tok(word[4:], norm[4:], norm[4:], head, end, False, False, after))
             continue
         tokens.append(
-            Tok(
-                orig=word,
-                norm=norm,
-                key=SAINT if norm in SAINT_FORMS else norm,
-                start=start,
-                end=end,
-                sentence_start=not before or before in SENTENCE_END,
-                in_parens=before == "(" and after == ")",
-                after=after,
+            Tok(  # orig, norm, key, start, end, sentence_start, in_parens, after (positional:
+                # keywords cost each of a message's words more)
+                word,
+                norm,
+                SAINT if norm in SAINT_FORMS else norm,
+                start,
+                end,
+                not before or before in SENTENCE_END,
+                before == "(" and after == ")",
+                after,
             )
         )
     return tuple(tokens)
 
 
+# An ASCII text's letters and capitals, counted at C speed (bytes.translate deletes the rest).
+_NOT_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
+_NOT_CAPITALS = bytes(c for c in range(128) if not chr(c).isupper())
+
+
 @lru_cache(maxsize=1024)
 def shouting(text: str) -> bool:
     """ALL CAPS text: capital letters say nothing about names."""
-    letters = [ch for ch in text if ch.isalpha()]
-    return len(letters) >= 6 and sum(ch.isupper() for ch in letters) / len(letters) > 0.6
+    if text.isascii():  # the same counts as below: an ASCII capital is a letter
+        raw = text.encode("ascii")
+        letters = len(raw.translate(None, _NOT_LETTERS))
+        return letters >= 6 and len(raw.translate(None, _NOT_CAPITALS)) / letters > 0.6
+    found = [ch for ch in text if ch.isalpha()]
+    return len(found) >= 6 and sum(ch.isupper() for ch in found) / len(found) > 0.6
