@@ -4,7 +4,7 @@ Usage: python benchmarks/classifier_gate.py [--extra] [--historical] [--threshol
                                             [--reuse] [--c C] [--model logistic|svc]
                                             [--cache FILE]
 
-Leave-one-set-out over the conversation sets (never the held-out holdout12-14): for each
+Leave-one-set-out over the conversation sets (never the held-out holdout13-15): for each
 set S, the classifier is trained on the other sets (with the extra labelled sets when --extra), the
 messages that nearly equal one of S's (rapidfuzz ratio >= 90 on folded text) removed from
 training, and it predicts S. The rules' reply to every case is computed once, with the reply

@@ -3,7 +3,7 @@
 dev.yaml and dev2.yaml (written independently of each other and of the knowledge base) are
 what the matcher was tuned on; holdout.yaml was held out until the session that wrote
 conversations-holdout2.yaml, which tuned on it (tests/eval/README.md). Only
-conversations-holdout12.yaml, conversations-holdout13.yaml and conversations-holdout14.yaml are
+conversations-holdout13.yaml, conversations-holdout14.yaml and conversations-holdout15.yaml are
 held out now: their figures are the honest estimate for unseen questions. The floors are the
 levels reached (see the notes in README.md) minus one or two cases of slack, so an edit to the
 knowledge base or the matcher that loses answers fails here. Raise them when you improve the
@@ -53,7 +53,7 @@ def test_accuracy_does_not_regress_and_beats_the_baseline(brain: Brain, name: st
 
 
 # The conversation sets (tests/eval/README.md): floors per status and category, in percent.
-# Every set but conversations-holdout12.yaml, -holdout13.yaml and -holdout14.yaml has been tuned on
+# Every set but conversations-holdout13.yaml, -holdout14.yaml and -holdout15.yaml has been tuned on
 # (tests/eval/README.md).
 CONVERSATION_FLOORS = {
     "conversations-dev.yaml": {"answer": 96.0, "fallback": 98.0, "smalltalk": 98.0},
@@ -144,19 +144,25 @@ CONVERSATION_FLOORS = {
     "conversations-dev37.yaml": {"answer": 96.0, "fallback": 97.0, "smalltalk": 90.0},
     "conversations-dev38.yaml": {"answer": 97.5, "fallback": 99.5, "smalltalk": 97.5},
     "conversations-dev39.yaml": {"answer": 95.5, "fallback": 99.5, "smalltalk": 97.5},
-    # Held out, never tuned on (failures never read). holdout12, written blind during the twelfth
-    # pass: 95.5 / 94.4 / 94.4 when first measured; holdout13, written blind during the thirteenth
-    # pass: 96.0 / 93.6 / 94.0 when first measured; holdout14, written blind during the
-    # fourteenth pass: 96.9 / 99.2 / 96.0 when first measured. End of the fourteenth pass:
-    # holdout12 96.0 / 94.4 / 94.4, holdout13 97.0 / 94.5 / 94.0, holdout14 96.9 / 99.2 / 96.0.
-    # Below the issue's 97 / 95 / 95 where they are: regression guards only.
-    "conversations-holdout12.yaml": {"answer": 95.5, "fallback": 94.0, "smalltalk": 94.0},
+    # holdout12, written blind during the twelfth pass, held out until the fifteenth (last
+    # held-out figures 96.0 / 94.4 / 94.4), tuned on since.
+    "conversations-holdout12.yaml": {"answer": 98.5, "fallback": 99.5, "smalltalk": 97.0},
+    # fifteenth pass: 94.4 / 100 / 90.9 and 98.1 / 91.9 / 97.5 when merged (dev41's first 466
+    # messages; its 105 later ones 92.4 / 60.0 / -)
+    "conversations-dev40.yaml": {"answer": 95.5, "fallback": 98.0, "smalltalk": 97.5},
+    "conversations-dev41.yaml": {"answer": 97.5, "fallback": 98.5, "smalltalk": 99.0},
+    # Held out, never tuned on (failures never read). holdout13, written blind during the
+    # thirteenth pass: 96.0 / 93.6 / 94.0 when first measured; holdout14, written blind during the
+    # fourteenth pass: 96.9 / 99.2 / 96.0 when first measured; holdout15, written blind during the
+    # fifteenth pass: 96.5 / 95.7 / 90.7 when first measured (the same with the rules of the
+    # pass's start). End of the fifteenth pass: holdout13 97.2 / 94.5 / 94.0, holdout14 97.3 /
+    # 100 / 96.0, holdout15 97.1 / 95.7 / 90.7. Below the issue's 97 / 95 / 95 where they are:
+    # regression guards only.
     "conversations-holdout13.yaml": {"answer": 96.5, "fallback": 94.0, "smalltalk": 93.5},
     "conversations-holdout14.yaml": {"answer": 96.5, "fallback": 98.5, "smalltalk": 95.5},
+    "conversations-holdout15.yaml": {"answer": 96.5, "fallback": 94.5, "smalltalk": 89.0},
 }
-# Answers where a place card replaced the topic: 0 everywhere but on holdout12, held out, where
-# one of 291 place + topic messages still gets the card (its failures are not read), and on
-# development sets where cards are known and not fixed: holdout9's "time saving services in
+# Answers where a place card replaced the topic: 0 everywhere but on development sets where cards are known and not fixed: holdout9's "time saving services in
 # Mantova for shopkeepers, who runs them?" (the ATS runs them: its card, but the case wants the
 # topic too), holdout7's "Milano ATS
 # conciliazione email?" and dev23's "ATS Brescia conciliazione email?" (the card holds the ATS's
@@ -175,7 +181,6 @@ PLACE_CARDS_ALLOWED = {
     "conversations-dev23.yaml": 2,
     "conversations-dev25.yaml": 1,
     "conversations-holdout9.yaml": 1,
-    "conversations-holdout12.yaml": 1,
     "conversations-dev34.yaml": 1,
     "conversations-dev36.yaml": 2,
     "conversations-holdout14.yaml": 1,
