@@ -125,7 +125,12 @@ class PeriodDecisions:
     def _dated_event(self, u: Understanding, best: Candidate) -> bool:
         """ "chi ha trasferito le risorse alle ATS nel dicembre 2016?": a dated event that the
         entry matched best states, whatever the years of its rules."""
-        return _MONTH_YEAR.search(u.folded) is not None and self._mentions(best, u.period)
+        period = u.period
+        return (
+            period is not None
+            and _MONTH_YEAR.search(u.folded) is not None
+            and self._mentions(best, period)
+        )
 
     def _topic(self, candidate: Candidate) -> str:
         entry = self.kb.entry(candidate.entry_id)

@@ -162,19 +162,19 @@ CONVERSATION_FLOORS = {
     "conversations-holdout14.yaml": {"answer": 96.5, "fallback": 98.5, "smalltalk": 95.5},
     "conversations-holdout15.yaml": {"answer": 96.5, "fallback": 94.5, "smalltalk": 89.0},
 }
-# Answers where a place card replaced the topic: 0 everywhere but on development sets where cards are known and not fixed: holdout9's "time saving services in
-# Mantova for shopkeepers, who runs them?" (the ATS runs them: its card, but the case wants the
-# topic too), holdout7's "Milano ATS
+# Answers where a place card replaced the topic: 0 everywhere but on development sets where cards
+# are known and not fixed: holdout9's "time saving services in Mantova for shopkeepers, who runs
+# them?" (the ATS runs them: its card, but the case wants the topic too), holdout7's "Milano ATS
 # conciliazione email?" and dev23's "ATS Brescia conciliazione email?" (the card holds the ATS's
 # site, but the cases want English), dev21's "stò a Menàs" (Menaggio's dialect name, whose
 # consonants no comune alone has, so Sondrio, named after it, is taken) and dev23's "ATS Bergamo
-# 2020-2023 alliances were led by whom? Ambiti?" (the card instead of the 2020-2023 examples),
-# and dev25's "assessore di Lovere, ... ATS Montagna o Bergamo?", whose right card (Lovere: ATS
-# di Bergamo) also names the ATS della Montagna, which the case forbids; dev34's "quando è stato
+# 2020-2023 alliances were led by whom? Ambiti?" (the card instead of the 2020-2023 examples), and
+# dev25's "assessore di Lovere, ... ATS Montagna o Bergamo?", whose right card (Lovere: ATS di
+# Bergamo) also names the ATS della Montagna, which the case forbids; dev34's "quando è stato
 # costituito l'ATS Città Metropolitana di Milano?" (the card, not when the ATS were set up) and
-# dev36's "I live in Ponte di Legno, which ATS and who handles maternity funds?" (two questions:
-# the card answers the first) and "mè marì ... mi speti el terz. Regiun? (vivum a Bèrghem)"; and
-# one of holdout14's 271 place + topic messages, held out.
+# dev36's "I live in Ponte di Legno, which ATS and who handles maternity funds?" (two questions: the
+# card answers the first) and "mè marì ... mi speti el terz. Regiun? (vivum a Bèrghem)"; and one of
+# holdout14's 271 place + topic messages, held out.
 PLACE_CARDS_ALLOWED = {
     "conversations-holdout7.yaml": 1,
     "conversations-dev21.yaml": 1,
