@@ -73,6 +73,13 @@ def assert_smalltalk_like(brain: Brain, text: str, canonical: str | None = None)
         assert reply.text == brain.answer_question(canonical, lang=reply.lang).text, text
 
 
+def assert_answered_by(brain: Brain, text: str, entry: str) -> None:
+    """`text` gets an answer from `entry` (or from an entry whose id starts with it)."""
+    reply = brain.answer_question(text)
+    assert reply.status == "answer", text
+    assert (reply.entry or "").startswith(entry), (text, reply.entry)
+
+
 def real_kb() -> KnowledgeBase:
     """The embedded knowledge base as the bot loads it: through the disk cache (bot/cache.py),
     so each test worker unpickles it instead of validating the YAML and indexing it again

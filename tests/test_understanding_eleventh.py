@@ -15,6 +15,7 @@ import pytest
 from bot.brain import Brain
 from bot.language import detect_language
 from bot.places.dialect import skeleton
+from tests.support import assert_answered_by
 
 
 @pytest.mark.parametrize(
@@ -46,9 +47,7 @@ from bot.places.dialect import skeleton
     ],
 )
 def test_the_entry_that_answers(brain: Brain, text: str, entry: str) -> None:
-    reply = brain.answer_question(text)
-    assert reply.status == "answer", text
-    assert (reply.entry or "").startswith(entry), (text, reply.entry)
+    assert_answered_by(brain, text, entry)
 
 
 def test_an_office_contact_asked_of_a_period_is_no_request_for_the_office(brain: Brain) -> None:
