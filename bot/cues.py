@@ -93,9 +93,10 @@ _OWN_NAME = re.compile(
 )
 
 
-def without_own_names(text: str, folded: str) -> str:
-    """`folded` without the names the writer gives themself ("sono la Pinuccia da Morbegno")."""
-    names = {fold(name) for name in _OWN_NAME.findall(text)}
+def without_own_names(text: str, folded: str, ours: frozenset[str] = frozenset()) -> str:
+    """`folded` without the names the writer gives themself ("sono la Pinuccia da Morbegno"),
+    except words of `ours` ("This is Nasko?" names the fund)."""
+    names = {fold(name) for name in _OWN_NAME.findall(text)} - ours
     return " ".join(w for w in folded.split() if w not in names) if names else folded
 
 

@@ -176,7 +176,7 @@ class Understander:
         self._story_topics = PhraseSet(lexicon.stories.topics)
 
     def understand(self, text: str, today: date | None = None) -> Understanding:
-        folded = without_own_names(text, self.rewrite(fold(text)))
+        folded = without_own_names(text, self.rewrite(fold(text)), self._own_words)
         # "ho una domanda", "how much?": a vague question, not small talk; the person chooses.
         act = self.smalltalk.intent(text) if self.vague_rule(folded) is None else None
         if act is not None:

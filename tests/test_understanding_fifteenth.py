@@ -130,8 +130,11 @@ def test_a_writers_own_name_is_dropped_not_corrected() -> None:
     assert without_own_names(text, "buongiorno sono la pinuccia da morbegno") == (
         "buongiorno sono la da morbegno"
     )
-    # a lower-case word after "sono" is no name
+    # a lower-case word after "sono" is no name; a word of ours is kept
     assert not gives_own_name("sono incinta di tre mesi")
+    assert without_own_names("This is Nasko?", "this is nasko", frozenset({"nasko"})) == (
+        "this is nasko"
+    )
 
 
 def test_several_measures_compared_say_they_differ(brain: Brain) -> None:
