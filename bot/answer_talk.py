@@ -123,6 +123,9 @@ class TalkDecisions:
         entry = self.kb.entry(best) if p >= threshold and best != chosen.id else None
         if entry is None or not self._keeps_period(u, chosen, entry):
             return None
+        roles = self.lexicon.role_entries.values()
+        if chosen.id in roles and entry.id in roles:
+            return None  # the rules read who writes: one role's way in is not another's
         if u.period is not None and self._office_reached(u, reply) and entry.topic != "contatti":
             return None  # "who do I write to in Regione about the 2025-2027 guidelines?"
         return self._entry(entry, u, lang, reply.score)
