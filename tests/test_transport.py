@@ -73,7 +73,9 @@ async def server() -> AsyncIterator[Server]:
 
 @pytest.fixture
 async def bot(server: Server) -> AsyncIterator[Bot]:
-    request = AiohttpRequest(read_timeout=0.5, connect_timeout=0.5)
+    # Short enough for the slow server's 2 s to time out, long enough that a loaded CI machine
+    # (2 CPUs, both busy) still connects to the loopback server and reads getMe in time.
+    request = AiohttpRequest(read_timeout=1.5, connect_timeout=5.0)
     async with Bot(TOKEN, base_url=server.url, request=request) as bot:
         yield bot
 
