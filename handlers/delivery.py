@@ -11,10 +11,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine, Iterable
+from datetime import timedelta
 from typing import Any
 
 from telegram import Bot, InputFile, ReplyParameters
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import AIORateLimiter
 
 from bot.reply import Document, Reply
@@ -72,6 +73,10 @@ def _as_rate(per_second: float) -> tuple[float, float]:
     return 1, 1 / per_second
 
 
+def _seconds(value: float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
 ApiResult = bool | dict[str, Any] | list[dict[str, Any]]
 Callback = Callable[..., Coroutine[Any, Any, ApiResult]]
 
@@ -95,6 +100,25 @@ class RetryingRateLimiter(AIORateLimiter):
             overall_max_rate=rate, overall_time_period=period, max_retries=RATE_LIMIT_RETRIES
         )
         self._measure = measure  # wraps each attempt, e.g. to count failures for /metrics
+        # When Telegram's flood ban (a 429's retry_after) ends, on the event loop's clock.
+        # AIORateLimiter closes its gate during a ban, but any other request finishing (a
+        # getUpdates poll returning the next message) reopens it: every attempt waits for this.
+        self._banned_until = 0.0
+
+    def _guarded(self, callback: Callback) -> Callback:
+        async def guarded(*args: Any, **kwargs: Any) -> ApiResult:
+            loop = asyncio.get_running_loop()
+            wait = self._banned_until - loop.time()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as exc:
+                ban = _seconds(exc.retry_after)
+                self._banned_until = max(self._banned_until, loop.time() + ban)
+                raise
+
+        return guarded
 
     async def process_request(
         self,
@@ -107,6 +131,7 @@ class RetryingRateLimiter(AIORateLimiter):
     ) -> ApiResult:
         if self._measure is not None:
             callback = self._measure(callback)
+        callback = self._guarded(callback)
         for attempt, delay in enumerate((*NETWORK_RETRY_DELAYS, None), start=1):
             try:
                 return await super().process_request(

@@ -40,6 +40,7 @@ from bot.settings import Settings
 from bot.store import SQLiteStore, StoreError
 from handlers.app import build_application
 from handlers.delivery import NETWORK_RETRY_DELAYS
+from handlers.metrics import REGISTRY
 from handlers.transport import AiohttpRequest
 from tests.fakebotapi import DEFAULT_TOKEN, SentMessage
 from tests.loadgen import Sent, TrackingBotApi, polling, received, rendered, stop_process
@@ -152,6 +153,11 @@ async def until(predicate: Callable[[], bool], timeout: float = REPLY_TIMEOUT) -
         await asyncio.sleep(0.02)
 
 
+def _flood_waits() -> float:
+    """How many 429 answers the bot has read (its metrics counter)."""
+    return REGISTRY.get_sample_value("conciliazione_bot_api_flood_waits_total") or 0.0
+
+
 def chat_calls(api: Any, method: str, chat_id: int) -> list[Any]:
     return [c for c in api.calls_to(method) if c.params.get("chat_id") == chat_id]
 
@@ -168,11 +174,14 @@ async def test_a_429_pauses_every_send_for_retry_after_then_delivers(
     api = door.api
     assert received(await door.say(1, "/start")) == reference.say(1, "/start")
     before = len(api.calls_to("sendMessage"))
+    floods = _flood_waits()
     api.fail_next("sendMessage", 1, status=429, retry_after=2)
     api.push_message(2, "/start")
     await until(lambda: len(api.calls_to("sendMessage")) > before)  # refused
     # The ban starts when the bot reads the 429 reply, a moment after the fake API logs the
-    # call: on a busy machine a send issued in between cannot know of it yet.
+    # call: on a busy machine a send issued in between cannot know of it yet. The bot counts
+    # each 429 it reads (handlers/metrics.py) just before its rate limiter starts the ban.
+    await until(lambda: _flood_waits() > floods)
     await asyncio.sleep(BAN_NOTICED)
     expected = reference.say(3, QUESTION)
     api.push_message(3, QUESTION)  # another family writes during the ban
