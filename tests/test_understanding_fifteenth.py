@@ -81,14 +81,18 @@ def test_the_kind_of_reply(brain: Brain, text: str, status: str) -> None:
     assert brain.answer_question(text).status == status, text
 
 
-def test_someone_who_lost_consciousness_is_an_emergency(brain: Brain) -> None:
-    reply = brain.answer_question("mia moglie incinta ha perso i sensi e non risponde, cosa faccio")
-    assert reply.status == "fallback" and "112" in reply.text
-
-
-def test_parental_leave_for_an_adoption_is_answered_not_refused(brain: Brain) -> None:
-    reply = brain.answer_question("congedo parentale per adozione fino a che età del bambino")
-    assert reply.status == "answer" and "INPS" in reply.text
+@pytest.mark.parametrize(
+    ("text", "status", "holds"),
+    [
+        # someone who lost consciousness: an emergency
+        ("mia moglie incinta ha perso i sensi e non risponde, cosa faccio", "fallback", "112"),
+        # parental leave for an adoption: answered (INPS), no family-law refusal
+        ("congedo parentale per adozione fino a che età del bambino", "answer", "INPS"),
+    ],
+)
+def test_the_reply_and_what_it_holds(brain: Brain, text: str, status: str, holds: str) -> None:
+    reply = brain.answer_question(text)
+    assert reply.status == status and holds in reply.text, (text, reply.status)
 
 
 def test_a_street_word_is_no_comune_outside_lombardy(brain: Brain) -> None:
