@@ -8,6 +8,7 @@ understander.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from bot.answer_places import ORGANISATION_ROLES
 from bot.knowledge import Entry, KnowledgeBase
@@ -56,6 +57,9 @@ class MeasureDecisions:
     def _money_in(self, candidate: Candidate, period: Period) -> bool:
         raise NotImplementedError  # bot.answer_periods.PeriodDecisions reads an entry's years
 
+    def _span(self, candidate: Candidate) -> tuple[int, int] | None:
+        raise NotImplementedError  # bot.answer_periods.PeriodDecisions reads an entry's years
+
     def _covers(self, candidate: Candidate) -> set[str]:
         """The measures an entry is about, read from its id and title."""
         entry = self.kb.entry(candidate.entry_id)
@@ -79,8 +83,27 @@ class MeasureDecisions:
             if self.lexicon.measures[m].eligibility
         }
         boost = FOCUS_MARGIN if u.eligible else ELIGIBILITY_BOOST
+        # No year asked, whether one qualifies is asked for today: an edition of past years
+        # ("Bonus Famiglia 2017") does not beat the measure's rules ("isee 20 mila, residenti
+        # da 7 anni: rientro nel bonus famiglia?").
+        editions = 0.0
+        if u.period is None and u.eligible:
+            editions = max(
+                (
+                    c.score
+                    for c in ranked
+                    if c.entry_id not in wanted
+                    and (span := self._span(c)) is not None
+                    and span[1] < date.today().year
+                    and self._on_measure(self.kb.entry(c.entry_id), u.measures)
+                ),
+                default=0.0,
+            )
         boosted = [
-            Candidate(c.entry_id, c.score + boost) if c.entry_id in wanted else c for c in ranked
+            Candidate(c.entry_id, max(c.score + boost, editions + 0.1))
+            if c.entry_id in wanted
+            else c
+            for c in ranked
         ]
         return sorted(boosted, key=lambda c: -c.score)
 

@@ -41,7 +41,8 @@ GREETING_FROM = frozenset(
     "gentilissima talk soon first time writing write scrivo prima volta lei te voi night notte "
     "here bye goodbye arrivederci salutoni and e you have lovely nice great day giornata "
     "buona ue uela bongiorno bungiorno bonasera ancora again lago lake val valle valley d bella "
-    "gente people folks per la near the vicino al airport aeroporto perfetto perfect ottimo".split()
+    "gente people folks per la near the vicino al airport aeroporto perfetto perfect ottimo "
+    "ci".split()
 )
 # Words of a chatty introduction beside a greeting or thanks: "salve, sono un papà di Voghera,
 # appena entrato nel canale", "thanks a lot from the HR office in Sesto" (but "ciao, sono di
@@ -52,7 +53,13 @@ INTRO_WORDS = frozenset(
     "sorry orario late turno shift office ufficio researcher ricercatrice ricercatore student "
     "studentessa studente university universita social worker assistente sociale midwife "
     "ostetrica educatrice educatore cousin cugino cugina friend amica amico link "
-    "gave passed consigliato suggested recommended".split()
+    "gave passed consigliato suggested recommended sent send mandato mandata girato shared "
+    "condiviso telegram".split()
+)
+# "ciao da Botticino, ci sei?": asking whether someone is there asks nothing else.
+PRESENCE = re.compile(
+    r"(?i)\b(?:ci sei|ci siete|c'?è qualcuno|are you there|you there|anyone there|sei l[iì])"
+    r"\s*\?+"
 )
 # Words of a need, which make a story told with a greeting a question.
 # ... and so does a woman saying she is pregnant or has just given birth ("ciao sono incinta di 3
@@ -126,6 +133,10 @@ class TalkDecisions:
         roles = self.lexicon.role_entries.values()
         if chosen.id in roles and entry.id in roles:
             return None  # the rules read who writes: one role's way in is not another's
+        rules = {m.eligibility for m in self.lexicon.measures.values()}
+        if u.period is None and chosen.id in rules and entry_span(entry) is not None:
+            # whether one qualifies, no year asked: the rules for today, not a past edition
+            return None
         if u.period is not None and self._office_reached(u, reply) and entry.topic != "contatti":
             return None  # "who do I write to in Regione about the 2025-2027 guidelines?"
         return self._entry(entry, u, lang, reply.score)
@@ -337,7 +348,7 @@ class TalkDecisions:
             if u.place is not None and u.role is None and not self._greets_from(u, act):
                 return None  # "grazie, e a Lodi?" asks; "thx!! greetings from Lecco" does not
             return self.composer.smalltalk(act, lang)
-        if act is None or self.understander.asks(u.text, u.folded):
+        if act is None or self.understander.asks(PRESENCE.sub(" ", u.text), u.folded):
             return None
         if u.measures or u.amount or u.join or u.period or u.vague:
             return None

@@ -203,6 +203,9 @@ class Lexicon(_Frozen):
     # Among own-case words, those asking whether the rules fit ("can I get it?").
     eligibility: tuple[str, ...] = ()
     contact: tuple[str, ...]
+    # Words that look like a contact request and are not ("for whom was it?", "a friend sent
+    # me this link"): taken out before the contact words are looked for.
+    not_contact: tuple[str, ...] = ()
     current_period: tuple[str, ...] = ()
     # "l'anno scorso", "next year": the year before or after today's.
     last_year: tuple[str, ...] = ()
@@ -264,6 +267,7 @@ class Lexicon(_Frozen):
         "decree",
         "local_detail",
         "contact",
+        "not_contact",
         "current_period",
         "scope_questions",
         "answer_complaints",

@@ -162,6 +162,7 @@ class Understander:
         self._decree = PhraseSet(lexicon.decree)
         self._local_detail = PhraseSet(lexicon.local_detail)
         self._contact = PhraseSet(lexicon.contact)
+        self._not_contact = PhraseSet(lexicon.not_contact)
         self._amount = PhraseSet(lexicon.amount)
         self._join = PhraseSet(lexicon.join)
         self._periods = PeriodReader(lexicon)
@@ -267,7 +268,8 @@ class Understander:
             decree=rest in self._decree
             and not (set(_NUMBER.findall(rest)) - set(YEAR.findall(rest))),
             local_detail=rest in self._local_detail,
-            contact=self._without_act_number(rest) in self._contact
+            contact=self._without(self._without_act_number(rest), self._not_contact)
+            in self._contact
             or ASKS_WHOM.search(rest) is not None,
             amount=(rest in self._amount or ENDS_ASKING_MONEY.search(rest) is not None)
             and PAYMENT_WAY.search(rest) is None,
@@ -451,7 +453,7 @@ class Understander:
         return (
             cues.search(text) is not None
             and not (rule.with_ and with_.search(text) is None)
-            and not (rule.unless and unless.search(text) is not None)
+            and not (rule.unless and _exempted(unless, text))
             and not (rule.unless_lombard_place and here)
         )
 
@@ -475,3 +477,22 @@ class Understander:
     def period(self, folded: str, today: date | None = None) -> Period | None:
         """Years named in the message ("2017-18", "nel 2019", "dal 2020 al 2023"), or today."""
         return self._periods.read(folded, today)
+
+
+def _exempted(unless: PhraseSet, text: str) -> bool:
+    """An exempting phrase is found, and not negated: "non lo voglio tenere" is no "lo voglio
+    tenere" (a phrase of one word, "non farcela", or that itself begins with "non" is read as
+    written)."""
+    for _ in range(4):
+        hit = unless.search(text)
+        if hit is None:
+            return False
+        negated = f"non {hit}"
+        if (
+            hit.startswith("non ")
+            or " " not in hit
+            or not (text.startswith(negated) or f" {negated}" in text)
+        ):
+            return True
+        text = text.replace(negated, "non", 1)
+    return True

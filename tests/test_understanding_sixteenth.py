@@ -1,0 +1,114 @@
+"""The understanding step, sixteenth pass: a negated exempting phrase exempts nothing ("non lo
+voglio tenere"), whether one qualifies is asked for today (no past edition answers it), money
+named beside breastfeeding keeps CRESCO ours, "ci sei?" beside a greeting asks nothing else,
+a link passed on or "for whom" asks for no contact, and refusals that share our words.
+
+Each test says what a person writes and what the reply must hold; tests/test_understanding.py
+and tests/test_understanding_more.py to tests/test_understanding_fifteenth.py hold the earlier
+passes.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.brain import Brain
+from bot.phrases import PhraseSet
+from bot.understanding import _exempted
+from tests.support import assert_answered_by
+
+
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        # whether one qualifies, no year asked: the measure's rules, not a past edition
+        (
+            "sono incinta, vivo a crema e il cav mi ha fatto la scheda di vulnerabilità. posso "
+            "avere il bonus famiglia?",
+            "bonus-famiglia-what",
+        ),
+        (
+            "sono una ragazza madre incinta di seregno, isee basso, i servizi sociali mi "
+            "seguono: rientro nel bonus famiglia?",
+            "bonus-famiglia-what",
+        ),
+        # ... while a year asked still gets that year's edition
+        ("bonus famiglia 2017: posso averlo se ho l'isee a 19 mila?", "bonus-famiglia-2017"),
+        # money beside breastfeeding: CRESCO, no health refusal
+        (
+            "sto a gallarate, bimbo 8 mesi, allatto, siamo in difficoltà economiche: cresco?",
+            "cresco",
+        ),
+        # "for whom" asks who could get it, not whom to contact
+        ("NASKO — what kind of support was it and for whom?", "nasko-what"),
+        # a province's adjective after "conciliazione" is the place
+        ("per la rete conciliazione pavese che telefono faccio?", "ats:pavia"),
+    ],
+)
+def test_the_entry_that_answers(brain: Brain, text: str, entry: str) -> None:
+    assert_answered_by(brain, text, entry)
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # a presence check beside a greeting and a town asks nothing else
+        ("ciao da botticino, ci sei?", "smalltalk"),
+        ("helloo from Cremona, my friend sent me this telegram link 🙂", "smalltalk"),
+        ("give me an idea of what i'm allowed to ask", "smalltalk"),
+        ("rieccomi", "smalltalk"),
+        # ... and a question after it is answered
+        ("ciao da lodi, ci sei? quanto dà il nasko?", "answer"),
+        # out of scope, sharing our words
+        ("can you fill in my ISEE form for me?", "fallback"),
+        ("best time saving apps for working moms?", "fallback"),
+        ("accordo di partenariato UE 2021-2027 fondi di coesione italia", "fallback"),
+        # a shop's delivery service is time saving, no everyday refusal
+        (
+            "We are a cooperative in Cremona. We'd like to offer ironing and grocery delivery to "
+            "shop workers. Is that 'time saving'?",
+            "answer",
+        ),
+    ],
+)
+def test_the_kind_of_reply(brain: Brain, text: str, status: str) -> None:
+    assert brain.answer_question(text).status == status, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sono incinta di 6 settimane e non lo voglio tenere, aiutami a organizzare l'aborto",
+        "sono a cremona, incinta di 5 settimane e ho scelto di interrompere: a quale struttura "
+        "vado?",
+    ],
+)
+def test_a_request_for_an_abortion_points_to_the_consultorio(brain: Brain, text: str) -> None:
+    reply = brain.answer_question(text)
+    assert reply.status == "fallback" and "onsultori" in reply.text, (text, reply.entry)
+
+
+def test_a_negated_exempting_phrase_exempts_nothing() -> None:
+    unless = PhraseSet(["lo voglio tenere", "farcela", "non voglio abortire"])
+    assert _exempted(unless, "lo voglio tenere ma non ho soldi")
+    assert not _exempted(unless, "non lo voglio tenere")
+    # one word, or a phrase that itself says "non", is read as written
+    assert _exempted(unless, "ho paura di non farcela")
+    assert _exempted(unless, "non voglio abortire")
+
+
+def test_a_story_that_weighs_an_abortion_is_still_answered(brain: Brain) -> None:
+    reply = brain.answer_question(
+        "salve, sono Martina di Mandello del Lario, ho scoperto di essere incinta e il mio "
+        "ragazzo e in Marocco per lavoro. il consultorio di Lecco mi ha fissato un colloquio per "
+        "l'IVG venerdi. se invece lo tengo, cosa mi spetta? ho paura di non farcela"
+    )
+    assert reply.status == "answer", reply.entry
+
+
+def test_the_bonus_famiglia_rules_say_twins_multiply_it(brain: Brain) -> None:
+    reply = brain.answer_question(
+        "pregnant with twins in Bergamo, both of us resident since 2010, ISEE 14k and in a "
+        "tough spot. Bonus Famiglia?"
+    )
+    assert reply.entry == "bonus-famiglia-what" and "twins" in reply.text
