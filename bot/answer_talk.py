@@ -42,7 +42,7 @@ GREETING_FROM = frozenset(
     "here bye goodbye arrivederci salutoni and e you have lovely nice great day giornata "
     "buona ue uela bongiorno bungiorno bonasera ancora again lago lake val valle valley d bella "
     "gente people folks per la near the vicino al airport aeroporto perfetto perfect ottimo "
-    "ci".split()
+    "ci c che vita li dentro qualcuno nessuno risponde legge".split()
 )
 # Words of a chatty introduction beside a greeting or thanks: "salve, sono un papà di Voghera,
 # appena entrato nel canale", "thanks a lot from the HR office in Sesto" (but "ciao, sono di
@@ -54,12 +54,12 @@ INTRO_WORDS = frozenset(
     "studentessa studente university universita social worker assistente sociale midwife "
     "ostetrica educatrice educatore cousin cugino cugina friend amica amico link "
     "gave passed consigliato suggested recommended sent send mandato mandata girato shared "
-    "condiviso telegram".split()
+    "condiviso telegram comune sindaco sindaca servizi sociali assessore assessora".split()
 )
 # "ciao da Botticino, ci sei?": asking whether someone is there asks nothing else.
 PRESENCE = re.compile(
-    r"(?i)\b(?:ci sei|ci siete|c'?è qualcuno|are you there|you there|anyone there|sei l[iì])"
-    r"\s*\?+"
+    r"(?i)(?:\b(?:ci sei|ci siete|are you there|you there|anyone there|anybody there|sei l[iì])"
+    r"|\bc'?[eè] (?:qualcuno|nessuno|vita)\b[^?.!\n]{0,40})\s*\?+"
 )
 # Words of a need, which make a story told with a greeting a question.
 # ... and so does a woman saying she is pregnant or has just given birth ("ciao sono incinta di 3
@@ -348,7 +348,10 @@ class TalkDecisions:
             if u.place is not None and u.role is None and not self._greets_from(u, act):
                 return None  # "grazie, e a Lodi?" asks; "thx!! greetings from Lecco" does not
             return self.composer.smalltalk(act, lang)
-        if act is None or self.understander.asks(PRESENCE.sub(" ", u.text), u.folded):
+        present = PRESENCE.sub(" ", u.text)  # "ciao, ci sei?" asks nothing else
+        if act is None or (
+            self.understander.asks(present, fold(present) if present != u.text else u.folded)
+        ):
             return None
         if u.measures or u.amount or u.join or u.period or u.vague:
             return None

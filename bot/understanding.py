@@ -322,7 +322,7 @@ class Understander:
 
     def asks(self, text: str, folded: str) -> bool:
         """Whether a message asks or requests something (a "?" or a word such as "vorrei")."""
-        return "?" in text or folded in self._asks
+        return "?" in text or self._without(folded, self._not_contact) in self._asks
 
     def _without_act_number(self, rest: str) -> str:
         """A message without the number words asking for an act's number ("la delibera del 2013

@@ -57,6 +57,12 @@ def test_the_entry_that_answers(brain: Brain, text: str, entry: str) -> None:
         ("helloo from Cremona, my friend sent me this telegram link 🙂", "smalltalk"),
         ("give me an idea of what i'm allowed to ask", "smalltalk"),
         ("rieccomi", "smalltalk"),
+        ("salve... c'è vita lì dentro?? scrivo da Suzzara", "smalltalk"),
+        ("salve, c'è qualcuno che risponde da Mantova? 🙂", "smalltalk"),
+        # who writes, from whose phone: an introduction, the question still to come
+        ("buongiorno, scrivo dal telefono di mia figlia", "smalltalk"),
+        ("salve, sono l'assistente sociale del comune di Casalpusterlengo", "smalltalk"),
+        ("buongiorno, sono il sindaco del comune di Cerveno, come aderiamo alla rete?", "answer"),
         # ... and a question after it is answered
         ("ciao da lodi, ci sei? quanto dà il nasko?", "answer"),
         # out of scope, sharing our words
