@@ -123,3 +123,27 @@ _OURS_ASKED = re.compile(
     r"\b(?:regione|regional\w*|region|aiut\w*|help|support\w*|sostegn\w*|conciliazione|nasko|"
     r"cresco|alleanz\w*|bonus famiglia)\b"
 )
+
+
+# Where or as what someone works is no topic of theirs: "lavoro in una mensa scolastica",
+# "lavora al pronto soccorso", "autista ambulanza", "work night shift at a care home",
+# "providing home care" (taken out before looking for refusals).
+_JOB = re.compile(
+    r"(?<!\bdel )(?<!\bdi )(?<!\bil )(?<!\bal )(?<!\bnel )(?<!\bsul )(?<!\bun )"
+    r"(?<!\bthe )(?<!\bof )(?<!\bmy )(?<!\bmio )"
+    r"\b(?:lavoro|lavora|lavoriamo|lavorano|lavoravo|lavorava|work|works|working|worked)"
+    r"(?: (?:\d+|ore|hours|h|part|full|time|night|day|shift|shifts|notte|sera|turno|turni))"
+    r"{0,3} (?:come|in|nel|nella|nello|nei|negli|nelle|al|alla|allo|all|ai|alle|presso|per|"
+    r"da|as|at|for|with|on)(?: (?:un|una|uno|l|il|la|lo|i|gli|le|the|a|an))? \w+(?: \w+)?"
+    r"|(?<!\bsi )\b(?:faccio|fa|facciamo|fanno) (?:il|la|lo|l) \w+"
+    r"|\b(?:providing|provide|provides|offriamo|forniamo|gestiamo|gestisce) \w+(?: \w+)?"
+)
+
+
+# ... but a job looked for is the question ("cerco lavoro come commessa").
+_LOOKING = re.compile(r"\b(?:cerco|cerca|cercando|cerchiamo|looking for|searching for|find)\s*$")
+
+
+def without_jobs(folded: str) -> str:
+    """The folded text without what the writer's job or service is."""
+    return _JOB.sub(lambda m: m.group(0) if _LOOKING.search(folded, 0, m.start()) else " ", folded)

@@ -28,6 +28,7 @@ from bot.cues import (
     last_question,
     names_ats,
     says_ats,
+    without_jobs,
     without_own_names,
 )
 from bot.language import EXONYMS
@@ -277,7 +278,7 @@ class Understander:
             compare=self._compares(measures, named, rest),
             out_of_scope=self.arithmetic(text)
             or self.out_of_scope(
-                rest,
+                without_jobs(rest),
                 place is not None,
                 story=any(self.lexicon.measures[m].status for m in named)  # "cresco se allatto?"
                 or len(rest.split()) >= self.lexicon.stories.min_words
