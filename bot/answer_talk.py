@@ -42,7 +42,7 @@ GREETING_FROM = frozenset(
     "here bye goodbye arrivederci salutoni and e you have lovely nice great day giornata "
     "buona ue uela bongiorno bungiorno bonasera ancora again lago lake val valle valley d bella "
     "gente people folks per la near the vicino al airport aeroporto perfetto perfect ottimo "
-    "ci c che vita li dentro qualcuno nessuno risponde legge".split()
+    "ci c che vita li dentro qualcuno nessuno risponde legge alta".split()
 )
 # Words of a chatty introduction beside a greeting or thanks: "salve, sono un papà di Voghera,
 # appena entrato nel canale", "thanks a lot from the HR office in Sesto" (but "ciao, sono di
@@ -74,7 +74,25 @@ NEED = re.compile(
 # info about CRESCO", "adesso mi è tutto più chiaro sul cresco").
 THANKS_FOR = re.compile(
     r"\b(?:info|informazion[ei]|information|chiar[oa]|clear|clearer|spiegazion[ei]|explanation|"
-    r"risposta|answer)\b"
+    r"risposta|answer|spiegato|spiegata|explaining|explained|cleared|doubts|dubbi|stuff|"
+    r"indicazion[ei]|utilissim[ei]|helpful|grazie (?:x|per) (?:il|la|l|i|le))\b"
+)
+# A question asked without a question mark: "una ragazza che seguiamo chiede se ...", "our
+# mayor wants to know if ...", "mi ha chiesto di informarmi se ci sono servizi".
+ASKED_ROUNDABOUT = re.compile(
+    r"\b(?:chiede|chiedo|chiediamo|chiedere|chiesto|sapere|informarmi|informarci|know|wonder|"
+    r"wondering|whether|if (?:there|it|we|i|she|he|they)|se (?:ci|c e|possiamo|posso|puo|si))\b"
+)
+# The words a letter's greeting is read in ("Gentilissimi, sono la responsabile ...").
+OPENING_WORDS = 3
+# Who writes, told with a greeting and nothing asked yet: "Egregi, chi scrive è il sindaco di
+# Ponte di Legno. Lieto di fare la conoscenza", "hello from Legnano! teacher and mother of two
+# here", "good morning, I work in HR ..., just introducing myself for now".
+INTRODUCTION = re.compile(
+    r"\b(?:sono (?:il|la|l|lo|un|una|uno)|io sono|so|mi chiamo|chi scrive|i am|i m|my name is|"
+    r"i work|lavoro (?:in|nel|nella|come|presso)|vengo da|mi presento|introducing myself|"
+    r"piacere|lieto|lieta|pleased to|nice to meet|(?:mother|father|mum|mom|dad) of \w+ here|"
+    r"vi scrivero|vi scrivo con calma|domani vi scrivo)\b"
 )
 # Questions about who the bot is, which may name a place in passing ("... from Milan?").
 ABOUT_THE_BOT = frozenset({"who_are_you"})
@@ -369,6 +387,29 @@ class TalkDecisions:
             # di Cerveno" a person introduced; "buongiorno, sono di Lodi e aspetto" a case.
             return None
         return self.composer.smalltalk(act, lang)
+
+    def _introduction(self, u: Understanding, lang: str) -> Reply | None:
+        """A greeting with who writes and nothing asked yet: greeted back, the question still
+        to come (a need told, "sono incinta, tanti problemi di soldi", asks)."""
+        talk = self.understander.smalltalk
+        first = " ".join(u.text.split()[:OPENING_WORDS])  # a long letter opens too
+        if talk.opening(first) not in ("greeting", "thanks") or "?" in PRESENCE.sub(" ", u.text):
+            return None
+        if (
+            u.measures
+            or u.amount
+            or u.vague
+            or u.join
+            or u.contact
+            or u.situation_flow
+            or (u.period is not None and not u.period.current)  # "per ora mi presento"
+            or INTRODUCTION.search(u.folded) is None
+            or NEED.search(u.folded) is not None
+            or ASKED_ROUNDABOUT.search(u.folded) is not None
+            or self.understander.asks(u.text, u.folded)
+        ):
+            return None
+        return self.composer.smalltalk("greeting", lang)
 
     def _told_in_passing(self, u: Understanding, lang: str) -> Reply | None:
         """The reply to a greeting, thanks, goodbye or "how are you?" that only tells of what

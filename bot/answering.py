@@ -105,7 +105,11 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
         ):
             # "ATS Montagna?" gets its card; "ATS Montagna, how many members?" the answer.
             return Answer(self._card(u, lang), empty)
-        early = self._smalltalk_first(u, lang) or self._courtesy_statement(u, lang)
+        early = (
+            self._smalltalk_first(u, lang)
+            or self._courtesy_statement(u, lang)
+            or self._introduction(u, lang)
+        )
         if early is not None:
             return Answer(early, empty)
         residual = u.folded
