@@ -13,6 +13,7 @@ from __future__ import annotations
 import pytest
 
 from bot.brain import Brain
+from bot.cues import without_jobs
 from bot.phrases import PhraseSet
 from bot.understanding import _exempted
 from tests.support import assert_answered_by
@@ -63,6 +64,46 @@ def test_the_entry_that_answers(brain: Brain, text: str, entry: str) -> None:
         ("buongiorno, scrivo dal telefono di mia figlia", "smalltalk"),
         ("salve, sono l'assistente sociale del comune di Casalpusterlengo", "smalltalk"),
         ("buongiorno, sono il sindaco del comune di Cerveno, come aderiamo alla rete?", "answer"),
+        # a greeting with who writes and nothing asked yet; a question asked roundabout is one
+        (
+            "Egregi, chi scrive è il sindaco di Ponte di Legno. Lieto di fare la conoscenza di "
+            "questo servizio.",
+            "smalltalk",
+        ),
+        ("hello from Legnano! teacher and mother of two here", "smalltalk"),
+        (
+            "Gentilissimi, sono la responsabile delle risorse umane di una ditta di Lumezzane. "
+            "Per ora mi presento soltanto, a breve vi scriverò con calma.",
+            "smalltalk",
+        ),
+        (
+            "Buongiorno. Sono un volontario del CAV di Crema. Una ragazza che seguiamo chiede se "
+            "il contributo arriva sulla carta prepagata o sul conto. Grazie",
+            "answer",
+        ),
+        # thanks for what was explained, complaints, confirmations
+        ("thank u so much for explaining cresco to me", "smalltalk"),
+        ("grazie per avermi spiegato il time saving, lo dico subito al mio titolare", "smalltalk"),
+        ("the bureaucracy here is a nightmare, forms forms forms", "smalltalk"),
+        ("sì, facciamo la verifica", "smalltalk"),
+        ("not now", "smalltalk"),
+        # a job is no topic: a nurse at the pronto soccorso, a canteen worker
+        (
+            "sono una mamma che lavora al pronto soccorso di Lecco, ho sentito delle alleanze "
+            "locali di conciliazione: cosa fanno per le famiglie?",
+            "answer",
+        ),
+        (
+            "sono una mamma single, ho un bimbo di 3 mesi e lavoro 20 ore in una mensa "
+            "scolastica a Crema. il fondo cresco fa per me?",
+            "answer",
+        ),
+        ("sto cercando lavoro come educatrice, avete offerte?", "fallback"),
+        ("mi sai dire come si fa il tiramisù senza uova", "fallback"),
+        # more refusals that share our words
+        ("che operatore ha la rete 5g migliore a Como?", "fallback"),
+        ("conciliazione col vicino per il rumore del cane, chi la fa?", "fallback"),
+        ("my ex wife applied for CRESCO, tell me what ISEE she declared", "fallback"),
         # ... and a question after it is answered
         ("ciao da lodi, ci sei? quanto dà il nasko?", "answer"),
         # out of scope, sharing our words
@@ -87,11 +128,28 @@ def test_the_kind_of_reply(brain: Brain, text: str, status: str) -> None:
         "sono incinta di 6 settimane e non lo voglio tenere, aiutami a organizzare l'aborto",
         "sono a cremona, incinta di 5 settimane e ho scelto di interrompere: a quale struttura "
         "vado?",
+        "sono incinta di 6 settimane e non posso tenerlo, chi mi aiuta con l'ivg?",
     ],
 )
 def test_a_request_for_an_abortion_points_to_the_consultorio(brain: Brain, text: str) -> None:
     reply = brain.answer_question(text)
     assert reply.status == "fallback" and "onsultori" in reply.text, (text, reply.entry)
+
+
+def test_a_baby_turning_blue_is_an_emergency(brain: Brain) -> None:
+    reply = brain.answer_question("the newborn is turning blue and not crying please help")
+    assert reply.status == "fallback" and "112" in reply.text
+
+
+def test_a_job_is_taken_out_before_looking_for_refusals() -> None:
+    assert without_jobs("lavoro al pronto soccorso di lecco").split() == ["di", "lecco"]
+    # a job looked for, a noun "lavoro", a recipe are read as written
+    for text in (
+        "cerco lavoro come commessa",
+        "ispettorato del lavoro di varese",
+        "come si fa il tiramisu",
+    ):
+        assert without_jobs(text) == text
 
 
 def test_a_negated_exempting_phrase_exempts_nothing() -> None:
