@@ -254,6 +254,8 @@ class TalkDecisions:
             talk.signal(u.text) == "how_are_you"  # "ho dormito 3 ore col neonato, tu come stai?"
             and u.text.count("?") <= 1
             and not (u.measures or u.amount or u.vague or NEED.search(u.folded))
+            # "hey, how are you? I'd like to know how many projects the 2017-2018 plans funded"
+            and not (u.period is not None and not u.period.current)
         ):
             return self.composer.smalltalk("how_are_you", lang)
         found = talk.among(u.text, strict=True)
