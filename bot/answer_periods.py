@@ -56,7 +56,7 @@ _LINES = re.compile(r"\n|•|(?<=\.)\s+(?=[A-Z])")
 _MONTH_YEAR = re.compile(
     r"\b(?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|"
     r"novembre|dicembre|january|february|march|april|may|june|july|august|september|"
-    r"october|november|december|\d{1,2} \d{1,2}) (?:del |of )?20\d\d\b"
+    r"october|november|december|\d{1,2} \d{1,2}|fine|end|late) (?:del |dell |of )?20\d\d\b"
 )
 
 
