@@ -25,6 +25,7 @@ from bot.answer_places import ACT_ASKED, ORGANISATION_ROLES, PlaceDecisions
 from bot.answer_talk import TalkDecisions
 from bot.classifier import shipped
 from bot.compose import Composer
+from bot.cues import PAYMENT_WAY
 from bot.knowledge import Entry, KnowledgeBase
 from bot.matcher import (
     ANSWER_THRESHOLD,
@@ -236,7 +237,8 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
         self, u: Understanding, ranked: list[Candidate], result: MatchResult
     ) -> tuple[Entry, float, str] | None:
         """The entry to answer with, after honouring the measure, role and period asked."""
-        if u.own_case and u.measures and not u.amount:
+        if u.own_case and u.measures and not u.amount and PAYMENT_WAY.search(u.folded) is None:
+            # (how it is paid, "me lo danno in contanti?", asks no rules)
             ranked = self._boost_eligibility(u, ranked)
         if not ranked:
             return self._measure_default(u)

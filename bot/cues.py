@@ -19,7 +19,8 @@ ENDS_ASKING_MONEY = re.compile(r"\b(?:quanto|quanti soldi|euro|how much)$")
 # How a sum was paid is not how much ("cresco how was it paid? cash?").
 PAYMENT_WAY = re.compile(
     r"\b(?:how (?:was|is|were|are) (?:it|they|the \w+|\w+) paid|come (?:veniva|viene|era|e) "
-    r"(?:pagat|erogat|dat)\w*|in contanti|cash|bonifico|carta prepagata|prepaid card)\b"
+    r"(?:pagat|erogat|dat)\w*|in contanti|cash|bonifico|carta prepagata|prepaid card|"
+    r"(?:su|sulla|in|on a|on the) (?:una )?carta|sul conto|on a card)\b"
 )
 # "a chi in ATS Pavia possiamo chiedere?", "who at the comune should we write to": whom to ask,
 # with a few words between.
