@@ -42,6 +42,14 @@ from tests.support import assert_answered_by
         ),
         # "for whom" asks who could get it, not whom to contact
         ("NASKO — what kind of support was it and for whom?", "nasko-what"),
+        # how it is paid, asked for oneself: the payment entry, not the rules
+        ("il nasko me lo danno in contanti o come?", "nasko-payment"),
+        # guidelines approved at the end of a year: the programme they opened
+        (
+            "per le nuove linee guida approvate a fine 2025 sui piani territoriali, la regione "
+            "quanto ci mette in tutto?",
+            "programmi-2025-2027",
+        ),
         # a province's adjective after "conciliazione" is the place
         ("per la rete conciliazione pavese che telefono faccio?", "ats:pavia"),
     ],
