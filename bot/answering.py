@@ -311,15 +311,6 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
             # An organisation is not answered with what a family gets, when something close is
             # for organisations ("abbiamo fondato un'associazione ... da dove partiamo?").
             best = next((c for c in pool if self._audience(c) != "families"), best)
-        elif (
-            u.role is None
-            and not u.measures
-            and (u.situation_flow or u.situation_entry)
-            and self._audience(best) == "organisations"
-        ):
-            # ... nor a family telling its own situation with what an organisation gets, when
-            # something close is for families ("faccio la commessa, ho una bimba di 8 mesi").
-            best = next((c for c in pool if self._audience(c) != "organisations"), best)
         asked = self._asked_ats(u) if u.local_detail and not u.named else frozenset()
         if asked:
             # "ATS Brescia, piano 2020: che decreto?": among close entries, one about that ATS.
