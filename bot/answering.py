@@ -227,6 +227,13 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
                 return self._entry(entry, u, lang, result.score)
         if result.status == "clarify":
             entries = [e for c in result.candidates if (e := self.kb.entry(c.entry_id))]
+            mine = self.lexicon.role_entries.get(u.role or "") if u.own_case else None
+            if mine and all(e.audience == "families" for e in entries):
+                # "cooperativa agricola ... le famiglie dei braccianti hanno bisogno di servizi:
+                # come ci muoviamo?": no choice among families' entries, its way in
+                entry = self.kb.entry(mine)
+                if entry is not None:
+                    return self._entry(entry, u, lang, result.score)
             if u.own_case and len({e.topic for e in entries}) == 1:
                 # "can our school join?": the entries of one topic; the best one answers.
                 return self._entry(entries[0], u, lang, result.score)

@@ -50,6 +50,12 @@ from tests.support import assert_answered_by
             "quanto ci mette in tutto?",
             "programmi-2025-2027",
         ),
+        # an organisation about its own case, where only families' entries were close: its way in
+        (
+            "cooperativa agricola in Oltrepo, 12 soci e stagionali. le famiglie dei braccianti "
+            "hanno bisogno di servizi per i bimbi d'estate. come ci muoviamo?",
+            "aderire-terzo-settore",
+        ),
         # a province's adjective after "conciliazione" is the place
         ("per la rete conciliazione pavese che telefono faccio?", "ats:pavia"),
     ],
