@@ -74,5 +74,8 @@ class LazyFlowEngine:
         return engine
 
     def __getattr__(self, name: str) -> Any:
-        # Only names this object lacks come here: the engine's methods and attributes.
+        # Only names this object lacks come here: the engine's methods and attributes (not
+        # its own, missing while it is half made, nor the protocols copy and pickle ask for).
+        if name.startswith("__") or name in ("_args", "_kwargs", "_engine", "_lock"):
+            raise AttributeError(name)
         return getattr(self.engine, name)
