@@ -19,11 +19,12 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from bot.admin import Admin
 from bot.chat import PUBLIC_COMMANDS, ChatContext, clean_input, command_name
 from bot.chat_state import UNREAD, ChatState
-from bot.flows import FlowEngine
+from bot.flows import LazyFlowEngine
 from bot.knowledge import KnowledgeBase, KnowledgeError
 from bot.knowledge_loader import load_knowledge
 from bot.language import detect_language
@@ -37,6 +38,9 @@ from bot.settings import Settings
 from bot.store import Store, StoreError, open_store
 from bot.texts import Texts
 from bot.understanding import Understanding
+
+if TYPE_CHECKING:
+    from bot.flows.engine import FlowEngine
 
 logger = logging.getLogger(__name__)
 
@@ -91,7 +95,8 @@ class Brain:
         self.router = Router(lambda: self.k, self.state, self.menus, self.admin)
 
     def _build(self, kb: KnowledgeBase) -> Knowledge:
-        flows = FlowEngine(kb.flows, kb.texts, self.store, kb.places) if kb.flows else None
+        # The engine is made at the first check (`ask` and `eval` never run one).
+        flows = LazyFlowEngine(kb.flows, kb.texts, self.store, kb.places) if kb.flows else None
         return Knowledge.build(kb, flows, self.admin.feedback_buttons)
 
     # -- what one knowledge base gives (swapped as one object by /reload) --------------------
@@ -109,6 +114,7 @@ class Brain:
 
     @property
     def flows(self) -> FlowEngine | None:
+        # A LazyFlowEngine: the engine's methods, made at first use.
         return self.k.flows  # type: ignore[no-any-return]
 
     @property
@@ -126,7 +132,10 @@ class Brain:
             retention_days=settings.retention_days,
             timeout=STORE_BUSY_TIMEOUT_SECONDS,
         )
-        return cls(kb, store, settings)
+        brain = cls(kb, store, settings)
+        if brain.k.flows is not None:
+            brain.k.flows.engine  # noqa: B018  (a bot that runs checks makes it now, not at a message)
+        return brain
 
     def reload(self) -> list[str]:
         """Re-read knowledge/; on problems keep serving the old one. Returns the problems."""

@@ -21,8 +21,19 @@ class Rewriter:
                     self._by_first.setdefault(words[0], []).append((words, word))
         for found in self._by_first.values():
             found.sort(key=lambda item: -len(" ".join(item[0])))
+        # The last text rewritten and its rewriting: a message is rewritten for its language
+        # and again for its understanding (one tuple, replaced whole: safe across threads).
+        self._last = ("", "")
 
     def __call__(self, folded: str) -> str:
+        last = self._last
+        if folded == last[0]:
+            return last[1]
+        rewritten = self._rewrite(folded)
+        self._last = (folded, rewritten)
+        return rewritten
+
+    def _rewrite(self, folded: str) -> str:
         words = folded.split(" ")
         if not self._by_first.keys() & set(words):
             return folded

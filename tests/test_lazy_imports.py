@@ -14,12 +14,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Imported by a load from YAML or by a guided check's typed answer, never by a start itself.
 LAZY = (
+    "bot.flows.engine",
     "bot.flows.loader",
     "bot.flows.parsing.choices",
     "bot.flows.parsing.dates",
     "bot.flows.parsing.durations",
     "bot.flows.parsing.numbers",
     "bot.flows.parsing.steps",
+    "bot.flows.render",
+    "bot.flows.rules",
+    "bot.flows.verdicts",
     "bot.posters.content",
     "text_to_num",
 )
@@ -36,12 +40,48 @@ def test_a_start_imports_no_reader_of_typed_answers_nor_the_yaml_checks() -> Non
     assert done.stdout.strip() == "[]", done.stdout
 
 
+def test_ask_answers_without_the_guided_checks_engine() -> None:
+    """`ask` builds the brain and answers, and never makes the engine of the checks."""
+    code = (
+        "import sys, tempfile\n"
+        "from pathlib import Path\n"
+        "from bot.brain import Brain\n"
+        "from bot.cache import load_knowledge_cached\n"
+        "from bot.store import SQLiteStore\n"
+        "brain = Brain(load_knowledge_cached(), SQLiteStore(Path(tempfile.mkdtemp())))\n"
+        "brain.answer_question('quanto dà il nasko?')\n"
+        "brain.answer_question('abito a Lodi, a chi mi rivolgo?')\n"
+        f"print(sorted(m for m in {LAZY!r} if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[]", done.stdout
+
+
+def test_the_engine_is_made_at_its_first_use() -> None:
+    from bot.flows import FlowEngine, LazyFlowEngine
+
+    lazy = LazyFlowEngine({}, None, None)
+    assert lazy._engine is None
+    menu = lazy.menu  # a method of the engine: it is made now, once
+    assert isinstance(lazy._engine, FlowEngine)
+    assert menu.__self__ is lazy.engine is lazy._engine
+
+
 def test_the_lazy_names_are_still_there() -> None:
     import bot.flows
-    from bot.flows import load_flows
+    from bot.flows import MARKERS, Flow, FlowEngine, Verdict, decide, load_flows
     from bot.flows.engine import _reader
 
     assert load_flows is bot.flows.loader.load_flows
+    assert FlowEngine is bot.flows.engine.FlowEngine
+    assert (MARKERS, Verdict, decide) == (
+        bot.flows.rules.MARKERS,
+        bot.flows.rules.Verdict,
+        bot.flows.rules.decide,
+    )
+    assert Flow is bot.flows.schema.Flow
     assert _reader("choices").is_cancel("annulla")
     try:
         bot.flows.not_a_name  # noqa: B018

@@ -281,3 +281,17 @@ def test_fold_reads_only_non_ascii_characters_for_combining_marks() -> None:
     texts += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "knowledge").rglob("*.yaml"))]
     for text in texts:
         assert normalise.fold.__wrapped__(text) == plain(text), text[:80]
+
+
+def test_the_rewriter_remembers_its_last_text_only() -> None:
+    """A message is rewritten for its language and again for its understanding: the second
+    call gives the remembered rewriting, and any other text is rewritten afresh."""
+    from bot.rewriter import Rewriter
+
+    rewrite = Rewriter({"mio": ["mè"], "bambino": ["bagai", "pupo mio"]})
+    for _ in range(2):
+        assert rewrite("ol mè bagai l è malaa") == "ol mio bambino l è malaa"
+        assert rewrite("ol mè bagai l è malaa") == "ol mio bambino l è malaa"
+        assert rewrite("il pupo mio") == "il bambino"
+        assert rewrite("") == ""
+        assert rewrite("niente da cambiare") == "niente da cambiare"
