@@ -2,8 +2,8 @@
 
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the holdouts conversations-holdout2.yaml to
-conversations-holdout15.yaml and the development sets conversations-dev3.yaml to
-conversations-dev41.yaml) extend the base evaluation format with
+conversations-holdout16.yaml and the development sets conversations-dev3.yaml to
+conversations-dev43.yaml) extend the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
 below its minimum or a question copied into two files fails here. The category minimums and the
@@ -81,6 +81,9 @@ FILES = {
     "holdout15": "conversations-holdout15.yaml",
     "dev40": "conversations-dev40.yaml",
     "dev41": "conversations-dev41.yaml",
+    "holdout16": "conversations-holdout16.yaml",
+    "dev42": "conversations-dev42.yaml",
+    "dev43": "conversations-dev43.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -1448,6 +1451,58 @@ SPREADS = {
         emergencies=6,
         abortion=6,
         per_act={act: 12 for act in SMALLTALK_ACTS},
+        inps=15,
+    ),
+    # The sixteenth holdout (written blind, never tuned on): a real inbox's mix, as holdout13.
+    "holdout16": _inbox(715),
+    # The forty-second development set (written blind, tuned on): the boundaries of small talk
+    # and of scope (introductions with nothing asked yet, thanks naming a measure, complaints,
+    # confirmations; out of scope that looks like ours).
+    "dev42": Spread(
+        size=630,
+        minimums={
+            "smalltalk": 230,
+            "oos": 150,
+            "oos_shared": 100,
+            "place_topic": 60,
+            "own_case": 80,
+            "contact": 30,
+            "org": 25,
+            "period": 20,
+            "ambiguous": 6,
+        },
+        narrative_or_dialect=80,
+        english_smalltalk=90,
+        english_share=0.35,
+        per_offer=5,
+        emergencies=6,
+        abortion=6,
+        per_act={act: 20 for act in SMALLTALK_ACTS},
+        inps=10,
+    ),
+    # The forty-third development set (written blind, tuned on): who is asking, families whose
+    # message talks about work and organisations whose message talks about families.
+    "dev43": Spread(
+        size=600,
+        minimums={
+            "smalltalk": 40,
+            "oos": 50,
+            "oos_shared": 30,
+            "place_topic": 120,
+            "place_only": 15,
+            "own_case": 240,
+            "contact": 70,
+            "org": 180,
+            "period": 60,
+            "ambiguous": 5,
+        },
+        narrative_or_dialect=80,
+        english_smalltalk=20,
+        english_share=0.35,
+        per_offer=12,
+        emergencies=2,
+        abortion=2,
+        per_act={act: 3 for act in SMALLTALK_ACTS},
         inps=15,
     ),
 }
