@@ -29,34 +29,32 @@ LAZY = (
 )
 
 
-def test_a_start_imports_no_reader_of_typed_answers_nor_the_yaml_checks() -> None:
-    code = (
-        "import sys, bot.cli, bot.brain, bot.cache\n"
-        f"print(sorted(m for m in {LAZY!r} if m in sys.modules))"
-    )
+def _lazy_loaded_after(code: str) -> str:
+    """The lazy modules a fresh interpreter has imported after running `code`."""
+    code += f"\nimport sys\nprint(sorted(m for m in {LAZY!r} if m in sys.modules))"
     done = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
-    assert done.stdout.strip() == "[]", done.stdout
+    return done.stdout.strip()
+
+
+def test_a_start_imports_no_reader_of_typed_answers_nor_the_yaml_checks() -> None:
+    assert _lazy_loaded_after("import bot.cli, bot.brain, bot.cache") == "[]"
 
 
 def test_ask_answers_without_the_guided_checks_engine() -> None:
     """`ask` builds the brain and answers, and never makes the engine of the checks."""
     code = (
-        "import sys, tempfile\n"
+        "import tempfile\n"
         "from pathlib import Path\n"
         "from bot.brain import Brain\n"
         "from bot.cache import load_knowledge_cached\n"
         "from bot.store import SQLiteStore\n"
         "brain = Brain(load_knowledge_cached(), SQLiteStore(Path(tempfile.mkdtemp())))\n"
         "brain.answer_question('quanto dà il nasko?')\n"
-        "brain.answer_question('abito a Lodi, a chi mi rivolgo?')\n"
-        f"print(sorted(m for m in {LAZY!r} if m in sys.modules))"
+        "brain.answer_question('abito a Lodi, a chi mi rivolgo?')"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
-    )
-    assert done.stdout.strip() == "[]", done.stdout
+    assert _lazy_loaded_after(code) == "[]"
 
 
 def test_the_engine_is_made_at_its_first_use() -> None:
