@@ -89,7 +89,8 @@ OPENING_WORDS = 3
 # Ponte di Legno. Lieto di fare la conoscenza", "hello from Legnano! teacher and mother of two
 # here", "good morning, I work in HR ..., just introducing myself for now".
 INTRODUCTION = re.compile(
-    r"\b(?:sono (?:il|la|l|lo|un|una|uno)|io sono|so|mi chiamo|chi scrive|i am|i m|my name is|"
+    r"\b(?:(?:sono|so) (?:il|la|l|lo|un|una|uno)|io sono|mi chiamo|chi scrive|my name is|"
+    r"i am (?:a|an|the)|i m (?:a|an|the)|"
     r"i work|lavoro (?:in|nel|nella|come|presso)|vengo da|mi presento|introducing myself|"
     r"piacere|lieto|lieta|pleased to|nice to meet|(?:mother|father|mum|mom|dad) of \w+ here|"
     r"vi scrivero|vi scrivo con calma|domani vi scrivo)\b"
