@@ -162,11 +162,11 @@ CONVERSATION_FLOORS = {
     # fourteenth pass: 96.9 / 99.2 / 96.0 when first measured; holdout15, written blind during the
     # fifteenth pass: 96.5 / 95.7 / 90.7 when first measured; holdout16, written blind during the
     # sixteenth pass: 96.1 / 95.8 / 98.1 when first measured (the same with the rules of the
-    # pass's start). End of the sixteenth pass: holdout14 97.1 / 99.2 / 95.0 (down from 97.3 /
-    # 100 / 96.0 at the fifteenth's end: one small-talk message and one refusal fewer), holdout15
+    # pass's start). End of the sixteenth pass: holdout14 97.1 / 99.2 / 96.0 (down from 97.3 /
+    # 100 / 96.0 at the fifteenth's end: one answer and one refusal fewer), holdout15
     # 97.1 / 95.7 / 90.7, holdout16 96.3 / 95.8 / 98.1. Below the 97 / 95 / 95 where they
     # are: regression guards only.
-    "conversations-holdout14.yaml": {"answer": 96.5, "fallback": 98.5, "smalltalk": 94.5},
+    "conversations-holdout14.yaml": {"answer": 96.5, "fallback": 98.5, "smalltalk": 95.5},
     "conversations-holdout15.yaml": {"answer": 96.5, "fallback": 94.5, "smalltalk": 89.0},
     "conversations-holdout16.yaml": {"answer": 95.5, "fallback": 94.5, "smalltalk": 97.0},
 }
