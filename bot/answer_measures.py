@@ -68,6 +68,17 @@ class MeasureDecisions:
         text = fold(f"{entry.id.replace('-', ' ')} {entry.title.it} {entry.title.en}")
         return set(self.understander.measures_in(text))
 
+    def _together(self, comparable: list[str], ranked: list[Candidate]) -> Candidate | None:
+        """Among the best three, an entry about several of the measures named together."""
+        return next(
+            (
+                c
+                for c in ranked[:3]
+                if c.score >= FOCUS_FLOOR and len(set(comparable) & self._covers(c)) >= 2
+            ),
+            None,
+        )
+
     def _fits_situation(self, candidate: Candidate, u: Understanding) -> bool:
         """An entry for the situation described: its own, or one on the measure of its check."""
         if candidate.entry_id == u.situation_entry:

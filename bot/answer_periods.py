@@ -145,7 +145,7 @@ class PeriodDecisions:
         )
         if (
             not asks
-            or u.named
+            or any(self.lexicon.measures[m].amount for m in u.named)  # a family's sum, not an ATS's
             or u.situation_flow
             # a family's own sum is not the ATS's; an organisation asks what its ATS had
             or (u.own_case and not (u.role in ORGANISATION_ROLES and u.period is not None))

@@ -11,7 +11,17 @@ from functools import cached_property
 from typing import Any
 
 from bot.compose import Composer
-from bot.cues import WHICH_ATS
+from bot.cues import (
+    ADDRESS_WORDS,
+    LIVING_WORDS,
+    OFFICE_TOPIC_WORDS,
+    OFFICE_WORDS,
+    PLACE_WORDS,
+    REQUEST_WORDS,
+    SENDING_WORDS,
+    WHICH_ATS,
+    WHO_RAN,
+)
 from bot.frequency import zipf_frequency
 from bot.knowledge import Entry, KnowledgeBase
 from bot.lexicon import Lexicon
@@ -23,6 +33,8 @@ from bot.reply import Button, Reply
 from bot.texts import Texts
 from bot.understanding import ATS_NAME_FILLERS, Understander, Understanding
 
+# The ATS exist since 1 January 2016 (LR 23/2015): who ran things from then on was an ATS.
+ATS_SINCE = 2016
 # A word at least this specific (bot.matcher.specificity) names a topic of its own.
 TOPIC_SPECIFICITY = 0.5
 # Topics whose answer is about offices: with a place, the place's ATS card answers them.
@@ -34,43 +46,9 @@ PROGRAMME_WORD = "conciliazione"
 _SQUEEZE = re.compile(r"(.)\1+")  # small talk reads "mille" as "mile"
 # ... unless the message names a topic of its own, which the card does not answer.
 TOPIC_GUARD = frozenset({"caregiver", "caregivers", "anziano", "anziani", "alzheimer"})
-# Words that only say what kind of place follows ("provincia di Como", "we are based in").
-PLACE_WORDS = frozenset(
-    "provincia comune citta paese zona area territorio province town city village county "
-    "based located resident residente residenti live lives living abito abitiamo vivo viviamo "
-    "sede stiamo sto bassa lago lake side sponda riva costa valle valley near vicino garda iseo "
-    "lario ceresio maggiore upper lower alta alto media medio scrivo scriviamo writing write "
-    "from prov frazione fraz localita quartiere hamlet district".split()
-)
 # A message naming a place and at most this many other words, with no question mark, says
 # where the writer lives.
 STATEMENT_MAX_WORDS = 5
-LIVING_WORDS = frozenset(
-    "based located resident live living abito abitiamo vivo viviamo stiamo near vicino prov "
-    "residenza provincia frazione fraz localita zona dintorni paraggi area".split()
-)
-# Naming the office itself with a place ("ATS Pavia", "asl di Lodi") asks for its card.
-OFFICE_WORDS = frozenset({"ats", "asl", "asst", "agenzia", "agency"})  # "l'agenzia pavese"
-# Words of the office's own business: "l'ATS di Pavia per la conciliazione" asks for the card.
-OFFICE_TOPIC_WORDS = frozenset(
-    "conciliazione vita lavoro famiglia referente referenti sito website telefono phone "
-    "numero number balance work life centralino switchboard pagina page link web contatto "
-    "contact contacts rete reti network programma programme pls please reach call write "
-    "chiamare scrivere contattare raggiungere mail email comuni comune towns town territorio "
-    "territory piano territoriale plan leggere read passi mandi copre coprono cover covers "
-    "include includes municipalities incolli dammi mandami ufficio uffici centrale centrali "
-    "dubbio doubt curiosita riferimenti riferimento".split()
-)
-# Words that qualify a contact request, no topic ("an official email for formal requests").
-REQUEST_WORDS = frozenset(
-    "official ufficiale ufficiali formal formale formali request requests richiesta richieste "
-    "give dare ricevere can use usare uso usiamo domanda domande mandare inviare spedire send "
-    "elettronica certificata trovo trovare find adesione adesioni aderire".split()
-)
-# Asking for the office's address ("PEC dell'ATS di Brescia per l'adesione") asks for its card.
-ADDRESS_WORDS = frozenset({"pec", "email", "mail", "indirizzo", "address", "sede", "sedi"})
-# Sending something to the office ("dobbiamo mandare l'adesione all'ATS").
-SENDING_WORDS = frozenset("mandare inviare spedire send mandiamo inviamo".split())
 # ... unless it asks how much money the office got ("quanto ha ricevuto l'ATS di Milano?").
 MONEY_WORDS = frozenset({"quanto", "quanti", "soldi", "fondi", "euro", "much", "money", "funds"})
 # "abito a", "we live in" just before the place say where the person lives, not what they
@@ -207,8 +185,14 @@ class PlaceDecisions:
             return False  # "numero della regione per la conciliazione, scrivo da Lecco"
         if self._pinned(u) is not None:
             return False  # "asst can be capofila? we are in bergamo area"
-        if WHICH_ATS.search(u.folded) is not None and not u.measures and u.period is None:
-            return True  # "hi wich ATS is responsible for coop in Legnano for conciliation"
+        # "hi wich ATS is responsible for coop in Legnano for conciliation", "in 2019 who ran
+        # conciliation in Valcamonica?" (before 2016 the ASL ran things)
+        period = u.period
+        if not u.measures and (
+            (WHICH_ATS.search(u.folded) and period is None)
+            or (WHO_RAN.search(u.folded) and (not period or period.first >= ATS_SINCE))
+        ):
+            return True
         if u.situation_flow is not None and not u.contact:
             return False  # "mè marì l'è a ca' da l'ufizzi, e mi speti el terz": her case
         office_words = self.kb.place_intent_words

@@ -161,14 +161,7 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
         comparable = [m for m in u.measures if self.lexicon.measures[m].comparable]
         # Several measures named: an entry about them together, or a choice between them.
         if u.compare and len(comparable) >= 2:
-            together = next(
-                (
-                    c
-                    for c in ranked[:3]
-                    if c.score >= FOCUS_FLOOR and len(set(comparable) & self._covers(c)) >= 2
-                ),
-                None,
-            )
+            together = self._together(comparable, ranked)
             if together is not None:
                 entry = self.kb.entry(together.entry_id)
                 if entry is not None:

@@ -42,6 +42,13 @@ WHICH_ATS = re.compile(
     r"|\b(?:ats|asl)(?: d\w*)? \w+ (?:o|or) (?:l |quella d\w* )?(?:ats |asl )?\w+$"
 )
 
+# "in 2019 who ran conciliation in Valcamonica?", "chi seguiva la conciliazione a Breno?": with a
+# place, which ATS that was (in a year of the ATS).
+WHO_RAN = re.compile(
+    r"\b(?:who|chi) (?:ran|runs|run|gestiva|seguiva) (?:the )?"
+    r"(?:conciliation|conciliazione|work life balance)\b"
+)
+
 # A place named as an ATS ("ats milano", "asl di lodi"), not where the writer is.
 _ATS_WORD = re.compile(r"\b(?:ats|asl|asst)\b")
 ATS_NAMED = r"\b(?:ats|asl|asst)(?: d\w*)? "  # before the place's name
@@ -135,7 +142,10 @@ _JOB = re.compile(
     r"\b(?:lavoro|lavora|lavoriamo|lavorano|lavoravo|lavorava|work|works|working|worked)"
     r"(?: (?:\d+|ore|hours|h|part|full|time|night|day|shift|shifts|notte|sera|turno|turni))"
     r"{0,3} (?:come|in|nel|nella|nello|nei|negli|nelle|al|alla|allo|all|ai|alle|presso|per|"
-    r"da|as|at|for|with|on)(?: (?:un|una|uno|l|il|la|lo|i|gli|le|the|a|an))? \w+(?: \w+)?"
+    r"da|as|at|for|with|on)(?: (?:un|una|uno|l|il|la|lo|i|gli|le|the|a|an))?"
+    # ... but the insurer sharing our word stays: "lavora per alleanza assicurazioni e vorrei
+    # il numero dell'agente" asks about the insurer.
+    r" (?!alleanza assicurazion)\w+(?: \w+)?"
     r"|(?<!\bsi )\b(?:faccio|fa|facciamo|fanno) (?:il|la|lo|l) \w+"
     r"|\b(?:providing|provide|provides|offriamo|forniamo|gestiamo|gestisce) \w+(?: \w+)?"
 )
@@ -148,3 +158,40 @@ _LOOKING = re.compile(r"\b(?:cerco|cerca|cercando|cerchiamo|looking for|searchin
 def without_jobs(folded: str) -> str:
     """The folded text without what the writer's job or service is."""
     return _JOB.sub(lambda m: m.group(0) if _LOOKING.search(folded, 0, m.start()) else " ", folded)
+
+
+# Words of messages about places and offices (bot.answer_places).
+# Words that only say what kind of place follows ("provincia di Como", "we are based in").
+PLACE_WORDS = frozenset(
+    "provincia comune citta paese zona area territorio province town city village county "
+    "based located resident residente residenti live lives living abito abitiamo vivo viviamo "
+    "sede stiamo sto bassa lago lake side sponda riva costa valle valley near vicino garda iseo "
+    "lario ceresio maggiore upper lower alta alto media medio scrivo scriviamo writing write "
+    "from prov frazione fraz localita quartiere hamlet district".split()
+)
+LIVING_WORDS = frozenset(
+    "based located resident live living abito abitiamo vivo viviamo stiamo near vicino prov "
+    "residenza provincia frazione fraz localita zona dintorni paraggi area".split()
+)
+# Naming the office itself with a place ("ATS Pavia", "asl di Lodi") asks for its card.
+OFFICE_WORDS = frozenset({"ats", "asl", "asst", "agenzia", "agency"})  # "l'agenzia pavese"
+# Words of the office's own business: "l'ATS di Pavia per la conciliazione" asks for the card.
+OFFICE_TOPIC_WORDS = frozenset(
+    "conciliazione vita lavoro famiglia referente referenti sito website telefono phone "
+    "numero number balance work life centralino switchboard pagina page link web contatto "
+    "contact contacts rete reti network programma programme pls please reach call write "
+    "chiamare scrivere contattare raggiungere mail email comuni comune towns town territorio "
+    "territory piano territoriale plan leggere read passi mandi copre coprono cover covers "
+    "include includes municipalities incolli dammi mandami ufficio uffici centrale centrali "
+    "dubbio doubt curiosita riferimenti riferimento".split()
+)
+# Words that qualify a contact request, no topic ("an official email for formal requests").
+REQUEST_WORDS = frozenset(
+    "official ufficiale ufficiali formal formale formali request requests richiesta richieste "
+    "give dare ricevere can use usare uso usiamo domanda domande mandare inviare spedire send "
+    "elettronica certificata trovo trovare find adesione adesioni aderire".split()
+)
+# Asking for the office's address ("PEC dell'ATS di Brescia per l'adesione") asks for its card.
+ADDRESS_WORDS = frozenset({"pec", "email", "mail", "indirizzo", "address", "sede", "sedi"})
+# Sending something to the office ("dobbiamo mandare l'adesione all'ATS").
+SENDING_WORDS = frozenset("mandare inviare spedire send mandiamo inviamo".split())

@@ -62,7 +62,8 @@ JOINING_FLOW = "aderire"
 # Someone else lives at the Lombard place named ("mio figlio e sua moglie stanno a Treviglio").
 # ... unless the writer asks for themselves ("mia sorella vive a Bergamo ... posso averlo io?").
 _THEY_LIVE = (
-    r"\b(?:stanno|vivono|abitano|risiedono|vive|abita|risiede|lives|they live)\s+(?:a|ad|in)\s+"
+    r"\b(?:stanno|vivono|abitano|risiedono|vive|abita|risiede|lives|they live|"
+    r"sede|based|located)\s+(?:a|ad|in)\s+"  # an organisation's seat counts, not a member's home
 )
 _FOR_MYSELF = re.compile(r"\b(?:posso|potrei|anch io|a me|can i|could i|for me)\b")
 

@@ -141,7 +141,7 @@ class ReplyBuilder:
         if ats.pages and phone:
             quick += "\n" + texts.get("places.contacts.phone", lang, value=phone)
         parts = [
-            self._ats_block(ats, texts, lang),
+            self._ats_block(ats, texts, lang, territory=False),
             texts.get("places.referents", lang),
             self.regional_line(texts, lang),
         ]
@@ -244,11 +244,14 @@ class ReplyBuilder:
             options=tuple((button_data(c), title) for title, c in zip(titles, shown, strict=True)),
         )
 
-    def _ats_block(self, ats: Ats, texts: Texts, lang: str) -> str:
-        territory = ats.territory.get(lang)
-        lines = [texts.get("places.ats.territory", lang, ats=ats.name, territory=territory)]
+    def _ats_block(self, ats: Ats, texts: Texts, lang: str, territory: bool = True) -> str:
+        """The details of an ATS; its first page is left out, the visible part (`_quick`)
+        shows it, and so is its territory when the visible part shows that too."""
+        area = ats.territory.get(lang)
+        lines = [texts.get("places.ats.territory", lang, ats=ats.name, territory=area)]
+        lines = lines if territory else []
         if ats.pages:
-            lines += [texts.get("places.ats.page", lang, url=url) for url in ats.pages]
+            lines += [texts.get("places.ats.page", lang, url=url) for url in ats.pages[1:]]
         else:
             lines.append(texts.get("places.ats.no_page", lang))
         if ats.notes:
