@@ -167,7 +167,8 @@ PLACE_WORDS = frozenset(
     "based located resident residente residenti live lives living abito abitiamo vivo viviamo "
     "sede stiamo sto bassa lago lake side sponda riva costa valle valley near vicino garda iseo "
     "lario ceresio maggiore upper lower alta alto media medio scrivo scriviamo writing write "
-    "from prov frazione fraz localita quartiere hamlet district".split()
+    "from prov frazione fraz localita quartiere hamlet district cioe ossia appunto anzi insomma "
+    "precisamente".split()
 )
 LIVING_WORDS = frozenset(
     "based located resident live living abito abitiamo vivo viviamo stiamo near vicino prov "
