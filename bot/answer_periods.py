@@ -457,7 +457,15 @@ class PeriodDecisions:
             return None
         if ranked[0].score - ranked[1].score > TIE_MARGIN:
             return None
-        if self.lexicon.role_entries.get(u.role or "") in (ranked[0].entry_id, ranked[1].entry_id):
+        mine = self.lexicon.role_entries.get(u.role or "")
+        if mine in (ranked[0].entry_id, ranked[1].entry_id) or (
+            # "I'm the HR manager of a company in Bergamo, what can the programme do for our
+            # employees?": an organisation's own case, its way in close to the best
+            u.own_case
+            and any(
+                c.entry_id == mine and ranked[0].score - c.score <= FOCUS_MARGIN for c in ranked
+            )
+        ):
             return None  # "how does a municipality sign the accordo?": the role's own way in
         if u.role in ORGANISATION_ROLES and any(
             (e := self.kb.entry(c.entry_id)) is not None and e.audience == "families"
