@@ -40,7 +40,9 @@ EXTRA_STOP = {
     "it": frozenset(
         "ciao salve buongiorno buonasera per favore cortesia gentilmente vorrei sapere volevo "
         "sapere chiedere informazioni info sa sai sapete potete potreste dirmi mi scusi scusate "
-        "grazie cmq comunque xke xche x ke k qualcuno ok po un una".split()
+        "grazie cmq comunque xke xche x ke k qualcuno ok po un una "
+        # interjections: "uagliò ma 'o bonus p' 'e creature 'o dà ancora?"
+        "uaglio uagliu mannaggia boh beh mah".split()
     ),
     "en": frozenset("hi hello please thanks thank tell me know would like could you i".split()),
 }

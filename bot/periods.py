@@ -18,6 +18,8 @@ _DECREE_YEAR = re.compile(
     r"\b(?:dgr|d g r|delibera|deliberazione|decreto|ddg)\s+(?:n\s+)?(?:[xiv]{1,4}\s+)?\d{2,5}"
     r"\s+(?:del\s+|of\s+)?20[0-4]\d\b"
 )
+# "nel 2k19": a year written the short way.
+_TWO_K = re.compile(r"\b2k([0-4]\d)\b")
 _SINCE_YEAR = re.compile(r"\b(?:since|dal|dall|from)\s+20[0-4]\d\b")
 _AFTER_YEAR = re.compile(r"\b(?:dopo(?: il)?|after|successivo al|following)\s+20[0-4]\d\b")
 
@@ -54,6 +56,7 @@ class PeriodReader:
         period and the entries of that year are found as for "nel 2025". In a longer story
         they date what happened ("sono arrivata a Monza l'anno scorso"), not what is asked.
         A period named by an event ("prima del covid") is written as its years in any message."""
+        folded = _TWO_K.sub(r"20\1", folded)
         for years, phrases in self._named_periods:
             found = phrases.search(folded)
             if found is not None:

@@ -191,3 +191,22 @@ class PhraseSet:
 
     def __contains__(self, folded: str) -> bool:
         return self.search(folded) is not None
+
+
+def exempted(unless: PhraseSet, text: str) -> bool:
+    """An exempting phrase is found, and not negated: "non lo voglio tenere" is no "lo voglio
+    tenere" (a phrase of one word, "non farcela", or that itself begins with "non" is read as
+    written)."""
+    for _ in range(4):
+        hit = unless.search(text)
+        if hit is None:
+            return False
+        negated = f"non {hit}"
+        if (
+            hit.startswith("non ")
+            or " " not in hit
+            or not (text.startswith(negated) or f" {negated}" in text)
+        ):
+            return True
+        text = text.replace(negated, "non", 1)
+    return True

@@ -35,7 +35,7 @@ from bot.language import EXONYMS
 from bot.lexicon import Lexicon, Vague, phrase_words
 from bot.normalise import fold
 from bot.periods import YEAR, Period, PeriodReader
-from bot.phrases import PhraseSet, said_after
+from bot.phrases import PhraseSet, exempted, said_after
 from bot.rewriter import Rewriter
 from bot.smalltalk import SmallTalk
 
@@ -245,9 +245,14 @@ class Understander:
                 named += tuple(m for m in implied if m in measures and m not in named)
         if not measures and self._any_hinted.search(rest) is not None:
             measures = tuple(m for m, cues in self._hinted if cues.search(rest))[:1]
-        if role is not None and situation is not None and situation.flow and not measures:
-            # A birth or a pregnancy told ("il marito ha un'impresa di pulizie", "la signora
-            # della parrocchia diceva..."): the family's case, whoever else it names or writes.
+        if (
+            role
+            and situation
+            and situation.flow
+            and not (measures and self.role(without_jobs(rest)))
+        ):
+            # A birth or a pregnancy told ("il marito ha un'impresa di pulizie", "I work for a
+            # cooperative and I'm expecting"): the family's case, whoever else it names or writes.
             role = None
         vague = self.vague_rule(folded)
         return Understanding(
@@ -455,7 +460,7 @@ class Understander:
         return (
             cues.search(text) is not None
             and not (rule.with_ and with_.search(text) is None)
-            and not (rule.unless and _exempted(unless, text))
+            and not (rule.unless and exempted(unless, text))
             and not (rule.unless_lombard_place and here)
         )
 
@@ -479,22 +484,3 @@ class Understander:
     def period(self, folded: str, today: date | None = None) -> Period | None:
         """Years named in the message ("2017-18", "nel 2019", "dal 2020 al 2023"), or today."""
         return self._periods.read(folded, today)
-
-
-def _exempted(unless: PhraseSet, text: str) -> bool:
-    """An exempting phrase is found, and not negated: "non lo voglio tenere" is no "lo voglio
-    tenere" (a phrase of one word, "non farcela", or that itself begins with "non" is read as
-    written)."""
-    for _ in range(4):
-        hit = unless.search(text)
-        if hit is None:
-            return False
-        negated = f"non {hit}"
-        if (
-            hit.startswith("non ")
-            or " " not in hit
-            or not (text.startswith(negated) or f" {negated}" in text)
-        ):
-            return True
-        text = text.replace(negated, "non", 1)
-    return True

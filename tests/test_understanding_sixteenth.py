@@ -14,8 +14,7 @@ import pytest
 
 from bot.brain import Brain
 from bot.cues import without_jobs
-from bot.phrases import PhraseSet
-from bot.understanding import _exempted
+from bot.phrases import PhraseSet, exempted
 from tests.support import assert_answered_by
 
 
@@ -173,11 +172,11 @@ def test_a_job_is_taken_out_before_looking_for_refusals() -> None:
 
 def test_a_negated_exempting_phrase_exempts_nothing() -> None:
     unless = PhraseSet(["lo voglio tenere", "farcela", "non voglio abortire"])
-    assert _exempted(unless, "lo voglio tenere ma non ho soldi")
-    assert not _exempted(unless, "non lo voglio tenere")
+    assert exempted(unless, "lo voglio tenere ma non ho soldi")
+    assert not exempted(unless, "non lo voglio tenere")
     # one word, or a phrase that itself says "non", is read as written
-    assert _exempted(unless, "ho paura di non farcela")
-    assert _exempted(unless, "non voglio abortire")
+    assert exempted(unless, "ho paura di non farcela")
+    assert exempted(unless, "non voglio abortire")
 
 
 def test_a_story_that_weighs_an_abortion_is_still_answered(brain: Brain) -> None:
