@@ -116,14 +116,16 @@ class PlaceDecisions:
         if not ats_ids:
             return "", ()
         names = " / ".join(self.places.ats[a].name for a in ats_ids)
-        line = self.texts.get("answer.your_ats", lang, place=place.matched_text, ats=names)
+        comuni = tuple(getattr(place, "comuni", ()))
+        # the comune as it is called ("cremona", "sesto" -> Cremona, Sesto San Giovanni)
+        shown = comuni[0].name if len(comuni) == 1 else place.matched_text
+        line = self.texts.get("answer.your_ats", lang, place=shown, ats=names)
         if u.contact and len(ats_ids) == 1:
             # "whom do we contact?": the ATS's conciliazione page (or site) and switchboard.
             reach = self._reach(self.places.ats[ats_ids[0]])
             line = self.texts.get(
-                "answer.your_ats_contact", lang, place=place.matched_text, ats=names, reach=reach
+                "answer.your_ats_contact", lang, place=shown, ats=names, reach=reach
             )
-        comuni = tuple(getattr(place, "comuni", ()))
         if getattr(place, "kind", "") == "comune" and len(comuni) == 1:
             label = self.texts.get("contacts.find_ats", lang)
             return line, ((Button(label, button_data(comuni[0])),),)

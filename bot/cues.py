@@ -37,7 +37,8 @@ WHICH_ATS = re.compile(
     r"|\b(?:gestisce|gestiscono|la gestisce) (?:l )?(?:ats|asl)\b"
     # "e Sorico, in cima al lago, con chi sta?", "sotto chi siamo?"
     r"|\b(?:con|sotto) chi (?:sta|stiamo|siamo|sto|e|sono|stanno)\b"
-    r"|\b(?:ats|asl) (?:is )?(?:responsible|in charge|competente)\b"
+    r"|\b(?:ats|asl) (?:is )?"
+    r"(?:responsible|in charge|competente|giusta|right|correct|di riferimento)\b"
     # "dobbiamo sentire ATS Montagna o Bergamo?": a choice between two
     r"|\b(?:ats|asl)(?: d\w*)? \w+ (?:o|or) (?:l |quella d\w* )?(?:ats |asl )?\w+$"
 )
@@ -184,7 +185,7 @@ OFFICE_TOPIC_WORDS = frozenset(
     "chiamare scrivere contattare raggiungere mail email comuni comune towns town territorio "
     "territory piano territoriale plan leggere read passi mandi copre coprono cover covers "
     "include includes municipalities incolli dammi mandami ufficio uffici centrale centrali "
-    "dubbio doubt curiosita riferimenti riferimento".split()
+    "dubbio doubt curiosita riferimenti riferimento informarsi informarmi informazioni info".split()
 )
 # Words that qualify a contact request, no topic ("an official email for formal requests").
 REQUEST_WORDS = frozenset(
@@ -193,6 +194,8 @@ REQUEST_WORDS = frozenset(
     "elettronica certificata trovo trovare find adesione adesioni aderire".split()
 )
 # Asking for the office's address ("PEC dell'ATS di Brescia per l'adesione") asks for its card.
-ADDRESS_WORDS = frozenset({"pec", "email", "mail", "indirizzo", "address", "sede", "sedi"})
+ADDRESS_WORDS = frozenset(
+    {"pec", "email", "mail", "indirizzo", "address", "sede", "sedi", "certificata", "protocollo"}
+)
 # Sending something to the office ("dobbiamo mandare l'adesione all'ATS").
 SENDING_WORDS = frozenset("mandare inviare spedire send mandiamo inviamo".split())

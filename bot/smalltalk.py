@@ -83,7 +83,7 @@ def asks_how_it_is_done(text: str) -> bool:
 
 MAX_SMALLTALK_WORDS = 12
 # "come va fatta", "come vanno compilati": how something is done, not "how are you".
-_HOW_IT_IS_DONE = re.compile(r"\bcome (?:va|vanno) (?!tutt)\w+t[aoei]\b")
+_HOW_IT_IS_DONE = re.compile(r"\bcome (?:va|vanno) (?!tutt)\w+(?:t|ss|s)[aoei]\b")
 # A message that is not an answerable question but holds a small-talk phrase, in at most
 # this many words, gets the small-talk reply rather than "I don't know" ("ciao come butta").
 MAX_PARTIAL_WORDS = 12
