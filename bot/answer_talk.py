@@ -75,7 +75,8 @@ NEED = re.compile(
 THANKS_FOR = re.compile(
     r"\b(?:info|informazion[ei]|information|chiar[oa]|clear|clearer|spiegazion[ei]|explanation|"
     r"risposta|answer|spiegato|spiegata|explaining|explained|cleared|doubts|dubbi|stuff|"
-    r"indicazion[ei]|utilissim[ei]|helpful|grazie (?:x|per) (?:il|la|l|i|le))\b"
+    r"indicazion[ei]|utilissim[ei]|helpful|grazie (?:x|per) (?:il|la|l|i|le)|"
+    r"mi hai risolto|risolto la giornata|saved my day|made my day|mi hai salvat[oa])\b"
 )
 # A question asked without a question mark: "una ragazza che seguiamo chiede se ...", "our
 # mayor wants to know if ...", "mi ha chiesto di informarmi se ci sono servizi".
