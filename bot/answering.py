@@ -121,7 +121,7 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
                 # "castello dell'acqua valtellina, aiuti alle mamme": the valley too (unless
                 # the office is asked about, where the valley is the question)
                 residual = self._without_place(residual, self._fold(also.matched_text))
-        ranked, norm = self.matcher.rank(residual)
+        ranked, norm = self.matcher.read(residual)
         result = decide(ranked, norm)
         if u.place is not None and (
             self._asks_office(residual, u, lang) or self._asks_territorial_contact(u)

@@ -62,10 +62,30 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Reading:
+    """A question as each language index normalised it; which one is the question's own is
+    found only when asked (a language detection of a long message costs ~0.1 ms, and only
+    the editors' log of unanswered questions reads it)."""
+
+    question: str
+    norms: tuple[tuple[str, str], ...]  # (language, normalised question)
+
+    @property
+    def norm(self) -> str:
+        return dict(self.norms).get(detect_language(self.question), "")
+
+
+@dataclass(frozen=True)
 class MatchResult:
     status: str  # "answer" | "clarify" | "fallback"
     candidates: tuple[Candidate, ...] = field(default_factory=tuple)
-    norm: str = ""  # the normalised question (for the editors' log)
+    reading: str | Reading = ""  # the normalised question (for the editors' log), or its Reading
+
+    @property
+    def norm(self) -> str:
+        """The normalised question (for the editors' log)."""
+        reading = self.reading
+        return reading if isinstance(reading, str) else reading.norm
 
     @property
     def best(self) -> Candidate | None:
@@ -76,7 +96,7 @@ class MatchResult:
         return self.candidates[0].score if self.candidates else 0.0
 
 
-def decide(ranked: Sequence[Candidate], norm: str = "") -> MatchResult:
+def decide(ranked: Sequence[Candidate], norm: str | Reading = "") -> MatchResult:
     """The thresholds policy shared by both matchers."""
     if not ranked or ranked[0].score < CLARIFY_THRESHOLD:
         return MatchResult("fallback", tuple(ranked[:MAX_CLARIFY_OPTIONS]), norm)
@@ -314,6 +334,11 @@ class Matcher:
 
     def rank(self, question: str, limit: int = RANK_LIMIT) -> tuple[list[Candidate], str]:
         """The `limit` best entries with their scores (0-100), and the normalised question."""
+        ranked, reading = self.read(question, limit)
+        return ranked, reading.norm
+
+    def read(self, question: str, limit: int = RANK_LIMIT) -> tuple[list[Candidate], Reading]:
+        """`rank`, with the normalised question as a Reading (its language found when asked)."""
         best = np.zeros(len(self.entries))
         norms = {}
         mapped = None
@@ -324,7 +349,6 @@ class Matcher:
             scores, norms[lang] = index.score(question, mapped)
             if isinstance(scores, np.ndarray):
                 np.maximum(best, scores, out=best)
-        norm = norms.get(detect_language(question), "")
         found = best.nonzero()[0]
         if len(found) > limit:
             found = found.take((-best.take(found)).argpartition(limit)[:limit])
@@ -333,11 +357,11 @@ class Matcher:
         return [
             Candidate(entries[i].id, round(score, 2))
             for i, score in zip(order.tolist(), best.take(order).tolist(), strict=True)
-        ], norm
+        ], Reading(question, tuple(norms.items()))
 
     def match(self, question: str) -> MatchResult:
-        ranked, norm = self.rank(question)
-        return decide(ranked, norm)
+        ranked, reading = self.read(question)
+        return decide(ranked, reading)
 
     def content_words(self, text: str) -> list[str]:
         """The words of `text` that are not stop words in either language."""

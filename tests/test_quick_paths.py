@@ -295,3 +295,40 @@ def test_the_rewriter_remembers_its_last_text_only() -> None:
         assert rewrite("il pupo mio") == "il bambino"
         assert rewrite("") == ""
         assert rewrite("niente da cambiare") == "niente da cambiare"
+
+
+def test_jobs_are_looked_for_only_in_texts_holding_what_a_job_begins_with() -> None:
+    """`without_jobs` skips its regex when no word a job phrase begins with is in the text."""
+    from bot.cues import _JOB, _LOOKING, without_jobs
+    from bot.normalise import fold
+
+    def plain(folded: str) -> str:
+        return _JOB.sub(
+            lambda m: m.group(0) if _LOOKING.search(folded, 0, m.start()) else " ", folded
+        )
+
+    made = [
+        f"{a} {b} {c} x"
+        for a in ("lavoro", "work", "faccio", "fanno", "fa", "gestiamo", "providing", "si fa")
+        for b in ("come", "in", "il", "la", "l", "as", "notte")
+        for c in ("cuoca", "la", "mensa", "fabbrica")
+    ]
+    texts = [fold(text) for text in _eval_messages()] + made
+    assert any(_JOB.search(t) for t in texts)
+    for text in texts:
+        assert without_jobs(text) == plain(text), text
+
+
+def test_a_ranking_finds_the_question_s_language_only_when_its_norm_is_read() -> None:
+    """`Matcher.read` gives what `rank` gives; its Reading's norm is rank's normalised question."""
+    from bot.language import detect_language
+    from bot.matcher import Matcher
+
+    kb = real_kb()
+    matcher = Matcher(kb.entries, kb.synonyms)
+    for text in _eval_messages()[::20]:
+        ranked, reading = matcher.read(text)
+        index = matcher.indexes[detect_language(text)]
+        expected = index.score(text, index.normaliser.mapped(text, index.vocabulary))[1]
+        assert reading.norm == expected
+        assert (ranked, expected) == matcher.rank(text)
