@@ -13,12 +13,18 @@ from typing import Any
 from bot.compose import Composer
 from bot.cues import (
     ADDRESS_WORDS,
+    DUTY_WORDS,
+    HOW_IT_WORKS,
+    LIVES_IN,
     LIVING_WORDS,
+    MONEY_WORDS,
     OFFICE_TOPIC_WORDS,
     OFFICE_WORDS,
+    OTHER_AGENCY,
     PLACE_WORDS,
     REQUEST_WORDS,
     SENDING_WORDS,
+    TOPIC_GUARD,
     WHICH_ATS,
     WHO_RAN,
 )
@@ -44,19 +50,9 @@ EVERYDAY_ZIPF = 5.5
 # Our programme's own word: with a place and nothing more precise, the ATS there knows.
 PROGRAMME_WORD = "conciliazione"
 _SQUEEZE = re.compile(r"(.)\1+")  # small talk reads "mille" as "mile"
-# ... unless the message names a topic of its own, which the card does not answer.
-TOPIC_GUARD = frozenset({"caregiver", "caregivers", "anziano", "anziani", "alzheimer"})
 # A message naming a place and at most this many other words, with no question mark, says
 # where the writer lives.
 STATEMENT_MAX_WORDS = 5
-# ... unless it asks how much money the office got ("quanto ha ricevuto l'ATS di Milano?").
-MONEY_WORDS = frozenset({"quanto", "quanti", "soldi", "fondi", "euro", "much", "money", "funds"})
-# "abito a", "we live in" just before the place say where the person lives, not what they
-# ask: dropped with the place, so "quanto dà il cresco? abito a Brescia" asks the amount.
-_LIVES_IN = re.compile(
-    r"(?:\b(?:abito|abitiamo|vivo|viviamo|risiedo|risiediamo|residente|residenti|sto|stiamo|"
-    r"live|lives|living|reside|based|located)\s+(?:a|ad|in|nel|nella|vicino a|near|at)?\s*)$"
-)
 ORGANISATION_ROLES = frozenset({"company", "cooperative", "association", "school", "comune"})
 # An ATS's own act, with its number, in the knowledge base's lines ("con delibera n. 390").
 _ACT_WORDS = re.compile(
@@ -64,12 +60,6 @@ _ACT_WORDS = re.compile(
 )
 # ... and the words asking for one ("ATS Val Padana documento di indirizzo 2020").
 ACT_ASKED = re.compile(r"\b(?:documento|approvat[oa]|adottat[oa]|adopted|approved)\b")
-# Asking how a measure works beside whom to ask ("come funziona e a chi chiedo?"): the
-# measure's answer, with the ATS line, answers both.
-_HOW_IT_WORKS = re.compile(
-    r"\b(?:come funziona|come funzionano|come si chiede|come si fa domanda|how does it work|"
-    r"how do they apply|how do we apply|how to apply|e vero|esiste davvero)\b"
-)
 _SENTENCES = re.compile(r"\n|•|;|(?<=\.)\s+(?=[A-Z])")
 # An entry naming more ATS than this is about all of them, not about one ("ATS Brescia: ...").
 MAX_ATS_NAMED = 4
@@ -174,10 +164,12 @@ class PlaceDecisions:
         # "grazie mille, e per Lecco?" asks (a statement of thanks naming a place does not)
         talk = self.understander.smalltalk
         opening = talk.opening_words(u.text) if "?" in u.text else frozenset()
+        other_agency = OTHER_AGENCY.search(residual) is not None  # "un'agenzia viaggi a Clusone"
         words = [
             w
             for w in self.matcher.content_words(residual)
             if w not in PLACE_WORDS
+            and not (other_agency and w in OFFICE_WORDS)
             and self.places.resolve(w) is None
             and _SQUEEZE.sub(r"\1", w) not in opening
         ]
@@ -204,7 +196,10 @@ class PlaceDecisions:
             if w not in office_words
             and w not in OFFICE_TOPIC_WORDS
             and w not in self._ats_name_words
-            and specificity(w, lang) >= (TOPIC_SPECIFICITY if self.matcher.known(w) else 0.45)
+            and (
+                specificity(w, lang) >= (TOPIC_SPECIFICITY if self.matcher.known(w) else 0.45)
+                or w in DUTY_WORDS  # "che ruolo ha l'ATS della Montagna nella rete?"
+            )
             and self.understander.smalltalk.intent(w) is None  # "ciaooo" names no topic
         ]
         about_money = (u.period is not None and not u.period.current) or bool(
@@ -388,7 +383,7 @@ class PlaceDecisions:
         body = u.role in ORGANISATION_ROLES and PROGRAMME_WORD in u.folded.split()
         if not (u.contact and (u.measures or body)) or u.join or u.own_case:
             return False
-        if _HOW_IT_WORKS.search(u.folded) is not None:
+        if HOW_IT_WORKS.search(u.folded) is not None:
             return False  # "how do we join, whom do we call?" gets the way in, and its ATS
         return all(self._territorial(mid) for mid in u.measures)
 
@@ -477,7 +472,7 @@ class PlaceDecisions:
         at = padded.find(f" {place} ")
         if at < 0:
             return folded
-        before = _LIVES_IN.sub("", padded[: at + 1])
+        before = LIVES_IN.sub("", padded[: at + 1])
         return f"{before} {padded[at + len(place) + 2 :]}".strip()
 
     def describe_place(self, place: Any, lang: str) -> Reply:

@@ -185,6 +185,15 @@ LIVING_WORDS = frozenset(
 )
 # Naming the office itself with a place ("ATS Pavia", "asl di Lodi") asks for its card.
 OFFICE_WORDS = frozenset({"ats", "asl", "asst", "agenzia", "agency"})  # "l'agenzia pavese"
+# ... but not another agency: "ho un'agenzia viaggi a Clusone", "a travel agency in Como".
+OTHER_AGENCY = re.compile(
+    r"\bagenzi[ae] (?:di |d |per il |delle )?(?:viaggi|immobiliar\w*|entrate|interinal\w*|"
+    r"assicurativ\w*|lavoro|pubblicitari\w*|pulizi\w*|funebr\w*|matrimonial\w*|stampa)\b"
+    r"|\b(?:travel|real estate|estate|temp|temping|insurance|employment|advertising|cleaning)"
+    r" agency\b"
+)
+# Words asking what an office does, however common: "che ruolo ha l'ATS nella rete?"
+DUTY_WORDS = frozenset("ruolo role compito compiti funzione funzioni task tasks".split())
 # Words of the office's own business: "l'ATS di Pavia per la conciliazione" asks for the card.
 OFFICE_TOPIC_WORDS = frozenset(
     "conciliazione vita lavoro famiglia referente referenti sito website telefono phone "
@@ -207,3 +216,20 @@ ADDRESS_WORDS = frozenset(
 )
 # Sending something to the office ("dobbiamo mandare l'adesione all'ATS").
 SENDING_WORDS = frozenset("mandare inviare spedire send mandiamo inviamo".split())
+# Topics of their own beside a place, which the ATS card does not answer (bot.answer_places).
+TOPIC_GUARD = frozenset({"caregiver", "caregivers", "anziano", "anziani", "alzheimer"})
+# Asking how much money the office got ("quanto ha ricevuto l'ATS di Milano?") is no request
+# for its card.
+MONEY_WORDS = frozenset({"quanto", "quanti", "soldi", "fondi", "euro", "much", "money", "funds"})
+# "abito a", "we live in" just before the place say where the person lives, not what they
+# ask: dropped with the place, so "quanto dà il cresco? abito a Brescia" asks the amount.
+LIVES_IN = re.compile(
+    r"(?:\b(?:abito|abitiamo|vivo|viviamo|risiedo|risiediamo|residente|residenti|sto|stiamo|"
+    r"live|lives|living|reside|based|located)\s+(?:a|ad|in|nel|nella|vicino a|near|at)?\s*)$"
+)
+# Asking how a measure works beside whom to ask ("come funziona e a chi chiedo?"): the
+# measure's answer, with the ATS line, answers both.
+HOW_IT_WORKS = re.compile(
+    r"\b(?:come funziona|come funzionano|come si chiede|come si fa domanda|how does it work|"
+    r"how do they apply|how do we apply|how to apply|e vero|esiste davvero)\b"
+)
