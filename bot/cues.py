@@ -46,7 +46,7 @@ WHICH_ATS = re.compile(
 # "in 2019 who ran conciliation in Valcamonica?", "chi seguiva la conciliazione a Breno?": with a
 # place, which ATS that was (in a year of the ATS).
 WHO_RAN = re.compile(
-    r"\b(?:who|chi) (?:ran|runs|run|gestiva|seguiva) (?:the )?"
+    r"\b(?:who|chi) (?:ran|runs|run|gestiva|seguiva) (?:the |la )?"
     r"(?:conciliation|conciliazione|work life balance)\b"
 )
 
