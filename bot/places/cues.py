@@ -25,7 +25,10 @@ AREA_CUES = PLACE_CUES | frozenset(
 RESIDENCE_WORDS = frozenset(
     "abito abita abitiamo abitano vivo vive viviamo vivono risiedo risiede risiediamo "
     "residente residenti residenza sono siamo vengo viene veniamo sto stiamo trasferita "
-    "trasferito trasferiti live lives living reside resident based located am m moved".split()
+    "trasferito trasferiti live lives living reside resident based located am m moved "
+    # ... and in the dialects: "mi sun de Crema", "stom a Albino", "staju a Legnano"
+    "stom stem stemm stemo stemmo sun sem semm semo stagh staju stongo stamm stamme stamu "
+    "abitu abbitu".split()
 )
 STRONG_CUES = frozenset("comune paese citta frazione".split())
 # Our measures and offices: "nasko a erba?", "ats di desio", "la rete ad albino".
