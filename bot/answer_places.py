@@ -109,6 +109,7 @@ class PlaceDecisions:
         comuni = tuple(getattr(place, "comuni", ()))
         # the comune as it is called ("cremona", "sesto" -> Cremona, Sesto San Giovanni)
         shown = comuni[0].name if len(comuni) == 1 else place.matched_text
+        shown = shown[:1].upper() + shown[1:]
         line = self.texts.get("answer.your_ats", lang, place=shown, ats=names)
         if u.contact and len(ats_ids) == 1:
             # "whom do we contact?": the ATS's conciliazione page (or site) and switchboard.
