@@ -83,6 +83,9 @@ def test_the_entry_that_answers(brain: Brain, text: str, entry: str) -> None:
         ("è da stamattina che giro in tondo con te", "smalltalk"),
         ("potrei avere al telefono un impiegato della regione?", "smalltalk"),
         ("grazie, mi hai risolto la giornata", "smalltalk"),
+        # an everyday word is no misspelt comune ("bello" is not Blello)
+        ("che bello!", "smalltalk"),
+        ("fantastico!", "smalltalk"),
         # refusals in the words of the workplace and of other agencies
         ("mio fratello lavora per alleanza assicurazioni, mi dai il suo numero?", "fallback"),
         ("in busta paga l'ufficio paghe ha sbagliato il cedolino, come faccio?", "fallback"),

@@ -50,6 +50,7 @@ FUZZY_MAX_GRAM = 3  # words per typo candidate ("busto arsizo")
 FUZZY_MULTI_MIN_CHARS = 8  # several-word typos: at least this long
 FUZZY_LONG_CHARS = 12  # several-word typos: from this length two edits are allowed
 FUZZY_LIMIT = 6  # candidates looked at per typo
+EVERYDAY_WORD_ZIPF = 3.5  # a word this frequent is never a one-word typo ("bello", "Blello")
 TYPO_MEMO = 50_000  # runs of words whose typo search is remembered
 RECENT_TEXTS = 64  # texts whose place is remembered
 RESOLVE_MEMO = 50_000  # texts read as a bare place (words of messages, mostly) remembered
@@ -74,8 +75,10 @@ RANK = {"comune": 3, "area": 2, "province": 1, "ambiguous": 0}
 
 
 def _plausible_typo(gram: str, key: str) -> bool:
-    """One word, one edit: a missing or extra letter always; a swap or a wrong letter only in
-    longer words ("parte" is not a typo of Parre, "bresica" is one of Brescia)."""
+    """One word, one edit, no everyday word ("che bello!"): a missing or extra letter always; a
+    swap or a wrong letter only in longer words ("parte" is not Parre, "bresica" is Brescia)."""
+    if max(zipf_frequency(gram, "it"), zipf_frequency(gram, "en")) >= EVERYDAY_WORD_ZIPF:
+        return False
     if len(key) != len(gram):
         return True
     if sorted(key) == sorted(gram):
