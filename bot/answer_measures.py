@@ -23,6 +23,8 @@ from bot.understanding import Understander, Understanding
 FOCUS_MARGIN = 14.0
 # Words asking for a rule other than the amount ("l'isee doveva stare sotto quale cifra?").
 ASPECT_WORDS = frozenset("isee residenza residenti residente resident residence documenti".split())
+# ... and words asking for a measure's rules: with no year asked, today's (its last) rules.
+RULE_WORDS = ASPECT_WORDS | frozenset("requisiti requisito requirements criteri criteria".split())
 # ... and scores at least this (a named measure is strong evidence, so below the clarify bar).
 FOCUS_FLOOR = CLARIFY_THRESHOLD - 12.0
 # Someone asking about their own case: the measure's rules entry gains this many points,
@@ -98,7 +100,7 @@ class MeasureDecisions:
         # ("Bonus Famiglia 2017") does not beat the measure's rules ("isee 20 mila, residenti
         # da 7 anni: rientro nel bonus famiglia?").
         editions = 0.0
-        if u.period is None and u.eligible:
+        if u.period is None and (u.eligible or self._asks_rules(u)):
             editions = max(
                 (
                     c.score
@@ -117,6 +119,16 @@ class MeasureDecisions:
             for c in ranked
         ]
         return sorted(boosted, key=lambda c: -c.score)
+
+    @staticmethod
+    def _asks_rules(u: Understanding) -> bool:
+        """ "bonus famiglia requisiti isee": a measure's rules asked, no year, no sum."""
+        return (
+            u.period is None
+            and bool(u.named)
+            and not u.amount
+            and bool(RULE_WORDS & set(u.folded.split()))
+        )
 
     def _family_fund(self, candidate: Candidate) -> bool:
         """An entry on a fund only families apply for (NASKO, CRESCO, Bonus Famiglia)."""

@@ -237,7 +237,8 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
         self, u: Understanding, ranked: list[Candidate], result: MatchResult
     ) -> tuple[Entry, float, str] | None:
         """The entry to answer with, after honouring the measure, role and period asked."""
-        if u.own_case and u.measures and not u.amount and PAYMENT_WAY.search(u.folded) is None:
+        own = u.own_case and u.measures and not u.amount and PAYMENT_WAY.search(u.folded) is None
+        if own or self._asks_rules(u):
             # (how it is paid, "me lo danno in contanti?", asks no rules)
             ranked = self._boost_eligibility(u, ranked)
         if not ranked:

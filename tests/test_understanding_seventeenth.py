@@ -61,6 +61,10 @@ from tests.support import assert_answered_by
             "who should I email about the work-life balance programme in Lombardy?",
             "contatti-regione",
         ),
+        # a measure's rules asked with no year: its last rules, not a past edition
+        ("bonus famiglia: che isee serviva?", "bonus-famiglia-what"),
+        # a period asked that has its own entry
+        ("c'è stato un programma di conciliazione 2023-2025?", "programmi-2023-2025"),
         # a PEC asked of the ATS protocol office: its card
         ("la pec dell'ufficio protocollo di ats bergamo?", "ats:bergamo"),
     ],
