@@ -2,8 +2,8 @@
 
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the holdouts conversations-holdout2.yaml to
-conversations-holdout16.yaml and the development sets conversations-dev3.yaml to
-conversations-dev43.yaml) extend the base evaluation format with
+conversations-holdout17.yaml and the development sets conversations-dev3.yaml to
+conversations-dev45.yaml) extend the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
 below its minimum or a question copied into two files fails here. The category minimums and the
@@ -84,6 +84,9 @@ FILES = {
     "holdout16": "conversations-holdout16.yaml",
     "dev42": "conversations-dev42.yaml",
     "dev43": "conversations-dev43.yaml",
+    "holdout17": "conversations-holdout17.yaml",
+    "dev44": "conversations-dev44.yaml",
+    "dev45": "conversations-dev45.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -1504,6 +1507,60 @@ SPREADS = {
         abortion=2,
         per_act={act: 3 for act in SMALLTALK_ACTS},
         inps=15,
+    ),
+    # The seventeenth holdout (written blind, never tuned on): a real inbox's mix, as holdout13.
+    "holdout17": _inbox(735),
+    # The forty-fourth development set (written blind, tuned on): time and organisations (every
+    # way a period or a year is named, periods not documented; comuni, cooperatives, schools,
+    # parishes, unions, firms asking how to take part).
+    "dev44": Spread(
+        size=650,
+        minimums={
+            "smalltalk": 50,
+            "oos": 70,
+            "oos_shared": 45,
+            "place_topic": 120,
+            "place_only": 15,
+            "own_case": 120,
+            "contact": 60,
+            "org": 220,
+            "period": 220,
+            "ambiguous": 5,
+        },
+        narrative_or_dialect=60,
+        english_smalltalk=20,
+        english_share=0.35,
+        per_offer=8,
+        emergencies=3,
+        abortion=3,
+        per_act={act: 4 for act in SMALLTALK_ACTS},
+        inps=10,
+    ),
+    # The forty-fifth development set (written blind, tuned on): how people write when they do
+    # not write well (voice-to-text, dialects of the north and the south, foreign parents'
+    # Italian, text-speak, long anxious stories) and the small talk of the same people.
+    "dev45": Spread(
+        size=700,
+        minimums={
+            "smalltalk": 120,
+            "oos": 90,
+            "oos_shared": 55,
+            "place_topic": 140,
+            "place_only": 20,
+            "own_case": 200,
+            "contact": 40,
+            "org": 40,
+            "period": 40,
+            "ambiguous": 5,
+        },
+        narrative_or_dialect=300,
+        english_smalltalk=40,
+        english_share=0.30,
+        per_offer=8,
+        emergencies=4,
+        abortion=4,
+        per_act={act: 10 for act in SMALLTALK_ACTS},
+        inps=12,
     ),
 }
 

@@ -53,7 +53,7 @@ def test_accuracy_does_not_regress_and_beats_the_baseline(brain: Brain, name: st
 
 
 # The conversation sets (tests/eval/README.md): floors per status and category, in percent.
-# Every set but conversations-holdout14.yaml, -holdout15.yaml and -holdout16.yaml has been tuned on
+# Every set but conversations-holdout15.yaml, -holdout16.yaml and -holdout17.yaml has been tuned on
 # (tests/eval/README.md).
 CONVERSATION_FLOORS = {
     "conversations-dev.yaml": {"answer": 96.0, "fallback": 98.0, "smalltalk": 98.0},
@@ -158,44 +158,50 @@ CONVERSATION_FLOORS = {
     # scope boundaries, dev43 who is asking); the classifiers were retrained on them since
     "conversations-dev42.yaml": {"answer": 98.0, "fallback": 99.0, "smalltalk": 99.0},
     "conversations-dev43.yaml": {"answer": 97.0, "fallback": 98.0, "smalltalk": 97.5},
-    # Held out, never tuned on (failures never read). holdout14, written blind during the
-    # fourteenth pass: 96.9 / 99.2 / 96.0 when first measured; holdout15, written blind during the
+    # holdout14, written blind during the fourteenth pass, held out until the seventeenth (last
+    # held-out figures 97.1 / 99.2 / 96.0), tuned on since.
+    "conversations-holdout14.yaml": {"answer": 98.0, "fallback": 99.5, "smalltalk": 98.0},
+    # seventeenth pass: 96.7 / 95.8 / 87.5 and 94.1 / 97.1 / 94.4 when merged (dev44 time and
+    # organisations, dev45 how people write when they do not write well); the classifiers were
+    # retrained on them since
+    "conversations-dev44.yaml": {"answer": 98.0, "fallback": 99.5, "smalltalk": 88.0},
+    "conversations-dev45.yaml": {"answer": 96.0, "fallback": 99.5, "smalltalk": 96.5},
+    # Held out, never tuned on (failures never read). holdout15, written blind during the
     # fifteenth pass: 96.5 / 95.7 / 90.7 when first measured; holdout16, written blind during the
-    # sixteenth pass: 96.1 / 95.8 / 98.1 when first measured (the same with the rules of the
-    # pass's start). End of the sixteenth pass: holdout14 97.1 / 99.2 / 96.0 (down from 97.3 /
-    # 100 / 96.0 at the fifteenth's end: one answer and one refusal fewer), holdout15
-    # 97.1 / 95.7 / 90.7, holdout16 96.3 / 95.8 / 98.1. Below the issue's 97 / 95 / 95 where they
-    # are: regression guards only.
-    "conversations-holdout14.yaml": {"answer": 96.5, "fallback": 98.5, "smalltalk": 95.5},
+    # sixteenth pass: 96.1 / 95.8 / 98.1 when first measured; holdout17, written blind during the
+    # seventeenth pass: 96.3 / 93.9 / 99.1 when first measured (the same with the rules of the
+    # pass's start). End of the seventeenth pass: holdout15 96.9 / 95.7 / 91.6 (97.1 / 95.7 /
+    # 90.7 at the sixteenth's end), holdout16 96.3 / 95.8 / 98.1 (unchanged), holdout17 96.3 /
+    # 93.9 / 99.1 (as on arrival). Below the issue's 97 / 95 / 95 where they are: regression
+    # guards only.
     "conversations-holdout15.yaml": {"answer": 96.5, "fallback": 94.5, "smalltalk": 89.0},
     "conversations-holdout16.yaml": {"answer": 95.5, "fallback": 94.5, "smalltalk": 97.0},
+    "conversations-holdout17.yaml": {"answer": 95.5, "fallback": 93.0, "smalltalk": 98.0},
 }
 # Answers where a place card replaced the topic: 0 everywhere but on development sets where cards
 # are known and not fixed: holdout9's "time saving services in Mantova for shopkeepers, who runs
 # them?" (the ATS runs them: its card, but the case wants the topic too), holdout7's "Milano ATS
 # conciliazione email?" and dev23's "ATS Brescia conciliazione email?" (the card holds the ATS's
 # site, but the cases want English), dev21's "stò a Menàs" (Menaggio's dialect name, whose
-# consonants no comune alone has, so Sondrio, named after it, is taken) and dev23's "ATS Bergamo
-# 2020-2023 alliances were led by whom? Ambiti?" (the card instead of the 2020-2023 examples), and
-# dev25's "assessore di Lovere, ... ATS Montagna o Bergamo?", whose right card (Lovere: ATS di
-# Bergamo) also names the ATS della Montagna, which the case forbids; dev34's "quando è stato
-# costituito l'ATS Città Metropolitana di Milano?" (the card, not when the ATS were set up) and
-# dev36's "I live in Ponte di Legno, which ATS and who handles maternity funds?" (two questions: the
-# card answers the first) and "mè marì ... mi speti el terz. Regiun? (vivum a Bèrghem)"; dev42's
-# "sono il sindaco di Chiavenna. che ruolo ha l'ATS della Montagna nella rete?" (the ATS's card,
-# not its role in the Rete); and one of holdout14's 271 and one of holdout15's 310 place + topic
-# messages, held out.
+# consonants no comune alone has, so Sondrio, named after it, is taken), and dev25's "assessore di
+# Lovere, ... ATS Montagna o Bergamo?", whose right card (Lovere: ATS di Bergamo) also names the ATS
+# della Montagna, which the case forbids; dev34's "quando è stato costituito l'ATS Città
+# Metropolitana di Milano?" (the card, not when the ATS were set up) and dev36's "I live in Ponte di
+# Legno, which ATS and who handles maternity funds?" (two questions: the card answers the first);
+# dev45's "Which ATS is responsible if I live in Gravedona? I need info on the maternity funds" (the
+# same two questions); and one of holdout15's 310 and one of holdout17's 274 place + topic messages,
+# held out.
 PLACE_CARDS_ALLOWED = {
     "conversations-holdout7.yaml": 1,
     "conversations-dev21.yaml": 1,
-    "conversations-dev23.yaml": 2,
+    "conversations-dev23.yaml": 1,
     "conversations-dev25.yaml": 1,
     "conversations-holdout9.yaml": 1,
     "conversations-dev34.yaml": 1,
-    "conversations-dev36.yaml": 2,
-    "conversations-holdout14.yaml": 1,
+    "conversations-dev36.yaml": 1,
+    "conversations-dev45.yaml": 1,
     "conversations-holdout15.yaml": 1,
-    "conversations-dev42.yaml": 1,
+    "conversations-holdout17.yaml": 1,
 }
 MAX_MEDIAN_FIRST_MESSAGE = 500
 MAX_P90_FIRST_MESSAGE = 900
