@@ -54,7 +54,8 @@ INTRO_WORDS = frozenset(
     "studentessa studente university universita social worker assistente sociale midwife "
     "ostetrica educatrice educatore cousin cugino cugina friend amica amico link "
     "gave passed consigliato suggested recommended sent send mandato mandata girato shared "
-    "condiviso telegram comune sindaco sindaca servizi sociali assessore assessora".split()
+    "condiviso telegram comune sindaco sindaca servizi sociali assessore assessora services "
+    "service".split()
 )
 # "ciao da Botticino, ci sei?": asking whether someone is there asks nothing else.
 PRESENCE = re.compile(
@@ -351,7 +352,9 @@ class TalkDecisions:
         request asks with its own words: "numero", "a chi").
         """
         talk = self.understander.smalltalk
-        act = talk.opening(u.text) or talk.closing(u.text)
+        opening, closing = talk.opening(u.text), talk.closing(u.text)
+        # "grazie di tutto, vi riscrivo quando esce l'avviso. a presto!": thanks that say goodbye
+        act = closing if (opening, closing) == ("thanks", "bye") else opening or closing
         if act in CLOSING_ACTS:
             # "grazie, adesso so a chi chiedere", "sorry must run, the twins woke up. bye!":
             # only a question mark, a measure, a situation or a place reopens the conversation.
@@ -390,6 +393,8 @@ class TalkDecisions:
             # "hello from Gallarate" is a greeting and where it comes from, "sono il sindaco
             # di Cerveno" a person introduced; "buongiorno, sono di Lodi e aspetto" a case.
             return None
+        if act == "greeting" and u.place is not None:
+            return self._with_place(act, u, lang)  # the greeting, and the ATS of where they are
         return self.composer.smalltalk(act, lang)
 
     def _introduction(self, u: Understanding, lang: str) -> Reply | None:

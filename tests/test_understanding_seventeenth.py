@@ -138,3 +138,15 @@ def test_the_ats_details_do_not_repeat_the_page_shown(brain: Brain) -> None:
     reply = brain.answer_question("abito a Sondrio, qual è la mia ATS?")
     page = next(line for line in reply.plain_text.splitlines() if "http" in line)
     assert page not in reply.plain_details
+
+
+def test_a_greeting_from_a_town_names_its_ats(brain: Brain) -> None:
+    reply = brain.answer_question("hello from the social services office of Saronno")
+    assert reply.status == "smalltalk" and "ATS dell'Insubria" in reply.text, reply.text
+
+
+def test_thanks_that_say_goodbye_get_a_goodbye(brain: Brain) -> None:
+    thanks_bye = brain.answer_question(
+        "grazie di tutto, ci sentiamo quando esce il bando. a presto!"
+    )
+    assert thanks_bye.text == brain.answer_question("arrivederci").text
