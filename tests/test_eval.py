@@ -164,7 +164,7 @@ CONVERSATION_FLOORS = {
     # seventeenth pass: 96.7 / 95.8 / 87.5 and 94.1 / 97.1 / 94.4 when merged (dev44 time and
     # organisations, dev45 how people write when they do not write well); the classifiers were
     # retrained on them since
-    "conversations-dev44.yaml": {"answer": 98.0, "fallback": 99.5, "smalltalk": 88.0},
+    "conversations-dev44.yaml": {"answer": 98.0, "fallback": 99.5, "smalltalk": 92.0},
     "conversations-dev45.yaml": {"answer": 96.0, "fallback": 99.5, "smalltalk": 96.5},
     # Held out, never tuned on (failures never read). holdout15, written blind during the
     # fifteenth pass: 96.5 / 95.7 / 90.7 when first measured; holdout16, written blind during the
