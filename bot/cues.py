@@ -152,8 +152,11 @@ _JOB = re.compile(
 )
 
 
-# ... but a job looked for is the question ("cerco lavoro come commessa").
-_LOOKING = re.compile(r"\b(?:cerco|cerca|cercando|cerchiamo|looking for|searching for|find)\s*$")
+# ... but a job looked for is the question ("cerco lavoro come commessa", "trova lavoro per mamme").
+_LOOKING = re.compile(
+    r"\b(?:cerco|cerca|cercando|cerchiamo|cercare|trova|trovare|trovo|looking for|searching for|"
+    r"find)\s*$"
+)
 
 
 # What every match of _JOB begins with: a text without one has none. _JOB tries its ten

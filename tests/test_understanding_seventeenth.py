@@ -96,6 +96,8 @@ def test_the_entry_that_answers(brain: Brain, text: str, entry: str) -> None:
         ("gara d'appalto dell'ATS di Pavia per le pulizie, scadenza?", "fallback"),
         ("maternity pay in the UK, how long does it last?", "fallback"),
         ("c'è il bonus sport regionale per i ragazzi?", "fallback"),
+        # a job looked for is the question, not a job told
+        ("dove trovare lavoro per mamme a Bergamo?", "fallback"),
         # an electric shock is an emergency
         ("la bimba ha preso la scossa e non si sveglia", "fallback"),
     ],
