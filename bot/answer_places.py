@@ -22,11 +22,13 @@ from bot.cues import (
     OFFICE_WORDS,
     OTHER_AGENCY,
     PLACE_WORDS,
+    REACH_WORDS,
     REQUEST_WORDS,
     SENDING_WORDS,
     TOPIC_GUARD,
     WHICH_ATS,
     WHO_RAN,
+    address_words,
 )
 from bot.frequency import zipf_frequency
 from bot.knowledge import Entry, KnowledgeBase
@@ -212,6 +214,10 @@ class PlaceDecisions:
             # base never uses name no topic beside the office (dialect, typos).
             topical = [w for w in topical if self.matcher.known(w)]
             office = True
+            named_ats = "ats" in u.folded.split() and self._ats_name_words & set(words)
+            reach = REACH_WORDS & self.understander.contact_words(u.folded)
+            if u.contact and not u.measures and named_ats and reach:
+                return True  # "come contatto l'ATS Brianza per i progetti di welfare?"
         if u.contact and not u.measures:
             # "I'm in Gravedona, who handles conciliazione for us?": a word the knowledge base
             # never uses names no topic of ours.
@@ -221,7 +227,8 @@ class PlaceDecisions:
                 for w in topical
                 if self.matcher.known(w) and w not in asking and w not in REQUEST_WORDS
             ]
-        said = set(words) | (ADDRESS_WORDS & set(residual.split()))  # "sede" is a place word
+        said = set(words) | address_words(residual)  # "sede" is a place word
+        said -= ADDRESS_WORDS - address_words(residual)  # "indirizzo una paziente": a verb
         if OFFICE_WORDS & said and (ADDRESS_WORDS | SENDING_WORDS) & said:
             # "PEC dell'ATS di Brescia per mandare l'adesione", "sotto che ATS? dobbiamo
             # mandare l'adesione": the office's own address.
@@ -278,7 +285,7 @@ class PlaceDecisions:
         skip = self.kb.place_intent_words | OFFICE_TOPIC_WORDS | PLACE_WORDS | self._ats_name_words
         if u.contact:  # "chiamare la ats della brianza, non trovo il numero"
             skip = skip | REQUEST_WORDS
-        if ADDRESS_WORDS & set(u.folded.split()):
+        if address_words(u.folded):
             # "dov'è la sede dell'ATS di Brescia? devo portare dei documenti": its address
             return []
         return [

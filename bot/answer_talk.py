@@ -355,6 +355,12 @@ class TalkDecisions:
         opening, closing = talk.opening(u.text), talk.closing(u.text)
         # "grazie di tutto, vi riscrivo quando esce l'avviso. a presto!": thanks that say goodbye
         act = closing if (opening, closing) == ("thanks", "bye") else opening or closing
+        if act == "ack" and closing is None:
+            # "ok grazie tante, ora ho capito meglio": the thanks after the "ok" is what it says
+            found = talk.among(u.text)
+            closing = found[0] if found is not None else None
+        if act == "ack" and closing in ("thanks", "bye"):
+            act = closing  # "va bene allora ci sentiamo più avanti, ciao ciao"
         if act in CLOSING_ACTS:
             # "grazie, adesso so a chi chiedere", "sorry must run, the twins woke up. bye!":
             # only a question mark, a measure, a situation or a place reopens the conversation.

@@ -217,6 +217,28 @@ REQUEST_WORDS = frozenset(
 ADDRESS_WORDS = frozenset(
     {"pec", "email", "mail", "indirizzo", "address", "sede", "sedi", "certificata", "protocollo"}
 )
+# "a quale struttura indirizzo una paziente?": "indirizzo" as a verb (to refer someone) asks no
+# address.
+_REFER = re.compile(
+    r"(?<!\bl )(?<!\bun )\bindirizz(?:o|iamo|are) (?:un|una|uno|la|il|lo|le|i|gli|questa|questo"
+    r"|queste|questi|mia|mio|mie|miei|nostra|nostro|nostre|nostri)\b"
+)
+
+
+def address_words(folded: str) -> frozenset[str]:
+    """The words of `ADDRESS_WORDS` a folded text holds, but "indirizzo" used as a verb."""
+    found = ADDRESS_WORDS & set(folded.split())
+    if "indirizzo" in found and _REFER.search(folded) and folded.count("indirizzo") == 1:
+        return found - {"indirizzo"}
+    return found
+
+
+# Reaching an office ("come contatto l'ATS Brianza", "a chi scrivo all'ATS di Bergamo"), as a
+# contact request's words say it (not "who handles ...", which may ask for a department).
+REACH_WORDS = frozenset(
+    "contatto contattare contattiamo contact scrivo scrivere scriviamo write email mail chiamo"
+    " chiamare chiamiamo call ring telefono phone numero number".split()
+)
 # Sending something to the office ("dobbiamo mandare l'adesione all'ATS").
 SENDING_WORDS = frozenset("mandare inviare spedire send mandiamo inviamo".split())
 # Topics of their own beside a place, which the ATS card does not answer (bot.answer_places).
