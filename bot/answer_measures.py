@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
 from bot.answer_places import ORGANISATION_ROLES
 from bot.knowledge import Entry, KnowledgeBase
@@ -39,6 +40,12 @@ FIRST_QUESTION_RANKS = 10
 # Organisations that run services for families (not a firm, which a family's story may name):
 # asking about their own case, they are offered the way in even beside a families' entry.
 SERVICE_ROLES = frozenset({"cooperative", "association", "school", "comune"})
+
+
+def _fund_or_unguided(measure: Any) -> bool:
+    """A measure with no guided check (national, the programme), or a fund with an amount
+    (NASKO, CRESCO, Bonus Famiglia): not a way in for organisations (Reti, Alleanze)."""
+    return not measure.flow or measure.amount is not None
 
 
 # An organisation's question that matched nothing confidently: the best entry for
@@ -178,9 +185,16 @@ class MeasureDecisions:
         named = u.named or tuple(
             m
             for m in u.measures[:1]
-            if not self.lexicon.measures[m].flow  # a national measure, the programme itself
-            and ranked
-            and (self._on_measure(self.kb.entry(ranked[0].entry_id), (m,)) or len(u.measures) == 1)
+            if ranked
+            and (
+                # a national measure, the programme itself, or a fund named in a typo or in
+                # words of its own ("cresco mozhna?"): the best-ranked entry is on it
+                (
+                    _fund_or_unguided(self.lexicon.measures[m])
+                    and self._on_measure(self.kb.entry(ranked[0].entry_id), (m,))
+                )
+                or (not self.lexicon.measures[m].flow and len(u.measures) == 1)
+            )
         )
         if not named:
             return None

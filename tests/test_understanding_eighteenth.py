@@ -66,7 +66,10 @@ def test_the_entry_that_answers(brain: Brain, text: str, entry: str) -> None:
         ("requisiti per accedere in breve?", "clarify"),
         ("so that fund, who gets it?", "clarify"),
         # a social worker asking whom to e-mail at the Regione: its contacts, no refusal
-        ("sono un'assistente sociale di Pavia, la regione ha una mail per la conciliazione?", "answer"),
+        (
+            "sono un'assistente sociale di Pavia, la regione ha una mail per la conciliazione?",
+            "answer",
+        ),
     ],
 )
 def test_the_kind_of_reply(brain: Brain, text: str, status: str) -> None:
