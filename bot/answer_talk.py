@@ -41,9 +41,12 @@ GREETING_FROM = frozenset(
     "gentilissima talk soon first time writing write scrivo prima volta lei te voi night notte "
     "here bye goodbye arrivederci salutoni and e you have lovely nice great day giornata "
     "buona ue uela bongiorno bungiorno bonasera ancora again lago lake val valle valley d bella "
+    "ok okay "
     "gente people folks per la near the vicino al airport aeroporto perfetto perfect ottimo "
     "ci c che vita li dentro qualcuno nessuno risponde legge alta".split()
 )
+# ... squeezed as a message's words are ("hellooo" -> "helo", like "hello").
+_SQUEEZED_FROM = frozenset(re.sub(r"(.)\1+", r"\1", w) for w in GREETING_FROM) | GREETING_FROM
 # Words of a chatty introduction beside a greeting or thanks: "salve, sono un papà di Voghera,
 # appena entrato nel canale", "thanks a lot from the HR office in Sesto" (but "ciao, sono di
 # Gallarate" only says where: the ATS card).
@@ -77,7 +80,8 @@ THANKS_FOR = re.compile(
     r"\b(?:info|informazion[ei]|information|chiar[oa]|clear|clearer|spiegazion[ei]|explanation|"
     r"risposta|answer|spiegato|spiegata|explaining|explained|cleared|doubts|dubbi|stuff|"
     r"indicazion[ei]|utilissim[ei]|helpful|grazie (?:x|per) (?:il|la|l|i|le)|"
-    r"mi hai risolto|risolto la giornata|saved my day|made my day|mi hai salvat[oa])\b"
+    r"mi hai risolto|risolto la giornata|saved my day|made my day|mi hai salvat[oa]|"
+    r"mi hai aiutat[oa]|mi avete aiutat[oa]|you helped|you ve helped|helped me|help with)\b"
 )
 # A question asked without a question mark: "una ragazza che seguiamo chiede se ...", "our
 # mayor wants to know if ...", "mi ha chiesto di informarmi se ci sono servizi".
@@ -373,10 +377,17 @@ class TalkDecisions:
                 "?" in u.text
                 or u.vague
                 or u.amount
+                or (u.contact and THANKS_FOR.search(u.folded) is not None)  # "... ma a chi scrivo"
                 or ((u.measures or u.situation_flow) and not told)
             ):
                 return None
-            if u.place is not None and u.role is None and not self._greets_from(u, act):
+            thanked = act == "thanks" and THANKS_FOR.search(u.folded) is not None
+            if (
+                u.place is not None
+                and u.role is None
+                and not thanked
+                and not self._greets_from(u, act)
+            ):
                 return None  # "grazie, e a Lodi?" asks; "thx!! greetings from Lecco" does not
             return self.composer.smalltalk(act, lang)
         present = PRESENCE.sub(" ", u.text)  # "ciao, ci sei?" asks nothing else
@@ -477,7 +488,7 @@ class TalkDecisions:
         words = [
             w
             for w in rest
-            if w not in GREETING_FROM and re.sub(r"(.)\1+", r"\1", w) not in GREETING_FROM
+            if w not in GREETING_FROM and re.sub(r"(.)\1+", r"\1", w) not in _SQUEEZED_FROM
         ]
         if not words:
             return bool(rest)

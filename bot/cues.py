@@ -11,7 +11,8 @@ from bot.phrases import said_after
 
 # Lombardy named as where the person is now, whatever other region they name.
 NOW_IN_LOMBARDY = re.compile(
-    r"\b(?:qui|qua|here|now|ora|adesso|oggi)(?: \w+){0,2} (?:in )?(?:lombardia|lombardy)\b"
+    r"\b(?:qui|qua|here|now|ora|adesso|oggi)(?: (?!is\b|the\b)\w+){0,2} (?:in )?"
+    r"(?:lombardia|lombardy)\b"
 )
 
 # "e nel 2020 milano quanto?", "pavia 2020 conciliazione euro": a short ask for a sum.

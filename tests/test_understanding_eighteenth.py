@@ -76,9 +76,41 @@ def test_the_kind_of_reply(brain: Brain, text: str, status: str) -> None:
     assert brain.answer_question(text).status == status, text
 
 
-def test_swallowed_bleach_is_an_emergency(brain: Brain) -> None:
-    reply = brain.answer_question("help my daughter drank bleach from the bottle")
-    assert reply.status == "fallback" and "112" in reply.text, reply.text
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("help my daughter drank bleach from the bottle", "112"),
+        ("il bimbo ha ingoiato le pastiglie della nonna", "112"),
+        # someone speaking of ending their life: 112 first, whatever else is named
+        ("non ce la faccio più con il neonato, voglio farla finita", "112"),
+        ("honestly I want to die, the baby never sleeps and the nasko money is gone", "112"),
+        # a partner who pushed her: the anti-violence line
+        ("il mio compagno mi ha spinta davanti ai bambini, ho paura che ricapiti", "1522"),
+    ],
+)
+def test_emergencies_name_the_number_to_call(brain: Brain, text: str, number: str) -> None:
+    reply = brain.answer_question(text)
+    assert reply.status == "fallback" and number in reply.text, reply.text
+
+
+def test_the_fund_for_mothers_who_do_not_abort_is_no_abortion_request(brain: Brain) -> None:
+    reply = brain.answer_question(
+        "is there still that fund for mothers who don't abort? I live in Lecco, low income"
+    )
+    assert reply.status == "answer", reply.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a home outside Lombardy, said as a move or as "resident here"
+        "we have just moved to Alessandria from Pavia, is CRESCO still for us?",
+        "Parma resident here, is the Lombardy conciliazione programme for us as well?",
+    ],
+)
+def test_a_home_outside_lombardy(brain: Brain, text: str) -> None:
+    reply = brain.answer_question(text)
+    assert reply.status == "fallback" and "Lombard" in reply.text, reply.text
 
 
 @pytest.mark.parametrize(
@@ -93,6 +125,15 @@ def test_swallowed_bleach_is_an_emergency(brain: Brain) -> None:
         ("thank you, you helped me a lot", "thank you"),
         # "some kind of chatbot?" asks who the bot is
         ("what are you exactly, some sort of bot?", "who are you"),
+        # a goodbye or a greeting from a town, after an "ok" or with the letters drawn out
+        ("ok bye from Brescia", "bye"),
+        ("hiii from Sondrio 🙂", "hello"),
+        # thanks for what was said about a town, or for help with a fund
+        ("thanks for the info about the Bergamo ATS", "thanks"),
+        ("grazie mille, mi hai aiutata tanto col nasko", "grazie"),
+        # whether the bot can check someone's eligibility, which channel it is
+        ("could you check whether my family qualifies for something?", "what can you do"),
+        ("is this an official regional service or a private project?", "who are you"),
     ],
 )
 def test_small_talk_acts(brain: Brain, text: str, canonical: str) -> None:

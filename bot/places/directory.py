@@ -42,7 +42,7 @@ from bot.texts import Texts
 _LIVES_IN = (
     r"\b(?:abito|abitiamo|vivo|viviamo|risiedo|risiediamo|sto|stiamo|residente|residenti|"
     r"domiciliato|domiciliata|i live|we live|i m based|im based|we re based|were based|"
-    r"resident|living)\s+(?:a|ad|in|nel|nella|at|near)\s+"
+    r"resident|living|moved|moving|trasferit[aoie])\s+(?:a|ad|in|nel|nella|at|near|to)\s+"
 )
 
 # "sono di Novara ma lavoro a Milano": where the person is from, set against where they work,
