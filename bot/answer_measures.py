@@ -301,7 +301,7 @@ class MeasureDecisions:
         questions = [q for q in _QUESTIONS.findall(u.text) if len(q.split()) >= 3]
         if len(questions) < 2:
             return None
-        ranked, _ = self.matcher.rank(self.understander.rewrite(fold(questions[0])))
+        ranked, _ = self.matcher.read(self.understander.rewrite(fold(questions[0])))
         if not ranked or ranked[0].score < ANSWER_THRESHOLD:
             return None
         near = {c.entry_id: c for c in whole[:FIRST_QUESTION_RANKS]}

@@ -259,3 +259,75 @@ HOW_IT_WORKS = re.compile(
     r"\b(?:come funziona|come funzionano|come si chiede|come si fa domanda|how does it work|"
     r"how do they apply|how do we apply|how to apply|e vero|esiste davvero)\b"
 )
+
+
+# --- small talk among other words (bot/answer_talk.py) ---
+
+# "good morning from Bergamo", "ciao a tutti da Lodi": a greeting that says where it comes
+# from asks nothing yet; it is greeted back. Any other word makes the place a question.
+GREETING_FROM = frozenset(
+    "from da di here qui qua bot hi hiya hello hey ciao salve morning good evening afternoon "
+    "buongiorno buonasera buondi everyone everybody all tutti a voi there side greetings "
+    "thanks thank thx many grazie mille ringrazio ringraziamo saluti saluto our nostro team "
+    "hr in dal dalla sei stato stata utile utilissimo utilissima gentile gentilissimo "
+    "gentilissima talk soon first time writing write scrivo prima volta lei te voi night notte "
+    "here bye goodbye arrivederci salutoni and e you have lovely nice great day giornata "
+    "buona ue uela bongiorno bungiorno bonasera ancora again lago lake val valle valley d bella "
+    "ok okay "
+    "gente people folks per la near the vicino al airport aeroporto perfetto perfect ottimo "
+    "ci c che vita li dentro qualcuno nessuno risponde legge alta".split()
+)
+# ... squeezed as a message's words are ("hellooo" -> "helo", like "hello").
+SQUEEZED_FROM = frozenset(re.sub(r"(.)\1+", r"\1", w) for w in GREETING_FROM) | GREETING_FROM
+# Words of a chatty introduction beside a greeting or thanks: "salve, sono un papà di Voghera,
+# appena entrato nel canale", "thanks a lot from the HR office in Sesto" (but "ciao, sono di
+# Gallarate" only says where: the ATS card).
+INTRO_WORDS = frozenset(
+    "yo so much very lot useful helpful davvero tanto tantissimo just joined new nuovo nuova "
+    "appena entrato entrata canale channel mum mom dad mamma papa nonna nonno scusate scusi "
+    "sorry orario late turno shift office ufficio researcher ricercatrice ricercatore student "
+    "studentessa studente university universita social worker assistente sociale midwife "
+    "ostetrica educatrice educatore cousin cugino cugina friend amica amico link "
+    "gave passed consigliato suggested recommended sent send mandato mandata girato shared "
+    "condiviso telegram comune sindaco sindaca servizi sociali assessore assessora services "
+    "service".split()
+)
+# "ciao da Botticino, ci sei?": asking whether someone is there asks nothing else.
+PRESENCE = re.compile(
+    r"(?i)(?:\b(?:ci sei|ci siete|are you there|you there|anyone there|anybody there|sei l[iì])"
+    r"|\bc'?[eè] (?:qualcuno|nessuno|vita)\b[^?.!\n]{0,40})\s*\?+"
+)
+# Words of a need, which make a story told with a greeting a question.
+# ... and so does a woman saying she is pregnant or has just given birth ("ciao sono incinta di 3
+# mesi e vivo a Bergamo"): what exists for her answers.
+NEED = re.compile(
+    r"\b(?:soldi|problem[ia]|difficolt[aà]|aiut[oia]|help|money|struggl\w*|afford|pagare|"
+    r"costa|costano|spese|lavoro no|senza lavoro|disoccupat[oa]|sol[ao]|alone|broke|"
+    r"sono incinta|aspetto (?:un|una|il|la)|i m pregnant|i am pregnant|ho (?:appena )?partorito|"
+    r"just gave birth)\b"
+)
+# Thanks for what the bot said about a measure ("grazie dell'info sul nasko", "thank you for the
+# info about CRESCO", "adesso mi è tutto più chiaro sul cresco").
+THANKS_FOR = re.compile(
+    r"\b(?:info|informazion[ei]|information|chiar[oa]|clear|clearer|spiegazion[ei]|explanation|"
+    r"risposta|answer|spiegato|spiegata|explaining|explained|cleared|doubts|dubbi|stuff|"
+    r"indicazion[ei]|utilissim[ei]|helpful|grazie (?:x|per) (?:il|la|l|i|le)|"
+    r"mi hai risolto|risolto la giornata|saved my day|made my day|mi hai salvat[oa]|"
+    r"mi hai aiutat[oa]|mi avete aiutat[oa]|you helped|you ve helped|helped me|help with)\b"
+)
+# A question asked without a question mark: "una ragazza che seguiamo chiede se ...", "our
+# mayor wants to know if ...", "mi ha chiesto di informarmi se ci sono servizi".
+ASKED_ROUNDABOUT = re.compile(
+    r"\b(?:chiede|chiedo|chiediamo|chiedere|chiesto|sapere|informarmi|informarci|know|wonder|"
+    r"wondering|whether|if (?:there|it|we|i|she|he|they)|se (?:ci|c e|possiamo|posso|puo|si))\b"
+)
+# Who writes, told with a greeting and nothing asked yet: "Egregi, chi scrive è il sindaco di
+# Ponte di Legno. Lieto di fare la conoscenza", "hello from Legnano! teacher and mother of two
+# here", "good morning, I work in HR ..., just introducing myself for now".
+INTRODUCTION = re.compile(
+    r"\b(?:(?:sono|so) (?:il|la|l|lo|un|una|uno)|io sono|mi chiamo|chi scrive|my name is|"
+    r"i am (?:a|an|the)|i m (?:a|an|the)|"
+    r"i work|lavoro (?:in|nel|nella|come|presso)|vengo da|mi presento|introducing myself|"
+    r"piacere|lieto|lieta|pleased to|nice to meet|(?:mother|father|mum|mom|dad) of \w+ here|"
+    r"vi scrivero|vi scrivo con calma|domani vi scrivo)\b"
+)

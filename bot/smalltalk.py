@@ -33,6 +33,13 @@ def _english_stop_words() -> frozenset[str]:
     return frozenset(fold(word) for word in get_stop_words("english"))
 
 
+# "what is ATS?", "cos'è l'asl": a question about the thing named ("what is this?" is about the
+# bot when the thing is an addressee word).
+_WHAT_IS = re.compile(
+    r"\b(?:what is|whats|what s|cos e|che cos e|cosa e|che e) (?:(?:an?|the|l|la|il|lo) )?(\w+)"
+)
+
+
 def _join(match: re.Match[str]) -> str:
     return "".join(part for part in match.groups() if part)
 
@@ -432,4 +439,7 @@ class SmallTalk:
         vocabulary = self._addressee.union(self._fillers, *self._meta.values())
         if any(word not in vocabulary for word in words):
             return None
+        asked = _WHAT_IS.search(" ".join(words))
+        if asked is not None and asked.group(1) not in self._addressee:
+            return None  # "what is ATS? sorry I'm new here" asks about the ATS, not the bot
         return self._meta_choice(words)

@@ -46,7 +46,8 @@ _NUMBER_WORD = re.compile(r"\b(?:numero|number|n)\b")
 # "from Sicily", "vengo da Napoli", "originaria della Calabria": where someone comes from.
 _FROM = (
     r"\b(?:moved(?: \w+){0,6} from|came from|originally from|vengo da|veniamo da|vengo dalla|"
-    r"originari[oa] d[ei]\w*|di origine|arriv(?:at[oaie]|o|iamo) da\w*|trasferit[oa] da)\s+"
+    r"originari[oa] d[ei]\w*|di origine|arriv(?:at[oaie]|o|iamo)(?: in lombardia| qui| qua)? da\w*|"
+    r"trasferit[oa] da|came to lombardy from)\s+"
 )
 # "I live in Brescia from 2018", "residenti dal 2015": since when someone lives here.
 _RESIDENT_SINCE = re.compile(

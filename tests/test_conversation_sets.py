@@ -87,6 +87,9 @@ FILES = {
     "holdout17": "conversations-holdout17.yaml",
     "dev44": "conversations-dev44.yaml",
     "dev45": "conversations-dev45.yaml",
+    "holdout18": "conversations-holdout18.yaml",
+    "dev46": "conversations-dev46.yaml",
+    "dev47": "conversations-dev47.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -1562,6 +1565,61 @@ SPREADS = {
         per_act={act: 10 for act in SMALLTALK_ACTS},
         inps=12,
     ),
+    # The eighteenth holdout (written blind, never tuned on): a real inbox's mix, as holdout13.
+    "holdout18": _inbox(655),
+    # The forty-sixth development set (written blind, tuned on): in-scope questions asked the
+    # hard way (indirectly, through a consequence, by a third party, the measure's name wrong or
+    # missing, two questions in one, yes/no rules, comparisons, follow-ups, the programme's jargon).
+    "dev46": Spread(
+        size=610,
+        minimums={
+            "smalltalk": 70,
+            "oos": 70,
+            "oos_shared": 45,
+            "place_topic": 150,
+            "place_only": 15,
+            "own_case": 170,
+            "contact": 50,
+            "org": 80,
+            "period": 80,
+            "ambiguous": 6,
+        },
+        narrative_or_dialect=100,
+        english_smalltalk=30,
+        english_share=0.35,
+        per_offer=10,
+        emergencies=3,
+        abortion=3,
+        per_act={act: 6 for act in SMALLTALK_ACTS},
+        inps=15,
+    ),
+    # The forty-seventh development set (written blind, tuned on): what must not be answered as
+    # ours (other bonuses, ATS health services, work law, immigration, homonyms, places outside
+    # Lombardy, emergencies, self-harm, violence, abortion, personal data, injections), the small
+    # talk around it, and the in-scope questions on that border.
+    "dev47": Spread(
+        size=605,
+        minimums={
+            "smalltalk": 150,
+            "oos": 200,
+            "oos_shared": 140,
+            "place_topic": 80,
+            "place_only": 5,
+            "own_case": 60,
+            "contact": 30,
+            "org": 40,
+            "period": 30,
+            "ambiguous": 5,
+        },
+        narrative_or_dialect=100,
+        english_smalltalk=60,
+        english_share=0.35,
+        per_offer=5,
+        emergencies=6,
+        abortion=6,
+        per_act={act: 12 for act in SMALLTALK_ACTS},
+        inps=12,
+    ),
 }
 
 
@@ -1787,8 +1845,8 @@ def test_later_sets_keep_their_own_spread(sets: dict[str, list[dict[str, Any]]],
     assert sum(_lang(c) == "en" for c in cases) >= spread.english_share * len(cases)
     emergencies = [c for c in cases if _has(c, "oos") and "112" in c.get("any", [])]
     assert len(emergencies) >= spread.emergencies
-    # 118 for health emergencies, 115 (the fire brigade) for a fire
-    assert all({"118", "115"} & set(c["any"]) for c in emergencies)
+    # 118 for health emergencies, 115 (the fire brigade) for a fire, 1522 for violence at home
+    assert all({"118", "115", "1522"} & set(c["any"]) for c in emergencies)
     abortion = [c for c in cases if _has(c, "oos") and "consultori" in c.get("any", [])]
     assert len(abortion) >= spread.abortion
     offers = Counter(c["offer"] for c in cases if "offer" in c)

@@ -46,6 +46,8 @@ from tests.support import assert_answered_by, assert_smalltalk_like
         ("nasko: com'era la divisione dei soldi prima e dopo il parto?", "nasko-amount"),
         # "numero di decreto" asks for the decree, never for the Regione's phone numbers
         ("il piano territoriale di Brescia del 2020 che numero di decreto aveva?", "programmi"),
+        # "what is X?" asks about X, not about the bot
+        ("what is the ATS? sorry, I'm new here", "ats-what"),
         # the programme's poster
         ("avete una locandina della conciliazione da affiggere in comune?", "conciliazione-logo"),
     ],
