@@ -127,6 +127,9 @@ def test_a_home_outside_lombardy(brain: Brain, text: str) -> None:
         ("thank you, you helped me a lot", "thank you"),
         # "some kind of chatbot?" asks who the bot is
         ("what are you exactly, some sort of bot?", "who are you"),
+        # "ok" with praise acknowledges, it does not thank
+        ("okay perfect 👍", "ok"),
+        ("perfetto, chiaro!", "ok"),
         # a goodbye or a greeting from a town, after an "ok" or with the letters drawn out
         ("ok bye from Brescia", "bye"),
         ("hiii from Sondrio 🙂", "hello"),
@@ -156,3 +159,8 @@ def test_at_the_moment_is_now(brain: Brain) -> None:
 def test_a_decree_number_is_no_contact_request(brain: Brain) -> None:
     assert not brain.understand("che numero di decreto ha il piano di Lecco?").contact
     assert brain.understand("che numero di telefono ha l'ATS di Lecco?").contact
+
+
+def test_how_are_you_is_answered_with_a_greeting(brain: Brain) -> None:
+    assert brain.answer_question("ciao, come va?").text.startswith("Ciao!")
+    assert brain.answer_question("hey how are you doing?").text.startswith("Hi!")
