@@ -3,7 +3,7 @@
 dev.yaml and dev2.yaml (written independently of each other and of the knowledge base) are
 what the matcher was tuned on; holdout.yaml was held out until the session that wrote
 conversations-holdout2.yaml, which tuned on it (tests/eval/README.md). Only
-conversations-holdout14.yaml, conversations-holdout15.yaml and conversations-holdout16.yaml are
+conversations-holdout16.yaml, conversations-holdout17.yaml and conversations-holdout18.yaml are
 held out now: their figures are the honest estimate for unseen questions. The floors are the
 levels reached (see the notes in README.md) minus one or two cases of slack, so an edit to the
 knowledge base or the matcher that loses answers fails here. Raise them when you improve the
@@ -53,7 +53,7 @@ def test_accuracy_does_not_regress_and_beats_the_baseline(brain: Brain, name: st
 
 
 # The conversation sets (tests/eval/README.md): floors per status and category, in percent.
-# Every set but conversations-holdout15.yaml, -holdout16.yaml and -holdout17.yaml has been tuned on
+# Every set but conversations-holdout16.yaml, -holdout17.yaml and -holdout18.yaml has been tuned on
 # (tests/eval/README.md).
 CONVERSATION_FLOORS = {
     "conversations-dev.yaml": {"answer": 96.0, "fallback": 98.0, "smalltalk": 98.0},
@@ -166,17 +166,25 @@ CONVERSATION_FLOORS = {
     # retrained on them since
     "conversations-dev44.yaml": {"answer": 98.0, "fallback": 99.5, "smalltalk": 92.0},
     "conversations-dev45.yaml": {"answer": 96.0, "fallback": 99.5, "smalltalk": 96.5},
-    # Held out, never tuned on (failures never read). holdout15, written blind during the
-    # fifteenth pass: 96.5 / 95.7 / 90.7 when first measured; holdout16, written blind during the
+    # holdout15, written blind during the fifteenth pass, held out until the eighteenth (last
+    # held-out figures 96.9 / 95.7 / 91.6), tuned on since.
+    "conversations-holdout15.yaml": {"answer": 97.5, "fallback": 99.0, "smalltalk": 97.0},
+    # eighteenth pass: 95.4 / 97.4 / 91.8 and 95.5 / 85.1 / 92.4 when merged (dev46 in-scope
+    # questions asked the hard way, dev47 what is not ours and the small talk around it); the
+    # classifiers were retrained on them since
+    "conversations-dev46.yaml": {"answer": 95.5, "fallback": 99.0, "smalltalk": 96.0},
+    "conversations-dev47.yaml": {"answer": 96.5, "fallback": 93.5, "smalltalk": 96.5},
+    # Held out, never tuned on (failures never read). holdout16, written blind during the
     # sixteenth pass: 96.1 / 95.8 / 98.1 when first measured; holdout17, written blind during the
-    # seventeenth pass: 96.3 / 93.9 / 99.1 when first measured (the same with the rules of the
-    # pass's start). End of the seventeenth pass: holdout15 96.9 / 95.7 / 91.6 (97.1 / 95.7 /
-    # 90.7 at the sixteenth's end), holdout16 96.3 / 95.8 / 98.1 (unchanged), holdout17 96.3 /
-    # 93.9 / 99.1 (as on arrival). Below the issue's 97 / 95 / 95 where they are: regression
-    # guards only.
-    "conversations-holdout15.yaml": {"answer": 96.5, "fallback": 94.5, "smalltalk": 89.0},
+    # seventeenth pass: 96.3 / 93.9 / 99.1 when first measured; holdout18, written blind during the
+    # eighteenth pass: 96.5 / 94.9 / 89.8 when first measured (the same with the rules of the
+    # pass's start). End of the eighteenth pass: holdout16 96.5 / 95.8 / 98.1 (96.3 / 95.8 / 98.1
+    # at the seventeenth's end), holdout17 96.3 / 95.7 / 99.1 (96.3 / 93.9 / 99.1), holdout18
+    # 96.5 / 94.9 / 89.8 (as on arrival). Below the issue's 97 / 95 / 95 where they are:
+    # regression guards only.
     "conversations-holdout16.yaml": {"answer": 95.5, "fallback": 94.5, "smalltalk": 97.0},
-    "conversations-holdout17.yaml": {"answer": 95.5, "fallback": 93.0, "smalltalk": 98.0},
+    "conversations-holdout17.yaml": {"answer": 95.5, "fallback": 94.5, "smalltalk": 98.0},
+    "conversations-holdout18.yaml": {"answer": 95.5, "fallback": 93.5, "smalltalk": 88.5},
 }
 # Answers where a place card replaced the topic: 0 everywhere but on development sets where cards
 # are known and not fixed: holdout9's "time saving services in Mantova for shopkeepers, who runs
@@ -189,8 +197,10 @@ CONVERSATION_FLOORS = {
 # Metropolitana di Milano?" (the card, not when the ATS were set up) and dev36's "I live in Ponte di
 # Legno, which ATS and who handles maternity funds?" (two questions: the card answers the first);
 # dev45's "Which ATS is responsible if I live in Gravedona? I need info on the maternity funds" (the
-# same two questions); and one of holdout15's 310 and one of holdout17's 274 place + topic messages,
-# held out.
+# same two questions); holdout15's "come contatto l'ATS Brianza per i progetti di welfare e
+# conciliazione? siamo a Vimercate" (the contact asked is the card's, but the case also wants the
+# offer to join; tuned on since the eighteenth pass); and one of holdout17's 274 place + topic
+# messages, held out.
 PLACE_CARDS_ALLOWED = {
     "conversations-holdout7.yaml": 1,
     "conversations-dev21.yaml": 1,
