@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
 
 from bot.answer_places import ORGANISATION_ROLES
 from bot.knowledge import Entry, KnowledgeBase
-from bot.lexicon import Lexicon
+from bot.lexicon import Lexicon, Measure
 from bot.matcher import ANSWER_THRESHOLD, CLARIFY_THRESHOLD, Candidate, Matcher
 from bot.normalise import fold
 from bot.periods import Period
@@ -42,7 +41,7 @@ FIRST_QUESTION_RANKS = 10
 SERVICE_ROLES = frozenset({"cooperative", "association", "school", "comune"})
 
 
-def _fund_or_unguided(measure: Any) -> bool:
+def _fund_or_unguided(measure: Measure) -> bool:
     """A measure with no guided check (national, the programme), or a fund with an amount
     (NASKO, CRESCO, Bonus Famiglia): not a way in for organisations (Reti, Alleanze)."""
     return not measure.flow or measure.amount is not None
