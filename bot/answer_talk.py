@@ -58,6 +58,11 @@ SAID_BY_PHRASE = (
 )
 
 
+def _wider(span: tuple[int, int], than: tuple[int, int]) -> bool:
+    """Whether a span of years covers more years than another."""
+    return span[1] - span[0] > than[1] - than[0]
+
+
 class TalkDecisions:
     kb: KnowledgeBase
     matcher: Matcher
@@ -99,6 +104,9 @@ class TalkDecisions:
         entry = self.kb.entry(best) if p >= threshold and best != chosen.id else None
         if entry is None or not self._keeps_period(u, chosen, entry):
             return None
+        span, other_span = entry_span(chosen), entry_span(entry)
+        if u.amount and u.period is None and span and other_span and _wider(other_span, span):
+            return None  # "bonus famiglia qnt e??? isee 15k": the last edition's amount
         roles = self.lexicon.role_entries.values()
         if chosen.id in roles and entry.id in roles:
             return None  # the rules read who writes: one role's way in is not another's
@@ -113,14 +121,18 @@ class TalkDecisions:
     @staticmethod
     def _keeps_period(u: Understanding, chosen: Entry, other: Entry) -> bool:
         """Whether answering with `other` still honours the period asked, if `chosen` did: an
-        entry of other years does not answer (one bound to no years may)."""
+        entry of other years does not answer."""
         period = u.period
         if period is None or period.current:
             return True
         span, other_span = entry_span(chosen), entry_span(other)
-        return not (span and period.overlaps(*span)) or (
-            other_span is None or period.overlaps(*other_span)
-        )
+        if not (span and period.overlaps(*span)):
+            return True
+        if other_span is None or not period.overlaps(*other_span):
+            return other_span is None  # one bound to no years may answer
+        # ... but not one spanning more years than the edition of the years asked ("bonus
+        # famiglia 2017: posso averlo se ho l'isee a 19 mila?" is the 2017 edition's)
+        return not _wider(other_span, span)
 
     def _second_opinion(self, u: Understanding, reply: Reply, lang: str) -> Reply | None:
         """The trained classifier's reply where it is very sure the rules are wrong, else None.
