@@ -164,3 +164,10 @@ def test_a_decree_number_is_no_contact_request(brain: Brain) -> None:
 def test_how_are_you_is_answered_with_a_greeting(brain: Brain) -> None:
     assert brain.answer_question("ciao, come va?").text.startswith("Ciao!")
     assert brain.answer_question("hey how are you doing?").text.startswith("Hi!")
+
+
+def test_giving_a_form_asks_no_amount(brain: Brain) -> None:
+    # "who gives it", "le hanno dato la scheda": a form given, not a sum asked
+    assert not brain.understand("the vulnerability form for bonus famiglia: who gives it?").amount
+    assert not brain.understand("all'asilo le hanno dato un modulo per il bonus famiglia").amount
+    assert brain.understand("quanto ha dato il nasko nel 2015?").amount
