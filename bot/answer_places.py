@@ -97,8 +97,9 @@ class PlaceDecisions:
     ) -> tuple[str, tuple[tuple[Button, ...], ...]]:
         """One line naming the person's ATS, and a button to its card."""
         place = u.place
-        if place is None and u.ats is not None and u.contact and self.places is not None:
-            # "telefono diretto ufficio conciliazione ATS Montagna": what is published of it
+        if place is None and u.ats is not None and self.places is not None:
+            # "telefono diretto ufficio conciliazione ATS Montagna", "l'avviso per le alleanze
+            # in ATS Insubria": what is published of it
             ats = self.places.ats[u.ats]
             reach = self._reach(ats)
             return self.texts.get("answer.ats_contact", lang, ats=ats.name, reach=reach), ()
@@ -113,8 +114,9 @@ class PlaceDecisions:
         shown = comuni[0].name if len(comuni) == 1 else place.matched_text
         shown = shown[:1].upper() + shown[1:]
         line = self.texts.get("answer.your_ats", lang, place=shown, ats=names)
-        if u.contact and len(ats_ids) == 1:
-            # "whom do we contact?": the ATS's conciliazione page (or site) and switchboard.
+        if (u.contact or u.local_detail) and len(ats_ids) == 1:
+            # "whom do we contact?", "where do I find the ATS's call?": the ATS's conciliazione
+            # page (or site) and switchboard.
             reach = self._reach(self.places.ats[ats_ids[0]])
             line = self.texts.get(
                 "answer.your_ats_contact", lang, place=shown, ats=names, reach=reach

@@ -159,8 +159,9 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
     ) -> Reply | None:
         measures = [self.lexicon.measures[m] for m in u.measures]
         comparable = [m for m in u.measures if self.lexicon.measures[m].comparable]
-        # Several measures named: an entry about them together, or a choice between them.
-        if u.compare and len(comparable) >= 2:
+        # Several measures named: an entry about them together, or a choice between them
+        # (not the sum spent on them in a year: "nel 2015 quanto per nasko e cresco insieme?").
+        if u.compare and len(comparable) >= 2 and not (u.amount and u.period):
             together = self._together(comparable, ranked)
             if together is not None:
                 entry = self.kb.entry(together.entry_id)

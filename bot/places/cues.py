@@ -19,7 +19,8 @@ PLACE_CUES = frozenset(
 # "l'agenzia pavese": ATS Pavia; "per il varesotto", "tutta la bergamasca"
 AREA_CUES = PLACE_CUES | frozenset(
     "nel nella nell nei negli sul sulla dal dalla dell della del bassa alta basso alto "
-    "agenzia area territorio rete conciliazione sanitaria pagina il lo la l sono siamo".split()
+    "agenzia area territorio rete conciliazione sanitaria pagina il lo la l sono siamo residente "
+    "residenti".split()
 )
 # Residence words: "abito a", "sono di", "I live in" make the next words a place for sure.
 RESIDENCE_WORDS = frozenset(
