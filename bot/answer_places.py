@@ -97,7 +97,12 @@ class PlaceDecisions:
     ) -> tuple[str, tuple[tuple[Button, ...], ...]]:
         """One line naming the person's ATS, and a button to its card."""
         place = u.place
-        if place is None and u.ats is not None and self.places is not None:
+        if (
+            place is None
+            and u.ats is not None
+            and self.places is not None
+            and (u.contact or u.local_detail)
+        ):
             # "telefono diretto ufficio conciliazione ATS Montagna", "l'avviso per le alleanze
             # in ATS Insubria": what is published of it
             ats = self.places.ats[u.ats]
@@ -391,8 +396,8 @@ class PlaceDecisions:
         """
         # "scuola dell'infanzia di Soresina, a chi ci rivolgiamo per i fondi conciliazione?"
         body = u.role in ORGANISATION_ROLES and PROGRAMME_WORD in u.folded.split()
-        if not (u.contact and (u.measures or body)) or u.join or u.own_case:
-            return False
+        if not (u.contact and (u.measures or body)) or u.join or u.own_case or u.amount:
+            return False  # "quanto ha ricevuto la sua ATS per la conciliazione?" asks a sum
         if HOW_IT_WORKS.search(u.folded) is not None:
             return False  # "how do we join, whom do we call?" gets the way in, and its ATS
         return all(self._territorial(mid) for mid in u.measures)

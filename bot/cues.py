@@ -42,6 +42,9 @@ WHICH_ATS = re.compile(
     r"(?:responsible|in charge|competente|giusta|right|correct|di riferimento)\b"
     # "dobbiamo sentire ATS Montagna o Bergamo?": a choice between two
     r"|\b(?:ats|asl)(?: d\w*)? \w+ (?:o|or) (?:l |quella d\w* )?(?:ats |asl )?\w+$"
+    # "se il comune di Zogno sta con l'ATS di Bergamo", "is Gravedona in ATS Montagna?"
+    r"|\b(?:sta|stanno|sia|stia|e|is|belongs?) (?:con|sotto|nell|nella|in|to|under) (?:l |la )?"
+    r"(?:ats|asl)\b"
 )
 
 # "in 2019 who ran conciliation in Valcamonica?", "chi seguiva la conciliazione a Breno?": with a
@@ -65,7 +68,12 @@ def names_ats(folded: str, place: str) -> bool:
 
 # "2+2", "15 x 3 =" (folding drops the signs), and in a short message a percentage to work out
 # ("what's 17% of 2350", "quanto fa il 20% di 380").
-_ARITHMETIC = re.compile(r"\s*\d+(?:[.,]\d+)?(?:\s*[+*x×^]\s*\d+(?:[.,]\d+)?)+\s*[=?!]*\s*")
+_ARITHMETIC = re.compile(
+    r"\s*(?:(?:what[’']?s|what is|how much is|quanto fa|quanto (?:e|è)|calcola|calculate|"
+    r"compute)\s+)?"
+    r"\d+(?:[.,]\d+)?(?:\s*[+*x×^]\s*\d+(?:[.,]\d+)?)+\s*[=?!]*\s*",
+    re.IGNORECASE,
+)
 _PERCENT_OF = re.compile(r"\d+(?:[.,]\d+)?\s*%\s*(?:of|di|del|della|su)\s*\d")
 PERCENT_MAX_WORDS = 6
 
@@ -275,7 +283,7 @@ GREETING_FROM = frozenset(
     "buona ue uela bongiorno bungiorno bonasera ancora again lago lake val valle valley d bella "
     "ok okay "
     "gente people folks per la near the vicino al airport aeroporto perfetto perfect ottimo "
-    "ci c che vita li dentro qualcuno nessuno risponde legge alta".split()
+    "ci c che vita li dentro qualcuno nessuno risponde legge alta vi citta".split()
 )
 # ... squeezed as a message's words are ("hellooo" -> "helo", like "hello").
 SQUEEZED_FROM = frozenset(re.sub(r"(.)\1+", r"\1", w) for w in GREETING_FROM) | GREETING_FROM
@@ -311,7 +319,7 @@ NEED = re.compile(
 THANKS_FOR = re.compile(
     r"\b(?:info|informazion[ei]|information|chiar[oa]|clear|clearer|spiegazion[ei]|explanation|"
     r"risposta|answer|spiegato|spiegata|explaining|explained|cleared|doubts|dubbi|stuff|"
-    r"indicazion[ei]|utilissim[ei]|helpful|grazie (?:x|per) (?:il|la|l|i|le)|"
+    r"indicazion[ei]|utilissim[ei]|helpful|grazie (?:x|per) (?:il|la|l|i|le)|tesoro|domanda sul|"
     r"mi hai risolto|risolto la giornata|saved my day|made my day|mi hai salvat[oa]|"
     r"mi hai aiutat[oa]|mi avete aiutat[oa]|you helped|you ve helped|helped me|help with)\b"
 )

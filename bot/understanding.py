@@ -67,6 +67,11 @@ _THEY_LIVE = (
     r"sede|based|located)\s+(?:a|ad|in)\s+"  # an organisation's seat counts, not a member's home
 )
 _FOR_MYSELF = re.compile(r"\b(?:posso|potrei|anch io|a me|can i|could i|for me)\b")
+# "sto a Napoli ma mi trasferisco a Milano a gennaio": the Lombard place is the home to be.
+_MOVING_TO = (
+    r"\b(?:mi trasferisco|ci trasferiamo|trasferirmi|trasferirci|vengo a vivere|veniamo a vivere|"
+    r"moving|move|relocating)\s+(?:a|ad|in|to)\s+"
+)
 
 
 @dataclass(frozen=True)
@@ -208,6 +213,7 @@ class Understander:
             # asked about lives in Lombardy.
             theirs = said_after(_THEY_LIVE, inner, folded)
             theirs = theirs and _FOR_MYSELF.search(folded) is None
+            theirs = theirs or said_after(_MOVING_TO, inner, folded)
             if outside is not None and inner not in outer and outer not in inner and not theirs:
                 place = None
             else:
