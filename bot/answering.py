@@ -228,6 +228,9 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
                 entry = self.kb.entry(mine)
                 if entry is not None:
                     return self._entry(entry, u, lang, result.score)
+            kept = [e for e in entries if e.audience != "families"]
+            if u.role in ORGANISATION_ROLES and len(kept) == 1 < len(entries):
+                return self._entry(kept[0], u, lang, result.score)  # "coop, pre-scuola: soldi?"
             if u.own_case and len({e.topic for e in entries}) == 1:
                 # "can our school join?": the entries of one topic; the best one answers.
                 return self._entry(entries[0], u, lang, result.score)

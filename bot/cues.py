@@ -45,6 +45,9 @@ WHICH_ATS = re.compile(
     # "se il comune di Zogno sta con l'ATS di Bergamo", "is Gravedona in ATS Montagna?"
     r"|\b(?:sta|stanno|sia|stia|e|is|belongs?) (?:con|sotto|nell|nella|in|to|under) (?:l |la )?"
     r"(?:ats|asl)\b"
+    # "Lovere ufficio servizi sociali: a quale rete apparteniamo?"
+    r"|\b(?:quale|che|which) (?:rete|network) (?:apparteniamo|appartengo|appartiene|belongs?|do we "
+    r"belong|are we in)\b"
 )
 
 # "in 2019 who ran conciliation in Valcamonica?", "chi seguiva la conciliazione a Breno?": with a
@@ -320,6 +323,7 @@ THANKS_FOR = re.compile(
     r"\b(?:info|informazion[ei]|information|chiar[oa]|clear|clearer|spiegazion[ei]|explanation|"
     r"risposta|answer|spiegato|spiegata|explaining|explained|cleared|doubts|dubbi|stuff|"
     r"indicazion[ei]|utilissim[ei]|helpful|grazie (?:x|per) (?:il|la|l|i|le)|tesoro|domanda sul|"
+    r"paste this|the minutes|nel verbale|che serviva|what we needed|"
     r"mi hai risolto|risolto la giornata|saved my day|made my day|mi hai salvat[oa]|"
     r"mi hai aiutat[oa]|mi avete aiutat[oa]|you helped|you ve helped|helped me|help with)\b"
 )

@@ -28,7 +28,8 @@ EXTRA_IT = frozenset(
     "cosa perche fondo soldi aiuto incinta figlio figlia bambino bambina bimbo mamma comune "
     "regione domanda informazioni sapere devo voglio vivo abito lavoro azienda spetta aiuti "
     "quale quali anni mesi mese euro ancora gia anche pero quindi allora qui adesso oggi "
-    "telefono numero sito pagina ufficio bn cmq xke ki ke nn xche perke anke qlc qlcs".split()
+    "telefono numero sito pagina ufficio bn cmq xke ki ke nn xche perke anke qlc qlcs grz tt "
+    "qualke grazi sn dv gentilissim gentilissima gentilissimo gentilissimi".split()
 )
 EXTRA_EN = frozenset(
     "hello hi thanks thank please how what who where when which much many can does do is are "

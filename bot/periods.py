@@ -20,6 +20,37 @@ _DECREE_YEAR = re.compile(
 )
 # "nel 2k19": a year written the short way.
 _TWO_K = re.compile(r"\b2k([0-4]\d)\b")
+# Years in words: "duemilaventi", "triennio venti-ventitré" (folded: "venti ventitre").
+_YEAR_WORDS = {
+    w: 10 + i
+    for i, w in enumerate(
+        "dieci undici dodici tredici quattordici quindici sedici diciassette diciotto diciannove "
+        "venti ventuno ventidue ventitre ventiquattro venticinque ventisei ventisette ventotto "
+        "ventinove trenta".split()
+    )
+}
+_WORDS = "|".join(sorted(_YEAR_WORDS, key=len, reverse=True))
+_THOUSAND_WORDS = re.compile(rf"\b(?:duemila|dumila|duemil)\s?({_WORDS})\b")
+_SPAN_WORDS = re.compile(rf"\b(triennio|biennio|piano|piani|programma)\s+({_WORDS})\s+({_WORDS})\b")
+# "nel '24", "del '19" (folded: "nel 24"), not "nel 24 ore" or "dal 20 per cento".
+_SHORT_YEAR = re.compile(
+    r"\b(nel|del|dal)\s+(1\d|2\d)\b(?!\s*(?:ore|ora|mesi|mese|anni|anno|euro|eur|per|%|settimane|"
+    r"giorni|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre|gennaio|febbraio|marzo|"
+    r"aprile|maggio|\d))"
+)
+
+
+def _years_in_words(folded: str) -> str:
+    """ "duemilaventi" -> "2020", "triennio venti ventitre" -> "triennio 2020 2023", "nel 24"
+    -> "nel 2024"."""
+    folded = _THOUSAND_WORDS.sub(lambda m: str(2000 + _YEAR_WORDS[m.group(1)]), folded)
+    folded = _SPAN_WORDS.sub(
+        lambda m: f"{m.group(1)} {2000 + _YEAR_WORDS[m.group(2)]} {2000 + _YEAR_WORDS[m.group(3)]}",
+        folded,
+    )
+    return _SHORT_YEAR.sub(lambda m: f"{m.group(1)} 20{m.group(2)}", folded)
+
+
 _SINCE_YEAR = re.compile(r"\b(?:since|dal|dall|from)\s+20[0-4]\d\b")
 _AFTER_YEAR = re.compile(r"\b(?:dopo(?: il)?|after|successivo al|following)\s+20[0-4]\d\b")
 
@@ -56,7 +87,7 @@ class PeriodReader:
         period and the entries of that year are found as for "nel 2025". In a longer story
         they date what happened ("sono arrivata a Monza l'anno scorso"), not what is asked.
         A period named by an event ("prima del covid") is written as its years in any message."""
-        folded = _TWO_K.sub(r"20\1", folded)
+        folded = _years_in_words(_TWO_K.sub(r"20\1", folded))
         for years, phrases in self._named_periods:
             found = phrases.search(folded)
             if found is not None:
