@@ -14,7 +14,7 @@ from bot.answer_places import ORGANISATION_ROLES
 from bot.knowledge import Entry, KnowledgeBase
 from bot.lexicon import Lexicon
 from bot.matcher import ANSWER_THRESHOLD, Candidate, Matcher
-from bot.periods import YEAR
+from bot.periods import YEAR, id_years
 from bot.understanding import Period, Understander, Understanding
 
 # Two entries of different topics this close are a tie: the person chooses ("fondo"?).
@@ -66,7 +66,7 @@ def _plain(figure: str) -> str:
 
 def entry_span(entry: Entry) -> tuple[int, int] | None:
     """The years an entry's rules belong to, when bounded (from its id and validity)."""
-    years = [int(y) for y in _ID_YEARS.findall(entry.id)]
+    years = list(id_years(entry.id))
     validity = entry.validity
     if validity is not None and validity.to is not None:
         years.append(validity.to.year)

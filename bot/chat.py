@@ -42,7 +42,10 @@ class ChatContext:
 
 def clean_input(text: str | None) -> str:
     """User input as the brain reads it: at most MAX_INPUT_CHARS, always encodable."""
-    return LONE_SURROGATE.sub("\ufffd", (text or "")[:MAX_INPUT_CHARS])
+    text = (text or "")[:MAX_INPUT_CHARS]
+    if text.isascii():  # no surrogate (a code point above U+D7FF) to look for
+        return text
+    return LONE_SURROGATE.sub("\ufffd", text)
 
 
 def lang_hint(code: str | None) -> str | None:

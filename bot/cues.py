@@ -132,6 +132,8 @@ _SENTENCE_END = re.compile(r"(?<=[.!?:])\s+|\n+")
 def last_question(text: str) -> str:
     """The folded last sentence of a story when it is a question ("... il padrone di casa ci ha
     mandato lo sfratto. esiste un fondo per pagare l'affitto arretrato?"), else ""."""
+    if not text.rstrip().endswith("?"):  # the last sentence is the text's end (no split)
+        return ""
     sentences = [s for s in _SENTENCE_END.split(text.strip()) if s.strip()]
     if len(sentences) < 2 or not sentences[-1].rstrip().endswith("?"):
         return ""

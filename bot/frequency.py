@@ -212,7 +212,7 @@ def word_frequency(word: str, lang: str) -> float:
         return _MINIMUM
     one_over = 0.0
     for token in found:
-        smashed = _smash(token)
+        smashed = token if plain else _smash(token)  # plain letters hold no digit to smash
         bucket = table.get(smashed)
         if bucket is None:
             return _MINIMUM

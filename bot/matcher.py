@@ -229,7 +229,9 @@ class _LanguageIndex:
         sizes = [len(p) // _ROW_BYTES for p in postings]
         weights = np.array([self.weights[t] for t in present]).repeat(sizes)
         overlap = np.bincount(rows, weights=weights, minlength=self.size)
-        candidates = overlap.nonzero()[0]  # np.flatnonzero without its wrappers
+        # np.flatnonzero without its wrappers; the same indices from a boolean array, whose
+        # nonzero() is about twice as quick as a float array's.
+        candidates = (overlap != 0).nonzero()[0]
         # `take` gathers what indexing with an array does, with less overhead per call.
         shared = overlap.take(candidates)
         recall = shared / query_total  # how much of the question is explained

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from bot.lexicon import Lexicon
 from bot.phrases import PhraseSet
@@ -43,16 +44,41 @@ _SHORT_YEAR = re.compile(
 def _years_in_words(folded: str) -> str:
     """ "duemilaventi" -> "2020", "triennio venti ventitre" -> "triennio 2020 2023", "nel 24"
     -> "nel 2024"."""
-    folded = _THOUSAND_WORDS.sub(lambda m: str(2000 + _YEAR_WORDS[m.group(1)]), folded)
-    folded = _SPAN_WORDS.sub(
-        lambda m: f"{m.group(1)} {2000 + _YEAR_WORDS[m.group(2)]} {2000 + _YEAR_WORDS[m.group(3)]}",
-        folded,
-    )
+    if "mil" in folded:  # what _THOUSAND_WORDS needs
+        folded = _THOUSAND_WORDS.sub(lambda m: str(2000 + _YEAR_WORDS[m.group(1)]), folded)
+    if "nni" in folded or "pian" in folded or "programma" in folded:  # what _SPAN_WORDS needs
+        folded = _SPAN_WORDS.sub(
+            lambda m: (
+                f"{m.group(1)} {2000 + _YEAR_WORDS[m.group(2)]} {2000 + _YEAR_WORDS[m.group(3)]}"
+            ),
+            folded,
+        )
+    if "el " not in folded and "dal " not in folded:  # what _SHORT_YEAR needs
+        return folded
     return _SHORT_YEAR.sub(lambda m: f"{m.group(1)} 20{m.group(2)}", folded)
 
 
 _SINCE_YEAR = re.compile(r"\b(?:since|dal|dall|from)\s+20[0-4]\d\b")
 _AFTER_YEAR = re.compile(r"\b(?:dopo(?: il)?|after|successivo al|following)\s+20[0-4]\d\b")
+# What a match of each pattern above holds (its alternatives' common parts): a text without
+# any of them has no match (tests/test_quick_paths.py).
+_DECREE_WORDS = ("dgr", "d g r", "delibera", "decreto", "ddg")
+_SINCE_WORDS = ("since", "dal", "from")
+_AFTER_WORDS = ("dopo", "after", "successivo al", "following")
+
+
+def _has_any(text: str, parts: tuple[str, ...]) -> bool:
+    return any(part in text for part in parts)
+
+
+_ID_YEARS = re.compile(r"20\d\d")
+
+
+@lru_cache(maxsize=1024)
+def id_years(entry_id: str) -> tuple[int, ...]:
+    """The years written in an entry's id ("bonus-famiglia-2019": 2019), remembered: the
+    decisions ask them of the same few entries a dozen times a message."""
+    return tuple(int(y) for y in _ID_YEARS.findall(entry_id))
 
 
 @dataclass(frozen=True)
@@ -87,7 +113,9 @@ class PeriodReader:
         period and the entries of that year are found as for "nel 2025". In a longer story
         they date what happened ("sono arrivata a Monza l'anno scorso"), not what is asked.
         A period named by an event ("prima del covid") is written as its years in any message."""
-        folded = _years_in_words(_TWO_K.sub(r"20\1", folded))
+        if "2k" in folded:  # what _TWO_K needs: most messages have none
+            folded = _TWO_K.sub(r"20\1", folded)
+        folded = _years_in_words(folded)
         for years, phrases in self._named_periods:
             found = phrases.search(folded)
             if found is not None:
@@ -103,19 +131,27 @@ class PeriodReader:
 
     def read(self, folded: str, today: date | None = None) -> Period | None:
         """Years named in the message ("2017-18", "nel 2019", "dal 2020 al 2023"), or today."""
-        # "DGR 1081 del 2013": the year of an act, not the period asked about.
-        folded = _DECREE_YEAR.sub(" ", folded)
-        years = [int(y) for y in YEAR.findall(folded) if FIRST_YEAR <= int(y) <= LAST_YEAR]
-        since = _SINCE_YEAR.search(folded)
-        if since is not None and len(set(years)) == 1 and self._current.search(folded):
-            # "we live here since 2017, which ATS now?": from then until today.
-            return Period(years[0], max(years[0], (today or date.today()).year))
-        after = _AFTER_YEAR.search(folded)
-        if after is not None and len(set(years)) == 1:
-            # "il piano dopo il 2023": the years that follow it.
-            return Period(years[0] + 1, years[0] + 2)
-        if years:
-            return Period(min(years), max(years))
+        # Every pattern of a year needs "20" and each of the others its own words: a text
+        # without them has no match to look for (most messages, the long stories too).
+        if "20" in folded:
+            if _has_any(folded, _DECREE_WORDS):
+                # "DGR 1081 del 2013": the year of an act, not the period asked about.
+                folded = _DECREE_YEAR.sub(" ", folded)
+            years = [int(y) for y in YEAR.findall(folded) if FIRST_YEAR <= int(y) <= LAST_YEAR]
+            one_year = len(set(years)) == 1
+            if (
+                one_year
+                and _has_any(folded, _SINCE_WORDS)
+                and _SINCE_YEAR.search(folded) is not None
+                and self._current.search(folded)
+            ):
+                # "we live here since 2017, which ATS now?": from then until today.
+                return Period(years[0], max(years[0], (today or date.today()).year))
+            if one_year and _has_any(folded, _AFTER_WORDS) and _AFTER_YEAR.search(folded):
+                # "il piano dopo il 2023": the years that follow it.
+                return Period(years[0] + 1, years[0] + 2)
+            if years:
+                return Period(min(years), max(years))
         if self._current.search(folded) is not None:
             year = (today or date.today()).year
             return Period(year, year, current=True)

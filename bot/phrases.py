@@ -39,6 +39,10 @@ def said_after(prefix: str, name: str, text: str) -> bool:
 def _word_list(text: str) -> tuple[str, ...]:
     """The runs of [a-z0-9] of a text, where whole-word phrases are found (one message is
     searched some 30 times)."""
+    if text.isascii():  # a folded text (only [a-z0-9] and spaces): its words are its runs
+        bare = text.replace(" ", "")
+        if bare.isalnum() and (bare.islower() or bare.isdigit()):
+            return tuple(text.split())
     return tuple(_WORD_RUN.findall(text))
 
 

@@ -44,13 +44,26 @@ def _join(match: re.Match[str]) -> str:
     return "".join(part for part in match.groups() if part)
 
 
+# The second part of every contraction _CONTRACTION joins, as a folded text has it (a word
+# after a space; folding leaves only [a-z0-9] and single spaces): a text without one has none.
+_CONTRACTION_ENDS = (" t ", " s ", " m ", " re ", " ve ", " ll ")
+
+
+def _contractions_joined(folded: str) -> str:
+    """`_CONTRACTION.sub(_join, folded)`, the regex run only on texts that may hold one."""
+    padded = folded + " "
+    if not any(end in padded for end in _CONTRACTION_ENDS):
+        return folded
+    return _CONTRACTION.sub(_join, folded)
+
+
 def _words(text: str, shorthand: Mapping[str, str] | None = None) -> list[str]:
     """The folded words of `text`, contractions joined, runs of one letter squeezed.
 
     `shorthand` spells chat shorthand out ("u" -> "you", "6" -> "sei"): only here, where a
     whole message must be small talk, so "ho 6 mesi" elsewhere keeps its number.
     """
-    words = _squeeze(_CONTRACTION.sub(_join, fold(text)).split())
+    words = _squeeze(_contractions_joined(fold(text)).split())
     if shorthand:
         words = [part for word in words for part in shorthand.get(word, word).split()]
     return words
@@ -85,7 +98,8 @@ def _squeeze(words: list[str]) -> list[str]:
 
 def asks_how_it_is_done(text: str) -> bool:
     """ "come va fatta la domanda?" asks how something is done, not how the bot is."""
-    return _HOW_IT_IS_DONE.search(fold(text)) is not None
+    folded = fold(text)
+    return "come va" in folded and _HOW_IT_IS_DONE.search(folded) is not None
 
 
 MAX_SMALLTALK_WORDS = 12
@@ -390,11 +404,17 @@ class SmallTalk:
     def closing(self, text: str) -> str | None:
         """The thanks or goodbye a statement ends with ("sorry must run, the twins woke up.
         bye!"), if any."""
-        clauses = [c for c in _CLAUSES.split(text) if self._has_words(c)]
-        if len(clauses) < 2:
-            return None
-        act = self.intent(clauses[-1])
-        return act if act in CLOSING_ACTS else None
+        # The last two clauses with words, read from the end (a story's others are not read):
+        # what the list of all of them gave for its length (at least 2) and its last one.
+        last: str | None = None
+        for clause in reversed(_CLAUSES.split(text)):
+            if not self._has_words(clause):
+                continue
+            if last is not None:
+                act = self.intent(last)
+                return act if act in CLOSING_ACTS else None
+            last = clause
+        return None
 
     def _has_words(self, text: str) -> bool:
         """Whether `_words(text)` has any (joining and squeezing never empty a text)."""

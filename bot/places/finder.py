@@ -7,7 +7,6 @@ and typos are corrected only where a real word cannot be meant.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import replace
 
@@ -15,13 +14,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.frequency import zipf_frequency
-from bot.places.candidates import (
-    SCORE_EXACT,
-    Cand,
-    code_candidates,
-    short_forms,
-    without_overlaps,
-)
+from bot.places.candidates import SCORE_EXACT, Cand, code_candidates, short_forms, without_overlaps
 from bot.places.cues import (
     AREA_CUES,
     PLACE_CUES,
@@ -34,7 +27,15 @@ from bot.places.dataset import LOMBARD_PROVINCES
 from bot.places.dialect import DialectNames
 from bot.places.entities import Comune, PlaceMatch
 from bot.places.index import T_CUE, T_FREE, T_STRONG, Entry, stop_words
-from bot.places.text import PARTICLES, SAINT, Tok, compact_key, shouting, tokenize
+from bot.places.text import (
+    PARTICLES,
+    SAINT,
+    Tok,
+    compact_key,
+    shouting,
+    tokenize,
+    without_ats_names,
+)
 
 MAX_NGRAM = 6  # longest comune name, in words, once particles are dropped
 RESOLVE_MAX_TOKENS = 6  # longer answers to "Dove abiti?" are read with the `find` policy
@@ -66,11 +67,6 @@ ALONE_MAX_ZIPF = 4.5
 SCORE_FORMER = 95.0
 SCORE_PARTIAL = 90.0
 
-# ATS names contain places that are not the user's comune ("ATS della Montagna").
-ATS_NAME_RE = re.compile(
-    r"\bats\W+(?:(?:della|dell|di|del)\W+)?(?:montagna|insubria|brianza|val\W*padana)\b",
-    re.IGNORECASE,
-)
 RANK = {"comune": 3, "area": 2, "province": 1, "ambiguous": 0}
 
 
@@ -232,7 +228,7 @@ class PlaceFinder:
         return found
 
     def _read(self, text: str, relaxed: bool) -> PlaceMatch | None:
-        cleaned = ATS_NAME_RE.sub(lambda m: " " * len(m.group()), text or "")
+        cleaned = without_ats_names(text or "")
         tokens = tokenize(cleaned)
         if not tokens:
             return None

@@ -90,6 +90,22 @@ class Tok(NamedTuple):
     after: str  # first character after the token, spaces skipped ("" at the end)
 
 
+# ATS names contain places that are not the user's comune ("ATS della Montagna").
+ATS_NAME_RE = re.compile(
+    r"\bats\W+(?:(?:della|dell|di|del)\W+)?(?:montagna|insubria|brianza|val\W*padana)\b",
+    re.IGNORECASE,
+)
+
+
+def without_ats_names(text: str) -> str:
+    """`text` with the ATS names blanked out (as many spaces: positions are kept)."""
+    # An ASCII text has "ats" in lower case wherever the regex (IGNORECASE) matches: most
+    # messages have none, and the regex tries its alternatives at every word.
+    if text.isascii() and "ats" not in text.lower():
+        return text
+    return ATS_NAME_RE.sub(lambda m: " " * len(m.group()), text)
+
+
 def tokenize(text: str) -> list[Tok]:
     """The words of `text` (letters or digits), folded, with their context."""
     # The finders read one message several times: its tokens are computed once (Tok is immutable).
