@@ -42,7 +42,7 @@ WHICH_ATS = re.compile(
     r"(?:responsible|in charge|competente|giusta|right|correct|di riferimento)\b"
     # "dobbiamo sentire ATS Montagna o Bergamo?": a choice between two
     r"|\b(?:ats|asl)(?: d\w*)? \w+ (?:o|or) (?:l |quella d\w* )?(?:ats |asl )?\w+$"
-    # "se il comune di Zogno sta con l'ATS di Bergamo", "is Gravedona in ATS Montagna?"
+    # "se il comune di Zogno sta con l'ATS di Bergamo", "does Gravedona belong to ATS Montagna?"
     r"|\b(?:sta|stanno|sia|stia|e|is|belongs?) (?:con|sotto|nell|nella|in|to|under) (?:l |la )?"
     r"(?:ats|asl)\b"
     # "Lovere ufficio servizi sociali: a quale rete apparteniamo?"
