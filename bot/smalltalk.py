@@ -114,6 +114,9 @@ TYPO_MIN_LENGTH = 5
 COURTESY_ACTS = frozenset({"greeting", "thanks", "bye"})
 MAX_COURTESY_REST = 2
 MAX_COMPLAINT_REST = 6
+# Words that name the bot when someone speaks to it ("grazie robottino", "how are you, chatbot?"):
+# beside another act's signal they ask nothing about what the bot is.
+VOCATIVES = frozenset({"bot", "chatbot", "robot", "robottino", "rubot"})
 # A message this long may still be small talk that its signal phrases reveal.
 MAX_SIGNAL_WORDS = 30
 # A question to the bot about itself may hold this many words outside the meta lists.
@@ -363,7 +366,12 @@ class SmallTalk:
         if not words or len(words) > MAX_SIGNAL_WORDS:
             return None
         folded = " ".join(words)
-        return self._best([act for act, phrases in self._signals.items() if phrases.search(folded)])
+        found = {
+            act: hit for act, phrases in self._signals.items() if (hit := phrases.search(folded))
+        }
+        if len(found) > 1 and found.get("who_are_you") in VOCATIVES:
+            del found["who_are_you"]  # "how are things on your side, chatbot?": the bot addressed
+        return self._best(list(found))
 
     def signal_words(self, text: str) -> set[str]:
         """The words of the message that its signal phrases use."""

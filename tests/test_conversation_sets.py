@@ -2,8 +2,8 @@
 
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the holdouts conversations-holdout2.yaml to
-conversations-holdout17.yaml and the development sets conversations-dev3.yaml to
-conversations-dev45.yaml) extend the base evaluation format with
+conversations-holdout19.yaml and the development sets conversations-dev3.yaml to
+conversations-dev49.yaml) extend the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
 below its minimum or a question copied into two files fails here. The category minimums and the
@@ -90,6 +90,9 @@ FILES = {
     "holdout18": "conversations-holdout18.yaml",
     "dev46": "conversations-dev46.yaml",
     "dev47": "conversations-dev47.yaml",
+    "holdout19": "conversations-holdout19.yaml",
+    "dev48": "conversations-dev48.yaml",
+    "dev49": "conversations-dev49.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -1619,6 +1622,59 @@ SPREADS = {
         abortion=6,
         per_act={act: 12 for act in SMALLTALK_ACTS},
         inps=12,
+    ),
+    # The nineteenth holdout (written blind, never tuned on): a real inbox's mix, as holdout13.
+    "holdout19": _inbox(700),
+    # The forty-eighth development set (written blind, tuned on): small talk and meta questions
+    # of every act and register, courtesy around in-scope questions, chit-chat to refuse.
+    "dev48": Spread(
+        size=650,
+        minimums={
+            "smalltalk": 260,
+            "oos": 70,
+            "oos_shared": 25,
+            "place_topic": 60,
+            "place_only": 10,
+            "own_case": 50,
+            "contact": 30,
+            "org": 40,
+            "period": 30,
+            "ambiguous": 4,
+        },
+        narrative_or_dialect=80,
+        english_smalltalk=95,
+        english_share=0.35,
+        per_offer=4,
+        emergencies=3,
+        abortion=3,
+        per_act={act: 22 for act in SMALLTALK_ACTS},
+        inps=10,
+    ),
+    # The forty-ninth development set (written blind, tuned on): organisations and periods
+    # (comuni, cooperatives, schools, firms, ATS staff; every programme period and year, written
+    # every way), with families, refusals and small talk around them.
+    "dev49": Spread(
+        size=610,
+        minimums={
+            "smalltalk": 60,
+            "oos": 80,
+            "oos_shared": 60,
+            "place_topic": 120,
+            "place_only": 20,
+            "own_case": 90,
+            "contact": 60,
+            "org": 230,
+            "period": 170,
+            "ambiguous": 4,
+        },
+        narrative_or_dialect=70,
+        english_smalltalk=20,
+        english_share=0.33,
+        per_offer=10,
+        emergencies=0,
+        abortion=0,
+        per_act={act: 5 for act in SMALLTALK_ACTS},
+        inps=10,
     ),
 }
 
