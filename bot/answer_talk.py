@@ -82,6 +82,9 @@ class TalkDecisions:
     ) -> tuple[str, tuple[tuple[Button, ...], ...]]:
         raise NotImplementedError  # bot.answer_places.PlaceDecisions names the person's ATS
 
+    def _on_measure(self, entry: Entry | None, measure_ids: tuple[str, ...]) -> bool:
+        raise NotImplementedError  # bot.answer_measures.MeasureDecisions knows the topics
+
     def _entry_model(self) -> EntryClassifier | None:
         limits = self.lexicon.second_opinion
         return shipped_entries() if limits.enabled and limits.entry_swap is not None else None
@@ -107,6 +110,9 @@ class TalkDecisions:
         span, other_span = entry_span(chosen), entry_span(entry)
         if u.amount and u.period is None and span and other_span and _wider(other_span, span):
             return None  # "bonus famiglia qnt e??? isee 15k": the last edition's amount
+        funds = tuple(m for m in u.named if self.lexicon.measures[m].status)
+        if funds and self._on_measure(chosen, funds) and not self._on_measure(entry, funds):
+            return None  # "un contributo per il cibo del bambino?" named CRESCO: its entry stays
         roles = self.lexicon.role_entries.values()
         if chosen.id in roles and entry.id in roles:
             return None  # the rules read who writes: one role's way in is not another's

@@ -40,7 +40,7 @@ EXTRA_EN = frozenset(
     "bye phone number website page link office contact hey grant grants reach bad good nice great "
     "morning evening afternoon night sorry welcome awesome yes yeah yep nope cheers howdy hiya "
     "heya helo hallo hullo yo ty tysm thanx thnx hii hiii conciliation hows whats ur day pls plz "
-    "allowance hru dokie dokey okie switchboard helpline hotline freephone ttyl gtg brb amount "
+    "yup allowance hru dokie dokey okie switchboard helpline hotline freephone ttyl gtg brb amount "
     "cya l8r slow budget".split()
 )
 # Words people type in both languages.

@@ -116,7 +116,7 @@ MAX_COURTESY_REST = 2
 MAX_COMPLAINT_REST = 6
 # Words that name the bot when someone speaks to it ("grazie robottino", "how are you, chatbot?"):
 # beside another act's signal they ask nothing about what the bot is.
-VOCATIVES = frozenset({"bot", "chatbot", "robot", "robottino", "rubot"})
+VOCATIVES = frozenset({"bot", "chatbot", "robot", "robottino", "rubot", "pirellone"})
 # A message this long may still be small talk that its signal phrases reveal.
 MAX_SIGNAL_WORDS = 30
 # A question to the bot about itself may hold this many words outside the meta lists.

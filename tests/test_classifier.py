@@ -46,8 +46,9 @@ def _status(model: Classifier, text: str) -> str:
 
 
 def test_the_shipped_model_loads_small_and_classifies_obvious_messages() -> None:
-    # ~3.0 MB with 73,000 terms from 50 labelled sets: it grows ~0.1 MB with each pass's sets.
-    assert MODEL_FILE.stat().st_size < 3_500_000
+    # ~3.0 MB with 73,000 terms from 50 labelled sets, 3.55 MB with 84,670 terms from 66 (the
+    # nineteenth pass): it grows ~0.1 MB with each pass's sets.
+    assert MODEL_FILE.stat().st_size < 3_800_000
     model = shipped()
     assert model is not None
     assert {"answer", "fallback", "greeting", "thanks", "ack"} <= set(model.classes)
