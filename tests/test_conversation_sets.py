@@ -3,7 +3,7 @@
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the holdouts conversations-holdout2.yaml to
 conversations-holdout19.yaml and the development sets conversations-dev3.yaml to
-conversations-dev49.yaml) extend the base evaluation format with
+conversations-dev50.yaml) extend the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
 below its minimum or a question copied into two files fails here. The category minimums and the
@@ -93,6 +93,7 @@ FILES = {
     "holdout19": "conversations-holdout19.yaml",
     "dev48": "conversations-dev48.yaml",
     "dev49": "conversations-dev49.yaml",
+    "dev50": "conversations-dev50.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -1675,6 +1676,30 @@ SPREADS = {
         abortion=0,
         per_act={act: 5 for act in SMALLTALK_ACTS},
         inps=10,
+    ),
+    # The fiftieth development set (written blind, tuned on): how-are-you and confirmations in
+    # every register, the questions that look like them, and a little other small talk.
+    "dev50": Spread(
+        size=310,
+        minimums={
+            "smalltalk": 220,
+            "oos": 15,
+            "oos_shared": 5,
+            "place_topic": 10,
+            "place_only": 10,
+            "own_case": 20,
+            "contact": 5,
+            "org": 10,
+            "period": 10,
+            "ambiguous": 3,
+        },
+        narrative_or_dialect=50,
+        english_smalltalk=80,
+        english_share=0.38,
+        per_offer=0,
+        emergencies=2,
+        abortion=1,
+        per_act={act: (85 if act in ("how_are_you", "confirm") else 5) for act in SMALLTALK_ACTS},
     ),
 }
 

@@ -92,12 +92,21 @@ def gate(brain: Brain) -> Iterator[object]:
 
 
 def test_a_sure_second_opinion_answers_with_its_entry(brain: Brain, gate: object) -> None:
-    question = "come funziona il nasko?"
-    assert brain.answer_question(question).entry == "nasko-what"
+    question = "che cos'è la rete di conciliazione?"
+    assert brain.answer_question(question).entry == "reti-what"
+    brain.k.answerer.entry_gate = _SureGate("alleanze-what", 0.9)
+    assert brain.answer_question(question).entry == "alleanze-what"
+    brain.k.answerer.entry_gate = _SureGate("alleanze-what", 0.3)  # not sure enough
+    assert brain.answer_question(question).entry == "reti-what"
+
+
+def test_a_fund_named_keeps_its_entry_against_the_second_opinion(
+    brain: Brain, gate: object
+) -> None:
+    # (nineteenth pass) "un contributo per il cibo del bambino?" names CRESCO: no swap to an
+    # entry on no fund named, however sure the model is
     brain.k.answerer.entry_gate = _SureGate("cresco-what", 0.9)
-    assert brain.answer_question(question).entry == "cresco-what"
-    brain.k.answerer.entry_gate = _SureGate("cresco-what", 0.3)  # not sure enough
-    assert brain.answer_question(question).entry == "nasko-what"
+    assert brain.answer_question("come funziona il nasko?").entry == "nasko-what"
 
 
 def test_the_second_opinion_never_leaves_the_years_asked(brain: Brain, gate: object) -> None:
