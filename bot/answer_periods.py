@@ -14,7 +14,7 @@ from bot.answer_places import ORGANISATION_ROLES
 from bot.knowledge import Entry, KnowledgeBase
 from bot.lexicon import Lexicon
 from bot.matcher import ANSWER_THRESHOLD, Candidate, Matcher
-from bot.periods import YEAR, id_years
+from bot.periods import MONTHS, YEAR, id_years
 from bot.understanding import Period, Understander, Understanding
 
 # Two entries of different topics this close are a tie: the person chooses ("fondo"?).
@@ -54,9 +54,7 @@ _LINES = re.compile(r"\n|•|(?<=\.)\s+(?=[A-Z])")
 # A month before the year ("nel dicembre 2016", "16 12 2016"): the date of an event, not the
 # years of a programme.
 _MONTH_YEAR = re.compile(
-    r"\b(?:gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|"
-    r"novembre|dicembre|january|february|march|april|may|june|july|august|september|"
-    r"october|november|december|\d{1,2} \d{1,2}|fine|end|late) (?:del |dell |of )?20\d\d\b"
+    rf"\b(?:{MONTHS}|\d{{1,2}} \d{{1,2}}|fine|end|late) (?:del |dell |of )?20\d\d\b"
 )
 
 

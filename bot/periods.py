@@ -33,11 +33,16 @@ _YEAR_WORDS = {
 _WORDS = "|".join(sorted(_YEAR_WORDS, key=len, reverse=True))
 _THOUSAND_WORDS = re.compile(rf"\b(?:duemila|dumila|duemil)\s?({_WORDS})\b")
 _SPAN_WORDS = re.compile(rf"\b(triennio|biennio|piano|piani|programma)\s+({_WORDS})\s+({_WORDS})\b")
-# "nel '24", "del '19" (folded: "nel 24"), not "nel 24 ore" or "dal 20 per cento".
+# The months' names, as an alternation for the patterns that read dates.
+MONTHS = (
+    "gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|"
+    "dicembre|january|february|march|april|may|june|july|august|september|october|november|"
+    "december"
+)
+# "nel '24", "del '19" (folded: "nel 24"), not "nel 24 ore", "dal 20 per cento", "nel 12 marzo".
 _SHORT_YEAR = re.compile(
     r"\b(nel|del|dal)\s+(1\d|2\d)\b(?!\s*(?:ore|ora|mesi|mese|anni|anno|euro|eur|per|%|settimane|"
-    r"giorni|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre|gennaio|febbraio|marzo|"
-    r"aprile|maggio|\d))"
+    rf"giorni|{MONTHS}|\d))"
 )
 
 
