@@ -4,7 +4,7 @@ Usage: python benchmarks/classifier_gate.py [--extra] [--historical] [--threshol
                                             [--reuse] [--c C] [--model logistic|svc]
                                             [--cache FILE]
 
-Leave-one-set-out over the conversation sets (never the held-out holdout17-19): for each
+Leave-one-set-out over the conversation sets (never the held-out holdout18-20): for each
 set S, the classifier is trained on the other sets (with the extra labelled sets when --extra), the
 messages that nearly equal one of S's (rapidfuzz ratio >= 90 on folded text) removed from
 training, and it predicts S. The rules' reply to every case is computed once, with the reply
@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = ROOT / "tests" / "eval"
 # Never read: the held-out sets (bot/classifier.py HELD_OUT).
 HELD_OUT = frozenset(
-    {"conversations-holdout17.yaml", "conversations-holdout18.yaml", "conversations-holdout19.yaml"}
+    {"conversations-holdout18.yaml", "conversations-holdout19.yaml", "conversations-holdout20.yaml"}
 )
 SMALLTALK_CLASSES_EXCLUDED = frozenset({"answer", "fallback"})
 # The commit that first added each later set: its parent's rules never saw the set, so they

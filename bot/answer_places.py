@@ -193,7 +193,7 @@ class PlaceDecisions:
         # conciliation in Valcamonica?" (before 2016 the ASL ran things)
         period = u.period
         if not u.measures and (
-            (WHICH_ATS.search(u.folded) and period is None)
+            (WHICH_ATS.search(u.folded) and period is None and not self._asks_help_too(u))
             or (WHO_RAN.search(u.folded) and (not period or period.first >= ATS_SINCE))
         ):
             return True
@@ -323,6 +323,12 @@ class PlaceDecisions:
         if rule is None:
             return None
         return PhraseSet(rule.asks), PhraseSet(rule.family), PhraseSet(rule.working)
+
+    def _asks_help_too(self, u: Understanding) -> bool:
+        """A pregnancy or birth told, and help asked besides the ATS ("quale ATS ci segue e c'è
+        qualche aiuto per la gravidanza?"): her case, with the ATS as a line."""
+        cues = self._family_help_cues
+        return u.situation_flow is not None and cues is not None and bool(cues[0].search(u.folded))
 
     def _family_story_help(self, u: Understanding) -> str | None:
         """The entry on what exists for families, for a family asking whether anything exists

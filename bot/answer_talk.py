@@ -113,6 +113,9 @@ class TalkDecisions:
         funds = tuple(m for m in u.named if self.lexicon.measures[m].status)
         if funds and self._on_measure(chosen, funds) and not self._on_measure(entry, funds):
             return None  # "un contributo per il cibo del bambino?" named CRESCO: its entry stays
+        help_ = self.lexicon.family_help
+        if u.situation_flow and help_ and entry.id in (help_.entry, help_.working_entry):
+            return None  # a birth told ("twins, she works ... food?"): not what exists for all
         roles = self.lexicon.role_entries.values()
         if chosen.id in roles and entry.id in roles:
             return None  # the rules read who writes: one role's way in is not another's

@@ -159,9 +159,10 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
     ) -> Reply | None:
         measures = [self.lexicon.measures[m] for m in u.measures]
         comparable = [m for m in u.measures if self.lexicon.measures[m].comparable]
-        # Several measures named: an entry about them together, or a choice between them
-        # (not the sum spent on them in a year: "nel 2015 quanto per nasko e cresco insieme?").
-        if u.compare and len(comparable) >= 2 and not (u.amount and u.period):
+        # Several measures named: an entry about them together, or a choice between them (not
+        # the sum spent on them in a year, nor their one contact: "email per reti e alleanze?").
+        one_contact = u.contact and len({self.lexicon.measures[m].contact for m in comparable}) == 1
+        if u.compare and len(comparable) >= 2 and not (u.amount and u.period or one_contact):
             together = self._together(comparable, ranked)
             if together is not None:
                 entry = self.kb.entry(together.entry_id)

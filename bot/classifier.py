@@ -4,7 +4,7 @@ A second opinion beside the hand-written rules (bot/answering.py, docs/understan
 tf-idf of folded words (1-2 grams) and character n-grams (2-5, within words) feeds a
 multinomial logistic regression whose classes are `answer`, `fallback` and the small-talk acts.
 It is trained with scikit-learn on the labelled conversation sets (never on the held-out sets
-named in HELD_OUT, today conversations-holdout17.yaml, -holdout18.yaml and -holdout19.yaml) and
+named in HELD_OUT, today conversations-holdout18.yaml, -holdout19.yaml and -holdout20.yaml) and
 exported to bot/data/classifier.npz; the bot reads it with numpy only, so scikit-learn is needed
 to rebuild the model, never to run the bot.
 
@@ -31,7 +31,7 @@ MODEL_FILE = Path(__file__).resolve().parent / "data" / "classifier.npz"
 EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "eval"
 # The held-out sets (tests/eval/README.md): never read, trained or evaluated on here.
 HELD_OUT = frozenset(
-    {"conversations-holdout17.yaml", "conversations-holdout18.yaml", "conversations-holdout19.yaml"}
+    {"conversations-holdout18.yaml", "conversations-holdout19.yaml", "conversations-holdout20.yaml"}
 )
 # Labelled sets read for training besides the conversation sets (small talk and meta phrasings,
 # questions and out-of-scope messages).

@@ -134,6 +134,10 @@ class PeriodReader:
                 folded = f" {folded} ".replace(f" {found} ", f" {year} ").strip()
         return folded
 
+    def names_today(self, folded: str) -> bool:
+        """ "now", "oggi", "attualmente": the message asks about today."""
+        return self._current.search(folded) is not None
+
     def read(self, folded: str, today: date | None = None) -> Period | None:
         """Years named in the message ("2017-18", "nel 2019", "dal 2020 al 2023"), or today."""
         # Every pattern of a year needs "20" and each of the others its own words: a text

@@ -54,7 +54,11 @@ _RESIDENT_SINCE = re.compile(
     r"\b(?:live|living|lived|resident|residente|residenti|abito|abitiamo|vivo|viviamo|risiedo|"
     r"risiediamo|here|qui)\b(?:\s+\w+){0,4}?\s+(?:from|since|dal|dall|da|nel|in)\s+20[0-4]\d\b"
 )
-
+# ... said by anyone: "we live in Desio since 2012", "abitiamo a Lodi dal 2015".
+_LIVES_SINCE = re.compile(
+    r"\b(?:live|living|lived|resident|residente|residenti|abito|abitiamo|vivo|viviamo|risiedo|"
+    r"risiediamo)\b(?:\s+\w+){0,4}?\s+(?:since|dal|dall)\s+20[0-4]\d\b"
+)
 
 # The guided check of the measures an organisation joins (Reti, Alleanze).
 JOINING_FLOW = "aderire"
@@ -482,10 +486,13 @@ class Understander:
         return self.lexicon.out_of_scope[category].reply
 
     def _period_asked(self, rest: str, today: date | None, situation: bool) -> Period | None:
-        """The period asked; for someone describing a pregnancy or a birth, the year they came
-        to live here is no period ("I live in Brescia from 2018, my wife is pregnant")."""
+        """The period asked; the year someone came to live here is no period ("I live in Brescia
+        from 2018, my wife is pregnant"), unless it reaches today ("since 2017, which ATS now?")."""
         if situation and len(set(YEAR.findall(rest))) == 1 and _RESIDENT_SINCE.search(rest):
             return None
+        if len(YEAR.findall(rest)) == 1 and _LIVES_SINCE.search(rest):
+            if not self._periods.names_today(rest):
+                return None
         return self.period(rest, today)
 
     def period(self, folded: str, today: date | None = None) -> Period | None:

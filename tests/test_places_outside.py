@@ -21,7 +21,7 @@ EVAL_DIR = ROOT / "tests" / "eval"
 # The held-out conversation set (tests/eval/README.md): never scanned by a test that would
 # print its cases when it fails.
 HELD_OUT = frozenset(
-    {"conversations-holdout17.yaml", "conversations-holdout18.yaml", "conversations-holdout19.yaml"}
+    {"conversations-holdout18.yaml", "conversations-holdout19.yaml", "conversations-holdout20.yaml"}
 )
 
 
