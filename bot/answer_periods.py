@@ -74,9 +74,8 @@ def entry_span(entry: Entry) -> tuple[int, int] | None:
 
 
 def days_in(entry: Entry, period: Period) -> int:
-    """How many days of the period asked an entry's rules cover (its validity dates, else the
-    whole years of its span): the 2017-2018 programme, extended to 15/01/2020, covers 15 days
-    of 2020, the 2020-2023 programme all of it."""
+    """How many days of the period asked an entry's rules cover (validity, else whole years):
+    the 2017-2018 programme, extended to 15/01/2020, covers 15 days of 2020."""
     span = entry_span(entry)
     if span is None:
         return 0
@@ -259,8 +258,7 @@ class PeriodDecisions:
         )
 
     @cached_property
-    def _programme_spans(self) -> tuple[tuple[int, int], ...]:
-        """The years of each programme entry that has years of its own."""
+    def _programme_spans(self) -> tuple[tuple[int, int], ...]:  # each programme entry's years
         return tuple(
             span
             for entry in self.kb.entries
@@ -406,6 +404,11 @@ class PeriodDecisions:
             c.entry_id: entry_span(e) for c in [*pool, *near] if (e := self.kb.entry(c.entry_id))
         }
         span = spans.get(best.entry_id)
+        y, said = date.today().year, self.kb.entry(best.entry_id)
+        if span is None and said and best.entry_id in self._status_entries and period.last < y:
+            # "tempo libero nel 2020-2023: rientravano?": not today's entry, unless it says them
+            if not {str(period.first), str(period.last)} & set(YEAR.findall(said.answer.it)):
+                span = spans[best.entry_id] = (y, y)
         if span is not None and period.overlaps(*span):
             # "programma 2023-2025": among close entries, the one of exactly those years.
             topic = self._topic(best)

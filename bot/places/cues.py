@@ -39,6 +39,7 @@ TOPIC_WORDS = frozenset(
 )
 # The funds' own names, after which a name is the place asked about ("nasko lodi", "NASKO Lodi").
 MEASURE_NAMES = frozenset({"nasko", "nasco", "cresco", "kresko"})
+NETWORK_WORDS = frozenset({"rete", "reti", "alleanza", "alleanze"})
 PROVINCE_WORDS = frozenset({"provincia", "province", "prov", "provincie"})
 REGION_WORDS = frozenset({"regione", "region"})
 # Greetings that are also the name of a comune elsewhere ("Salve, ...", Salve in Apulia).
@@ -123,6 +124,8 @@ def cues_at(
         (prev in PLACE_CUES and prev2 in RESIDENCE_WORDS | TOPIC_WORDS)  # "nasko a erba?"
         or prev in STRONG_CUES
         or prev in MEASURE_NAMES
+        # "rete conciliazione lodi" (not "... dello scorso anno")
+        or (prev == "conciliazione" and prev2 in NETWORK_WORDS and tokens[start].norm not in filler)
         or (prev in OF_WORDS and prev2 in STRONG_CUES | PROVINCE_WORDS | REGION_WORDS)
         or (prev in IS_WORDS and prev2 in STRONG_CUES)  # "il nostro comune è Iseo"
     )

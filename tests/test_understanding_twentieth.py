@@ -1,0 +1,157 @@
+"""The understanding step, twentieth pass: the years someone has lived here, a project named
+inside a sentence, words for the same form, one contact for several measures, a birth told
+that keeps its own answer, "which ATS and what help?", a network's town written in lower
+case, a past period against today's entry, and refusals that share our words (a dismissal
+settlement, a neighbour's ISEE, the ISEE's paperwork).
+
+Each test says what a person writes and what the reply must hold; tests/test_understanding.py
+and tests/test_understanding_more.py to tests/test_understanding_nineteenth.py hold the
+earlier passes.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.brain import Brain
+from tests.support import assert_answered_by, assert_smalltalk_like
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My partner and I are adopting. We live in Desio since 2012. Is there an adoption bonus?",
+        "abitiamo a Lodi dal 2015 e abbiamo adottato una bimba: c'è un bonus della regione?",
+    ],
+)
+def test_the_year_someone_has_lived_here_since_is_no_period(brain: Brain, text: str) -> None:
+    u = brain.understand(text)
+    assert u.period is None
+    reply = brain.answer_question(text)
+    assert reply.status == "answer" and "Bonus Famiglia" in reply.plain_text
+
+
+def test_a_year_asked_beside_the_years_lived_here_still_counts(brain: Brain) -> None:
+    # the year said twice is asked, not only lived
+    period = brain.understand("abito a Lodi dal 2019, cosa dava il bonus famiglia 2019?").period
+    assert period is not None and period.first == 2019
+    # ... and "now" reaches today from then
+    assert brain.understand("we live in Menaggio since 2017, which ATS are we in now?").period
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mi racconti il progetto BrenoConcilia in Valcamonica?",
+        "I read about BrenoConcilia in an old newspaper, what was that project?",
+    ],
+)
+def test_a_project_named_inside_a_sentence(brain: Brain, text: str) -> None:
+    reply = brain.answer_question(text)
+    assert reply.entry == "alleanze-esempi"
+    assert "Breno" in reply.plain_text + reply.plain_details
+
+
+def test_fragility_is_the_vulnerability_form(brain: Brain) -> None:
+    assert_answered_by(
+        brain,
+        "chi compila quella scheda sulla fragilità della famiglia richiesta dal bonus?",
+        "bonus-famiglia-vulnerabilita",
+    )
+
+
+def test_one_contact_for_several_measures_is_not_a_comparison(brain: Brain) -> None:
+    reply = brain.answer_question(
+        "c'è un indirizzo email regionale dedicato alle reti e alleanze di conciliazione?"
+    )
+    assert reply.entry == "contatti-organizzazioni"
+    # two measures with their own contacts are still answered together
+    assert brain.answer_question("differenza tra nasko e cresco?").entry != "nasko-where"
+
+
+def test_a_birth_told_keeps_its_answer_against_the_families_overview(brain: Brain) -> None:
+    reply = brain.answer_question(
+        "Sono la nonna di due gemelli nati a Sondrio. Mia figlia è sola e lavora al "
+        "supermercato. La regione aiuta con il cibo per i piccoli?"
+    )
+    assert reply.entry == "aiuti-neomamma-difficolta"
+    assert "CRESCO" in reply.plain_text
+
+
+def test_which_ats_and_what_help_for_a_pregnancy(brain: Brain) -> None:
+    reply = brain.answer_question(
+        "Mio marito è di Sorico e io di Gravedona, aspettiamo un bambino. Quale ATS ci segue "
+        "e c'è qualche aiuto per la gravidanza?"
+    )
+    assert reply.status == "answer" and not (reply.entry or "").startswith("ats:")
+    assert "NASKO" in reply.plain_text and "Montagna" in reply.plain_text
+    # the ATS alone is still its card
+    assert (brain.answer_question("abito a Sorico, quale ATS mi segue?").entry or "").startswith(
+        "ats:"
+    )
+
+
+def test_a_town_after_the_network_in_lower_case(brain: Brain) -> None:
+    u = brain.understand("rete conciliazione lodi referente?")
+    assert u.place is not None and u.place.matched_text.lower() == "lodi"
+    # a word that is also a comune's name is not read so
+    assert brain.understand("alleanza conciliazione dello scorso anno").place is None
+
+
+def test_a_past_period_is_not_answered_with_today(brain: Brain) -> None:
+    reply = brain.answer_question(
+        "attività di tempo libero per minori nel triennio 2020-2023: rientravano?"
+    )
+    assert reply.entry == "programmi-2020-2023-aree"
+    # a status entry that states the year asked still answers it
+    reply = brain.answer_question("nel 2016 cosa ha dato la regione per il nasko?")
+    assert "849" in reply.plain_text + reply.plain_details
+
+
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        ("cresco allattamento c'era un extra?", "cresco-2015"),
+        (
+            "Sono un'estetista di Bagolino con una dipendente neomamma, c'è un servizio per "
+            "risparmiare tempo?",
+            "aderire-time-saving",
+        ),
+    ],
+)
+def test_our_words_beside_words_of_health_or_birth(brain: Brain, text: str, entry: str) -> None:
+    assert_answered_by(brain, text, entry)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my employer wants me to sign a conciliazione agreement after firing me, is it fair",
+        "sono curiosa: quanto dichiara di isee la mia dirimpettaia che ha avuto il bonus famiglia?",
+        "la dsu per l'isee la faccio da sola sul sito o serve il caf?",
+    ],
+)
+def test_refusals_that_share_our_words(brain: Brain, text: str) -> None:
+    assert brain.answer_question(text).status == "fallback"
+
+
+def test_an_organisation_signing_up_to_the_agreement_is_answered(brain: Brain) -> None:
+    reply = brain.answer_question(
+        "Our hospital foundation in Lecco would like to sign up to the ATS conciliazione "
+        "agreement. Who do we contact?"
+    )
+    assert reply.status == "answer"
+
+
+def test_what_the_bot_helps_people_with(brain: Brain) -> None:
+    assert_smalltalk_like(
+        brain, "my sister sent me this link, what do you actually help people with?"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["come si chiede il contributo della regione?", "that fund they mentioned, how does it work"],
+)
+def test_a_vague_request_gets_a_choice(brain: Brain, text: str) -> None:
+    assert brain.answer_question(text).status == "clarify"
