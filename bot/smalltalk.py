@@ -63,9 +63,11 @@ def _words(text: str, shorthand: Mapping[str, str] | None = None) -> list[str]:
     `shorthand` spells chat shorthand out ("u" -> "you", "6" -> "sei"): only here, where a
     whole message must be small talk, so "ho 6 mesi" elsewhere keeps its number.
     """
-    words = _squeeze(_contractions_joined(fold(text)).split())
-    if shorthand:
-        words = [part for word in words for part in shorthand.get(word, word).split()]
+    raw = _contractions_joined(fold(text)).split()
+    words = _squeeze(raw)
+    if shorthand:  # "tt", "nn" before their letters are squeezed; "plss" after
+        spelt = (shorthand.get(r) or shorthand.get(w, w) for r, w in zip(raw, words, strict=True))
+        words = _squeeze([part for word in spelt for part in word.split()])
     return words
 
 

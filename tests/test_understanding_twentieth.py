@@ -155,3 +155,20 @@ def test_what_the_bot_helps_people_with(brain: Brain) -> None:
 )
 def test_a_vague_request_gets_a_choice(brain: Brain, text: str) -> None:
     assert brain.answer_question(text).status == "clarify"
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        # chat shorthand whose letters would be squeezed ("tt", "nn")
+        ("va tt bn?", "come va?"),
+        ("grz tt chiaro", "grazie"),
+        # not having understood is no "ok": the bot offers to try again
+        ("non ho capito", "non servi a niente"),
+        ("nn ho capito", "non servi a niente"),
+        ("i don't understand", "you are useless"),
+    ],
+)
+def test_shorthand_and_not_understanding(brain: Brain, text: str, canonical: str) -> None:
+    assert_smalltalk_like(brain, text, canonical)
+    assert brain.answer_question("ok ho capito").text != brain.answer_question("non ho capito").text
