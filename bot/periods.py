@@ -31,7 +31,7 @@ _YEAR_WORDS = {
     )
 }
 _WORDS = "|".join(sorted(_YEAR_WORDS, key=len, reverse=True))
-_THOUSAND_WORDS = re.compile(rf"\b(?:duemila|dumila|duemil)\s?({_WORDS})\b")
+_THOUSAND_WORDS = re.compile(rf"\b(?:duemila|dumila|duemil)\s?({_WORDS})(?:\s({_WORDS}))?\b")
 _SPAN_WORDS = re.compile(rf"\b(triennio|biennio|piano|piani|programma)\s+({_WORDS})\s+({_WORDS})\b")
 # The months' names, as an alternation for the patterns that read dates.
 MONTHS = (
@@ -46,11 +46,20 @@ _SHORT_YEAR = re.compile(
 )
 
 
+def _thousand_years(m: re.Match[str]) -> str:
+    """ "duemilaventi" -> "2020"; "duemilaventi ventitre" (a span) -> "2020 2023"."""
+    first, then = _YEAR_WORDS[m.group(1)], m.group(2)
+    if then is None:
+        return str(2000 + first)
+    second = _YEAR_WORDS[then]
+    return f"{2000 + first} {2000 + second if second > first else then}"
+
+
 def _years_in_words(folded: str) -> str:
     """ "duemilaventi" -> "2020", "triennio venti ventitre" -> "triennio 2020 2023", "nel 24"
-    -> "nel 2024"."""
+    -> "nel 2024", "duemilaventi-ventitre" -> "2020 2023"."""
     if "mil" in folded:  # what _THOUSAND_WORDS needs
-        folded = _THOUSAND_WORDS.sub(lambda m: str(2000 + _YEAR_WORDS[m.group(1)]), folded)
+        folded = _THOUSAND_WORDS.sub(_thousand_years, folded)
     if "nni" in folded or "pian" in folded or "programma" in folded:  # what _SPAN_WORDS needs
         folded = _SPAN_WORDS.sub(
             lambda m: (

@@ -20,7 +20,7 @@ PLACE_CUES = frozenset(
 AREA_CUES = PLACE_CUES | frozenset(
     "nel nella nell nei negli sul sulla dal dalla dell della del bassa alta basso alto "
     "agenzia area territorio rete conciliazione sanitaria pagina il lo la l sono siamo residente "
-    "residenti".split()
+    "residenti ambito zona".split()  # "ambito cremasco", "zona lodigiano"
 )
 # Residence words: "abito a", "sono di", "I live in" make the next words a place for sure.
 RESIDENCE_WORDS = frozenset(
@@ -31,7 +31,7 @@ RESIDENCE_WORDS = frozenset(
     "stom stem stemm stemo stemmo sun sem semm semo stagh staju stongo stamm stamme stamu "
     "abitu abbitu".split()
 )
-STRONG_CUES = frozenset("comune paese citta frazione".split())
+STRONG_CUES = frozenset("comune paese citta frazione sindaco sindaca mayor".split())
 # Our measures and offices: "nasko a erba?", "ats di desio", "la rete ad albino".
 TOPIC_WORDS = frozenset(
     "nasko cresco famiglia conciliazione rete reti alleanza alleanze ats asl asst saving nido "
