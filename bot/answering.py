@@ -290,9 +290,10 @@ class Answerer(PlaceDecisions, PeriodDecisions, MeasureDecisions, TalkDecisions)
                 if c.entry_id == u.situation_entry
                 or self._on_measure(self.kb.entry(c.entry_id), implied)
             ]
-            if u.own_case and u.situation_entry and self.kb.entry(u.situation_entry) is not None:
+            sure = fitting[:1] == [best] and best.score >= 2 * ANSWER_THRESHOLD  # "NASKO e CRESCO?"
+            if u.own_case and u.situation_entry and self.kb.entry(u.situation_entry) and not sure:
                 # "aspetto il terzo, isee 9.500: cosa posso chiedere?": the situation's own
-                # entry, which offers every check that fits
+                # entry, which offers every check that fits (unless one on its measure is sure)
                 best = Candidate(u.situation_entry, best.score)
                 pool, steered = fitting or [best], True
             elif fitting:

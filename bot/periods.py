@@ -40,10 +40,10 @@ MONTHS = (
     "december"
 )
 # "nel '24", "del '19" (folded: "nel 24"), not "nel 24 ore", "dal 20 per cento", "nel 12 marzo".
-_SHORT_YEAR = re.compile(
-    r"\b(nel|del|dal)\s+(1\d|2\d)\b(?!\s*(?:ore|ora|mesi|mese|anni|anno|euro|eur|per|%|settimane|"
-    rf"giorni|{MONTHS}|\d))"
-)
+_NOT_A_YEAR = rf"(?!\s*(?:ore|ora|mesi|mese|anni|anno|euro|eur|per|%|settimane|giorni|{MONTHS}|\d))"
+_SHORT_YEAR = re.compile(rf"\b(nel|del|dal)\s+(1\d|2\d)\b{_NOT_A_YEAR}")
+# ... in words: "del tredici", "nell'anno ventuno" (folded: "nell anno ventuno").
+_WORD_YEAR = re.compile(rf"\b(nel|del|dal|anno)\s+({_WORDS})\b{_NOT_A_YEAR}")
 
 
 def _thousand_years(m: re.Match[str]) -> str:
@@ -57,7 +57,7 @@ def _thousand_years(m: re.Match[str]) -> str:
 
 def _years_in_words(folded: str) -> str:
     """ "duemilaventi" -> "2020", "triennio venti ventitre" -> "triennio 2020 2023", "nel 24"
-    -> "nel 2024", "duemilaventi-ventitre" -> "2020 2023"."""
+    -> "nel 2024", "duemilaventi-ventitre" -> "2020 2023", "del tredici" -> "del 2013"."""
     if "mil" in folded:  # what _THOUSAND_WORDS needs
         folded = _THOUSAND_WORDS.sub(_thousand_years, folded)
     if "nni" in folded or "pian" in folded or "programma" in folded:  # what _SPAN_WORDS needs
@@ -67,8 +67,9 @@ def _years_in_words(folded: str) -> str:
             ),
             folded,
         )
-    if "el " not in folded and "dal " not in folded:  # what _SHORT_YEAR needs
+    if "el " not in folded and "dal " not in folded and "anno " not in folded:  # what they need
         return folded
+    folded = _WORD_YEAR.sub(lambda m: f"{m.group(1)} {2000 + _YEAR_WORDS[m.group(2)]}", folded)
     return _SHORT_YEAR.sub(lambda m: f"{m.group(1)} 20{m.group(2)}", folded)
 
 

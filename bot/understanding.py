@@ -239,9 +239,9 @@ class Understander:
         eligible = self._without(rest, self._contact) in self._eligibility
         # "quando la scuola è chiusa" describes the situation: the school is not the writer.
         role = self.role(self._without(rest, found[0]) if found else rest)
-        if role in (None, "company") and (situation is None or situation.flow is None):
-            # Implied: as if named ("ho un negozio" -> time saving; not "parlare con un
-            # dipendente"), or made sure by a weak cue. Hinted: an entry on it wins when close.
+        if role in (None, "company") and (not situation or not situation.flow or YEAR.search(rest)):
+            # Implied: as if named ("ho un negozio" -> time saving, "contributo alimentare del
+            # 2013"), or made sure by a weak cue. Hinted: an entry on it wins when close.
             implied: tuple[str, ...] = ()
             cue = self._any_implied.search(rest) is not None
             if cue and self.smalltalk.signal(text) != "human":
