@@ -2,8 +2,8 @@
 
 The sets (tests/eval/conversations-dev.yaml, conversations-holdout.yaml, the second
 development set conversations-dev2.yaml, the holdouts conversations-holdout2.yaml to
-conversations-holdout19.yaml and the development sets conversations-dev3.yaml to
-conversations-dev50.yaml) extend the base evaluation format with
+conversations-holdout20.yaml and the development sets conversations-dev3.yaml to
+conversations-dev52.yaml) extend the base evaluation format with
 dialogue acts, categories, guided-check offers and reply languages; tests/eval/README.md
 documents them. These checks keep hand edits honest: a typo in a field, a category that shrinks
 below its minimum or a question copied into two files fails here. The category minimums and the
@@ -94,6 +94,9 @@ FILES = {
     "dev48": "conversations-dev48.yaml",
     "dev49": "conversations-dev49.yaml",
     "dev50": "conversations-dev50.yaml",
+    "holdout20": "conversations-holdout20.yaml",
+    "dev51": "conversations-dev51.yaml",
+    "dev52": "conversations-dev52.yaml",
 }
 
 KEYS = {"q", "expect", "any", "all", "none", "act", "tags", "offer", "lang"}
@@ -1700,6 +1703,59 @@ SPREADS = {
         emergencies=2,
         abortion=1,
         per_act={act: (85 if act in ("how_are_you", "confirm") else 5) for act in SMALLTALK_ACTS},
+    ),
+    "holdout20": _inbox(690),
+    # The fifty-first development set (written blind, tuned on): organisations (comuni, ambiti,
+    # cooperatives, parishes, schools, firms, unions) joining, leading, funding, periods and
+    # their ATS's contacts, with the refusals an organisation's inbox brings.
+    "dev51": Spread(
+        size=340,
+        minimums={
+            "smalltalk": 15,
+            "oos": 40,
+            "oos_shared": 30,
+            "place_topic": 140,
+            "place_only": 20,
+            "own_case": 65,
+            "contact": 50,
+            "org": 320,
+            "period": 90,
+            "ambiguous": 4,
+        },
+        narrative_or_dialect=10,
+        english_smalltalk=5,
+        english_share=0.32,
+        per_offer=0,
+        emergencies=2,
+        abortion=1,
+        per_act={act: 1 for act in SMALLTALK_ACTS},
+        inps=3,
+    ),
+    # The fifty-second development set (written blind, tuned on): the border between our topics
+    # and everything else (out of scope sharing our words, in-scope questions that look like it,
+    # periods written every way).
+    "dev52": Spread(
+        size=415,
+        minimums={
+            "smalltalk": 20,
+            "oos": 160,
+            "oos_shared": 140,
+            "place_topic": 55,
+            "place_only": 9,
+            "own_case": 75,
+            "contact": 12,
+            "org": 80,
+            "period": 90,
+            "ambiguous": 3,
+        },
+        narrative_or_dialect=40,
+        english_smalltalk=10,
+        english_share=0.35,
+        per_offer=2,
+        emergencies=8,
+        abortion=6,
+        per_act={act: 2 for act in SMALLTALK_ACTS},
+        inps=20,
     ),
 }
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import pytest
 
 from bot.brain import Brain
+from bot.periods import _years_in_words
 from tests.support import assert_answered_by, assert_smalltalk_like
 
 
@@ -172,3 +173,97 @@ def test_a_vague_request_gets_a_choice(brain: Brain, text: str) -> None:
 def test_shorthand_and_not_understanding(brain: Brain, text: str, canonical: str) -> None:
     assert_smalltalk_like(brain, text, canonical)
     assert brain.answer_question("ok ho capito").text != brain.answer_question("non ho capito").text
+
+
+@pytest.mark.parametrize(
+    ("folded", "expected"),
+    [
+        ("i piani del duemilaventi ventitre", "i piani del 2020 2023"),
+        ("contributo alimentare del tredici", "contributo alimentare del 2013"),
+        ("nell anno ventuno", "nell anno 2021"),
+        # numbers in words that are no years stay
+        ("dal venti per cento", "dal venti per cento"),
+        ("nel dieci mesi", "nel dieci mesi"),
+        ("il tredici del mese", "il tredici del mese"),
+    ],
+)
+def test_more_years_in_words(folded: str, expected: str) -> None:
+    assert _years_in_words(folded) == expected
+
+
+def test_the_extension_year_and_an_allocation(brain: Brain) -> None:
+    period = brain.understand("durante l'anno di proroga quante risorse sono arrivate?").period
+    assert period is not None and (period.first, period.last) == (2019, 2019)
+    u = brain.understand("l'ufficio di piano di rozzano vuole sapere l'assegnazione 2020")
+    assert u.amount
+
+
+@pytest.mark.parametrize(
+    ("text", "town"),
+    [
+        ("il sindaco di albino vuole sapere quanto arriva all'ats", "albino"),
+        ("ufficio di piano ambito cremasco: dove trovo i documenti dell'ats?", "cremasco"),
+    ],
+)
+def test_a_mayors_town_and_an_ambitos_area(brain: Brain, text: str, town: str) -> None:
+    place = brain.understand(text).place
+    assert place is not None and place.matched_text.lower() == town
+
+
+@pytest.mark.parametrize(
+    ("text", "entry"),
+    [
+        (
+            "il nostro cda non capisce cosa siano le famose azioni di sistema, ce le spiegate?",
+            "programmi-2017-2018-azione-sistema",
+        ),
+        (
+            "per il contributo alimentare neomamme del tredici che soglia di isee chiedevano?",
+            "cresco-who",
+        ),
+        (
+            "se ho gia avuto il sostegno per la gravidanza posso chiedere anche quello per la "
+            "spesa del neonato, per lo stesso figlio?",
+            "cresco-nasko",
+        ),
+        ("la cciaa e dentro le reti territoriali per la conciliazione o no?", "reti-chi"),
+        (
+            "xke la ats mi parla di conciliazione se io volevo solo il vaccino?? 🤔",
+            "ats-conciliazione",
+        ),
+        (
+            "Good afternoon, could you give me the phone number of the Regione officer "
+            "responsible for the conciliazione programme?",
+            "contatti-regione",
+        ),
+    ],
+)
+def test_organisations_and_families_answered(brain: Brain, text: str, entry: str) -> None:
+    assert_answered_by(brain, text, entry)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "aiuto un operaio e caduto dall impalcatura nel cantiere a seriate e non risponde!!!",
+        "siamo un comune del canton ticino vicino a como, possiamo entrare nell'alleanza locale?",
+        "our sports club in Brescia wants the regional fund for new changing rooms, how to apply?",
+        "how does the conciliation procedure with the gas company work, they overcharged me",
+        "should I put my baby's savings in an ETF fund or a bank fund",
+        "bulky waste pickup in Saronno, who do I call",
+        "does the consultorio in Legnano do free pap tests?",
+        "tell me the name and phone of the woman who runs the CAV in Lecco, she's my neighbour",
+        "can you find me work as a babysitter around Monza, I have references",
+        "bonus nuovi nati 1000 euro quando arriva?? ho partorito a settembre",
+    ],
+)
+def test_more_refusals_that_share_our_words(brain: Brain, text: str) -> None:
+    assert brain.answer_question(text).status == "fallback"
+
+
+def test_a_sports_club_running_summer_camps_is_answered(brain: Brain) -> None:
+    reply = brain.answer_question(
+        "associazione sportiva di Chiari, campus estivo per figli di lavoratori, "
+        "potremmo rientrare?"
+    )
+    assert reply.status == "answer"
