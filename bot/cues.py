@@ -74,6 +74,8 @@ ATS_NAMED = r"\b(?:ats|asl|asst)(?: d\w*)? "  # before the place's name
 
 def names_ats(folded: str, place: str) -> bool:
     """Whether the folded message names `place` as an ATS ("crema, ats milano?": Milano)."""
+    if not ("ats" in folded or "asl" in folded or "asst" in folded):
+        return False  # what _ATS_WORD needs, found without scanning from every character
     if _ATS_WORD.search(folded) is None:
         return False
     return said_after(ATS_NAMED, fold(place), folded)
@@ -95,7 +97,11 @@ def is_sum(text: str) -> bool:
     """Whether the message is a sum or a percentage to work out."""
     if _ARITHMETIC.fullmatch(text):
         return True
-    return _PERCENT_OF.search(text) is not None and len(text.split()) <= PERCENT_MAX_WORDS
+    return (
+        "%" in text
+        and len(text.split()) <= PERCENT_MAX_WORDS
+        and _PERCENT_OF.search(text) is not None
+    )
 
 
 _ATS_WORDS = re.compile(r"(?<![a-z0-9])(?:ats|asl)(?![a-z0-9])")
@@ -105,7 +111,11 @@ _OWN_ATS_NAME = re.compile(r"(?<![a-z0-9])insubria(?![a-z0-9])")
 
 def says_ats(folded: str) -> bool:
     """Whether the folded message names the ATS as an office ("ats", "asl", "insubria")."""
-    return _ATS_WORDS.search(folded) is not None or _OWN_ATS_NAME.search(folded) is not None
+    return (
+        ("ats" in folded or "asl" in folded)
+        and _ATS_WORDS.search(folded) is not None
+        or ("insubria" in folded and _OWN_ATS_NAME.search(folded) is not None)
+    )
 
 
 def area_words(places: Any) -> frozenset[str]:
@@ -124,16 +134,26 @@ _OWN_NAME = re.compile(
 )
 
 
+# What every match of _OWN_NAME holds, and its capital letter: a text without them has none.
+_OWN_NAME_WORDS = ("i chiamo", "ono", "y name is", "'m", "i am", "I am", "his is")
+
+
+def _may_give_a_name(text: str) -> bool:
+    return not text.islower() and any(word in text for word in _OWN_NAME_WORDS)
+
+
 def without_own_names(text: str, folded: str, ours: frozenset[str] = frozenset()) -> str:
     """`folded` without the names the writer gives themself ("sono la Pinuccia da Morbegno"),
     except words of `ours` ("This is Nasko?" names the fund)."""
+    if not _may_give_a_name(text):
+        return folded
     names = {fold(name) for name in _OWN_NAME.findall(text)} - ours
     return " ".join(w for w in folded.split() if w not in names) if names else folded
 
 
 def gives_own_name(text: str) -> bool:
     """ "buongiorno, sono la Pinuccia da Morbegno": the writer introduces themself by name."""
-    return _OWN_NAME.search(text) is not None
+    return _may_give_a_name(text) and _OWN_NAME.search(text) is not None
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?:])\s+|\n+")

@@ -229,3 +229,58 @@ def test_presence_is_taken_out_as_by_its_regex(texts: list[str]) -> None:
     ]
     for text in [*texts, *made]:
         assert without_presence(text) == PRESENCE.sub(" ", text), text
+
+
+def test_names_sums_and_ats_words_as_with_their_regex(texts: list[str]) -> None:
+    from bot.cues import (
+        _ARITHMETIC,
+        _ATS_WORD,
+        _ATS_WORDS,
+        _OWN_ATS_NAME,
+        _OWN_NAME,
+        _PERCENT_OF,
+        ATS_NAMED,
+        PERCENT_MAX_WORDS,
+        gives_own_name,
+        is_sum,
+        names_ats,
+        says_ats,
+        without_own_names,
+    )
+    from bot.phrases import said_after
+
+    made = [
+        f"{a}{b}{c}"
+        for a in ("", "ciao ", "x")
+        for b in (
+            "Sono Anna",
+            "sono la Pinuccia",
+            "I'm Tom",
+            "i am Ann",
+            "My name is Li",
+            "This is Nasko",
+            "mi chiamo anna",
+            "Io sono  Lia",
+            "20% di 380",
+            "ats di lodi",
+            "asl lodi",
+            "asst",
+            "l'insubria",
+            "xats",
+        )
+        for c in ("", "?", " e vivo a Lodi")
+    ]
+    for text in [*texts, *made]:
+        folded = fold(text)
+        names = {fold(n) for n in _OWN_NAME.findall(text)}
+        plain = " ".join(w for w in folded.split() if w not in names) if names else folded
+        assert without_own_names(text, folded) == plain, text
+        assert gives_own_name(text) == (_OWN_NAME.search(text) is not None), text
+        percent = _PERCENT_OF.search(text) is not None and len(text.split()) <= PERCENT_MAX_WORDS
+        assert is_sum(text) == (_ARITHMETIC.fullmatch(text) is not None or percent), text
+        assert says_ats(folded) == bool(_ATS_WORDS.search(folded) or _OWN_ATS_NAME.search(folded))
+        for place in ("lodi", "milano"):
+            plain_ats = _ATS_WORD.search(folded) is not None and said_after(
+                ATS_NAMED, place, folded
+            )
+            assert names_ats(folded, place) == plain_ats, text
