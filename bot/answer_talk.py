@@ -21,10 +21,10 @@ from bot.cues import (
     INTRO_WORDS,
     INTRODUCTION,
     NEED,
-    PRESENCE,
     SQUEEZED_FROM,
     THANKS_FOR,
     gives_own_name,
+    without_presence,
 )
 from bot.entry_classifier import EntryClassifier
 from bot.entry_classifier import shipped as shipped_entries
@@ -359,7 +359,7 @@ class TalkDecisions:
             ):
                 return None  # "grazie, e a Lodi?" asks; "thx!! greetings from Lecco" does not
             return self.composer.smalltalk(act, lang)
-        present = PRESENCE.sub(" ", u.text)  # "ciao, ci sei?" asks nothing else
+        present = without_presence(u.text)  # "ciao, ci sei?" asks nothing else
         if act is None or (
             self.understander.asks(present, fold(present) if present != u.text else u.folded)
         ):
@@ -388,7 +388,7 @@ class TalkDecisions:
         to come (a need told, "sono incinta, tanti problemi di soldi", asks)."""
         talk = self.understander.smalltalk
         first = " ".join(u.text.split()[:OPENING_WORDS])  # a long letter opens too
-        if talk.opening(first) not in ("greeting", "thanks") or "?" in PRESENCE.sub(" ", u.text):
+        if talk.opening(first) not in ("greeting", "thanks") or "?" in without_presence(u.text):
             return None
         if (
             u.measures

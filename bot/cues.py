@@ -17,6 +17,16 @@ NOW_IN_LOMBARDY = re.compile(
 
 # "e nel 2020 milano quanto?", "pavia 2020 conciliazione euro": a short ask for a sum.
 ENDS_ASKING_MONEY = re.compile(r"\b(?:quanto|quanti soldi|euro|how much)$")
+# A match is at most 12 characters, before the end or a last "\n" ($): the last 14 hold it and
+# the character before it, for its "\b".
+_MONEY_TAIL = 14
+
+
+def ends_asking_money(text: str) -> bool:
+    """`ENDS_ASKING_MONEY.search(text)`, looked for in the tail alone, not from every character."""
+    return ENDS_ASKING_MONEY.search(text[-_MONEY_TAIL:]) is not None
+
+
 # How a sum was paid is not how much ("cresco how was it paid? cash?").
 PAYMENT_WAY = re.compile(
     r"\b(?:how (?:was|is|were|are) (?:it|they|the \w+|\w+) paid|come (?:veniva|viene|era|e) "
@@ -64,6 +74,8 @@ ATS_NAMED = r"\b(?:ats|asl|asst)(?: d\w*)? "  # before the place's name
 
 def names_ats(folded: str, place: str) -> bool:
     """Whether the folded message names `place` as an ATS ("crema, ats milano?": Milano)."""
+    if not ("ats" in folded or "asl" in folded or "asst" in folded):
+        return False  # what _ATS_WORD needs, found without scanning from every character
     if _ATS_WORD.search(folded) is None:
         return False
     return said_after(ATS_NAMED, fold(place), folded)
@@ -85,7 +97,11 @@ def is_sum(text: str) -> bool:
     """Whether the message is a sum or a percentage to work out."""
     if _ARITHMETIC.fullmatch(text):
         return True
-    return _PERCENT_OF.search(text) is not None and len(text.split()) <= PERCENT_MAX_WORDS
+    return (
+        "%" in text
+        and len(text.split()) <= PERCENT_MAX_WORDS
+        and _PERCENT_OF.search(text) is not None
+    )
 
 
 _ATS_WORDS = re.compile(r"(?<![a-z0-9])(?:ats|asl)(?![a-z0-9])")
@@ -95,7 +111,11 @@ _OWN_ATS_NAME = re.compile(r"(?<![a-z0-9])insubria(?![a-z0-9])")
 
 def says_ats(folded: str) -> bool:
     """Whether the folded message names the ATS as an office ("ats", "asl", "insubria")."""
-    return _ATS_WORDS.search(folded) is not None or _OWN_ATS_NAME.search(folded) is not None
+    return (
+        ("ats" in folded or "asl" in folded)
+        and _ATS_WORDS.search(folded) is not None
+        or ("insubria" in folded and _OWN_ATS_NAME.search(folded) is not None)
+    )
 
 
 def area_words(places: Any) -> frozenset[str]:
@@ -114,16 +134,26 @@ _OWN_NAME = re.compile(
 )
 
 
+# What every match of _OWN_NAME holds, and its capital letter: a text without them has none.
+_OWN_NAME_WORDS = ("i chiamo", "ono", "y name is", "'m", "i am", "I am", "his is")
+
+
+def _may_give_a_name(text: str) -> bool:
+    return not text.islower() and any(word in text for word in _OWN_NAME_WORDS)
+
+
 def without_own_names(text: str, folded: str, ours: frozenset[str] = frozenset()) -> str:
     """`folded` without the names the writer gives themself ("sono la Pinuccia da Morbegno"),
     except words of `ours` ("This is Nasko?" names the fund)."""
+    if not _may_give_a_name(text):
+        return folded
     names = {fold(name) for name in _OWN_NAME.findall(text)} - ours
     return " ".join(w for w in folded.split() if w not in names) if names else folded
 
 
 def gives_own_name(text: str) -> bool:
     """ "buongiorno, sono la Pinuccia da Morbegno": the writer introduces themself by name."""
-    return _OWN_NAME.search(text) is not None
+    return _may_give_a_name(text) and _OWN_NAME.search(text) is not None
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?:])\s+|\n+")
@@ -179,11 +209,24 @@ _JOB_WORDS = ("lavor", "work", "provid", "offriamo", "forniamo", "gestiamo", "ge
 _JOB_DOES = re.compile(r"fa(?:ccio|cciamo|nno)? (?:il|la|lo|l) ")
 
 
+# Where a match of _JOB can begin: one of its first words, at a word's start. _JOB is tried
+# there alone (`match` sees the text before, for its lookbehinds), not at every character.
+_JOB_START = re.compile(r"\b(?:lavor|work|fa|provid|offriamo|forniamo|gestiamo|gestisce)")
+
+
 def without_jobs(folded: str) -> str:
     """The folded text without what the writer's job or service is."""
     if not any(word in folded for word in _JOB_WORDS) and _JOB_DOES.search(folded) is None:
         return folded
-    return _JOB.sub(lambda m: m.group(0) if _LOOKING.search(folded, 0, m.start()) else " ", folded)
+    # What _JOB.sub gives: its matches, left to right, none inside another.
+    parts, last = [], 0
+    for start in _JOB_START.finditer(folded):
+        found = _JOB.match(folded, start.start()) if start.start() >= last else None
+        if found is not None:
+            kept = _LOOKING.search(folded, 0, found.start()) is not None
+            parts += [folded[last : found.start()], found.group(0) if kept else " "]
+            last = found.end()
+    return "".join([*parts, folded[last:]]) if parts else folded
 
 
 # Words of messages about places and offices (bot.answer_places).
@@ -310,6 +353,24 @@ PRESENCE = re.compile(
     r"(?i)(?:\b(?:ci sei|ci siete|are you there|you there|anyone there|anybody there|sei l[iì])"
     r"|\bc'?[eè] (?:qualcuno|nessuno|vita)\b[^?.!\n]{0,40})\s*\?+"
 )
+# What every match of PRESENCE holds (any case): with none, or no "?", there is none.
+_PRESENCE_WORDS = ("ci s", "there", "sei l", "ce ", "c'e ", "c\u00e8 ", "c'\u00e8 ")
+# Letters lowered to no letter IGNORECASE takes them for ("\u0130" is two characters lowered;
+# IGNORECASE reads "\u0131" as "i" and "\u017f" as "s"): a lowered text's search is not exact.
+NOT_LOWERED = re.compile("[\u0130\u0131\u017f]")
+
+
+def without_presence(text: str) -> str:
+    """`PRESENCE.sub(" ", text)`: "ci sei?" and the like taken out."""
+    if "?" not in text:
+        return text
+    if NOT_LOWERED.search(text) is None:
+        lowered = text.lower()
+        if not any(word in lowered for word in _PRESENCE_WORDS):
+            return text
+    return PRESENCE.sub(" ", text)
+
+
 # Words of a need, which make a story told with a greeting a question.
 # ... and so does a woman saying she is pregnant or has just given birth ("ciao sono incinta di 3
 # mesi e vivo a Bergamo"): what exists for her answers.

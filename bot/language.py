@@ -76,6 +76,11 @@ NAMES = re.compile(
     r"centro di aiuto alla vita|centri di aiuto alla vita|agenzia di tutela della salute)\b",
     re.IGNORECASE,
 )
+# NAMES without IGNORECASE (its letters are all lower case), searched in the text lowered:
+# ~5 times quicker. Exact where lowering keeps each character's place and its match: not for
+# "İ" (two characters lowered) nor "ı" and "ſ" (which IGNORECASE takes for "i" and "s").
+_NAMES_LOWER = re.compile(NAMES.pattern)
+_NOT_LOWERED = re.compile("[\u0130\u0131\u017f]")
 # A content word counts for a language when it is this much more frequent in it (wordfreq's
 # Zipf scale): "requirements" is English, "gravidanza" Italian, "Bergamo" or "ok" neither.
 FREQUENCY_LEAD = 1.3
@@ -150,9 +155,21 @@ CONTRACTION = re.compile(
 )
 
 
+def without_names(text: str) -> str:
+    """`NAMES.sub(" ", text)`: each of our names replaced by a space."""
+    lowered = text.lower()
+    if len(lowered) != len(text) or not text.isascii() and _NOT_LOWERED.search(text):
+        return NAMES.sub(" ", text)
+    parts, last = [], 0
+    for found in _NAMES_LOWER.finditer(lowered):
+        parts.append(text[last : found.start()])
+        last = found.end()
+    return " ".join([*parts, text[last:]]) if parts else text
+
+
 def votes(text: str) -> tuple[int, int, int]:
     """(Italian votes, English votes, words) in `text`: function words, then frequent words."""
-    words = _WORD.findall(_REPEATS.sub(r"\1", NAMES.sub(" ", text)))  # "hiii" is "hi"
+    words = _WORD.findall(_REPEATS.sub(r"\1", without_names(text)))  # "hiii" is "hi"
     first = words[0] if words else ""
     if first[:1].isupper() and not first.isupper() and _is_function_word(first.lower()):
         # A sentence's first word is capitalised without being a name ("Morning!", "Grazie").
@@ -181,7 +198,7 @@ def detect_language(text: str, default: str = "it") -> str:
 def _grammar_votes(text: str) -> tuple[int, int]:
     """(Italian, English) votes of the function words alone (articles, prepositions, ...)."""
     only_it, only_en = _word_lists()
-    words = [fold(w) for w in _WORD.findall(NAMES.sub(" ", text))]
+    words = [fold(w) for w in _WORD.findall(without_names(text))]
     return sum(w in only_it for w in words), sum(w in only_en for w in words)
 
 

@@ -20,10 +20,10 @@ from typing import Any
 
 from bot.cues import (
     ASKS_WHOM,
-    ENDS_ASKING_MONEY,
     NOW_IN_LOMBARDY,
     PAYMENT_WAY,
     area_words,
+    ends_asking_money,
     is_sum,
     last_question,
     names_ats,
@@ -289,7 +289,7 @@ class Understander:
             contact=self._without(self._without_act_number(rest), self._not_contact)
             in self._contact
             or ASKS_WHOM.search(rest) is not None,
-            amount=(rest in self._amount or ENDS_ASKING_MONEY.search(rest) is not None)
+            amount=(rest in self._amount or ends_asking_money(rest))
             and PAYMENT_WAY.search(rest) is None,
             join=rest in self._join,
             compare=self._compares(measures, named, rest),

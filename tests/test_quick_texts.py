@@ -146,3 +146,141 @@ def test_a_folded_text_s_words_are_its_runs_of_letters_and_digits(texts: list[st
     for text in [*texts, *(fold(t) for t in texts), *made]:
         _word_list.cache_clear()
         assert _word_list(text) == tuple(_WORD_RUN.findall(text)), text
+
+
+def test_our_names_are_taken_out_as_by_their_regex(texts: list[str]) -> None:
+    from bot.language import NAMES, without_names
+
+    made = [
+        f"{a}{b}{c}"
+        for a in ("", "x", "the ", "İ ", "ı ", "KELVIN \u212a ", "Già ")
+        for b in (
+            "NASKO",
+            "nasko",
+            "Bonus Bebè",
+            "BONUS BEBÈ",
+            "atſ di lodi",
+            "ats di lodi",
+            "Conciliazione Vita-Lavoro",
+            "fondo cresco",
+            "ret\u0131 di conciliazione",
+        )
+        for c in ("", "?", " and Regione Lombardia", "ing", "\n", " İstanbul")
+    ]
+    for text in [*texts, *made]:
+        assert without_names(text) == NAMES.sub(" ", text), text
+
+
+def test_a_sum_asked_at_the_end_is_found_in_the_tail(texts: list[str]) -> None:
+    from bot.cues import ENDS_ASKING_MONEY, ends_asking_money
+
+    made = [
+        f"{a}{b}{c}"
+        for a in ("", "x", " ", "12345678901234567890 ")
+        for b in ("quanto", "quanti soldi", "euro", "how much", "xeuro", "quanti  soldi")
+        for c in ("", "\n", "\n\n", " ", "?")
+    ]
+    for text in [*texts, *(fold(t) for t in texts), *made]:
+        assert ends_asking_money(text) == (ENDS_ASKING_MONEY.search(text) is not None), text
+
+
+def test_jobs_are_taken_out_as_by_their_regex(texts: list[str]) -> None:
+    from bot.cues import _JOB, _LOOKING, without_jobs
+
+    def plain(folded: str) -> str:
+        return _JOB.sub(
+            lambda m: m.group(0) if _LOOKING.search(folded, 0, m.start()) else " ", folded
+        )
+
+    made = [
+        f"{a}{b} {c} {d}"
+        for a in ("", "x", "del ", "il ", "cerco ", "si ", "my ")
+        for b in ("lavoro", "lavora", "work", "working", "faccio", "fa", "fanno", "providing")
+        for c in ("come", "in", "part time at", "night shift in", "il", "la", "l", "ore 8 per")
+        for d in ("una mensa", "alleanza assicurazioni", "the care home", "cuoca e lavoro in bar")
+    ]
+    for text in [*texts, *made]:
+        folded = fold(text)
+        assert without_jobs(folded) == plain(folded), text
+
+
+def test_presence_is_taken_out_as_by_its_regex(texts: list[str]) -> None:
+    from bot.cues import PRESENCE, without_presence
+
+    made = [
+        f"{a}{b}{c}"
+        for a in ("", "ciao ", "CIAO, ", "x")
+        for b in (
+            "ci sei",
+            "CI SIETE",
+            "c'è qualcuno",
+            "C'È NESSUNO",
+            "ce vita",
+            "cè qualcuno",
+            "are you there",
+            "ANYONE THERE",
+            "sei lì",
+            "SEI LI",
+            "cı sei",
+            "ſei li",
+            "İ ci sei",
+        )
+        for c in ("", "?", " ??", " là fuori?", "!")
+    ]
+    for text in [*texts, *made]:
+        assert without_presence(text) == PRESENCE.sub(" ", text), text
+
+
+def test_names_sums_and_ats_words_as_with_their_regex(texts: list[str]) -> None:
+    from bot.cues import (
+        _ARITHMETIC,
+        _ATS_WORD,
+        _ATS_WORDS,
+        _OWN_ATS_NAME,
+        _OWN_NAME,
+        _PERCENT_OF,
+        ATS_NAMED,
+        PERCENT_MAX_WORDS,
+        gives_own_name,
+        is_sum,
+        names_ats,
+        says_ats,
+        without_own_names,
+    )
+    from bot.phrases import said_after
+
+    made = [
+        f"{a}{b}{c}"
+        for a in ("", "ciao ", "x")
+        for b in (
+            "Sono Anna",
+            "sono la Pinuccia",
+            "I'm Tom",
+            "i am Ann",
+            "My name is Li",
+            "This is Nasko",
+            "mi chiamo anna",
+            "Io sono  Lia",
+            "20% di 380",
+            "ats di lodi",
+            "asl lodi",
+            "asst",
+            "l'insubria",
+            "xats",
+        )
+        for c in ("", "?", " e vivo a Lodi")
+    ]
+    for text in [*texts, *made]:
+        folded = fold(text)
+        names = {fold(n) for n in _OWN_NAME.findall(text)}
+        plain = " ".join(w for w in folded.split() if w not in names) if names else folded
+        assert without_own_names(text, folded) == plain, text
+        assert gives_own_name(text) == (_OWN_NAME.search(text) is not None), text
+        percent = _PERCENT_OF.search(text) is not None and len(text.split()) <= PERCENT_MAX_WORDS
+        assert is_sum(text) == (_ARITHMETIC.fullmatch(text) is not None or percent), text
+        assert says_ats(folded) == bool(_ATS_WORDS.search(folded) or _OWN_ATS_NAME.search(folded))
+        for place in ("lodi", "milano"):
+            plain_ats = _ATS_WORD.search(folded) is not None and said_after(
+                ATS_NAMED, place, folded
+            )
+            assert names_ats(folded, place) == plain_ats, text
