@@ -15,7 +15,7 @@ import pytest
 
 from bot.brain import Brain
 from bot.periods import _years_in_words
-from tests.support import assert_answered_by, assert_smalltalk_like
+from tests.support import assert_answered_by, assert_smalltalk_like, button_data
 
 
 @pytest.mark.parametrize(
@@ -267,3 +267,19 @@ def test_a_sports_club_running_summer_camps_is_answered(brain: Brain) -> None:
         "potremmo rientrare?"
     )
     assert reply.status == "answer"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a baby's age in Neapolitan months, "the last one" born days ago, a birth in Lombard
+        "tengo 'na creatura 'e tre mise e nun tengo 'na lira pe' 'o latte. 'a regione dà quacche "
+        "cosa?",
+        "ho 3 bambini, vivo ad Arcore. l'ultimo ha 20 giorni. cosa posso chiedere?",
+        "la mia tusa l'ha fa un bagaj e gh'è minga de laurà. ghè quaicos de la regiun per el lacc?",
+    ],
+)
+def test_a_newborn_told_in_dialect_is_offered_the_check(brain: Brain, text: str) -> None:
+    u = brain.understand(text)
+    assert u.situation_flow == "cresco"
+    assert "f:start:cresco" in button_data(brain.answer_question(text))
