@@ -283,3 +283,16 @@ def test_a_newborn_told_in_dialect_is_offered_the_check(brain: Brain, text: str)
     u = brain.understand(text)
     assert u.situation_flow == "cresco"
     assert "f:start:cresco" in button_data(brain.answer_question(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "folded_part"),
+    [
+        ("nel nuovo triennio quanto toccherà all'agenzia di Bergamo?", "ats di bergamo"),
+        ("dove si trovano gli uffici centrali dell'agenzia pavese?", "ats di pavia"),
+    ],
+)
+def test_the_agency_of_a_town_is_its_ats(brain: Brain, text: str, folded_part: str) -> None:
+    assert folded_part in brain.understand(text).folded
+    # any agency in a town is not
+    assert "ats" not in brain.understand("lavoro in un'agenzia di Milano, e per me?").folded
