@@ -296,3 +296,17 @@ def test_the_agency_of_a_town_is_its_ats(brain: Brain, text: str, folded_part: s
     assert folded_part in brain.understand(text).folded
     # any agency in a town is not
     assert "ats" not in brain.understand("lavoro in un'agenzia di Milano, e per me?").folded
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "quanti mesi di facoltativa pagata all'80 ci sono adesso?",
+        "After maternity leave ends, for how many months is the optional leave paid at eighty "
+        "percent of salary?",
+        "mo moglie ha finit a maternità obbligatoria a mantova, mo che tocca?",
+    ],
+)
+def test_parental_leave_asked_every_way_is_redirected_to_inps(brain: Brain, text: str) -> None:
+    reply = brain.answer_question(text)
+    assert reply.entry == "misure-congedo-parentale" and "INPS" in reply.plain_text
