@@ -3,7 +3,7 @@
 dev.yaml and dev2.yaml (written independently of each other and of the knowledge base) are
 what the matcher was tuned on; holdout.yaml was held out until the session that wrote
 conversations-holdout2.yaml, which tuned on it (tests/eval/README.md). Only
-conversations-holdout17.yaml, conversations-holdout18.yaml and conversations-holdout19.yaml are
+conversations-holdout18.yaml, conversations-holdout19.yaml and conversations-holdout20.yaml are
 held out now: their figures are the honest estimate for unseen questions. The floors are the
 levels reached (see the notes in README.md) minus one or two cases of slack, so an edit to the
 knowledge base or the matcher that loses answers fails here. Raise them when you improve the
@@ -53,7 +53,7 @@ def test_accuracy_does_not_regress_and_beats_the_baseline(brain: Brain, name: st
 
 
 # The conversation sets (tests/eval/README.md): floors per status and category, in percent.
-# Every set but conversations-holdout17.yaml, -holdout18.yaml and -holdout19.yaml has been tuned on
+# Every set but conversations-holdout18.yaml, -holdout19.yaml and -holdout20.yaml has been tuned on
 # (tests/eval/README.md).
 CONVERSATION_FLOORS = {
     "conversations-dev.yaml": {"answer": 96.0, "fallback": 98.0, "smalltalk": 98.0},
@@ -183,16 +183,24 @@ CONVERSATION_FLOORS = {
     "conversations-dev48.yaml": {"answer": 98.0, "fallback": 99.5, "smalltalk": 98.0},
     "conversations-dev49.yaml": {"answer": 97.5, "fallback": 99.5, "smalltalk": 96.0},
     "conversations-dev50.yaml": {"answer": 96.5, "fallback": 95.0, "smalltalk": 97.5},
-    # Held out, never tuned on (failures never read). holdout17, written blind during the
-    # seventeenth pass: 96.3 / 93.9 / 99.1 when first measured; holdout18, written blind during
-    # the eighteenth pass: 96.5 / 94.9 / 89.8 when first measured; holdout19, written blind during
-    # the nineteenth pass: 97.9 / 96.5 / 86.5 when first measured (the same with the rules of the
-    # pass's start). End of the nineteenth pass: holdout17 96.5 / 96.5 / 99.1 (96.3 / 95.7 / 99.1
-    # at the eighteenth's end), holdout18 96.7 / 94.9 / 89.8 (96.5 / 94.9 / 89.8), holdout19
-    # 97.9 / 97.4 / 88.3. Below the issue's 97 / 95 / 95 where they are: regression guards only.
-    "conversations-holdout17.yaml": {"answer": 96.0, "fallback": 95.5, "smalltalk": 98.0},
-    "conversations-holdout18.yaml": {"answer": 96.0, "fallback": 93.5, "smalltalk": 88.5},
-    "conversations-holdout19.yaml": {"answer": 97.0, "fallback": 96.5, "smalltalk": 87.0},
+    # holdout17, written blind during the seventeenth pass, held out until the twentieth (last
+    # held-out figures 96.5 / 96.5 / 99.1), tuned on since.
+    "conversations-holdout17.yaml": {"answer": 99.0, "fallback": 98.5, "smalltalk": 99.0},
+    # twentieth pass: 94.3 / 92.9 / 93.8 and 93.9 / 93.3 / 100 when merged (dev51 organisations,
+    # dev52 the border between our topics and everything else); the classifiers were retrained on
+    # them since
+    "conversations-dev51.yaml": {"answer": 97.5, "fallback": 99.0, "smalltalk": 93.5},
+    "conversations-dev52.yaml": {"answer": 98.5, "fallback": 98.0, "smalltalk": 95.5},
+    # Held out, never tuned on (failures never read). holdout18, written blind during the
+    # eighteenth pass: 96.5 / 94.9 / 89.8 when first measured; holdout19, written blind during the
+    # nineteenth pass: 97.9 / 96.5 / 86.5 when first measured; holdout20, written blind during the
+    # twentieth pass: 97.8 / 95.8 / 97.2 when first measured (mid-pass, with that moment's rules).
+    # End of the twentieth pass: holdout18 97.0 / 95.8 / 89.8 (96.7 / 94.9 / 89.8 at the
+    # nineteenth's end), holdout19 98.3 / 97.4 / 88.3 (97.9 / 97.4 / 88.3), holdout20 97.8 / 95.8 /
+    # 97.2. Below the issue's 97 / 95 / 95 where they are: regression guards only.
+    "conversations-holdout18.yaml": {"answer": 96.5, "fallback": 95.0, "smalltalk": 88.5},
+    "conversations-holdout19.yaml": {"answer": 97.5, "fallback": 96.5, "smalltalk": 87.0},
+    "conversations-holdout20.yaml": {"answer": 97.0, "fallback": 95.0, "smalltalk": 96.0},
 }
 # Answers where a place card replaced the topic: 0 everywhere but on development sets where cards
 # are known and not fixed: holdout9's "time saving services in Mantova for shopkeepers, who runs
@@ -207,8 +215,8 @@ CONVERSATION_FLOORS = {
 # dev45's "Which ATS is responsible if I live in Gravedona? I need info on the maternity funds" (the
 # same two questions); holdout15's "come contatto l'ATS Brianza per i progetti di welfare e
 # conciliazione? siamo a Vimercate" (the contact asked is the card's, but the case also wants the
-# offer to join; tuned on since the eighteenth pass); one of holdout17's 274 place + topic
-# messages and two of holdout19's 268 (so on arrival), held out; dev49's "sono un'impresa di
+# offer to join; tuned on since the eighteenth pass); one of holdout19's 268 place + topic
+# messages (two on arrival), held out; dev49's "sono un'impresa di
 # Busto, per il time saving chi devo contattare?" (two comuni are called Busto: the bot asks which,
 # with the time-saving check beside).
 PLACE_CARDS_ALLOWED = {
@@ -221,8 +229,7 @@ PLACE_CARDS_ALLOWED = {
     "conversations-dev36.yaml": 1,
     "conversations-dev45.yaml": 1,
     "conversations-holdout15.yaml": 1,
-    "conversations-holdout17.yaml": 1,
-    "conversations-holdout19.yaml": 2,
+    "conversations-holdout19.yaml": 1,
     "conversations-dev49.yaml": 1,
 }
 MAX_MEDIAN_FIRST_MESSAGE = 500
