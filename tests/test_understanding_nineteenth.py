@@ -29,10 +29,17 @@ from tests.support import assert_answered_by, assert_smalltalk_like
         ("il piano dumilaventidue", "il piano 2022"),
         ("triennio venti ventitre per bergamo", "triennio 2020 2023 per bergamo"),
         ("e nel 19 cosa c era", "e nel 2019 cosa c era"),
+        # twentieth pass: a span after "duemila", years after "del", "nel", "dal", "anno"
+        ("i piani del duemilaventi ventitre", "i piani del 2020 2023"),
+        ("contributo alimentare del tredici", "contributo alimentare del 2013"),
+        ("nell anno ventuno", "nell anno 2021"),
         # numbers that are no years stay
         ("nel 24 ore rispondono", "nel 24 ore rispondono"),
         ("dal 20 per cento in su", "dal 20 per cento in su"),
         ("nata nel 12 marzo", "nata nel 12 marzo"),
+        ("dal venti per cento", "dal venti per cento"),
+        ("nel dieci mesi", "nel dieci mesi"),
+        ("il tredici del mese", "il tredici del mese"),
     ],
 )
 def test_years_in_words(folded: str, expected: str) -> None:

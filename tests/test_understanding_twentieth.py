@@ -14,7 +14,6 @@ from __future__ import annotations
 import pytest
 
 from bot.brain import Brain
-from bot.periods import _years_in_words
 from tests.support import assert_answered_by, assert_smalltalk_like, button_data
 
 
@@ -51,14 +50,6 @@ def test_a_project_named_inside_a_sentence(brain: Brain, text: str) -> None:
     reply = brain.answer_question(text)
     assert reply.entry == "alleanze-esempi"
     assert "Breno" in reply.plain_text + reply.plain_details
-
-
-def test_fragility_is_the_vulnerability_form(brain: Brain) -> None:
-    assert_answered_by(
-        brain,
-        "chi compila quella scheda sulla fragilità della famiglia richiesta dal bonus?",
-        "bonus-famiglia-vulnerabilita",
-    )
 
 
 def test_one_contact_for_several_measures_is_not_a_comparison(brain: Brain) -> None:
@@ -109,33 +100,6 @@ def test_a_past_period_is_not_answered_with_today(brain: Brain) -> None:
     assert "849" in reply.plain_text + reply.plain_details
 
 
-@pytest.mark.parametrize(
-    ("text", "entry"),
-    [
-        ("cresco allattamento c'era un extra?", "cresco-2015"),
-        (
-            "Sono un'estetista di Bagolino con una dipendente neomamma, c'è un servizio per "
-            "risparmiare tempo?",
-            "aderire-time-saving",
-        ),
-    ],
-)
-def test_our_words_beside_words_of_health_or_birth(brain: Brain, text: str, entry: str) -> None:
-    assert_answered_by(brain, text, entry)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "my employer wants me to sign a conciliazione agreement after firing me, is it fair",
-        "sono curiosa: quanto dichiara di isee la mia dirimpettaia che ha avuto il bonus famiglia?",
-        "la dsu per l'isee la faccio da sola sul sito o serve il caf?",
-    ],
-)
-def test_refusals_that_share_our_words(brain: Brain, text: str) -> None:
-    assert brain.answer_question(text).status == "fallback"
-
-
 def test_an_organisation_signing_up_to_the_agreement_is_answered(brain: Brain) -> None:
     reply = brain.answer_question(
         "Our hospital foundation in Lecco would like to sign up to the ATS conciliazione "
@@ -173,22 +137,6 @@ def test_a_vague_request_gets_a_choice(brain: Brain, text: str) -> None:
 def test_shorthand_and_not_understanding(brain: Brain, text: str, canonical: str) -> None:
     assert_smalltalk_like(brain, text, canonical)
     assert brain.answer_question("ok ho capito").text != brain.answer_question("non ho capito").text
-
-
-@pytest.mark.parametrize(
-    ("folded", "expected"),
-    [
-        ("i piani del duemilaventi ventitre", "i piani del 2020 2023"),
-        ("contributo alimentare del tredici", "contributo alimentare del 2013"),
-        ("nell anno ventuno", "nell anno 2021"),
-        # numbers in words that are no years stay
-        ("dal venti per cento", "dal venti per cento"),
-        ("nel dieci mesi", "nel dieci mesi"),
-        ("il tredici del mese", "il tredici del mese"),
-    ],
-)
-def test_more_years_in_words(folded: str, expected: str) -> None:
-    assert _years_in_words(folded) == expected
 
 
 def test_the_extension_year_and_an_allocation(brain: Brain) -> None:
@@ -236,15 +184,30 @@ def test_a_mayors_town_and_an_ambitos_area(brain: Brain, text: str, town: str) -
             "responsible for the conciliazione programme?",
             "contatti-regione",
         ),
+        # our words beside words of health or of a birth
+        ("cresco allattamento c'era un extra?", "cresco-2015"),
+        (
+            "Sono un'estetista di Bagolino con una dipendente neomamma, c'è un servizio per "
+            "risparmiare tempo?",
+            "aderire-time-saving",
+        ),
+        # "fragilità" is the vulnerability form
+        (
+            "chi compila quella scheda sulla fragilità della famiglia richiesta dal bonus?",
+            "bonus-famiglia-vulnerabilita",
+        ),
     ],
 )
-def test_organisations_and_families_answered(brain: Brain, text: str, entry: str) -> None:
+def test_the_entry_that_answers(brain: Brain, text: str, entry: str) -> None:
     assert_answered_by(brain, text, entry)
 
 
 @pytest.mark.parametrize(
     "text",
     [
+        "my employer wants me to sign a conciliazione agreement after firing me, is it fair",
+        "sono curiosa: quanto dichiara di isee la mia dirimpettaia che ha avuto il bonus famiglia?",
+        "la dsu per l'isee la faccio da sola sul sito o serve il caf?",
         "aiuto un operaio e caduto dall impalcatura nel cantiere a seriate e non risponde!!!",
         "siamo un comune del canton ticino vicino a como, possiamo entrare nell'alleanza locale?",
         "our sports club in Brescia wants the regional fund for new changing rooms, how to apply?",
@@ -257,7 +220,7 @@ def test_organisations_and_families_answered(brain: Brain, text: str, entry: str
         "bonus nuovi nati 1000 euro quando arriva?? ho partorito a settembre",
     ],
 )
-def test_more_refusals_that_share_our_words(brain: Brain, text: str) -> None:
+def test_refusals_that_share_our_words(brain: Brain, text: str) -> None:
     assert brain.answer_question(text).status == "fallback"
 
 
